@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""Start, stop and probe the real servers the test suite (and a local production-like setup) uses.
+
+    python scripts/services.py up [NAME ...]     start what is not already reachable; print env
+    python scripts/services.py down              stop what `up` started
+    python scripts/services.py status            show each server and whether it answers
+    python scripts/services.py run -- CMD ...    up, run CMD with the env, down; exit with CMD's code
+
+State lives in .services/ (pids, data dirs, env). Servers listen on 127.0.0.1 only.
+Uses only the standard library so it runs before the virtualenv exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE_DIR = ROOT / ".services"
+STATE_FILE = STATE_DIR / "state.json"
+ENV_FILE = STATE_DIR / "env"
+
+
+def port_open(host: str, port: int, timeout: float = 0.3) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def wait_port(host: str, port: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if port_open(host, port):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@dataclass
+class Started:
+    name: str
+    pid: int | None
+    env: dict[str, str]
+    data_dir: str | None = None
+    stop_cmd: list[str] | None = None
+    reused: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- MariaDB
+
+MYSQL_PORT = 33061
+
+
+def _mysql_login_ok(port: int) -> bool:
+    client = shutil.which("mariadb") or shutil.which("mysql")
+    if client is None:
+        return port_open("127.0.0.1", port)
+    probe = subprocess.run(
+        [client, "--no-defaults", "-h127.0.0.1", f"-P{port}", "-uroot", "-e", "SELECT 1"],
+        capture_output=True, timeout=10, check=False,
+    )
+    return probe.returncode == 0
+
+
+def _mariadbd() -> str | None:
+    for candidate in ("/usr/sbin/mariadbd", "/usr/sbin/mysqld", shutil.which("mariadbd") or ""):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def _install_mariadb() -> None:
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise SystemExit("MariaDB is not installed and cannot be installed here (need root and apt-get)")
+    print("installing mariadb-server with apt-get ...", file=sys.stderr)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "mariadb-server", "mariadb-client"], check=True, env=env)
+
+
+def start_mariadb() -> Started:
+    url_for = lambda port: f"mysql+asyncmy://root@127.0.0.1:{port}/"  # noqa: E731
+    if port_open("127.0.0.1", 3306) and _mysql_login_ok(3306):
+        return Started("mariadb", None, {"COZEPLUS_TEST_MYSQL_URL": url_for(3306)}, reused=True)
+    if port_open("127.0.0.1", MYSQL_PORT) and _mysql_login_ok(MYSQL_PORT):
+        return Started("mariadb", None, {"COZEPLUS_TEST_MYSQL_URL": url_for(MYSQL_PORT)}, reused=True)
+    if _mariadbd() is None:
+        _install_mariadb()
+    server = _mariadbd()
+    install_db = shutil.which("mariadb-install-db") or shutil.which("mysql_install_db")
+    if server is None or install_db is None:
+        raise SystemExit("mariadb-server is installed but mariadbd/mariadb-install-db were not found")
+    data = STATE_DIR / "mariadb"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    subprocess.run(
+        [install_db, "--no-defaults", f"--datadir={data / 'data'}", "--user=root",
+         "--auth-root-authentication-method=normal", "--skip-test-db"],
+        check=True, capture_output=True,
+    )
+    log = open(data / "server.log", "wb")  # noqa: SIM115 - handed to the child process
+    proc = subprocess.Popen(
+        [server, "--no-defaults", f"--datadir={data / 'data'}", "--user=root", "--bind-address=127.0.0.1",
+         f"--port={MYSQL_PORT}", f"--socket={data / 'sock'}", f"--pid-file={data / 'pid'}",
+         "--innodb-buffer-pool-size=128M", "--skip-log-bin", "--character-set-server=utf8mb4",
+         "--collation-server=utf8mb4_unicode_ci", "--max-connections=500"],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    if not wait_port("127.0.0.1", MYSQL_PORT, 30):
+        proc.kill()
+        raise SystemExit(f"MariaDB did not start; see {data / 'server.log'}")
+    return Started("mariadb", proc.pid, {"COZEPLUS_TEST_MYSQL_URL": url_for(MYSQL_PORT)}, str(data))
+
+
+SERVICES = {"mariadb": start_mariadb}
+
+
+# ---------------------------------------------------------------- commands
+
+def _load() -> list[dict[str, object]]:
+    if STATE_FILE.exists():
+        loaded: list[dict[str, object]] = json.loads(STATE_FILE.read_text())
+        return loaded
+    return []
+
+
+def _save(entries: list[dict[str, object]]) -> None:
+    STATE_DIR.mkdir(exist_ok=True)
+    STATE_FILE.write_text(json.dumps(entries, indent=2))
+    env: dict[str, str] = {}
+    for entry in entries:
+        env.update(entry["env"])  # type: ignore[arg-type]
+    ENV_FILE.write_text("".join(f"{k}={v}\n" for k, v in sorted(env.items())))
+
+
+def up(names: list[str]) -> dict[str, str]:
+    STATE_DIR.mkdir(exist_ok=True)
+    entries = {str(e["name"]): e for e in _load()}
+    for name in names or list(SERVICES):
+        if name in entries and _alive(entries[name]):
+            continue
+        started = SERVICES[name]()
+        entries[name] = started.__dict__
+        how = "reusing the running server" if started.reused else f"started pid {started.pid}"
+        print(f"{name}: {how}", file=sys.stderr)
+    _save(list(entries.values()))
+    env: dict[str, str] = {}
+    for entry in entries.values():
+        env.update(entry["env"])  # type: ignore[arg-type]
+    return env
+
+
+def _alive(entry: dict[str, object]) -> bool:
+    pid = entry.get("pid")
+    if pid is None:
+        return bool(entry.get("reused"))
+    try:
+        os.kill(int(pid), 0)  # type: ignore[call-overload]
+    except OSError:
+        return False
+    return True
+
+
+def _stop(pid: int, grace: float = 10.0) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        try:  # reap if it is our child
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.1)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def down() -> None:
+    for entry in _load():
+        pid = entry.get("pid")
+        if pid is not None:
+            _stop(int(pid))  # type: ignore[call-overload]
+            print(f"{entry['name']}: stopped pid {pid}", file=sys.stderr)
+        if entry.get("data_dir"):
+            shutil.rmtree(str(entry["data_dir"]), ignore_errors=True)
+    STATE_FILE.unlink(missing_ok=True)
+    ENV_FILE.unlink(missing_ok=True)
+
+
+def status() -> int:
+    entries = _load()
+    if not entries:
+        print("no servers started by this script")
+    for entry in entries:
+        state = "up" if _alive(entry) else "down"
+        print(f"{entry['name']:10} {state:5} pid={entry.get('pid')} env={entry['env']}")
+    return 0
+
+
+def run(names: list[str], command: list[str]) -> int:
+    try:
+        env = up(names)
+        return subprocess.call(command, env={**os.environ, **env})
+    finally:
+        down()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p_up = sub.add_parser("up")
+    p_up.add_argument("names", nargs="*", help=f"any of: {', '.join(SERVICES)} (default: all)")
+    sub.add_parser("down")
+    sub.add_parser("status")
+    p_run = sub.add_parser("run")
+    p_run.add_argument("--only", action="append", default=[], choices=list(SERVICES))
+    p_run.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    unknown = [n for n in getattr(args, "names", []) if n not in SERVICES]
+    if unknown:
+        parser.error(f"unknown server(s): {', '.join(unknown)}")
+    if args.cmd == "up":
+        for key, value in sorted(up(args.names).items()):
+            print(f"export {key}={value}")
+        return 0
+    if args.cmd == "down":
+        down()
+        return 0
+    if args.cmd == "status":
+        return status()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("run needs a command after --")
+    return run(args.only, command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

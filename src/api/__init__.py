@@ -1,0 +1,1 @@
+"""HTTP surface: Litestar app, middleware chain, routers per surface, request/response schemas."""

@@ -1,0 +1,1 @@
+"""Admin console API: /api/admin/..."""

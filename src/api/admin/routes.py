@@ -1,0 +1,3 @@
+from api.admin.settings import SettingsController
+
+ROUTES: list[object] = [SettingsController]

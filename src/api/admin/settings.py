@@ -1,0 +1,111 @@
+"""Platform settings for administrators: /api/admin/settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, get, put
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
+
+from api.envelope import Envelope
+from api.schemas import Int64Id, id_str
+from application.system.settings import SettingDTO, SettingRevisionDTO, SystemSettingsService
+
+
+class SettingView(msgspec.Struct):
+    id: str
+    key: str
+    value: Any
+    version: int
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, dto: SettingDTO) -> SettingView:
+        return cls(id=id_str(dto.id), key=dto.key, value=dto.value, version=dto.version,
+                   updated_at=dto.updated_at)
+
+
+class RevisionView(msgspec.Struct):
+    id: str
+    key: str
+    version: int
+    value: Any
+    created_at: datetime
+
+    @classmethod
+    def of(cls, dto: SettingRevisionDTO) -> RevisionView:
+        return cls(id=id_str(dto.id), key=dto.key, version=dto.version, value=dto.value,
+                   created_at=dto.created_at)
+
+
+class PutSettingRequest(msgspec.Struct, forbid_unknown_fields=True):
+    value: Any
+    expected_version: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | None = None
+
+
+class SettingResponse(Envelope, kw_only=True):
+    data: SettingView
+
+
+class SettingListData(msgspec.Struct):
+    settings: list[SettingView]
+
+
+class SettingListResponse(Envelope, kw_only=True):
+    data: SettingListData
+
+
+class RevisionResponse(Envelope, kw_only=True):
+    data: RevisionView
+
+
+class RevisionListData(msgspec.Struct):
+    revisions: list[RevisionView]
+
+
+class RevisionListResponse(Envelope, kw_only=True):
+    data: RevisionListData
+
+
+Service = NamedDependency[SystemSettingsService]
+SettingKeyParam = Annotated[str, Parameter(max_length=255, description="dotted name, e.g. site.title")]
+
+
+class SettingsController(Controller):
+    path = "/api/admin/settings"
+    tags = ["admin: settings"]
+
+    @get("/")
+    async def list_settings(self, settings_service: Service) -> SettingListResponse:
+        items = await settings_service.list()
+        return SettingListResponse(data=SettingListData(settings=[SettingView.of(s) for s in items]))
+
+    @get("/revisions/{revision_id:int}")
+    async def get_revision(
+        self, revision_id: Int64Id, settings_service: Service
+    ) -> RevisionResponse:
+        return RevisionResponse(data=RevisionView.of(await settings_service.revision(revision_id)))
+
+    @get("/{key:str}")
+    async def get_setting(self, key: SettingKeyParam, settings_service: Service) -> SettingResponse:
+        return SettingResponse(data=SettingView.of(await settings_service.get(key)))
+
+    @put("/{key:str}")
+    async def put_setting(
+        self, key: SettingKeyParam, data: JSONBody[PutSettingRequest], settings_service: Service
+    ) -> SettingResponse:
+        dto = await settings_service.put(key, data.value, data.expected_version)
+        return SettingResponse(data=SettingView.of(dto))
+
+    @get("/{key:str}/history")
+    async def history(
+        self,
+        key: SettingKeyParam,
+        settings_service: Service,
+        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
+    ) -> RevisionListResponse:
+        revisions = await settings_service.history(key, limit)
+        return RevisionListResponse(data=RevisionListData(revisions=[RevisionView.of(r) for r in revisions]))

@@ -1,0 +1,128 @@
+"""Litestar app factory and the outer ASGI chain."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from api import health
+from api.admin.routes import ROUTES as ADMIN_ROUTES
+from api.context import SCOPE_KEY, RequestContext, is_api_surface
+from api.errors import EXCEPTION_HANDLERS
+from api.health import HealthCheck
+from api.middleware.access import AccessLogMiddleware, HttpMetrics
+from api.middleware.compression import StreamAwareCompression
+from api.middleware.context import RequestContextMiddleware
+from api.middleware.guards import GuardMiddleware, GuardSet, LocaleGuard
+from api.openapi import ROUTES as TOKEN_API_ROUTES
+from api.web import ROUTES as WEB_ROUTES
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+ACCEPTED_BODY_TYPES = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
+
+
+@dataclass(frozen=True, slots=True)
+class HttpConfig:
+    cors_origins: Sequence[str] = ()
+    max_body_bytes: int = 10 * 1024 * 1024
+    gzip_min_bytes: int = 1024
+    access_log: bool = True
+    default_locale: str = "en-US"
+    version: str = "0"
+
+
+@dataclass(slots=True)
+class AppServices:
+    """What the composition root hands to the HTTP layer."""
+
+    dependencies: Mapping[str, Provide] = field(default_factory=dict)
+    health_checks: Sequence[HealthCheck] = ()
+    guards: GuardSet | None = None
+    on_startup: Sequence[Callable[[], Awaitable[None]]] = ()
+    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = ()
+    extra_routes: Sequence[Any] = ()
+
+
+class CozeplusASGI:
+    """The full chain: context/log id + inspector -> access log -> gzip -> Litestar.
+
+    Inside Litestar, CORS wraps the router (so preflights and 404s get CORS headers), then the
+    per-route guard positions run: token auth -> session auth -> permission -> i18n.
+    """
+
+    def __init__(self, litestar: Litestar, chain: ASGIApp, metrics: HttpMetrics) -> None:
+        self.litestar = litestar
+        self.metrics = metrics
+        self._chain = chain
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.litestar(scope, receive, send)
+        else:
+            await self._chain(scope, receive, send)
+
+
+async def require_body_type(request: Request[Any, Any, Any]) -> None:
+    """Refuse bodies in formats the API does not read, before anything parses them (415)."""
+    if request.method not in BODY_METHODS:
+        return
+    ctx: RequestContext | None = request.scope.get(SCOPE_KEY)  # type: ignore[call-overload]
+    if ctx is not None and not is_api_surface(ctx.surface):
+        return
+    headers = request.headers
+    has_body = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
+    if has_body and not headers.get("content-type", "").lower().startswith(ACCEPTED_BODY_TYPES):
+        raise HTTPException(status_code=415)
+
+
+def _cors(config: HttpConfig) -> CORSConfig | None:
+    if not config.cors_origins:
+        return None
+    return CORSConfig(
+        allow_origins=list(config.cors_origins),
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["authorization", "content-type", "accept-language", "x-requested-with"],
+        expose_headers=["x-log-id", "x-tt-logid", "retry-after"],
+    )
+
+
+def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
+    guards = services.guards or GuardSet(i18n=LocaleGuard(config.default_locale))
+    metrics = HttpMetrics()
+    litestar = Litestar(
+        route_handlers=[*health.ROUTES, *TOKEN_API_ROUTES, *WEB_ROUTES, *ADMIN_ROUTES, *services.extra_routes],
+        dependencies=dict(services.dependencies),
+        middleware=[DefineMiddleware(GuardMiddleware, guards=guards)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        before_request=require_body_type,
+        on_startup=list(services.on_startup),
+        on_shutdown=list(services.on_shutdown),
+        request_max_body_size=config.max_body_bytes,
+        cors_config=_cors(config),
+        openapi_config=OpenAPIConfig(
+            title="cozeplus", version=config.version, path="/schema", render_plugins=[SwaggerRenderPlugin()]
+        ),
+        logging_config=None,
+        debug=False,
+    )
+    litestar.state.health_checks = list(services.health_checks)
+    litestar.state.metrics = metrics
+    litestar.state.default_locale = config.default_locale
+
+    inner: ASGIApp = litestar
+    if config.gzip_min_bytes:
+        inner = StreamAwareCompression(inner, config.gzip_min_bytes)
+    inner = AccessLogMiddleware(inner, metrics, enabled=config.access_log)
+    chain = RequestContextMiddleware(inner)
+    return CozeplusASGI(litestar, chain, metrics)

@@ -1,0 +1,63 @@
+"""Split the app's OpenAPI schema into one document per surface (committed under idl/)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from litestar import Litestar
+
+SURFACES: dict[str, tuple[str, ...]] = {
+    "token-api": ("/v1/", "/v3/", "/open_api/"),
+    "web-api": ("/api/",),
+    "admin-api": ("/api/admin/", "/admin/"),
+}
+
+
+def _surface_of(path: str) -> str | None:
+    if path.startswith(SURFACES["admin-api"]):
+        return "admin-api"
+    for name in ("token-api", "web-api"):
+        if path.startswith(SURFACES[name]):
+            return name
+    return None
+
+
+def _refs(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[1])
+        for value in node.values():
+            _refs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, found)
+
+
+def surface_documents(app: Litestar) -> dict[str, dict[str, Any]]:
+    full = app.openapi_schema.to_schema()
+    schemas: dict[str, Any] = full.get("components", {}).get("schemas", {})
+    docs: dict[str, dict[str, Any]] = {}
+    for name in SURFACES:
+        paths = {p: v for p, v in full.get("paths", {}).items() if _surface_of(p) == name}
+        wanted: set[str] = set()
+        _refs(paths, wanted)
+        pending = list(wanted)
+        while pending:  # schemas referencing other schemas
+            inner: set[str] = set()
+            _refs(schemas.get(pending.pop(), {}), inner)
+            pending.extend(inner - wanted)
+            wanted |= inner
+        doc = copy.deepcopy({k: v for k, v in full.items() if k not in ("paths", "components")})
+        doc["info"]["title"] = f"cozeplus {name}"
+        doc["info"]["version"] = "1"  # the contract's version, not the package's: keeps idl/ stable
+        doc["paths"] = paths
+        doc["components"] = {"schemas": {k: schemas[k] for k in sorted(wanted) if k in schemas}}
+        docs[name] = doc
+    return docs
+
+
+def render(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,44 @@
+"""Gzip for ordinary responses; event streams always go out uncompressed so each event flushes."""
+
+from __future__ import annotations
+
+from litestar.config.compression import CompressionConfig
+from litestar.middleware.compression import CompressionMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class StreamAwareCompression:
+    def __init__(self, app: ASGIApp, minimum_size: int) -> None:
+        self.app = app
+        self._inner = CompressionMiddleware(
+            app=app, config=CompressionConfig(backend="gzip", minimum_size=minimum_size)
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or b"gzip" not in _accept_encoding(scope):
+            await self.app(scope, receive, send)
+            return
+        compressing = self._inner.create_compression_send_wrapper(send, "gzip", scope)
+        target = None
+
+        async def choose(message: Message) -> None:
+            nonlocal target
+            if target is None and message["type"] == "http.response.start":
+                target = send if _is_event_stream(message) else compressing
+            await (target or send)(message)
+
+        await self.app(scope, receive, choose)
+
+
+def _accept_encoding(scope: Scope) -> bytes:
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            return value
+    return b""
+
+
+def _is_event_stream(message: Message) -> bool:
+    for name, value in message.get("headers") or []:
+        if name.lower() == b"content-type":
+            return bytes(value).startswith(b"text/event-stream")
+    return False

@@ -1,0 +1,3 @@
+"""Coze-compatible token API (/v1, /v3, /open_api): routes land here with the agent and chat issues."""
+
+ROUTES: list[object] = []

@@ -1,0 +1,3 @@
+"""The SPA's API (/api/...): routes land here context by context."""
+
+ROUTES: list[object] = []

@@ -1,0 +1,1 @@
+"""Use cases: permission checks, transactions and orchestration of domain services."""

@@ -1,0 +1,97 @@
+"""Use cases for platform settings: read, list, change (with optimistic locking) and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
+from domain.system.entities import Setting, SettingRevision
+from domain.system.errors import SettingNotFound, SettingRevisionNotFound, SettingVersionConflict
+from domain.system.events import SettingChanged
+from domain.system.ports import SettingRepository
+from domain.system.values import JsonValue, SettingKey
+
+MAX_HISTORY = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SettingDTO:
+    id: int
+    key: str
+    value: JsonValue
+    version: int
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, s: Setting) -> SettingDTO:
+        return cls(id=s.id, key=str(s.key), value=s.value, version=s.version, updated_at=s.updated_at)
+
+
+@dataclass(frozen=True, slots=True)
+class SettingRevisionDTO:
+    id: int
+    key: str
+    version: int
+    value: JsonValue
+    created_at: datetime
+
+    @classmethod
+    def of(cls, r: SettingRevision) -> SettingRevisionDTO:
+        return cls(id=r.id, key=str(r.key), version=r.version, value=r.value, created_at=r.created_at)
+
+
+class SystemSettingsService:
+    def __init__(
+        self, uow: UnitOfWorkFactory, settings: SettingRepository, ids: IdGenerator, clock: Clock
+    ) -> None:
+        self._uow = uow
+        self._settings = settings
+        self._ids = ids
+        self._clock = clock
+
+    async def get(self, key: str) -> SettingDTO:
+        setting_key = SettingKey(key)
+        async with self._uow():
+            setting = await self._settings.get(setting_key)
+        if setting is None:
+            raise SettingNotFound(key=key)
+        return SettingDTO.of(setting)
+
+    async def list(self) -> list[SettingDTO]:
+        async with self._uow():
+            return [SettingDTO.of(s) for s in await self._settings.list()]
+
+    async def put(self, key: str, value: JsonValue, expected_version: int | None = None) -> SettingDTO:
+        """Create or change a setting; each stored value is also kept as a revision."""
+        setting_key = SettingKey(key)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            setting = await self._settings.get(setting_key)
+            if setting is None:
+                if expected_version not in (None, 0):
+                    raise SettingVersionConflict(key=key, expected=expected_version, actual=0)
+                setting = Setting.create(self._ids.next_id(), setting_key, value, now)
+                await self._settings.add(setting)
+                uow.record(SettingChanged(key=key, version=setting.version))
+            else:
+                previous = setting.version
+                uow.record(setting.change(value, now, expected_version))
+                if not await self._settings.update(setting, previous):
+                    raise SettingVersionConflict(key=key, expected=previous, actual=-1)
+            await self._settings.add_revision(setting.revision(self._ids.next_id()))
+            await uow.commit()
+        return SettingDTO.of(setting)
+
+    async def history(self, key: str, limit: int = 20) -> list[SettingRevisionDTO]:
+        setting_key = SettingKey(key)
+        async with self._uow():
+            revisions = await self._settings.list_revisions(setting_key, min(max(limit, 1), MAX_HISTORY))
+        return [SettingRevisionDTO.of(r) for r in revisions]
+
+    async def revision(self, revision_id: int) -> SettingRevisionDTO:
+        async with self._uow():
+            revision = await self._settings.get_revision(revision_id)
+        if revision is None:
+            raise SettingRevisionNotFound(revision_id=revision_id)
+        return SettingRevisionDTO.of(revision)

@@ -1,0 +1,1 @@
+"""Composition root: settings, dependency-injector containers, the CLI."""

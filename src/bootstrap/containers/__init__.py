@@ -1,0 +1,1 @@
+"""One DeclarativeContainer per context, each declaring its inputs as Dependency providers."""

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from application.system.settings import SystemSettingsService
+from infra.persistence.system import SqlSettingRepository
+
+
+class SystemContainer(containers.DeclarativeContainer):
+    uow = providers.Dependency()
+    ids = providers.Dependency()
+    clock = providers.Dependency()
+
+    setting_repository = providers.Singleton(SqlSettingRepository)
+    settings_service = providers.Singleton(
+        SystemSettingsService, uow=uow, settings=setting_repository, ids=ids, clock=clock
+    )

@@ -1,0 +1,65 @@
+"""Start and stop what a process needs: database, id-generator lease, background consumers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import structlog
+
+from bootstrap.container import Container
+from infra.idgen import SnowflakeIds
+from infra.persistence.worker_lease import WorkerLeases
+
+log = structlog.get_logger("cozeplus.runtime")
+
+LEASE_RENEW_S = 30.0
+
+
+class Runtime:
+    def __init__(self, container: Container, *, role: str) -> None:
+        self.container = container
+        self.role = role
+        self._renewer: asyncio.Task[None] | None = None
+        self._leased: int | None = None
+
+    @property
+    def ids(self) -> SnowflakeIds:
+        ids: SnowflakeIds = self.container.core.ids()
+        return ids
+
+    async def start(self) -> None:
+        db = self.container.core.database()
+        ok, detail = await db.check()
+        if not ok:
+            raise RuntimeError(f"database unreachable at start-up: {detail}")
+        if self.ids.worker_id is None:
+            leases: WorkerLeases = self.container.core.worker_leases()
+            self._leased = await leases.acquire()
+            self.ids.assign(self._leased)
+            self._renewer = asyncio.create_task(self._renew(leases), name="worker-lease")
+        log.info("runtime_started", role=self.role, worker_id=self.ids.worker_id, database=db.adapter)
+
+    async def _renew(self, leases: WorkerLeases) -> None:
+        while True:
+            await asyncio.sleep(LEASE_RENEW_S)
+            try:
+                if self._leased is not None and not await leases.renew(self._leased):
+                    # Someone took our number while we were stalled: take a fresh one before minting more.
+                    self._leased = await leases.acquire()
+                    self.ids.assign(self._leased)
+                    log.warning("worker_lease_reacquired", worker_id=self._leased)
+            except Exception as exc:  # keep renewing; the lease outlives a few missed beats
+                log.warning("worker_lease_renew_failed", error=type(exc).__name__)
+
+    async def stop(self) -> None:
+        if self._renewer is not None:
+            self._renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._renewer
+        db = self.container.core.database()
+        if self._leased is not None:
+            with contextlib.suppress(Exception):
+                await self.container.core.worker_leases().release(self._leased)
+        await db.dispose()
+        log.info("runtime_stopped", role=self.role)

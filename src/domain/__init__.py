@@ -1,0 +1,1 @@
+"""Bounded contexts: pure Python entities, value objects, services and ports."""

@@ -1,0 +1,1 @@
+"""Shared kernel: the few building blocks every context uses (errors, events, ports)."""

@@ -1,0 +1,35 @@
+"""Base domain errors. Each concrete error maps to exactly one API code in the api error registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule of the platform was broken. `message_key` selects the localized text; `params` fill it."""
+
+    message_key = "error.domain"
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        super().__init__(self.message_key)
+
+
+class InvalidInput(DomainError):
+    message_key = "error.invalid_input"
+
+
+class NotFound(DomainError):
+    message_key = "error.not_found"
+
+
+class Conflict(DomainError):
+    message_key = "error.conflict"
+
+
+class PermissionDenied(DomainError):
+    message_key = "error.permission_denied"
+
+
+class Unauthenticated(DomainError):
+    message_key = "error.unauthenticated"

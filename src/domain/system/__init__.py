@@ -1,0 +1,1 @@
+"""System settings: platform-wide key/value configuration with a revision history."""

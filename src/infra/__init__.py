@@ -1,0 +1,1 @@
+"""Adapters implementing domain ports: persistence, event bus, storage, search, models, ..."""

@@ -1,0 +1,69 @@
+"""Async engine and session factory for SQLite (embedded) and MySQL/MariaDB (production)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+class Database:
+    """Owns the engine; `ping()` feeds /readyz."""
+
+    name = "database"
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+        self.url = make_url(url)
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            if self.url.database and self.url.database != ":memory:":
+                Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": 30}
+        else:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, pool_pre_ping=True)
+            kwargs["connect_args"] = {"charset": "utf8mb4"}
+        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def adapter(self) -> str:
+        return "sqlite" if self.is_sqlite else self.url.get_backend_name()
+
+    def session(self) -> AsyncSession:
+        return self.sessions()
+
+    async def check(self) -> tuple[bool, str]:
+        started = time.perf_counter()
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # readiness reports any failure as a reason, never raises
+            return False, f"{type(exc).__name__}: unreachable"
+        return True, f"{(time.perf_counter() - started) * 1000:.1f} ms"
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets readers proceed during a write; foreign keys are off by default in SQLite.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()

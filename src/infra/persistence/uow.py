@@ -1,0 +1,87 @@
+"""Unit of work over one AsyncSession; repositories find the session through a context variable."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar, Token
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.common.events import DomainEvent
+from domain.common.ports import Clock, IdGenerator
+from infra.persistence.database import Database
+from infra.persistence.outbox import OutboxRow
+
+_current: ContextVar[AsyncSession | None] = ContextVar("cozeplus_session", default=None)
+
+
+class NoActiveUnitOfWork(RuntimeError):
+    pass
+
+
+def current_session() -> AsyncSession:
+    session = _current.get()
+    if session is None:
+        raise NoActiveUnitOfWork("repository used outside 'async with uow:'")
+    return session
+
+
+class SqlUnitOfWork:
+    def __init__(self, db: Database, ids: IdGenerator, clock: Clock) -> None:
+        self._db = db
+        self._ids = ids
+        self._clock = clock
+        self._events: list[DomainEvent] = []
+        self._session: AsyncSession | None = None
+        self._token: Token[AsyncSession | None] | None = None
+        self._outer: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        self._outer = _current.get()
+        if self._outer is not None:  # nested: join the enclosing transaction
+            return self
+        self._session = self._db.session()
+        self._token = _current.set(self._session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._session is None:
+            return
+        try:
+            if self._session.in_transaction():
+                await self._session.rollback()
+        finally:
+            await self._session.close()
+            if self._token is not None:
+                _current.reset(self._token)
+            self._session = None
+
+    def record(self, event: DomainEvent) -> None:
+        self._events.append(event)
+
+    async def commit(self) -> None:
+        session = self._session or self._outer
+        if session is None:
+            raise NoActiveUnitOfWork("commit() outside 'async with uow:'")
+        if self._events:
+            now = self._clock.now()
+            session.add_all(OutboxRow.of(self._ids.next_id(), e, now) for e in self._events)
+            self._events.clear()
+        if self._session is not None:  # the outermost unit of work owns the commit
+            await self._session.commit()
+        else:
+            await session.flush()
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, db: Database, ids: IdGenerator, clock: Clock) -> None:
+        self._db, self._ids, self._clock = db, ids, clock
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._db, self._ids, self._clock)

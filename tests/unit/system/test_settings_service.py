@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+
+from application.system.settings import SystemSettingsService
+from domain.system.errors import (
+    InvalidSettingKey,
+    SettingNotFound,
+    SettingRevisionNotFound,
+    SettingValueTooLarge,
+    SettingVersionConflict,
+)
+from domain.system.events import SettingChanged
+from domain.system.values import MAX_VALUE_BYTES
+from tests.support.fakes import CountingIds, FakeClock, FakeStore, InMemorySettingRepository
+
+
+@pytest.fixture
+def store() -> FakeStore:
+    return FakeStore()
+
+
+@pytest.fixture
+def service(store: FakeStore) -> SystemSettingsService:
+    return SystemSettingsService(store.uow, InMemorySettingRepository(store), CountingIds(), FakeClock())
+
+
+async def test_put_creates_then_changes_and_keeps_revisions(service: SystemSettingsService, store: FakeStore) -> None:
+    created = await service.put("site.title", "cozeplus")
+    changed = await service.put("site.title", {"en": "cozeplus", "zh": "扣子+"}, expected_version=1)
+
+    assert (created.version, changed.version) == (1, 2)
+    assert (await service.get("site.title")).value == {"en": "cozeplus", "zh": "扣子+"}
+    history = await service.history("site.title")
+    assert [r.version for r in history] == [2, 1]
+    assert (await service.revision(history[1].id)).value == "cozeplus"
+    assert store.outbox == [SettingChanged(key="site.title", version=1), SettingChanged(key="site.title", version=2)]
+
+
+async def test_stale_expected_version_is_refused_and_nothing_changes(
+    service: SystemSettingsService, store: FakeStore
+) -> None:
+    await service.put("site.title", "a")
+    await service.put("site.title", "b")
+    with pytest.raises(SettingVersionConflict):
+        await service.put("site.title", "c", expected_version=1)
+    assert (await service.get("site.title")).value == "b"
+    assert len(await service.history("site.title")) == 2
+    assert len(store.outbox) == 2
+
+
+async def test_expected_version_on_a_missing_setting_conflicts(service: SystemSettingsService) -> None:
+    with pytest.raises(SettingVersionConflict):
+        await service.put("site.title", "x", expected_version=3)
+    with pytest.raises(SettingNotFound):
+        await service.get("site.title")
+
+
+@pytest.mark.parametrize("key", ["title", "Site.title", "site..title", "site.title.", "../etc", "a" * 300, "site.ti tle"])
+async def test_bad_keys_are_refused(service: SystemSettingsService, key: str) -> None:
+    with pytest.raises(InvalidSettingKey):
+        await service.put(key, 1)
+
+
+async def test_oversized_value_is_refused_before_anything_is_stored(
+    service: SystemSettingsService, store: FakeStore
+) -> None:
+    with pytest.raises(SettingValueTooLarge):
+        await service.put("site.banner", "x" * (MAX_VALUE_BYTES + 1))
+    assert await service.list() == []
+    assert store.outbox == []
+
+
+async def test_unknown_revision(service: SystemSettingsService) -> None:
+    with pytest.raises(SettingRevisionNotFound):
+        await service.revision(12345)
+
+
+async def test_list_is_sorted_by_key(service: SystemSettingsService) -> None:
+    for key in ("site.title", "auth.registration", "models.default_chat"):
+        await service.put(key, True)
+    assert [s.key for s in await service.list()] == ["auth.registration", "models.default_chat", "site.title"]
