@@ -29,7 +29,7 @@ run: $(RUN_STAMP)
 	exec $(BIN)/cozeplus serve
 
 test: $(DEV_STAMP)
-	$(BIN)/python scripts/services.py run -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+	COZEPLUS_TEST_REQUIRE_SERVERS=1 $(BIN)/python scripts/services.py run -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests migrations scripts

@@ -1,9 +1,11 @@
-"""Start and stop what a process needs: database, id-generator lease, background consumers."""
+"""Start and stop what a process needs: database, id-generator lease, then every registered resource."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
+from typing import Protocol
 
 import structlog
 
@@ -16,10 +18,22 @@ log = structlog.get_logger("cozeplus.runtime")
 LEASE_RENEW_S = 30.0
 
 
+class Resource(Protocol):
+    """Something with a lifetime: an adapter's connection, a consumer host, a relay loop."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 class Runtime:
-    def __init__(self, container: Container, *, role: str) -> None:
+    """Brings a process up in order and down in reverse. `role` is "serve" or "worker"."""
+
+    def __init__(self, container: Container, *, role: str, resources: Sequence[Resource] = ()) -> None:
         self.container = container
         self.role = role
+        self.resources = list(resources)
+        self._started: list[Resource] = []
         self._renewer: asyncio.Task[None] | None = None
         self._leased: int | None = None
 
@@ -38,6 +52,9 @@ class Runtime:
             self._leased = await leases.acquire()
             self.ids.assign(self._leased)
             self._renewer = asyncio.create_task(self._renew(leases), name="worker-lease")
+        for resource in self.resources:
+            await resource.start()
+            self._started.append(resource)
         log.info("runtime_started", role=self.role, worker_id=self.ids.worker_id, database=db.adapter)
 
     async def _renew(self, leases: WorkerLeases) -> None:
@@ -53,13 +70,18 @@ class Runtime:
                 log.warning("worker_lease_renew_failed", error=type(exc).__name__)
 
     async def stop(self) -> None:
+        while self._started:
+            resource = self._started.pop()
+            try:
+                await resource.stop()
+            except Exception as exc:  # one failing resource must not keep the others running
+                log.error("resource_stop_failed", resource=type(resource).__name__, error=repr(exc))
         if self._renewer is not None:
             self._renewer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._renewer
-        db = self.container.core.database()
         if self._leased is not None:
             with contextlib.suppress(Exception):
                 await self.container.core.worker_leases().release(self._leased)
-        await db.dispose()
+        await self.container.core.database().dispose()
         log.info("runtime_stopped", role=self.role)

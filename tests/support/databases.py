@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,19 +14,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bootstrap.paths import migrations_dir
 from infra.persistence import migrate
+from tests.support.servers import server_url
 
 MYSQL_ENV = "COZEPLUS_TEST_MYSQL_URL"
-REQUIRE_ENV = "COZEPLUS_TEST_REQUIRE_SERVERS"
 
 
 def mysql_server_url() -> str:
-    """The MariaDB server started by `make test`; skipped only when not asked to require it."""
-    url = os.environ.get(MYSQL_ENV)
-    if not url:
-        if os.environ.get(REQUIRE_ENV) == "1":
-            pytest.fail(f"{MYSQL_ENV} is not set but real servers are required")
-        pytest.skip(f"{MYSQL_ENV} not set (run through `make test`)")
-    return url.rstrip("/") + "/"
+    return server_url(MYSQL_ENV).rstrip("/") + "/"
 
 
 async def _exec(server_url: str, sql: str) -> None:
