@@ -13,6 +13,7 @@ Uses only the standard library so it runs before the virtualenv exists.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -69,7 +70,9 @@ def _mysql_login_ok(port: int) -> bool:
         return port_open("127.0.0.1", port)
     probe = subprocess.run(
         [client, "--no-defaults", "-h127.0.0.1", f"-P{port}", "-uroot", "-e", "SELECT 1"],
-        capture_output=True, timeout=10, check=False,
+        capture_output=True,
+        timeout=10,
+        check=False,
     )
     return probe.returncode == 0
 
@@ -87,7 +90,9 @@ def _install_mariadb() -> None:
     print("installing mariadb-server with apt-get ...", file=sys.stderr)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "mariadb-server", "mariadb-client"], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "mariadb-server", "mariadb-client"], check=True, env=env
+    )
 
 
 def start_mariadb() -> Started:
@@ -106,17 +111,37 @@ def start_mariadb() -> Started:
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     subprocess.run(
-        [install_db, "--no-defaults", f"--datadir={data / 'data'}", "--user=root",
-         "--auth-root-authentication-method=normal", "--skip-test-db"],
-        check=True, capture_output=True,
+        [
+            install_db,
+            "--no-defaults",
+            f"--datadir={data / 'data'}",
+            "--user=root",
+            "--auth-root-authentication-method=normal",
+            "--skip-test-db",
+        ],
+        check=True,
+        capture_output=True,
     )
     log = open(data / "server.log", "wb")  # noqa: SIM115 - handed to the child process
     proc = subprocess.Popen(
-        [server, "--no-defaults", f"--datadir={data / 'data'}", "--user=root", "--bind-address=127.0.0.1",
-         f"--port={MYSQL_PORT}", f"--socket={data / 'sock'}", f"--pid-file={data / 'pid'}",
-         "--innodb-buffer-pool-size=128M", "--skip-log-bin", "--character-set-server=utf8mb4",
-         "--collation-server=utf8mb4_unicode_ci", "--max-connections=500"],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            server,
+            "--no-defaults",
+            f"--datadir={data / 'data'}",
+            "--user=root",
+            "--bind-address=127.0.0.1",
+            f"--port={MYSQL_PORT}",
+            f"--socket={data / 'sock'}",
+            f"--pid-file={data / 'pid'}",
+            "--innodb-buffer-pool-size=128M",
+            "--skip-log-bin",
+            "--character-set-server=utf8mb4",
+            "--collation-server=utf8mb4_unicode_ci",
+            "--max-connections=500",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     if not wait_port("127.0.0.1", MYSQL_PORT, 30):
         proc.kill()
@@ -128,6 +153,7 @@ SERVICES = {"mariadb": start_mariadb}
 
 
 # ---------------------------------------------------------------- commands
+
 
 def _load() -> list[dict[str, object]]:
     if STATE_FILE.exists():
@@ -184,15 +210,11 @@ def _stop(pid: int, grace: float = 10.0) -> None:
             os.kill(pid, 0)
         except ProcessLookupError:
             return
-        try:  # reap if it is our child
+        with contextlib.suppress(ChildProcessError):  # reap if it is our child
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
         time.sleep(0.1)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def down() -> None:
@@ -226,7 +248,9 @@ def run(names: list[str], command: list[str]) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="cmd", required=True)
     p_up = sub.add_parser("up")
     p_up.add_argument("names", nargs="*", help=f"any of: {', '.join(SERVICES)} (default: all)")

@@ -12,7 +12,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.invalid_input": {"en-US": "invalid parameters", "zh-CN": "参数无效"},
     "error.invalid_params": {"en-US": "invalid parameters: {detail}", "zh-CN": "参数无效：{detail}"},
     "error.malformed_body": {"en-US": "request body is not valid JSON", "zh-CN": "请求体不是合法的 JSON"},
-    "error.bad_encoding": {"en-US": "request body is not valid UTF-8", "zh-CN": "请求体不是合法的 UTF-8 编码"},
+    "error.bad_encoding": {
+        "en-US": "request body is not valid UTF-8",
+        "zh-CN": "请求体不是合法的 UTF-8 编码",
+    },
     "error.unsupported_media_type": {
         "en-US": "unsupported content type, send application/json",
         "zh-CN": "不支持的内容类型，请使用 application/json",

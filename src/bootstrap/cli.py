@@ -88,7 +88,9 @@ def openapi() -> None:
 
 
 @openapi.command("export")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("idl"), show_default=True)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("idl"), show_default=True
+)
 def openapi_export(out: Path) -> None:
     """Write one OpenAPI document per surface into OUT."""
     from api.idl import render, surface_documents

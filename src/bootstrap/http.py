@@ -35,7 +35,7 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
     system = container.system
     return AppServices(
         dependencies={
-            "settings_service": Provide(lambda: system.settings_service(), sync_to_thread=False),
+            "settings_service": Provide(lambda: system.settings_service(), sync_to_thread=False),  # noqa: PLW0108 - Litestar must see a plain callable, not a provider
         },
         health_checks=[container.core.database()],
         guards=guards,

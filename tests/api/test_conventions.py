@@ -82,7 +82,9 @@ async def client(sqlite_settings: Settings) -> AsyncIterator[AsyncTestClient]:  
         yield c
 
 
-@pytest.mark.parametrize("path", ["/healthz", "/api/admin/settings", "/api/nowhere", "/v1/nowhere", "/static.js"])
+@pytest.mark.parametrize(
+    "path", ["/healthz", "/api/admin/settings", "/api/nowhere", "/v1/nowhere", "/static.js"]
+)
 async def test_every_response_has_a_log_id(client: AsyncTestClient, path: str) -> None:  # type: ignore[type-arg]
     r = await client.get(path)
     assert LOG_ID.match(r.headers["x-log-id"])
@@ -94,7 +96,9 @@ async def test_log_ids_differ_per_request(client: AsyncTestClient) -> None:  # t
     assert len(ids) == 20
 
 
-@pytest.mark.parametrize("path", ["/api/nope", "/v1/nope", "/v3/chat/nope", "/open_api/nope", "/api/admin/nope"])
+@pytest.mark.parametrize(
+    "path", ["/api/nope", "/v1/nope", "/v3/chat/nope", "/open_api/nope", "/api/admin/nope"]
+)
 async def test_unknown_api_routes_answer_a_json_404_envelope(client: AsyncTestClient, path: str) -> None:  # type: ignore[type-arg]
     r = await client.get(path)
     assert r.status_code == 404
@@ -122,7 +126,9 @@ async def test_unhandled_exception_is_a_5000_envelope_without_details(client: As
     ("header", "text"),
     [("zh-CN,zh;q=0.9", "接口不存在"), ("en-US", "no such API route"), (None, "no such API route")],
 )
-async def test_error_messages_follow_accept_language(client: AsyncTestClient, header: str | None, text: str) -> None:  # type: ignore[type-arg]
+async def test_error_messages_follow_accept_language(
+    client: AsyncTestClient, header: str | None, text: str
+) -> None:  # type: ignore[type-arg]
     headers = {"accept-language": header} if header else {}
     assert (await client.get("/api/nope", headers=headers)).json()["msg"] == text
 
@@ -219,7 +225,11 @@ async def test_readyz_degraded_when_a_component_fails(client: AsyncTestClient) -
     assert r.status_code == 503
     body = r.json()
     assert body["status"] == "degraded"
-    assert body["components"]["vectorstore"] == {"adapter": "milvus", "ok": False, "detail": "connection refused"}
+    assert body["components"]["vectorstore"] == {
+        "adapter": "milvus",
+        "ok": False,
+        "detail": "connection refused",
+    }
     assert body["components"]["database"]["ok"] is True
     assert (await client.get("/healthz")).status_code == 200  # liveness is unaffected
 

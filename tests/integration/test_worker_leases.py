@@ -37,8 +37,12 @@ asyncio.run(main())
 def test_parallel_processes_mint_disjoint_ids(kind: str, tmp_path: Path) -> None:
     with migrated_database(kind, tmp_path) as url:
         procs = [
-            subprocess.Popen([sys.executable, "-c", MINT, url], stdout=subprocess.PIPE, text=True,
-                             env={"PYTHONPATH": str(Path(__file__).parents[2] / "src")})
+            subprocess.Popen(
+                [sys.executable, "-c", MINT, url],
+                stdout=subprocess.PIPE,
+                text=True,
+                env={"PYTHONPATH": str(Path(__file__).parents[2] / "src")},
+            )
             for _ in range(4)
         ]
         outputs = [p.communicate(timeout=60)[0].split() for p in procs]

@@ -1,3 +1,5 @@
+from litestar.types import ControllerRouterHandler
+
 from api.admin.settings import SettingsController
 
-ROUTES: list[object] = [SettingsController]
+ROUTES: list[ControllerRouterHandler] = [SettingsController]

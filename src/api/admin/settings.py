@@ -24,8 +24,9 @@ class SettingView(msgspec.Struct):
 
     @classmethod
     def of(cls, dto: SettingDTO) -> SettingView:
-        return cls(id=id_str(dto.id), key=dto.key, value=dto.value, version=dto.version,
-                   updated_at=dto.updated_at)
+        return cls(
+            id=id_str(dto.id), key=dto.key, value=dto.value, version=dto.version, updated_at=dto.updated_at
+        )
 
 
 class RevisionView(msgspec.Struct):
@@ -37,8 +38,9 @@ class RevisionView(msgspec.Struct):
 
     @classmethod
     def of(cls, dto: SettingRevisionDTO) -> RevisionView:
-        return cls(id=id_str(dto.id), key=dto.key, version=dto.version, value=dto.value,
-                   created_at=dto.created_at)
+        return cls(
+            id=id_str(dto.id), key=dto.key, version=dto.version, value=dto.value, created_at=dto.created_at
+        )
 
 
 class PutSettingRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -80,13 +82,11 @@ class SettingsController(Controller):
 
     @get("/")
     async def list_settings(self, settings_service: Service) -> SettingListResponse:
-        items = await settings_service.list()
+        items = await settings_service.list_settings()
         return SettingListResponse(data=SettingListData(settings=[SettingView.of(s) for s in items]))
 
     @get("/revisions/{revision_id:int}")
-    async def get_revision(
-        self, revision_id: Int64Id, settings_service: Service
-    ) -> RevisionResponse:
+    async def get_revision(self, revision_id: Int64Id, settings_service: Service) -> RevisionResponse:
         return RevisionResponse(data=RevisionView.of(await settings_service.revision(revision_id)))
 
     @get("/{key:str}")

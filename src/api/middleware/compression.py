@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from litestar.config.compression import CompressionConfig
+from litestar.enums import ScopeType
 from litestar.middleware.compression import CompressionMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,7 +18,7 @@ class StreamAwareCompression:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or b"gzip" not in _accept_encoding(scope):
+        if scope["type"] != ScopeType.HTTP or b"gzip" not in _accept_encoding(scope):
             await self.app(scope, receive, send)
             return
         compressing = self._inner.create_compression_send_wrapper(send, "gzip", scope)
@@ -38,7 +41,8 @@ def _accept_encoding(scope: Scope) -> bytes:
 
 
 def _is_event_stream(message: Message) -> bool:
-    for name, value in message.get("headers") or []:
+    headers: Iterable[tuple[bytes, bytes]] = message.get("headers") or ()  # type: ignore[assignment]
+    for name, value in headers:
         if name.lower() == b"content-type":
             return bytes(value).startswith(b"text/event-stream")
     return False

@@ -1,3 +1,5 @@
 """Coze-compatible token API (/v1, /v3, /open_api): routes land here with the agent and chat issues."""
 
-ROUTES: list[object] = []
+from litestar.types import ControllerRouterHandler
+
+ROUTES: list[ControllerRouterHandler] = []

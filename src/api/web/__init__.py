@@ -1,3 +1,5 @@
 """The SPA's API (/api/...): routes land here context by context."""
 
-ROUTES: list[object] = []
+from litestar.types import ControllerRouterHandler
+
+ROUTES: list[ControllerRouterHandler] = []

@@ -58,7 +58,7 @@ class SystemSettingsService:
             raise SettingNotFound(key=key)
         return SettingDTO.of(setting)
 
-    async def list(self) -> list[SettingDTO]:
+    async def list_settings(self) -> list[SettingDTO]:
         async with self._uow():
             return [SettingDTO.of(s) for s in await self._settings.list()]
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from application.system.settings import SystemSettingsService
+from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from infra.persistence.system import SqlSettingRepository
 
 
 class SystemContainer(containers.DeclarativeContainer):
-    uow = providers.Dependency()
-    ids = providers.Dependency()
-    clock = providers.Dependency()
+    uow: providers.Dependency[UnitOfWorkFactory] = providers.Dependency()
+    ids: providers.Dependency[IdGenerator] = providers.Dependency()
+    clock: providers.Dependency[Clock] = providers.Dependency()
 
     setting_repository = providers.Singleton(SqlSettingRepository)
     settings_service = providers.Singleton(

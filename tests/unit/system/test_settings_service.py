@@ -25,7 +25,9 @@ def service(store: FakeStore) -> SystemSettingsService:
     return SystemSettingsService(store.uow, InMemorySettingRepository(store), CountingIds(), FakeClock())
 
 
-async def test_put_creates_then_changes_and_keeps_revisions(service: SystemSettingsService, store: FakeStore) -> None:
+async def test_put_creates_then_changes_and_keeps_revisions(
+    service: SystemSettingsService, store: FakeStore
+) -> None:
     created = await service.put("site.title", "cozeplus")
     changed = await service.put("site.title", {"en": "cozeplus", "zh": "扣子+"}, expected_version=1)
 
@@ -34,7 +36,10 @@ async def test_put_creates_then_changes_and_keeps_revisions(service: SystemSetti
     history = await service.history("site.title")
     assert [r.version for r in history] == [2, 1]
     assert (await service.revision(history[1].id)).value == "cozeplus"
-    assert store.outbox == [SettingChanged(key="site.title", version=1), SettingChanged(key="site.title", version=2)]
+    assert store.outbox == [
+        SettingChanged(key="site.title", version=1),
+        SettingChanged(key="site.title", version=2),
+    ]
 
 
 async def test_stale_expected_version_is_refused_and_nothing_changes(
@@ -56,7 +61,9 @@ async def test_expected_version_on_a_missing_setting_conflicts(service: SystemSe
         await service.get("site.title")
 
 
-@pytest.mark.parametrize("key", ["title", "Site.title", "site..title", "site.title.", "../etc", "a" * 300, "site.ti tle"])
+@pytest.mark.parametrize(
+    "key", ["title", "Site.title", "site..title", "site.title.", "../etc", "a" * 300, "site.ti tle"]
+)
 async def test_bad_keys_are_refused(service: SystemSettingsService, key: str) -> None:
     with pytest.raises(InvalidSettingKey):
         await service.put(key, 1)
@@ -67,7 +74,7 @@ async def test_oversized_value_is_refused_before_anything_is_stored(
 ) -> None:
     with pytest.raises(SettingValueTooLarge):
         await service.put("site.banner", "x" * (MAX_VALUE_BYTES + 1))
-    assert await service.list() == []
+    assert await service.list_settings() == []
     assert store.outbox == []
 
 
@@ -79,4 +86,8 @@ async def test_unknown_revision(service: SystemSettingsService) -> None:
 async def test_list_is_sorted_by_key(service: SystemSettingsService) -> None:
     for key in ("site.title", "auth.registration", "models.default_chat"):
         await service.put(key, True)
-    assert [s.key for s in await service.list()] == ["auth.registration", "models.default_chat", "site.title"]
+    assert [s.key for s in await service.list_settings()] == [
+        "auth.registration",
+        "models.default_chat",
+        "site.title",
+    ]
