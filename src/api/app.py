@@ -38,6 +38,7 @@ class HttpConfig:
     gzip_min_bytes: int = 1024
     access_log: bool = True
     default_locale: str = "en-US"
+    cookie_secure: bool = False
     version: str = "0"
 
 
@@ -125,6 +126,7 @@ def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
     litestar.state.health_checks = list(services.health_checks)
     litestar.state.metrics = metrics
     litestar.state.default_locale = config.default_locale
+    litestar.state.cookie_secure = config.cookie_secure
 
     inner: ASGIApp = litestar
     if config.gzip_min_bytes:

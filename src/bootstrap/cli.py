@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from bootstrap.admin_cli import admin
 from bootstrap.http import package_version
 from bootstrap.logging import configure_logging
 from bootstrap.settings import Settings
@@ -80,6 +81,9 @@ def worker() -> None:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     asyncio.run(run_worker(settings, (signal.SIGTERM, signal.SIGINT)))
+
+
+main.add_command(admin)
 
 
 @main.group()

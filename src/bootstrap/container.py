@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from bootstrap.containers.audit import AuditContainer
 from bootstrap.containers.core import CoreContainer
+from bootstrap.containers.identity import IdentityContainer
 from bootstrap.containers.system import SystemContainer
 from bootstrap.settings import Settings
+from infra.security.secrets import load_or_create_secret
 
 
 class Container(containers.DeclarativeContainer):
@@ -19,7 +22,24 @@ class Container(containers.DeclarativeContainer):
         db_pool_size=settings.provided.db_pool_size,
         db_echo=settings.provided.db_echo,
     )
-    system = providers.Container(SystemContainer, uow=core.uow, ids=core.ids, clock=core.clock)
+    server_secret = providers.Singleton(
+        load_or_create_secret, settings.provided.secret_key, settings.provided.data_dir
+    )
+    audit = providers.Container(AuditContainer, uow=core.uow, ids=core.ids, clock=core.clock)
+    system = providers.Container(
+        SystemContainer, uow=core.uow, ids=core.ids, clock=core.clock, audit=audit.audit_log
+    )
+    identity = providers.Container(
+        IdentityContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        audit=audit.audit_log,
+        settings_reader=system.settings_service,
+        server_secret=server_secret,
+        allow_registration=settings.provided.allow_registration,
+        session_days=settings.provided.session_days,
+    )
 
 
 def build_container(settings: Settings) -> Container:

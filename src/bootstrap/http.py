@@ -8,6 +8,8 @@ from litestar.di import Provide
 
 from api.app import AppServices, CozeplusASGI, HttpConfig, create_app
 from api.middleware.guards import GuardSet, LocaleGuard
+from api.security.guards import PermissionGuard, SessionAuthGuard, TokenAuthGuard
+from api.security.identity import current_actor
 from bootstrap.container import Container, build_container
 from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
@@ -27,15 +29,37 @@ def http_config(settings: Settings) -> HttpConfig:
         gzip_min_bytes=settings.gzip_min_bytes,
         access_log=settings.access_log,
         default_locale=settings.default_locale,
+        cookie_secure=settings.cookie_secure,
         version=package_version(),
     )
 
 
+def guard_set(container: Container, settings: Settings) -> GuardSet:
+    identity = container.identity
+    return GuardSet(
+        token_auth=TokenAuthGuard(identity.token_service()),
+        session_auth=SessionAuthGuard(identity.session_service(), settings.cors_origins),
+        permission=PermissionGuard(),
+        i18n=LocaleGuard(settings.default_locale),
+    )
+
+
+def _provide(provider: object) -> Provide:
+    # Litestar must see a plain callable; a dependency-injector provider is resolved per request.
+    return Provide(lambda: provider(), sync_to_thread=False)  # type: ignore[operator]  # noqa: PLW0108
+
+
 def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> AppServices:
-    system = container.system
+    identity = container.identity
     return AppServices(
         dependencies={
-            "settings_service": Provide(lambda: system.settings_service(), sync_to_thread=False),  # noqa: PLW0108 - Litestar must see a plain callable, not a provider
+            "actor": Provide(current_actor),
+            "settings_service": _provide(container.system.settings_service),
+            "accounts": _provide(identity.account_service),
+            "sessions": _provide(identity.session_service),
+            "spaces": _provide(identity.space_service),
+            "tokens": _provide(identity.token_service),
+            "audit": _provide(container.audit.audit_log),
         },
         health_checks=[container.core.database()],
         guards=guards,
@@ -49,7 +73,7 @@ def build_asgi(
 ) -> CozeplusASGI:
     container = container or build_container(settings)
     runtime = Runtime(container, role="serve")
-    guards = guards or GuardSet(i18n=LocaleGuard(settings.default_locale))
+    guards = guards or guard_set(container, settings)
     return create_app(http_config(settings), app_services(container, runtime, guards))
 
 

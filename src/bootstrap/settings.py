@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     gzip_min_bytes: int = Field(1024, ge=0)
     default_locale: Literal["en-US", "zh-CN"] = "en-US"
 
+    secret_key: str | None = Field(None, min_length=32, repr=False)
+    allow_registration: bool = True
+    session_days: int = Field(30, ge=1, le=365)
+    cookie_secure: bool = False
+
     worker_id: int | None = Field(None, ge=0, le=1023)
     db_pool_size: int = Field(10, ge=1, le=200)
     db_echo: bool = False

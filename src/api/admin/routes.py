@@ -1,5 +1,7 @@
 from litestar.types import ControllerRouterHandler
 
+from api.admin.audit import list_audit
 from api.admin.settings import SettingsController
+from api.admin.users import UsersController
 
-ROUTES: list[ControllerRouterHandler] = [SettingsController]
+ROUTES: list[ControllerRouterHandler] = [SettingsController, UsersController, list_audit]

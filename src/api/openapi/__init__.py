@@ -1,5 +1,7 @@
-"""Coze-compatible token API (/v1, /v3, /open_api): routes land here with the agent and chat issues."""
+"""Coze-compatible token API (/v1, /v3, /open_api)."""
 
 from litestar.types import ControllerRouterHandler
 
-ROUTES: list[ControllerRouterHandler] = []
+from api.openapi import identity
+
+ROUTES: list[ControllerRouterHandler] = [*identity.ROUTES]

@@ -2,4 +2,6 @@
 
 from litestar.types import ControllerRouterHandler
 
-ROUTES: list[ControllerRouterHandler] = []
+from api.web import passport, spaces, tokens
+
+ROUTES: list[ControllerRouterHandler] = [*passport.ROUTES, *spaces.ROUTES, *tokens.ROUTES]
