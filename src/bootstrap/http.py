@@ -36,8 +36,9 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
     return AppServices(
         dependencies={
             "settings_service": Provide(lambda: system.settings_service(), sync_to_thread=False),  # noqa: PLW0108 - Litestar must see a plain callable, not a provider
+            "object_links": Provide(lambda: container.storage.object_links(), sync_to_thread=False),  # noqa: PLW0108
         },
-        health_checks=[container.core.database()],
+        health_checks=[container.core.database(), container.storage.object_storage()],
         guards=guards,
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
@@ -48,7 +49,7 @@ def build_asgi(
     settings: Settings, container: Container | None = None, guards: GuardSet | None = None
 ) -> CozeplusASGI:
     container = container or build_container(settings)
-    runtime = Runtime(container, role="serve")
+    runtime = Runtime(container, role="serve", resources=[container.storage.object_storage()])
     guards = guards or GuardSet(i18n=LocaleGuard(settings.default_locale))
     return create_app(http_config(settings), app_services(container, runtime, guards))
 
