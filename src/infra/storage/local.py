@@ -107,9 +107,13 @@ class LocalObjectStorage:
     async def start(self) -> None:
         await asyncio.to_thread(self._prepare)
 
-    def _prepare(self) -> None:
+    def _folders(self) -> None:
+        # Also done by check() and on demand, so the adapter works even if nobody called start().
         for folder in (self._data, self._meta, self._tmp):
             folder.mkdir(parents=True, exist_ok=True)
+
+    def _prepare(self) -> None:
+        self._folders()
         # Leftovers of uploads cut off by a crash. Recent ones may belong to another process
         # sharing this directory, mid-upload, so only old ones go.
         cutoff = time.time() - STALE_UPLOAD_S
@@ -123,6 +127,7 @@ class LocalObjectStorage:
 
     async def check(self) -> tuple[bool, str]:
         try:
+            await asyncio.to_thread(self._folders)
             ok = await asyncio.to_thread(os.access, self._tmp, os.W_OK)
             free = await asyncio.to_thread(shutil.disk_usage, self.root)
         except OSError as exc:
