@@ -171,8 +171,9 @@ class LocalObjectStorage:
     def _publish(self, key: str, part: Path, meta_part: Path, info: ObjectInfo, inode: int) -> None:
         _write_json(meta_part, _meta_record(info, inode))
         relative = self._relative(key)
-        _place(part, self._data / relative)
-        _place(meta_part, self._meta / relative)
+        _place(part, self._data / relative, durable=True)
+        # Metadata needs no fsync: if a crash loses it, its inode no longer matches and it is rebuilt.
+        _place(meta_part, self._meta / relative, durable=False)
 
     # ------------------------------------------------------------------ reading
 
@@ -212,7 +213,7 @@ class LocalObjectStorage:
         with contextlib.suppress(OSError):
             temp = self._tmp / f"{uuid.uuid4().hex}.meta"
             _write_json(temp, _meta_record(info, stat.st_ino))
-            _place(temp, meta_path)
+            _place(temp, meta_path, durable=False)
         return info
 
     async def get(self, key: str, *, offset: int = 0, length: int | None = None) -> bytes:
@@ -305,7 +306,7 @@ def _collect(folder: Path, base: str, partial: str, found: list[str]) -> None:
             found.append(base + name)
 
 
-def _place(source: Path, target: Path) -> None:
+def _place(source: Path, target: Path, *, durable: bool) -> None:
     for attempt in range(3):
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -314,7 +315,8 @@ def _place(source: Path, target: Path) -> None:
         except FileNotFoundError:  # a concurrent delete pruned the folder after our mkdir
             if attempt == 2:
                 raise
-    _fsync_dir(target.parent)
+    if durable:
+        _fsync_dir(target.parent)
 
 
 async def _disk(fn: Callable[..., T], *args: Any) -> T:
@@ -364,8 +366,6 @@ def _meta_record(info: ObjectInfo, inode: int) -> dict[str, Any]:
 def _write_json(path: Path, record: dict[str, Any]) -> None:
     with path.open("w") as handle:
         json.dump(record, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def _fsync_dir(folder: Path) -> None:
