@@ -15,7 +15,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import ASGIApp, LifeSpanScope, Receive, Scope, Send
 
-from api import health
+from api import health, objects
 from api.admin.routes import ROUTES as ADMIN_ROUTES
 from api.context import is_api_surface, request_context
 from api.errors import EXCEPTION_HANDLERS
@@ -104,6 +104,7 @@ def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
     litestar = Litestar(
         route_handlers=[
             *health.ROUTES,
+            *objects.ROUTES,
             *TOKEN_API_ROUTES,
             *WEB_ROUTES,
             *ADMIN_ROUTES,

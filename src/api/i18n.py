@@ -85,6 +85,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en-US": "cross-site request refused (Origin not allowed)",
         "zh-CN": "已拒绝跨站请求（来源不被允许）",
     },
+    "storage.error": {"en-US": "object storage failed", "zh-CN": "对象存储出错"},
+    "storage.invalid_key": {
+        "en-US": "invalid object key {key}: {reason}",
+        "zh-CN": "对象键 {key} 无效：{reason}",
+    },
+    "storage.invalid_range": {
+        "en-US": "the byte range is outside the object",
+        "zh-CN": "字节范围超出对象大小",
+    },
+    "storage.invalid_link_ttl": {
+        "en-US": "link lifetime must be between {minimum} and {maximum} seconds",
+        "zh-CN": "链接有效期须在 {minimum} 到 {maximum} 秒之间",
+    },
+    "storage.invalid_content_type": {
+        "en-US": "invalid content type {value}",
+        "zh-CN": "内容类型 {value} 无效",
+    },
+    "storage.object_not_found": {"en-US": "object not found", "zh-CN": "对象不存在"},
+    "storage.object_too_large": {
+        "en-US": "object larger than {limit} bytes",
+        "zh-CN": "对象超过 {limit} 字节",
+    },
+    "storage.link_refused": {"en-US": "link refused: {reason}", "zh-CN": "链接无效：{reason}"},
+    "storage.unavailable": {
+        "en-US": "object storage unavailable: {reason}",
+        "zh-CN": "对象存储不可用：{reason}",
+    },
     "system.setting_not_found": {"en-US": "setting {key} not found", "zh-CN": "设置项 {key} 不存在"},
     "system.setting_revision_not_found": {
         "en-US": "setting revision not found",

@@ -7,6 +7,7 @@ from dependency_injector import containers, providers
 from bootstrap.containers.audit import AuditContainer
 from bootstrap.containers.core import CoreContainer
 from bootstrap.containers.identity import IdentityContainer
+from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
 from bootstrap.settings import Settings
 from infra.security.secrets import load_or_create_secret
@@ -21,6 +22,17 @@ class Container(containers.DeclarativeContainer):
         worker_id=settings.provided.worker_id,
         db_pool_size=settings.provided.db_pool_size,
         db_echo=settings.provided.db_echo,
+    )
+    storage = providers.Container(
+        StorageContainer,
+        storage_url=settings.provided.storage_url,
+        data_dir=settings.provided.data_dir,
+        access_key=settings.provided.storage_access_key,
+        secret_key=settings.provided.storage_secret_key,
+        link_secret=settings.provided.storage_link_secret,
+        public_url=settings.provided.resolved_storage_public_url,
+        max_upload_bytes=settings.provided.storage_max_upload_bytes,
+        clock=core.clock,
     )
     server_secret = providers.Singleton(
         load_or_create_secret, settings.provided.secret_key, settings.provided.data_dir

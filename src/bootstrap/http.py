@@ -60,8 +60,9 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "spaces": _provide(identity.space_service),
             "tokens": _provide(identity.token_service),
             "audit": _provide(container.audit.audit_log),
+            "object_links": _provide(container.storage.object_links),
         },
-        health_checks=[container.core.database()],
+        health_checks=[container.core.database(), container.storage.object_storage()],
         guards=guards,
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
@@ -72,7 +73,7 @@ def build_asgi(
     settings: Settings, container: Container | None = None, guards: GuardSet | None = None
 ) -> CozeplusASGI:
     container = container or build_container(settings)
-    runtime = Runtime(container, role="serve")
+    runtime = Runtime(container, role="serve", resources=[container.storage.object_storage()])
     guards = guards or guard_set(container, settings)
     return create_app(http_config(settings), app_services(container, runtime, guards))
 

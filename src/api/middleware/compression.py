@@ -1,4 +1,5 @@
-"""Gzip for ordinary responses; event streams always go out uncompressed so each event flushes."""
+"""Gzip for ordinary responses. Event streams go out uncompressed so each event flushes, and so do
+responses that offer byte ranges (stored objects), whose offsets and lengths must stay exact."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class StreamAwareCompression:
         async def choose(message: Message) -> None:
             nonlocal target
             if target is None and message["type"] == "http.response.start":
-                target = send if _is_event_stream(message) else compressing
+                target = send if _is_event_stream(message) or _is_ranged(message) else compressing
             await (target or send)(message)
 
         await self.app(scope, receive, choose)
@@ -46,3 +47,8 @@ def _is_event_stream(message: Message) -> bool:
         if name.lower() == b"content-type":
             return bytes(value).startswith(b"text/event-stream")
     return False
+
+
+def _is_ranged(message: Message) -> bool:
+    headers: Iterable[tuple[bytes, bytes]] = message.get("headers") or ()  # type: ignore[assignment]
+    return any(name.lower() == b"accept-ranges" for name, _ in headers)

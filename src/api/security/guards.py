@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from litestar.connection import ASGIConnection
 
 from api.context import RequestContext, Surface
-from api.security.identity import SESSION_COOKIE, bearer, client_ip, is_public
+from api.security.identity import SESSION_COOKIE, bearer, client_ip, csrf_checked, is_public
 from application.common.actor import Actor
 from application.openauth.tokens import TokenService
 from application.user.sessions import SessionService
@@ -52,7 +52,7 @@ class SessionAuthGuard:
 
     async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], ctx: RequestContext) -> None:
         cookie = connection.cookies.get(SESSION_COOKIE)
-        if connection.scope.get("method", "GET") not in SAFE_METHODS:
+        if connection.scope.get("method", "GET") not in SAFE_METHODS and csrf_checked(connection):
             self._check_origin(connection, required=cookie is not None)
         if cookie is None:
             if is_public(connection):

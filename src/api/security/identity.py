@@ -36,6 +36,12 @@ def is_public(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
     return bool(handler is not None and handler.opt.get("public"))
 
 
+def csrf_checked(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """Writes are Origin-checked unless the route opts out (signed links carry their own proof)."""
+    handler = connection.scope.get("route_handler")
+    return handler is None or handler.opt.get("csrf", True) is not False
+
+
 async def current_actor(request: ASGIConnection[Any, Any, Any, Any]) -> Actor:
     """Litestar dependency: the authenticated caller (the guards have already refused anonymous calls)."""
     ctx = request_context(request.scope)
