@@ -139,8 +139,8 @@ class NatsKeyValue:
             headers[OPERATION_HEADER] = "DEL"
         elif self._server_ttl:
             remaining = max(expires_at_ms / 1000 - self._clock(), 0.0)
-            # Whole seconds, rounded up plus one: the server must never drop a key before its deadline.
-            headers[MSG_TTL_HEADER] = f"{math.ceil(remaining) + 1}s"
+            # Whole seconds rounded up, counted from when the server stores it: never before our deadline.
+            headers[MSG_TTL_HEADER] = f"{max(math.ceil(remaining), 1)}s"
         try:
             ack = await self.connection.jetstream().publish(self._subject(key), value, headers=headers)
         except APIError as exc:
