@@ -9,6 +9,7 @@ from litestar.di import Provide
 from api.app import AppServices, CozeplusASGI, HttpConfig, create_app
 from api.middleware.guards import GuardSet, LocaleGuard
 from bootstrap.container import Container, build_container
+from bootstrap.infrastructure import infrastructure_health_checks, infrastructure_resources
 from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
 
@@ -37,7 +38,7 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
         dependencies={
             "settings_service": Provide(lambda: system.settings_service(), sync_to_thread=False),  # noqa: PLW0108 - Litestar must see a plain callable, not a provider
         },
-        health_checks=[container.core.database()],
+        health_checks=[container.core.database(), *infrastructure_health_checks(container)],
         guards=guards,
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
@@ -48,7 +49,7 @@ def build_asgi(
     settings: Settings, container: Container | None = None, guards: GuardSet | None = None
 ) -> CozeplusASGI:
     container = container or build_container(settings)
-    runtime = Runtime(container, role="serve")
+    runtime = Runtime(container, role="serve", resources=infrastructure_resources(container))
     guards = guards or GuardSet(i18n=LocaleGuard(settings.default_locale))
     return create_app(http_config(settings), app_services(container, runtime, guards))
 

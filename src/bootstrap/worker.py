@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import structlog
 
 from bootstrap.container import build_container
+from bootstrap.infrastructure import infrastructure_resources
 from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
 
@@ -20,7 +21,8 @@ async def run_worker(settings: Settings, stop_signals: Iterable[signal.Signals])
     loop = asyncio.get_running_loop()
     for sig in stop_signals:
         loop.add_signal_handler(sig, stop.set)
-    runtime = Runtime(build_container(settings), role="worker")
+    container = build_container(settings)
+    runtime = Runtime(container, role="worker", resources=infrastructure_resources(container))
     await runtime.start()
     log.info("worker_ready")
     try:

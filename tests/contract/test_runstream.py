@@ -59,7 +59,12 @@ async def make_streams(request: pytest.FixtureRequest) -> AsyncIterator[Factory]
             await connection.start()
             cleanups.append(connection.stop)
             store = NatsRunStreams(
-                connection, stream=stream, subject_prefix=prefix, ttl=ttl, max_events=max_events, idle_check=0.2
+                connection,
+                stream=stream,
+                subject_prefix=prefix,
+                ttl=ttl,
+                max_events=max_events,
+                idle_check=0.2,
             )
             await store.start()
             return store

@@ -97,7 +97,9 @@ class RunStreams(Protocol):
         The first append creates the run. Raises RunAlreadyFinished after `finish`."""
         ...
 
-    async def finish(self, run_id: str, kind: str = FINISH_KIND, data: Mapping[str, Any] | None = None) -> int:
+    async def finish(
+        self, run_id: str, kind: str = FINISH_KIND, data: Mapping[str, Any] | None = None
+    ) -> int:
         """Append the terminal event; readers yield it (final=True) and stop. Only once per run."""
         ...
 

@@ -96,7 +96,9 @@ class NatsKeyValue:
             return
         js = self.connection.jetstream()
         try:
-            await js.create_key_value(bucket=self.bucket, ttl=self._max_ttl, history=1, replicas=self.replicas)
+            await js.create_key_value(
+                bucket=self.bucket, ttl=self._max_ttl, history=1, replicas=self.replicas
+            )
         except BadRequestError as exc:
             if exc.err_code != STREAM_NAME_IN_USE:
                 raise
@@ -114,7 +116,9 @@ class NatsKeyValue:
     async def _raw(self, key: str) -> api.RawStreamMsg | None:
         """The key's latest message, whatever it is (value, delete marker, expired value)."""
         try:
-            return await self.connection.jetstream().get_msg(self.stream, subject=self._subject(key), direct=False)
+            return await self.connection.jetstream().get_msg(
+                self.stream, subject=self._subject(key), direct=False
+            )
         except NotFoundError:
             return None
 
@@ -194,7 +198,10 @@ class NatsKeyValue:
             seq = int(msg.seq or 0)
             # The marker expires with the bucket's max_age like everything else.
             marker_deadline = self._deadline(self._max_ttl)
-            if await self._publish(key, b"", expires_at_ms=marker_deadline, expected=seq, delete=True) is not None:
+            if (
+                await self._publish(key, b"", expires_at_ms=marker_deadline, expected=seq, delete=True)
+                is not None
+            ):
                 return True
             if revision is not None:
                 return False  # changed since the caller read it
@@ -214,6 +221,9 @@ class NatsKeyValue:
                 kept = (msg.headers or {}).get(EXPIRES_HEADER)  # the window keeps its end
                 deadline = int(kept) if kept is not None else self._deadline(ttl)
                 expected = int(msg.seq or 0)
-            if await self._publish(key, str(count).encode(), expires_at_ms=deadline, expected=expected) is not None:
+            if (
+                await self._publish(key, str(count).encode(), expires_at_ms=deadline, expected=expected)
+                is not None
+            ):
                 return count
         raise KvContention(key)

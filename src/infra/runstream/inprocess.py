@@ -89,7 +89,9 @@ class InProcessRunStreams:
     async def append(self, run_id: str, kind: str, data: Mapping[str, Any]) -> int:
         return self._add(validate_run_id(run_id), validate_kind(kind), encode_data(data), final=False)
 
-    async def finish(self, run_id: str, kind: str = FINISH_KIND, data: Mapping[str, Any] | None = None) -> int:
+    async def finish(
+        self, run_id: str, kind: str = FINISH_KIND, data: Mapping[str, Any] | None = None
+    ) -> int:
         return self._add(validate_run_id(run_id), validate_kind(kind), encode_data(data), final=True)
 
     async def status(self, run_id: str) -> RunStatus | None:

@@ -133,17 +133,25 @@ class NatsRunStreams:
             ):
                 # Settings changed since the stream was made: the newest process's settings win.
                 await js.update_stream(wanted)
-                log.info("runstream_stream_updated", stream=self.stream, ttl=self.ttl, max_events=self.max_events)
+                log.info(
+                    "runstream_stream_updated", stream=self.stream, ttl=self.ttl, max_events=self.max_events
+                )
         self._ready = True
 
     def _subject(self, run_id: str) -> str:
         return f"{self.subject_prefix}.{run_id}"
 
     async def append(self, run_id: str, kind: str, data: Mapping[str, Any]) -> int:
-        return await self._publish(validate_run_id(run_id), validate_kind(kind), encode_data(data), final=False)
+        return await self._publish(
+            validate_run_id(run_id), validate_kind(kind), encode_data(data), final=False
+        )
 
-    async def finish(self, run_id: str, kind: str = FINISH_KIND, data: Mapping[str, Any] | None = None) -> int:
-        return await self._publish(validate_run_id(run_id), validate_kind(kind), encode_data(data), final=True)
+    async def finish(
+        self, run_id: str, kind: str = FINISH_KIND, data: Mapping[str, Any] | None = None
+    ) -> int:
+        return await self._publish(
+            validate_run_id(run_id), validate_kind(kind), encode_data(data), final=True
+        )
 
     async def _publish(self, run_id: str, kind: str, body: bytes, *, final: bool) -> int:
         await self._ensure()
