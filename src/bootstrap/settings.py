@@ -53,9 +53,12 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _one_nats_server(self) -> Settings:
         # Every port's NATS URL must name the same server: the process keeps one shared connection.
-        urls = {u for u in (self.nats_url, *(_nats_server(v) for v in (self.runstream_url, self.kv_url))) if u}
+        named = (self.nats_url, _nats_server(self.runstream_url), _nats_server(self.kv_url))
+        urls = {url for url in named if url}
         if len(urls) > 1:
-            raise ValueError(f"NATS-backed ports point at different servers: {sorted(urls)}; set COZEPLUS_NATS_URL")
+            raise ValueError(
+                f"NATS-backed ports name different servers {sorted(urls)}; set COZEPLUS_NATS_URL"
+            )
         for field_name in ("runstream_url", "kv_url"):
             if _adapter_choice(getattr(self, field_name)) is None:
                 raise ValueError(f"{field_name} must be empty, 'inprocess', 'nats' or a nats:// URL")
@@ -74,8 +77,11 @@ class Settings(BaseSettings):
     @property
     def nats_ports(self) -> list[str]:
         """The ports wired to NATS; the shared connection is started only when this is not empty."""
-        return [port for port, adapter in (("runstream", self.runstream_adapter), ("kv", self.kv_adapter))
-                if adapter == "nats"]
+        return [
+            port
+            for port, adapter in (("runstream", self.runstream_adapter), ("kv", self.kv_adapter))
+            if adapter == "nats"
+        ]
 
     @property
     def runstream_adapter(self) -> Literal["inprocess", "nats"]:

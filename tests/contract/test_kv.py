@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -53,10 +54,8 @@ async def make_kv(request: pytest.FixtureRequest) -> AsyncIterator[Factory]:
         async def drop_bucket() -> None:
             connection = NatsConnection(url)
             await connection.start()
-            try:
+            with contextlib.suppress(Exception):  # never created
                 await connection.jetstream().delete_key_value(bucket)
-            except Exception:  # never created
-                pass
             await connection.stop()
 
         cleanups.append(drop_bucket)
@@ -70,8 +69,9 @@ def key(prefix: str = "test") -> str:
 
 
 async def eventually(probe: Callable[[], Awaitable[bool]]) -> None:
+    """Poll until `probe` holds (expiry has no notification to wait on); fail after WAIT_S."""
     async with asyncio.timeout(WAIT_S):
-        while not await probe():
+        while not await probe():  # noqa: ASYNC110
             await asyncio.sleep(0.05)
 
 

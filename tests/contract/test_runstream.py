@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -72,10 +73,8 @@ async def make_streams(request: pytest.FixtureRequest) -> AsyncIterator[Factory]
         async def drop_stream() -> None:
             connection = NatsConnection(url)
             await connection.start()
-            try:
+            with contextlib.suppress(Exception):  # the test may never have created it
                 await connection.jetstream().delete_stream(stream)
-            except Exception:  # the test may never have created it
-                pass
             await connection.stop()
 
         cleanups.append(drop_stream)
@@ -93,8 +92,9 @@ async def collect(events: AsyncIterator[RunEvent]) -> list[RunEvent]:
 
 
 async def eventually(probe: Callable[[], Awaitable[bool]]) -> None:
+    """Poll until `probe` holds (expiry has no notification to wait on); fail after WAIT_S."""
     async with asyncio.timeout(WAIT_S):
-        while not await probe():
+        while not await probe():  # noqa: ASYNC110
             await asyncio.sleep(0.05)
 
 

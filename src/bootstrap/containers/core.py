@@ -22,7 +22,9 @@ class CoreContainer(containers.DeclarativeContainer):
     db_pool_size = providers.Dependency(instance_of=int, default=10)
     db_echo = providers.Dependency(instance_of=bool, default=False)
 
-    nats_url = providers.Dependency()  # str, or None when no port uses NATS (then `nats` is never built)
+    nats_url: providers.Dependency[str | None] = (
+        providers.Dependency()
+    )  # str, or None when no port uses NATS (then `nats` is never built)
     nats_replicas = providers.Dependency(instance_of=int, default=1)
     runstream_adapter = providers.Dependency(instance_of=str, default="inprocess")
     runstream_ttl = providers.Dependency(instance_of=float, default=3600.0)

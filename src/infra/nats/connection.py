@@ -49,9 +49,9 @@ class NatsConnection:
                 nc.connect(
                     self.url,
                     name=self._client_name,
-                    connect_timeout=self._connect_timeout,
+                    connect_timeout=self._connect_timeout,  # type: ignore[arg-type]  # seconds; floats work
                     max_reconnect_attempts=-1,  # keep trying: a restarted server must be picked up again
-                    reconnect_time_wait=0.5,
+                    reconnect_time_wait=0.5,  # type: ignore[arg-type]
                     allow_reconnect=True,
                     error_cb=self._on_error,
                     disconnected_cb=self._on_disconnect,
@@ -70,7 +70,8 @@ class NatsConnection:
             await asyncio.sleep(RETRY_CONNECT_S)
             try:
                 await self._connect_once()
-            except Exception:  # still down; try again
+            except Exception as exc:  # still down; try again
+                log.debug("nats_still_unreachable", url=self.url, error=type(exc).__name__)
                 continue
             log.info("nats_connected", url=self.url)
             self._connector = None
