@@ -31,6 +31,7 @@ class NatsConnection:
         self._client_name = client_name
         self._nc: Client | None = None
         self._connector: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         if (self._nc is not None and not self._nc.is_closed) or self._connector is not None:
@@ -84,7 +85,11 @@ class NatsConnection:
                 await self._connector
             self._connector = None
         if self._nc is not None and not self._nc.is_closed:
-            await self._nc.drain()
+            self._stopping = True
+            try:
+                await self._nc.drain()
+            finally:
+                self._stopping = False
         self._nc = None
 
     @property
@@ -115,6 +120,8 @@ class NatsConnection:
         log.warning("nats_error", url=self.url, error=f"{type(exc).__name__}: {exc}"[:200])
 
     async def _on_disconnect(self) -> None:
+        if self._stopping:  # our own drain, not an outage
+            return
         log.warning("nats_disconnected", url=self.url)
 
     async def _on_reconnect(self) -> None:
