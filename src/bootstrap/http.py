@@ -11,6 +11,7 @@ from api.middleware.guards import GuardSet, LocaleGuard
 from api.security.guards import PermissionGuard, SessionAuthGuard, TokenAuthGuard
 from api.security.identity import current_actor
 from bootstrap.container import Container, build_container
+from bootstrap.infrastructure import infrastructure_health_checks, infrastructure_resources
 from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
 
@@ -62,7 +63,7 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "audit": _provide(container.audit.audit_log),
             "object_links": _provide(container.storage.object_links),
         },
-        health_checks=[container.core.database(), container.storage.object_storage()],
+        health_checks=[container.core.database(), *infrastructure_health_checks(container)],
         guards=guards,
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
@@ -73,7 +74,7 @@ def build_asgi(
     settings: Settings, container: Container | None = None, guards: GuardSet | None = None
 ) -> CozeplusASGI:
     container = container or build_container(settings)
-    runtime = Runtime(container, role="serve", resources=[container.storage.object_storage()])
+    runtime = Runtime(container, role="serve", resources=infrastructure_resources(container))
     guards = guards or guard_set(container, settings)
     return create_app(http_config(settings), app_services(container, runtime, guards))
 

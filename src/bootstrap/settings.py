@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -61,11 +61,70 @@ class Settings(BaseSettings):
             raise ValueError("storage_link_secret must be at least 16 characters")
         return value
 
+    # NATS: one shared connection per process for every NATS-backed port.
+    nats_url: str | None = None
+    # "" (NATS when nats_url is set, else in-process) | "inprocess" | "nats" | "nats://host:4222"
+    runstream_url: str = ""
+    runstream_ttl_s: float = Field(3600.0, gt=0, le=30 * 86400)
+    runstream_max_events: int = Field(10_000, ge=10, le=1_000_000)
+    runstream_stream: str = Field("COZEPLUS_RUNS", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    runstream_subject_prefix: str = Field("cozeplus.runs", pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+    kv_url: str = ""
+    kv_max_ttl_s: float = Field(86_400.0, gt=0, le=30 * 86400)
+    kv_bucket: str = Field("cozeplus", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    nats_replicas: int = Field(1, ge=1, le=5)
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         # Relative paths resolve against the working directory at start-up, once.
         return value.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _one_nats_server(self) -> Settings:
+        # Every port's NATS URL must name the same server: the process keeps one shared connection.
+        named = (self.nats_url, _nats_server(self.runstream_url), _nats_server(self.kv_url))
+        urls = {url for url in named if url}
+        if len(urls) > 1:
+            raise ValueError(
+                f"NATS-backed ports name different servers {sorted(urls)}; set COZEPLUS_NATS_URL"
+            )
+        for field_name in ("runstream_url", "kv_url"):
+            if _adapter_choice(getattr(self, field_name)) is None:
+                raise ValueError(f"{field_name} must be empty, 'inprocess', 'nats' or a nats:// URL")
+        if not urls and "nats" in (self.runstream_adapter, self.kv_adapter):
+            raise ValueError("a port is set to 'nats' but no NATS server is configured (COZEPLUS_NATS_URL)")
+        return self
+
+    @property
+    def resolved_nats_url(self) -> str | None:
+        """The one NATS server this process connects to, or None when nothing uses NATS."""
+        for candidate in (self.nats_url, _nats_server(self.runstream_url), _nats_server(self.kv_url)):
+            if candidate:
+                return candidate
+        return None
+
+    @property
+    def nats_ports(self) -> list[str]:
+        """The ports wired to NATS; the shared connection is started only when this is not empty."""
+        return [
+            port
+            for port, adapter in (("runstream", self.runstream_adapter), ("kv", self.kv_adapter))
+            if adapter == "nats"
+        ]
+
+    @property
+    def runstream_adapter(self) -> Literal["inprocess", "nats"]:
+        return self._adapter_for(self.runstream_url)
+
+    @property
+    def kv_adapter(self) -> Literal["inprocess", "nats"]:
+        return self._adapter_for(self.kv_url)
+
+    def _adapter_for(self, url: str) -> Literal["inprocess", "nats"]:
+        if not url:  # unset: follow COZEPLUS_NATS_URL, the production switch for every NATS-backed port
+            return "nats" if self.nats_url else "inprocess"
+        return _adapter_choice(url) or "inprocess"
 
     @property
     def resolved_database_url(self) -> str:
@@ -77,3 +136,16 @@ class Settings(BaseSettings):
             return self.storage_public_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
         return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+
+
+def _nats_server(url: str) -> str | None:
+    return url if url.startswith(("nats://", "tls://")) else None
+
+
+def _adapter_choice(url: str) -> Literal["inprocess", "nats"] | None:
+    """The adapter an explicit port URL selects; None when the value is not understood."""
+    if url in ("", "inprocess"):
+        return "inprocess"
+    if url == "nats" or _nats_server(url):
+        return "nats"
+    return None

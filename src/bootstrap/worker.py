@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import structlog
 
 from bootstrap.container import build_container
+from bootstrap.infrastructure import infrastructure_resources
 from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
 
@@ -21,7 +22,7 @@ async def run_worker(settings: Settings, stop_signals: Iterable[signal.Signals])
     for sig in stop_signals:
         loop.add_signal_handler(sig, stop.set)
     container = build_container(settings)
-    runtime = Runtime(container, role="worker", resources=[container.storage.object_storage()])
+    runtime = Runtime(container, role="worker", resources=infrastructure_resources(container))
     await runtime.start()
     log.info("worker_ready")
     try:

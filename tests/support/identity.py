@@ -20,14 +20,18 @@ def new_email(prefix: str = "user") -> str:
     return f"{prefix}{next(_n)}@example.com"
 
 
-async def create_user(settings: Settings, email: str | None = None, *, superuser: bool = False) -> dict[str, Any]:
+async def create_user(
+    settings: Settings, email: str | None = None, *, superuser: bool = False
+) -> dict[str, Any]:
     """Create an account with a container of its own: the app's engine belongs to the app's event loop."""
     email = email or new_email("admin" if superuser else "user")
     container = build_container(settings)
     runtime = Runtime(container, role="test")
     await runtime.start()
     try:
-        user = await container.identity.account_service().create_by_admin(None, email, PASSWORD, "", superuser)
+        user = await container.identity.account_service().create_by_admin(
+            None, email, PASSWORD, "", superuser
+        )
     finally:
         await runtime.stop()
     return {"id": user.id, "email": email}
