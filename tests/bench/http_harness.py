@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -42,6 +43,7 @@ class LoadResult:
     p50_us: float
     p99_us: float
     errors: dict[str, int]
+    server_cpu_s: float | None = None  # CPU the server process used during the run (all its threads)
 
     @property
     def rps(self) -> float:
@@ -54,6 +56,10 @@ class LoadResult:
     @property
     def p99_ms(self) -> float:
         return self.p99_us / 1000
+
+    @property
+    def cpu_us_per_request(self) -> float:
+        return float("nan") if self.server_cpu_s is None else self.server_cpu_s / self.requests * 1e6
 
     def require_clean(self, what: str) -> None:
         bad = {k: v for k, v in self.errors.items() if v}
@@ -82,17 +88,39 @@ def _wrk_script() -> str:
     return str(path)
 
 
-def generate_load(client: str, port: int, path: str, connections: int, seconds: float) -> LoadResult:
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of a process and all its threads so far; None where /proc is missing."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def generate_load(
+    client: str, port: int, path: str, connections: int, seconds: float, headers: Sequence[str] = ()
+) -> LoadResult:
+    """Load `path` from a separate process; `headers` are "Name: value" lines sent with every request."""
     if client == "wrk":
-        cmd = [
-            "wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", _wrk_script(),
-            f"http://127.0.0.1:{port}{path}",
-        ]
+        cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", _wrk_script()]
     else:
         cmd = [
-            sys.executable, "-m", "tests.bench.http_load", "--port", str(port), "--path", path,
-            "--connections", str(connections), "--seconds", str(seconds),
+            sys.executable,
+            "-m",
+            "tests.bench.http_load",
+            "--port",
+            str(port),
+            "--path",
+            path,
+            "--connections",
+            str(connections),
+            "--seconds",
+            str(seconds),
         ]
+    for header in headers:
+        cmd += ["-H", header]
+    if client == "wrk":
+        cmd.append(f"http://127.0.0.1:{port}{path}")
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=_ROOT, timeout=seconds + 60)
     if done.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed ({done.returncode}): {done.stderr or done.stdout}")
@@ -141,14 +169,30 @@ class Server:
         sock.bind(("127.0.0.1", 0))
         sock.listen(2048)
         self.port = sock.getsockname()[1]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(self.root), os.environ.get("PYTHONPATH", "")])}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(self.root), os.environ.get("PYTHONPATH", "")]),
+        }
         cmd = [
-            sys.executable, "-m", "tests.bench.http_server", self.kind, "--fd", str(sock.fileno()),
-            "--data-dir", str(self.data_dir), "--database-url", self.database_url,
+            sys.executable,
+            "-m",
+            "tests.bench.http_server",
+            self.kind,
+            "--fd",
+            str(sock.fileno()),
+            "--data-dir",
+            str(self.data_dir),
+            "--database-url",
+            self.database_url,
         ]
         with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
             self.proc = subprocess.Popen(
-                cmd, cwd=self.root, env=env, stdout=out, stderr=err, pass_fds=[sock.fileno()],
+                cmd,
+                cwd=self.root,
+                env=env,
+                stdout=out,
+                stderr=err,
+                pass_fds=[sock.fileno()],
                 start_new_session=True,
             )
         sock.close()
@@ -172,6 +216,9 @@ class Server:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"{self.kind} server not ready in {READY_TIMEOUT_S:.0f} s")
+
+    def cpu_seconds(self) -> float | None:
+        return None if self.proc is None else process_cpu_seconds(self.proc.pid)
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -203,20 +250,25 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def environment_lines(client: str, connections: int, seconds: float, rounds: int) -> list[str]:
+def environment_lines(
+    client: str, connections: int, seconds: float, rounds: int, headers: Sequence[str]
+) -> list[str]:
     if client == "wrk":
         probe = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
         client_desc = (probe.stdout or probe.stderr).splitlines()[0].strip() + ", 1 thread"
     else:
         client_desc = "python asyncio raw-socket client (may itself limit the figures on 2 cores)"
     load = os.getloadavg()
+    loop = "uvloop" if _version("uvloop") != "absent" else "asyncio"
     return [
         f"date: {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}",
         f"machine: {os.cpu_count()} cores ({_cpu_model()}), client and servers on the same machine,"
         f" load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at start",
         f"python {platform.python_version()}, litestar {_version('litestar')}, uvicorn {_version('uvicorn')},"
         f" httptools {_version('httptools')}, uvloop {_version('uvloop')}",
-        f"server: uvicorn, 1 worker, http=httptools, loop={'uvloop' if _version('uvloop') != 'absent' else 'asyncio'};"
+        f"server: uvicorn, 1 worker, http=httptools, loop={loop};"
         " ours with default settings (access log on, JSON lines to stdout -> a file)",
-        f"client: {client_desc}; {connections} keep-alive connections; {rounds} rounds x {seconds:g} s per app and case",
+        f"client: {client_desc}; {connections} keep-alive connections;"
+        f" {rounds} rounds x {seconds:g} s per app and case",
+        f"request headers besides Host: {'; '.join(headers) or 'none'}",
     ]

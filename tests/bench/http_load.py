@@ -70,8 +70,11 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[index]
 
 
-async def load(port: int, path: str, connections: int, seconds: float) -> dict[str, float]:
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+async def load(
+    port: int, path: str, connections: int, seconds: float, headers: list[str]
+) -> dict[str, float]:
+    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", *headers]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
     tally = Tally()
     started = time.perf_counter()
     until = started + seconds
@@ -99,8 +102,9 @@ def main() -> None:
     parser.add_argument("--path", required=True)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("-H", dest="headers", action="append", default=[], help='"Name: value", repeatable')
     args = parser.parse_args()
-    coro = load(args.port, args.path, args.connections, args.seconds)
+    coro = load(args.port, args.path, args.connections, args.seconds, args.headers)
     if importlib.util.find_spec("uvloop"):
         import uvloop
 

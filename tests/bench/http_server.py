@@ -38,11 +38,16 @@ def bare_app(database_url: str) -> Litestar:
     @get(SETTING_PATH)
     async def get_setting(key: str) -> dict[str, Any]:
         async with db.session() as session:
-            row = (await session.execute(select(SettingRow).where(SettingRow.key == key))).scalar_one_or_none()
+            row = (
+                await session.execute(select(SettingRow).where(SettingRow.key == key))
+            ).scalar_one_or_none()
         if row is None:
             raise NotFoundException
         return {
-            "id": str(row.id), "key": row.key, "value": row.value, "version": row.version,
+            "id": str(row.id),
+            "key": row.key,
+            "value": row.value,
+            "version": row.version,
             "updated_at": row.updated_at,
         }
 
