@@ -45,7 +45,7 @@ async def client() -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
             extra_routes=[big, events, missing],
         ),
     )
-    async with AsyncTestClient(app=app) as c:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=app) as c:
         yield c
 
 

@@ -76,7 +76,7 @@ class CaseRuns:
     runs: dict[str, list[LoadResult]] = field(default_factory=lambda: {k: [] for k in KINDS})
 
     def median(self, kind: str, attr: str) -> float:
-        return statistics.median(getattr(r, attr) for r in self.runs[kind])
+        return float(statistics.median(getattr(r, attr) for r in self.runs[kind]))
 
     def overheads(self) -> list[float]:
         """Extra time per request, per back-to-back pair, in percent."""

@@ -78,7 +78,7 @@ def main() -> None:
     app = ours_app(args.data_dir, args.database_url) if args.kind == "ours" else bare_app(args.database_url)
     config = uvicorn.Config(
         app,
-        loop=loop_name(),  # type: ignore[arg-type]
+        loop=loop_name(),
         http="httptools",
         workers=1,
         log_config=None,
