@@ -7,45 +7,36 @@ from collections.abc import AsyncIterator
 
 import pytest
 from litestar import get
-from litestar.di import Provide
 from litestar.response import ServerSentEvent
 from litestar.testing import AsyncTestClient
 
-from api.app import AppServices, HttpConfig, create_app
+from bootstrap.settings import Settings
 from domain.system.errors import SettingNotFound
+from tests.support.apps import client_with_routes
 
 BIG = {"items": [f"item number {i}" for i in range(200)]}  # several kB of JSON
 
 
-@get("/api/test/big", sync_to_thread=False)
+@get("/api/test/big", opt={"public": True}, sync_to_thread=False)
 def big() -> dict[str, list[str]]:
     return BIG
 
 
-@get("/api/test/events", sync_to_thread=False)
+@get("/api/test/events", opt={"public": True}, sync_to_thread=False)
 def events() -> ServerSentEvent:
     return ServerSentEvent(iter(["x" * 2048, "y" * 2048]))
 
 
-@get("/api/test/missing", sync_to_thread=False)
+@get("/api/test/missing", opt={"public": True}, sync_to_thread=False)
 def missing() -> None:
     raise SettingNotFound(key="site.title")
 
 
-def _no_settings_service() -> None:
-    raise AssertionError("these tests do not call the settings routes")
-
-
 @pytest.fixture
-async def client() -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    app = create_app(
-        HttpConfig(gzip_min_bytes=1024, access_log=False),
-        AppServices(
-            dependencies={"settings_service": Provide(_no_settings_service, sync_to_thread=False)},
-            extra_routes=[big, events, missing],
-        ),
-    )
-    async with AsyncTestClient(app=app) as c:
+async def client(sqlite_settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    async with client_with_routes(
+        sqlite_settings, [big, events, missing], gzip_min_bytes=1024, access_log=False
+    ) as c:
         yield c
 
 
