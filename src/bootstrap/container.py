@@ -5,6 +5,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from bootstrap.containers.core import CoreContainer
+from bootstrap.containers.fulltext import FullTextContainer
 from bootstrap.containers.system import SystemContainer
 from bootstrap.settings import Settings
 
@@ -18,6 +19,13 @@ class Container(containers.DeclarativeContainer):
         worker_id=settings.provided.worker_id,
         db_pool_size=settings.provided.db_pool_size,
         db_echo=settings.provided.db_echo,
+    )
+    fulltext = providers.Container(
+        FullTextContainer,
+        url=settings.provided.resolved_fulltext_url,
+        content_type=settings.provided.fulltext_content_type,
+        api_key=settings.provided.fulltext_api_key,
+        timeout_s=settings.provided.fulltext_timeout_s,
     )
     system = providers.Container(SystemContainer, uow=core.uow, ids=core.ids, clock=core.clock)
 

@@ -37,7 +37,7 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
         dependencies={
             "settings_service": Provide(lambda: system.settings_service(), sync_to_thread=False),  # noqa: PLW0108 - Litestar must see a plain callable, not a provider
         },
-        health_checks=[container.core.database()],
+        health_checks=[container.core.database(), container.fulltext.index()],
         guards=guards,
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
@@ -48,7 +48,7 @@ def build_asgi(
     settings: Settings, container: Container | None = None, guards: GuardSet | None = None
 ) -> CozeplusASGI:
     container = container or build_container(settings)
-    runtime = Runtime(container, role="serve")
+    runtime = Runtime(container, role="serve", resources=[container.fulltext.index()])
     guards = guards or GuardSet(i18n=LocaleGuard(settings.default_locale))
     return create_app(http_config(settings), app_services(container, runtime, guards))
 

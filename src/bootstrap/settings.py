@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,11 +31,30 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, ge=1, le=200)
     db_echo: bool = False
 
+    # Full-text index: unset = embedded SQLite FTS5 under data_dir; `sqlite:///path.db` = embedded at
+    # that path; `http(s)://[user:pass@]host:9200` = Elasticsearch. `plain-json` content type is for
+    # ES-API-compatible servers that refuse the official client's vendor media type.
+    fulltext_url: str | None = None
+    fulltext_content_type: Literal["vendor", "plain-json"] = "vendor"
+    fulltext_api_key: SecretStr | None = None
+    fulltext_timeout_s: float = Field(10.0, gt=0, le=300)
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         # Relative paths resolve against the working directory at start-up, once.
         return value.expanduser().resolve()
+
+    @field_validator("fulltext_url")
+    @classmethod
+    def _fulltext_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://", "sqlite:///")):
+            raise ValueError("fulltext_url must start with http://, https:// or sqlite:///")
+        return value
+
+    @property
+    def resolved_fulltext_url(self) -> str:
+        return self.fulltext_url or f"sqlite:///{self.data_dir / 'fulltext' / 'fulltext.db'}"
 
     @property
     def resolved_database_url(self) -> str:

@@ -20,7 +20,8 @@ async def run_worker(settings: Settings, stop_signals: Iterable[signal.Signals])
     loop = asyncio.get_running_loop()
     for sig in stop_signals:
         loop.add_signal_handler(sig, stop.set)
-    runtime = Runtime(build_container(settings), role="worker")
+    container = build_container(settings)
+    runtime = Runtime(container, role="worker", resources=[container.fulltext.index()])
     await runtime.start()
     log.info("worker_ready")
     try:

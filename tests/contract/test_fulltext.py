@@ -70,7 +70,9 @@ async def index(engine: FullTextIndex) -> AsyncIterator[str]:
         await engine.drop_index(name)
 
 
-def doc(doc_id: str, title: str, body: str = "", *, space: str = "s1", rank: int = 0, public: bool = True) -> Document:
+def doc(
+    doc_id: str, title: str, body: str = "", *, space: str = "s1", rank: int = 0, public: bool = True
+) -> Document:
     return Document(
         doc_id,
         {
@@ -148,7 +150,9 @@ async def test_rejects_undeclared_fields_and_wrong_types(engine: FullTextIndex, 
 
 
 async def test_delete_by_id_and_by_filter(engine: FullTextIndex, index: str) -> None:
-    await engine.upsert(index, [doc(str(i), f"note {i}", rank=i, space="s1" if i < 6 else "s2") for i in range(10)])
+    await engine.upsert(
+        index, [doc(str(i), f"note {i}", rank=i, space="s1" if i < 6 else "s2") for i in range(10)]
+    )
     assert await engine.delete(index, ["0", "1", "missing"]) == 2
     assert await engine.delete_by_filter(index, And((Term("space", "s1"), Range("rank", gte=4)))) == 2
     remaining = await ids(engine, index, SearchRequest(size=50))
@@ -203,7 +207,11 @@ async def test_filters(engine: FullTextIndex, index: str) -> None:
     assert await match(Range("weight", gte=1.0, lt=2.0)) == ["2", "3"]
     assert await match(Range("created", lte=T0 + timedelta(days=1))) == ["0", "1"]
     assert await match(Term("public", False)) == ["1", "3", "5", "7", "9", "11"]
-    assert await match(Or((Term("rank", 1), And((Term("space", "s2"), Range("rank", lt=6)))))) == ["1", "2", "5"]
+    assert await match(Or((Term("rank", 1), And((Term("space", "s2"), Range("rank", lt=6)))))) == [
+        "1",
+        "2",
+        "5",
+    ]
     assert await match(And((Not(Term("space", "s0")), Range("rank", lte=4)))) == ["1", "2", "4"]
     # A document without the field matches a negated filter on it (must_not semantics).
     await engine.upsert(index, [Document("x", {"title": "report without space"})])
@@ -267,7 +275,9 @@ async def test_cursor_pages_by_relevance(engine: FullTextIndex, index: str) -> N
             "osmem prints scores rounded to 8 digits but compares search_after in float64, "
             "so score cursors repeat or skip ties; real Elasticsearch round-trips float32 scores"
         )
-    docs = [doc(f"d{i:03d}", "same words here" if i % 3 else "same words here words", rank=i) for i in range(45)]
+    docs = [
+        doc(f"d{i:03d}", "same words here" if i % 3 else "same words here words", rank=i) for i in range(45)
+    ]
     await engine.upsert(index, docs)
     seen = await walk(engine, index, SearchRequest(text="words", size=10))
     assert len(seen) == 45
@@ -288,7 +298,9 @@ async def test_cursor_pages_by_relevance(engine: FullTextIndex, index: str) -> N
         '{"match_all": {}}',
     ],
 )
-async def test_hostile_query_text_is_words_not_syntax(engine: FullTextIndex, index: str, hostile: str) -> None:
+async def test_hostile_query_text_is_words_not_syntax(
+    engine: FullTextIndex, index: str, hostile: str
+) -> None:
     await engine.upsert(index, [doc("1", "secret plans"), doc("2", "public notes")])
     result = await engine.search(index, SearchRequest(text=hostile, highlight=Highlight()))
     # Only documents that contain one of the words of the string can match; nothing is a wildcard.

@@ -140,7 +140,9 @@ def check_value(spec: FieldSpec, value: object) -> Value:
     ok = {
         FieldType.TEXT: isinstance(value, str),
         FieldType.KEYWORD: isinstance(value, str),
-        FieldType.INTEGER: isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63,
+        FieldType.INTEGER: isinstance(value, int)
+        and not isinstance(value, bool)
+        and -(2**63) <= value < 2**63,
         FieldType.FLOAT: isinstance(value, int | float) and not isinstance(value, bool),
         FieldType.BOOLEAN: isinstance(value, bool),
         FieldType.DATE: isinstance(value, datetime) and value.tzinfo is not None,

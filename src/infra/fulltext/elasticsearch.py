@@ -44,9 +44,11 @@ class ElasticsearchFullTextIndex:
         url: str,
         *,
         content_type: ContentTypeMode | str = ContentTypeMode.VENDOR,
+        api_key: str | None = None,
         request_timeout: float = 10.0,
     ) -> None:
         self.url = url
+        self._api_key = api_key
         self.content_type = ContentTypeMode(content_type)
         self._timeout = request_timeout
         self._client: AsyncElasticsearch | None = None
@@ -58,6 +60,8 @@ class ElasticsearchFullTextIndex:
             extra: dict[str, Any] = {}
             if self.content_type is ContentTypeMode.PLAIN_JSON:
                 extra["node_class"] = PlainJsonAiohttpNode
+            if self._api_key:
+                extra["api_key"] = self._api_key
             self._client = AsyncElasticsearch(self.url, request_timeout=self._timeout, max_retries=1, **extra)
         analysis.warm_up()
 
@@ -101,7 +105,9 @@ class ElasticsearchFullTextIndex:
         try:
             async with _errors(spec.name):
                 await self.client.indices.create(
-                    index=spec.name, settings={"analysis": es_query.ANALYSIS}, mappings=es_query.mappings(spec)
+                    index=spec.name,
+                    settings={"analysis": es_query.ANALYSIS},
+                    mappings=es_query.mappings(spec),
                 )
         except FullTextIndexExists:
             self._specs.pop(spec.name, None)
@@ -149,7 +155,14 @@ class ElasticsearchFullTextIndex:
             deleted += await self._bulk(index, ops, ok={"deleted"}, tolerate={"not_found"})
         return deleted
 
-    async def _bulk(self, index: str, ops: list[dict[str, Any]], *, ok: set[str], tolerate: frozenset[str] | set[str] = frozenset()) -> int:
+    async def _bulk(
+        self,
+        index: str,
+        ops: list[dict[str, Any]],
+        *,
+        ok: set[str],
+        tolerate: frozenset[str] | set[str] = frozenset(),
+    ) -> int:
         if not ops:
             return 0
         async with _errors(index):
@@ -169,7 +182,10 @@ class ElasticsearchFullTextIndex:
         check_filter(spec, flt)
         async with _errors(index):
             response = await self.client.delete_by_query(
-                index=index, query={"bool": {"filter": [es_query.query_filter(flt)]}}, refresh=True, conflicts="proceed"
+                index=index,
+                query={"bool": {"filter": [es_query.query_filter(flt)]}},
+                refresh=True,
+                conflicts="proceed",
             )
         return int(response.get("deleted", 0))
 
@@ -192,12 +208,18 @@ class ElasticsearchFullTextIndex:
                 for name, fragments in (raw.get("highlight") or {}).items():
                     original = hit.fields.get(name)
                     if isinstance(original, str) and fragments:
-                        text = analysis.highlight(original, fragments[0], hl.pre_tag, hl.post_tag, escape=hl.escape_html)
+                        text = analysis.highlight(
+                            original, fragments[0], hl.pre_tag, hl.post_tag, escape=hl.escape_html
+                        )
                         if text is not None:
                             hit.highlights[name] = text
             hits.append(hit)
         last = response["hits"]["hits"][-1]["sort"] if hits else None
-        cursor = encode_cursor([float(last[0] or 0.0), str(last[1])]) if last and len(hits) == request.size else None
+        cursor = (
+            encode_cursor([float(last[0] or 0.0), str(last[1])])
+            if last and len(hits) == request.size
+            else None
+        )
         return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits, next_cursor=cursor)
 
 
@@ -231,7 +253,9 @@ class _errors:
     async def __aenter__(self) -> None:
         return None
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> bool:
         if exc is None:
             return False
         if isinstance(exc, es_errors.ApiError):

@@ -92,7 +92,11 @@ def query_filter(flt: Filter) -> dict[str, Any]:
     if isinstance(flt, Terms):
         return {"terms": {flt.field: [to_es(v) for v in flt.values]}}
     assert isinstance(flt, Range)
-    bounds = {op: to_es(b) for op, b in (("gt", flt.gt), ("gte", flt.gte), ("lt", flt.lt), ("lte", flt.lte)) if b is not None}
+    bounds = {
+        op: to_es(b)
+        for op, b in (("gt", flt.gt), ("gte", flt.gte), ("lt", flt.lt), ("lte", flt.lte))
+        if b is not None
+    }
     return {"range": {flt.field: bounds}}
 
 
@@ -138,7 +142,10 @@ def search_body(spec: IndexSpec, request: SearchRequest, words: list[str]) -> di
         body["from_"] = request.offset
     if request.highlight is not None and words:
         body["highlight"] = {
-            "fields": {name: {"number_of_fragments": 0} for name in request.highlight.fields or request.searched_fields(spec)},
+            "fields": {
+                name: {"number_of_fragments": 0}
+                for name in request.highlight.fields or request.searched_fields(spec)
+            },
             "pre_tags": [analysis.MARK_OPEN],
             "post_tags": [analysis.MARK_CLOSE],
             "require_field_match": False,

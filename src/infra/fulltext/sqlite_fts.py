@@ -52,7 +52,10 @@ from infra.fulltext.sqlite_query import (
 )
 
 T = TypeVar("T")
-_TOKENIZER = {Language.ENGLISH: "porter unicode61 remove_diacritics 0", Language.CHINESE: "unicode61 remove_diacritics 0"}
+_TOKENIZER = {
+    Language.ENGLISH: "porter unicode61 remove_diacritics 0",
+    Language.CHINESE: "unicode61 remove_diacritics 0",
+}
 
 
 class SqliteFullTextIndex:
@@ -83,12 +86,14 @@ class SqliteFullTextIndex:
             return
         analysis.warm_up()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        # `cozeplus serve` and `cozeplus worker` may share the file: wait for the other's write lock.
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("CREATE TABLE IF NOT EXISTS ft_indexes (name TEXT PRIMARY KEY, spec TEXT NOT NULL)")
         self._specs = {
-            name: IndexSpec.from_dict(json.loads(raw)) for name, raw in conn.execute("SELECT * FROM ft_indexes")
+            name: IndexSpec.from_dict(json.loads(raw))
+            for name, raw in conn.execute("SELECT * FROM ft_indexes")
         }
         self._conn = conn
 
@@ -137,13 +142,21 @@ class SqliteFullTextIndex:
         typed = [f for f in spec.fields if f.type is not FieldType.TEXT]
         cols = "".join(f", {column(f.name)} {sql_type(f.type)}" for f in typed)
         with _transaction(conn):
-            conn.execute(f"CREATE TABLE {docs} (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL{cols})")
+            conn.execute(
+                f"CREATE TABLE {docs} (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL{cols})"
+            )
             for f in typed:
-                conn.execute(f"CREATE INDEX {ident(f'ft_{spec.name}__i_{f.name}')} ON {docs} ({column(f.name)})")
+                conn.execute(
+                    f"CREATE INDEX {ident(f'ft_{spec.name}__i_{f.name}')} ON {docs} ({column(f.name)})"
+                )
             for f in spec.text_fields:
                 tokenizer = _TOKENIZER[f.language].replace("'", "''")
-                conn.execute(f"CREATE VIRTUAL TABLE {words_table(spec.name, f.name)} USING fts5(w, tokenize='{tokenizer}')")
-            conn.execute("INSERT INTO ft_indexes (name, spec) VALUES (?, ?)", (spec.name, json.dumps(spec.to_dict())))
+                conn.execute(
+                    f"CREATE VIRTUAL TABLE {words_table(spec.name, f.name)} USING fts5(w, tokenize='{tokenizer}')"
+                )
+            conn.execute(
+                "INSERT INTO ft_indexes (name, spec) VALUES (?, ?)", (spec.name, json.dumps(spec.to_dict()))
+            )
         self._specs[spec.name] = spec
 
     async def drop_index(self, name: str) -> None:
@@ -189,21 +202,28 @@ class SqliteFullTextIndex:
             for doc in docs:
                 stored = {k: _to_json(v) for k, v in doc.fields.items() if v is not None}
                 values = [doc.id, json.dumps(stored, ensure_ascii=False)]
-                values += [None if doc.fields.get(f.name) is None else to_sql(doc.fields[f.name]) for f in typed]  # type: ignore[arg-type]
+                values += [
+                    None if doc.fields.get(f.name) is None else to_sql(doc.fields[f.name]) for f in typed
+                ]  # type: ignore[arg-type]
                 (rowid,) = conn.execute(upsert_sql, values).fetchone()
                 for f in spec.text_fields:
                     table = words_table(spec.name, f.name)
                     conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
                     text = doc.fields.get(f.name)
                     if isinstance(text, str) and text:
-                        conn.execute(f"INSERT INTO {table} (rowid, w) VALUES (?, ?)", (rowid, analysis.word_string(text)))
+                        conn.execute(
+                            f"INSERT INTO {table} (rowid, w) VALUES (?, ?)",
+                            (rowid, analysis.word_string(text)),
+                        )
         return len(docs)
 
     async def delete(self, index: str, ids: Sequence[str]) -> int:
         spec = self._spec(index)
         for doc_id in ids:
             validate_doc_id(doc_id)
-        return await self._run(self._delete_where, spec, "d.id IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))])
+        return await self._run(
+            self._delete_where, spec, "d.id IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))]
+        )
 
     async def delete_by_filter(self, index: str, flt: Filter) -> int:
         spec = self._spec(index)
@@ -220,7 +240,10 @@ class SqliteFullTextIndex:
             for start in range(0, len(rowids), 500):
                 chunk = json.dumps(rowids[start : start + 500])
                 for f in spec.text_fields:
-                    conn.execute(f"DELETE FROM {words_table(spec.name, f.name)} WHERE rowid IN (SELECT value FROM json_each(?))", (chunk,))
+                    conn.execute(
+                        f"DELETE FROM {words_table(spec.name, f.name)} WHERE rowid IN (SELECT value FROM json_each(?))",
+                        (chunk,),
+                    )
                 conn.execute(f"DELETE FROM {docs} WHERE rowid IN (SELECT value FROM json_each(?))", (chunk,))
         return len(rowids)
 
@@ -268,13 +291,18 @@ class SqliteFullTextIndex:
             + f" ORDER BY {score} DESC, d.id ASC LIMIT ? OFFSET ?"
         )
         rows = conn.execute(page_sql, [*page_params, request.size, request.offset]).fetchall()
-        hits = [Hit(id=doc_id, score=float(s), fields=_from_json(spec, json.loads(raw))) for _, doc_id, raw, s in rows]
+        hits = [
+            Hit(id=doc_id, score=float(s), fields=_from_json(spec, json.loads(raw)))
+            for _, doc_id, raw, s in rows
+        ]
         if request.highlight is not None and words and rows:
             self._highlight(spec, request, expression, [r[0] for r in rows], hits)
         cursor = encode_cursor([hits[-1].score, hits[-1].id]) if hits and len(hits) == request.size else None
         return SearchResult(total=int(total), hits=hits, next_cursor=cursor)
 
-    def _highlight(self, spec: IndexSpec, request: SearchRequest, expression: str, rowids: list[int], hits: list[Hit]) -> None:
+    def _highlight(
+        self, spec: IndexSpec, request: SearchRequest, expression: str, rowids: list[int], hits: list[Hit]
+    ) -> None:
         assert request.highlight is not None
         hl = request.highlight
         by_rowid = dict(zip(rowids, hits, strict=True))
@@ -289,7 +317,9 @@ class SqliteFullTextIndex:
                 hit = by_rowid[rowid]
                 original = hit.fields.get(name)
                 if isinstance(original, str):
-                    text = analysis.highlight(original, marked, hl.pre_tag, hl.post_tag, escape=hl.escape_html)
+                    text = analysis.highlight(
+                        original, marked, hl.pre_tag, hl.post_tag, escape=hl.escape_html
+                    )
                     if text is not None:
                         hit.highlights[name] = text
 

@@ -15,7 +15,9 @@ from typing import Any
 
 from elastic_transport import AiohttpHttpNode, HttpHeaders
 
-_VENDOR_MIME = re.compile(r"application/vnd\.elasticsearch\+([a-z0-9.-]+)\s*(?:;\s*compatible-with\s*=\s*\d+)?")
+_VENDOR_MIME = re.compile(
+    r"application/vnd\.elasticsearch\+([a-z0-9.-]+)\s*(?:;\s*compatible-with\s*=\s*\d+)?"
+)
 
 
 class ContentTypeMode(StrEnum):
