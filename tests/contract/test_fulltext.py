@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -142,7 +142,7 @@ async def test_rejects_undeclared_fields_and_wrong_types(engine: FullTextIndex, 
     with pytest.raises(InvalidInput):
         await engine.upsert(index, [Document("x", {"rank": "seven"})])
     with pytest.raises(InvalidInput):
-        await engine.upsert(index, [Document("x", {"created": datetime(2024, 1, 1)})])  # naive  # noqa: DTZ001
+        await engine.upsert(index, [Document("x", {"created": datetime(2024, 1, 1)})])  # naive
     with pytest.raises(InvalidInput):
         await engine.search(index, SearchRequest(filter=Term("title", "x")))  # text fields are not filters
     with pytest.raises(InvalidInput):

@@ -28,7 +28,7 @@ def build_fulltext_index(
 class FullTextContainer(containers.DeclarativeContainer):
     url = providers.Dependency(instance_of=str)
     content_type = providers.Dependency(instance_of=str, default="vendor")
-    api_key = providers.Dependency(default=None)
+    api_key: providers.Dependency[SecretStr | None] = providers.Dependency(default=None)
     timeout_s = providers.Dependency(instance_of=float, default=10.0)
 
     index = providers.Singleton(

@@ -218,22 +218,24 @@ def check_filter(index: IndexSpec, flt: Filter, depth: int = 0) -> None:
         return
     if not isinstance(flt, Term | Terms | Range):
         raise InvalidInput(field="filter", reason=f"unsupported filter {type(flt).__name__}")
-    spec = index.field(flt.field)
+    _check_leaf(index.field(flt.field), flt)
+
+
+def _check_leaf(spec: FieldSpec, flt: Term | Terms | Range) -> None:
     if spec.type is FieldType.TEXT:
-        raise InvalidInput(field=flt.field, reason="text fields are searched, not filtered")
+        raise InvalidInput(field=spec.name, reason="text fields are searched, not filtered")
     if isinstance(flt, Term):
-        check_value(spec, flt.value)
+        values: tuple[Value | None, ...] = (flt.value,)
     elif isinstance(flt, Terms):
         if not flt.values or len(flt.values) > MAX_FILTER_VALUES:
-            raise InvalidInput(field=flt.field, reason=f"terms needs 1-{MAX_FILTER_VALUES} values")
-        for value in flt.values:
-            check_value(spec, value)
+            raise InvalidInput(field=spec.name, reason=f"terms needs 1-{MAX_FILTER_VALUES} values")
+        values = flt.values
     else:
-        bounds = [b for b in (flt.gt, flt.gte, flt.lt, flt.lte) if b is not None]
-        if not bounds or spec.type in (FieldType.BOOLEAN,):
-            raise InvalidInput(field=flt.field, reason="range needs a bound on a keyword/number/date field")
-        for bound in bounds:
-            check_value(spec, bound)
+        values = tuple(b for b in (flt.gt, flt.gte, flt.lt, flt.lte) if b is not None)
+        if not values or spec.type is FieldType.BOOLEAN:
+            raise InvalidInput(field=spec.name, reason="range needs a bound on a keyword/number/date field")
+    for value in values:
+        check_value(spec, value)
 
 
 # ---------------------------------------------------------------- search

@@ -12,10 +12,10 @@ word i of the indexed string is span i of `words()` over the original.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
-import threading
 from collections.abc import Iterator
 
 import jieba
@@ -23,21 +23,15 @@ import jieba
 # Letters and digits form words; `_` and everything else separates (as in SQLite's unicode61).
 _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
-_LOCK = threading.Lock()
-_READY = False
 
 MARK_OPEN = "<em>"  # engines mark words with these; words never contain "<", ">" or spaces
 MARK_CLOSE = "</em>"
 
 
+@functools.cache
 def _jieba() -> jieba.Tokenizer:
-    global _READY
-    if not _READY:
-        with _LOCK:
-            if not _READY:
-                jieba.setLogLevel(logging.WARNING)
-                jieba.initialize()  # loads the dictionary shipped in the package (no download)
-                _READY = True
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()  # loads the dictionary shipped in the package (no download); has its own lock
     return jieba.dt
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import elasticsearch as es_errors
 from elasticsearch import AsyncElasticsearch
 
+from domain.common.errors import InvalidInput
 from domain.common.fulltext import (
     Document,
     FieldType,
@@ -28,7 +29,6 @@ from domain.common.fulltext import (
     validate_doc_id,
     validate_index_name,
 )
-from domain.common.errors import InvalidInput
 from infra.fulltext import analysis, es_query
 from infra.fulltext.transport import ContentTypeMode, PlainJsonAiohttpNode
 
@@ -255,9 +255,10 @@ class _errors:
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
-    ) -> bool:
+    ) -> None:
+        # Never swallows: re-raises as the port's error, or returns None and lets `exc` propagate.
         if exc is None:
-            return False
+            return
         if isinstance(exc, es_errors.ApiError):
             kind = str(exc.error)
             if kind == "index_not_found_exception" or (exc.status_code == 404 and "index" in kind):
@@ -269,4 +270,3 @@ class _errors:
             raise FullTextUnavailable(index=self.index, reason=_reason(exc)) from exc
         if isinstance(exc, es_errors.TransportError):
             raise FullTextUnavailable(index=self.index, reason=_reason(exc)) from exc
-        return False

@@ -142,18 +142,16 @@ class SqliteFullTextIndex:
         typed = [f for f in spec.fields if f.type is not FieldType.TEXT]
         cols = "".join(f", {column(f.name)} {sql_type(f.type)}" for f in typed)
         with _transaction(conn):
-            conn.execute(
-                f"CREATE TABLE {docs} (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL{cols})"
-            )
+            key = "rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL"
+            conn.execute(f"CREATE TABLE {docs} ({key}{cols})")
             for f in typed:
                 conn.execute(
                     f"CREATE INDEX {ident(f'ft_{spec.name}__i_{f.name}')} ON {docs} ({column(f.name)})"
                 )
             for f in spec.text_fields:
                 tokenizer = _TOKENIZER[f.language].replace("'", "''")
-                conn.execute(
-                    f"CREATE VIRTUAL TABLE {words_table(spec.name, f.name)} USING fts5(w, tokenize='{tokenizer}')"
-                )
+                table = words_table(spec.name, f.name)
+                conn.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(w, tokenize='{tokenizer}')")
             conn.execute(
                 "INSERT INTO ft_indexes (name, spec) VALUES (?, ?)", (spec.name, json.dumps(spec.to_dict()))
             )
@@ -201,10 +199,10 @@ class SqliteFullTextIndex:
         with _transaction(conn):
             for doc in docs:
                 stored = {k: _to_json(v) for k, v in doc.fields.items() if v is not None}
-                values = [doc.id, json.dumps(stored, ensure_ascii=False)]
-                values += [
-                    None if doc.fields.get(f.name) is None else to_sql(doc.fields[f.name]) for f in typed
-                ]  # type: ignore[arg-type]
+                values: list[object] = [doc.id, json.dumps(stored, ensure_ascii=False)]
+                for f in typed:
+                    value = doc.fields.get(f.name)
+                    values.append(None if value is None else to_sql(value))
                 (rowid,) = conn.execute(upsert_sql, values).fetchone()
                 for f in spec.text_fields:
                     table = words_table(spec.name, f.name)
@@ -240,9 +238,9 @@ class SqliteFullTextIndex:
             for start in range(0, len(rowids), 500):
                 chunk = json.dumps(rowids[start : start + 500])
                 for f in spec.text_fields:
+                    table = words_table(spec.name, f.name)
                     conn.execute(
-                        f"DELETE FROM {words_table(spec.name, f.name)} WHERE rowid IN (SELECT value FROM json_each(?))",
-                        (chunk,),
+                        f"DELETE FROM {table} WHERE rowid IN (SELECT value FROM json_each(?))", (chunk,)
                     )
                 conn.execute(f"DELETE FROM {docs} WHERE rowid IN (SELECT value FROM json_each(?))", (chunk,))
         return len(rowids)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
 
 from elastic_transport import AiohttpHttpNode, HttpHeaders
+from elastic_transport._node import NodeApiResponse
+from elastic_transport.client_utils import DEFAULT, DefaultType
 
 _VENDOR_MIME = re.compile(
     r"application/vnd\.elasticsearch\+([a-z0-9.-]+)\s*(?:;\s*compatible-with\s*=\s*\d+)?"
@@ -31,22 +32,20 @@ def plain_mime(value: str) -> str:
 
 
 class PlainJsonAiohttpNode(AiohttpHttpNode):
-    async def perform_request(
+    # Same (async) override the aiohttp node itself makes of the sync base signature.
+    async def perform_request(  # type: ignore[override]
         self,
         method: str,
         target: str,
         body: bytes | None = None,
         headers: HttpHeaders | None = None,
-        request_timeout: Any = None,
-        **kwargs: Any,
-    ) -> Any:
+        request_timeout: DefaultType | float | None = DEFAULT,
+    ) -> NodeApiResponse:
         if headers:
             headers = HttpHeaders(headers)
             for name in ("content-type", "accept"):
                 if name in headers:
                     headers[name] = plain_mime(headers[name])
-        if request_timeout is None:
-            return await super().perform_request(method, target, body=body, headers=headers, **kwargs)
         return await super().perform_request(
-            method, target, body=body, headers=headers, request_timeout=request_timeout, **kwargs
+            method, target, body=body, headers=headers, request_timeout=request_timeout
         )
