@@ -277,21 +277,27 @@ class SqliteFullTextIndex:
         if request.filter is not None:
             conditions.append(where(spec, request.filter, params))
         base = f"FROM {source}" + (f" WHERE {' AND '.join(conditions)}" if conditions else "")
-        (total,) = conn.execute(f"{prefix}SELECT count(*) {base}", params).fetchone()
         page_params = list(params)
         if request.after is not None:
             last_score, last_id = decode_cursor(request.after)
             conditions.append(f"({score} < ? OR ({score} = ? AND d.id > ?))")
             page_params += [last_score, last_score, last_id]
         page_sql = (
-            f"{prefix}SELECT d.rowid, d.id, d.doc, {score} FROM {source}"
+            # The window count rides on the same scan; with a cursor it would count only what follows.
+            f"{prefix}SELECT d.rowid, d.id, d.doc, {score}, "
+            + ("NULL" if request.after is not None else "count(*) OVER ()")
+            + f" FROM {source}"
             + (f" WHERE {' AND '.join(conditions)}" if conditions else "")
             + f" ORDER BY {score} DESC, d.id ASC LIMIT ? OFFSET ?"
         )
         rows = conn.execute(page_sql, [*page_params, request.size, request.offset]).fetchall()
+        if rows and rows[0][4] is not None:
+            total = rows[0][4]
+        else:  # a cursor page, or a page past the end: count separately
+            (total,) = conn.execute(f"{prefix}SELECT count(*) {base}", params).fetchone()
         hits = [
             Hit(id=doc_id, score=float(s), fields=_from_json(spec, json.loads(raw)))
-            for _, doc_id, raw, s in rows
+            for _, doc_id, raw, s, _ in rows
         ]
         if request.highlight is not None and words and rows:
             self._highlight(spec, request, expression, [r[0] for r in rows], hits)
