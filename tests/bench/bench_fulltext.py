@@ -11,6 +11,7 @@ Documents mix English and Chinese; queries are 1-3 words with a keyword filter o
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
 import statistics
@@ -53,9 +54,15 @@ def vocabularies(rng: random.Random) -> tuple[list[str], list[str]]:
     return english, chinese
 
 
+_CUMULATIVE: dict[int, list[float]] = {}
+
+
 def zipf(words: list[str], rng: random.Random, k: int) -> list[str]:
     # Word frequencies in real text fall off roughly as 1/rank.
-    return rng.choices(words, weights=[1 / (r + 1) for r in range(len(words))], k=k)
+    cum = _CUMULATIVE.get(len(words))
+    if cum is None:
+        cum = _CUMULATIVE[len(words)] = list(itertools.accumulate(1 / (r + 1) for r in range(len(words))))
+    return rng.choices(words, cum_weights=cum, k=k)
 
 
 def corpus(n: int, rng: random.Random, en: list[str], zh: list[str]) -> list[Document]:
