@@ -15,11 +15,11 @@ import itertools
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-import sys
 from pathlib import Path
 
 import jieba
@@ -27,7 +27,7 @@ import jieba
 # Run from any checkout: this tree's src/ before whatever an editable install points at.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from domain.common.fulltext import (  # noqa: E402
+from domain.common.fulltext import (
     Document,
     FieldSpec,
     FieldType,
@@ -38,8 +38,8 @@ from domain.common.fulltext import (  # noqa: E402
     SearchRequest,
     Term,
 )
-from infra.fulltext.elasticsearch import ElasticsearchFullTextIndex  # noqa: E402
-from infra.fulltext.sqlite_fts import SqliteFullTextIndex  # noqa: E402
+from infra.fulltext.elasticsearch import ElasticsearchFullTextIndex
+from infra.fulltext.sqlite_fts import SqliteFullTextIndex
 
 BATCH = 1000
 
@@ -71,7 +71,13 @@ def corpus(n: int, rng: random.Random, en: list[str], zh: list[str]) -> list[Doc
     for i in range(n):
         title = " ".join(zipf(en, rng, 6))
         body = "".join(zipf(zh, rng, 12)) + "，" + " ".join(zipf(en, rng, 20))
-        fields = {"title": title, "body": body, "space": f"s{i % 50}", "rank": i, "created": t0 + timedelta(minutes=i)}
+        fields = {
+            "title": title,
+            "body": body,
+            "space": f"s{i % 50}",
+            "rank": i,
+            "created": t0 + timedelta(minutes=i),
+        }
         docs.append(Document(f"doc-{i}", fields))  # type: ignore[arg-type]
     return docs
 
@@ -85,7 +91,9 @@ def queries(count: int, rng: random.Random, en: list[str], zh: list[str]) -> lis
     return out
 
 
-async def run(name: str, engine: FullTextIndex, docs: list[Document], reqs: list[SearchRequest]) -> dict[str, float]:
+async def run(
+    name: str, engine: FullTextIndex, docs: list[Document], reqs: list[SearchRequest]
+) -> dict[str, float]:
     index = f"bench-{uuid.uuid4().hex[:8]}"
     spec = IndexSpec(
         index,
@@ -121,7 +129,8 @@ async def run(name: str, engine: FullTextIndex, docs: list[Document], reqs: list
             "mean_hits": totals / len(reqs),
         }
         print(
-            f"{name:14} index {len(docs):>7} docs in {index_s:7.1f} s = {figures['docs_per_s']:8.0f} docs/s | "
+            f"{name:14} index {len(docs):>7} docs in {index_s:7.1f} s "
+            f"= {figures['docs_per_s']:8.0f} docs/s | "
             f"search p50 {figures['p50_ms']:7.2f} ms  p99 {figures['p99_ms']:7.2f} ms  "
             f"(mean total hits {figures['mean_hits']:.0f})",
             flush=True,
