@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 
 from bootstrap.containers.audit import AuditContainer
 from bootstrap.containers.core import CoreContainer
+from bootstrap.containers.fulltext import FullTextContainer
 from bootstrap.containers.identity import IdentityContainer
 from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
@@ -61,6 +62,13 @@ class Container(containers.DeclarativeContainer):
         server_secret=server_secret,
         allow_registration=settings.provided.allow_registration,
         session_days=settings.provided.session_days,
+    )
+    fulltext = providers.Container(
+        FullTextContainer,
+        url=settings.provided.resolved_fulltext_url,
+        content_type=settings.provided.fulltext_content_type,
+        api_key=settings.provided.fulltext_api_key,
+        timeout_s=settings.provided.fulltext_timeout_s,
     )
 
 

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from api.health import HealthCheck
 from bootstrap.container import Container
 from bootstrap.runtime import Resource
 
 
-def infrastructure_resources(container: Container) -> list[Resource]:
+def _adapters(container: Container) -> list[Any]:
     """In start order: the shared NATS connection (when a port uses it) before the adapters on it."""
     core = container.core
-    resources: list[Resource] = []
-    if container.settings().nats_ports:
-        resources.append(core.nats())
-    resources += [core.run_streams(), core.kv(), container.storage.object_storage()]
-    return resources
+    adapters: list[Any] = [core.nats()] if container.settings().nats_ports else []
+    adapters += [
+        core.run_streams(),
+        core.kv(),
+        container.storage.object_storage(),
+        container.fulltext.index(),
+    ]
+    return adapters
+
+
+def infrastructure_resources(container: Container) -> list[Resource]:
+    return list(_adapters(container))
 
 
 def infrastructure_health_checks(container: Container) -> list[HealthCheck]:
-    core = container.core
-    checks: list[HealthCheck] = []
-    if container.settings().nats_ports:
-        checks.append(core.nats())
-    checks += [core.run_streams(), core.kv(), container.storage.object_storage()]
-    return checks
+    return list(_adapters(container))

@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     kv_bucket: str = Field("cozeplus", pattern=r"^[A-Za-z0-9_-]{1,64}$")
     nats_replicas: int = Field(1, ge=1, le=5)
 
+    # Full-text index: unset = embedded SQLite FTS5 under data_dir; `sqlite:///path.db` = embedded at
+    # that path; `http(s)://[user:pass@]host:9200` = Elasticsearch. `plain-json` content type is for
+    # ES-API-compatible servers that refuse the official client's vendor media type.
+    fulltext_url: str | None = None
+    fulltext_content_type: Literal["vendor", "plain-json"] = "vendor"
+    fulltext_api_key: SecretStr | None = None
+    fulltext_timeout_s: float = Field(10.0, gt=0, le=300)
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -125,6 +133,17 @@ class Settings(BaseSettings):
         if not url:  # unset: follow COZEPLUS_NATS_URL, the production switch for every NATS-backed port
             return "nats" if self.nats_url else "inprocess"
         return _adapter_choice(url) or "inprocess"
+
+    @field_validator("fulltext_url")
+    @classmethod
+    def _fulltext_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://", "sqlite:///")):
+            raise ValueError("fulltext_url must start with http://, https:// or sqlite:///")
+        return value
+
+    @property
+    def resolved_fulltext_url(self) -> str:
+        return self.fulltext_url or f"sqlite:///{self.data_dir / 'fulltext' / 'fulltext.db'}"
 
     @property
     def resolved_database_url(self) -> str:
