@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, get_args
 
 import msgspec
 import pytest
@@ -58,8 +58,8 @@ def handlers(app: Litestar) -> list[tuple[str, str, HTTPRouteHandler]]:
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):
             if (
-                isinstance(handler, HTTPRouteHandler)
-                and handler.include_in_schema is not False
+                (isinstance(handler, HTTPRouteHandler)
+                and handler.include_in_schema is not False)
                 or (isinstance(handler, HTTPRouteHandler) and handler.opt.get("public"))
             ):
                 for method in sorted(handler.http_methods):
@@ -83,9 +83,9 @@ def id_fields(path: str, handler: HTTPRouteHandler) -> dict[str, str]:
     ids = {name: "path" for name in re.findall(r"{(\w+)(?::\w+)?}", path) if ID_NAME.search(name)}
     for name, field in handler.parsed_fn_signature.parameters.items():
         alias = getattr(field.kwarg_definition, "name", None) or name
-        if name not in ("data",) and ID_NAME.search(alias) and alias not in ids and f"{{{name}" not in path:
-            if get_origin(field.annotation) is not None or field.annotation in (str, int):
-                ids[alias] = "query"
+        # Dependencies never carry id-like names, so an id-like parameter outside the path is a query one.
+        if name != "data" and ID_NAME.search(alias) and alias not in ids and f"{{{name}" not in path:
+            ids[alias] = "query"
     struct = body_type(handler)
     if struct is not None:
         ids.update({f: "body" for f in struct.__struct_fields__ if ID_NAME.search(f)})
@@ -168,9 +168,11 @@ async def test_foreign_resource_ids_are_not_found(world: World) -> None:
         if not fields or handler.opt.get("public"):
             continue
         values = {name: foreign_id(world, path, name) for name in fields}
-        url = re.sub(
-            r"{(\w+)(?::\w+)?}", lambda m: values.get(m.group(1), FILLERS.get(m.group(1), "x")), path
-        )
+        url = path
+        for name, kind in fields.items():
+            if kind == "path":
+                url = re.sub(r"{%s(?::\w+)?}" % name, values[name], url)  # noqa: UP031
+        url = re.sub(r"{(\w+)(?::\w+)?}", lambda m: str(FILLERS.get(m.group(1), "x")), url)
         query = {n: v for n, v in values.items() if fields[n] == "query"}
         body = fill_body(handler, {n: v for n, v in values.items() if fields[n] == "body"})
         headers = {"origin": ORIGIN}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import signal
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from cozepy import COZE_CN_BASE_URL, Coze, CozeAPIError, TokenAuth
