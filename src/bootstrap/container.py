@@ -5,6 +5,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from bootstrap.containers.core import CoreContainer
+from bootstrap.containers.eventbus import EventBusContainer
 from bootstrap.containers.system import SystemContainer
 from bootstrap.settings import Settings
 
@@ -20,6 +21,9 @@ class Container(containers.DeclarativeContainer):
         db_echo=settings.provided.db_echo,
     )
     system = providers.Container(SystemContainer, uow=core.uow, ids=core.ids, clock=core.clock)
+    eventbus = providers.Container(
+        EventBusContainer, settings=settings, database=core.database, uow=core.uow, ids=core.ids, clock=core.clock
+    )
 
 
 def build_container(settings: Settings) -> Container:

@@ -9,7 +9,7 @@ from litestar.di import Provide
 from api.app import AppServices, CozeplusASGI, HttpConfig, create_app
 from api.middleware.guards import GuardSet, LocaleGuard
 from bootstrap.container import Container, build_container
-from bootstrap.runtime import Runtime
+from bootstrap.runtime import Runtime, eventbus_resources
 from bootstrap.settings import Settings
 
 
@@ -33,11 +33,13 @@ def http_config(settings: Settings) -> HttpConfig:
 
 def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> AppServices:
     system = container.system
+    eventbus = container.eventbus
     return AppServices(
         dependencies={
             "settings_service": Provide(lambda: system.settings_service(), sync_to_thread=False),
+            "dead_letter_service": Provide(lambda: eventbus.dead_letter_service(), sync_to_thread=False),
         },
-        health_checks=[container.core.database()],
+        health_checks=[container.core.database(), eventbus.status()],
         guards=guards,
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
@@ -48,7 +50,8 @@ def build_asgi(
     settings: Settings, container: Container | None = None, guards: GuardSet | None = None
 ) -> CozeplusASGI:
     container = container or build_container(settings)
-    runtime = Runtime(container, role="serve")
+    # `serve` runs the outbox relay and the event consumers in-process, like `cozeplus worker`.
+    runtime = Runtime(container, role="serve", resources=eventbus_resources(container))
     guards = guards or GuardSet(i18n=LocaleGuard(settings.default_locale))
     return create_app(http_config(settings), app_services(container, runtime, guards))
 

@@ -31,6 +31,31 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, ge=1, le=200)
     db_echo: bool = False
 
+    # Event bus: empty or "inprocess" = the database-backed in-process dispatcher, nats://host:port =
+    # NATS JetStream (see docs/operations/eventbus.md).
+    eventbus_url: str = ""
+    eventbus_stream: str = Field("COZEPLUS_EVENTS", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    eventbus_subject_prefix: str = Field("cozeplus.events", pattern=r"^[a-z0-9_-]+(\.[a-z0-9_-]+){0,3}$")
+    eventbus_max_attempts: int = Field(5, ge=1, le=100)
+    eventbus_retry_base_s: float = Field(1.0, gt=0, le=3600)
+    eventbus_retry_max_s: float = Field(60.0, gt=0, le=86400)
+    eventbus_ack_wait_s: float = Field(30.0, ge=1, le=3600)
+    eventbus_poll_interval_s: float = Field(0.5, gt=0, le=60)
+    eventbus_batch_size: int = Field(100, ge=1, le=1000)
+    eventbus_retention_days: float = Field(7.0, gt=0, le=365)
+
+    @field_validator("eventbus_url")
+    @classmethod
+    def _eventbus_url(cls, value: str) -> str:
+        value = value.strip()
+        if value in ("", "inprocess") or value.startswith(("nats://", "tls://")):
+            return value
+        raise ValueError("COZEPLUS_EVENTBUS_URL must be empty, 'inprocess' or a nats:// / tls:// URL")
+
+    @property
+    def eventbus_adapter(self) -> str:
+        return "inprocess" if self.eventbus_url in ("", "inprocess") else "nats"
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:

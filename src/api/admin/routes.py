@@ -1,3 +1,5 @@
+"""Admin console API: /api/admin/..."""
+from api.admin.events import DeadLettersController
 from api.admin.settings import SettingsController
 
-ROUTES: list[object] = [SettingsController]
+ROUTES: list[object] = [SettingsController, DeadLettersController]
