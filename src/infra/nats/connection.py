@@ -31,12 +31,16 @@ class NatsConnection:
             self.url,
             name=self._client_name,
             connect_timeout=self._connect_timeout,
-            max_reconnect_attempts=-1,  # keep trying: a restarted server must be picked up again
+            # nats-py applies this bound to the first connect too, where -1 would retry forever and
+            # hang start-up: fail fast here (callers retry and /readyz says why) ...
+            max_reconnect_attempts=1,
             reconnect_time_wait=0.5,
             allow_reconnect=True,
             disconnected_cb=self._on_disconnect,
             reconnected_cb=self._on_reconnect,
         )
+        # ... and once connected keep reconnecting forever: a restarted server must be picked up again.
+        self._nc.options["max_reconnect_attempts"] = -1
 
     async def stop(self) -> None:
         if self._nc is not None and not self._nc.is_closed:
