@@ -178,7 +178,7 @@ def start_nats() -> Started:
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     log = open(data / "server.log", "wb")  # noqa: SIM115 - handed to the child process
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(  # noqa: S603 - our own argument list, no shell
         [server, "-js", "-sd", str(data / "store"), "-a", "127.0.0.1", "-p", str(NATS_PORT),
          "-m", str(NATS_MONITOR_PORT)],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

@@ -66,7 +66,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("group_name", "dedupe_id", name=op.f("uq_event_delivery_group_name_dedupe_id")),
     )
     op.create_index(
-        "ix_event_delivery_group_name_topic_visible_at", "event_delivery", ["group_name", "topic", "visible_at"]
+        "ix_event_delivery_group_name_topic_visible_at",
+        "event_delivery",
+        ["group_name", "topic", "visible_at"],
     )
     op.create_table(
         "process_lease",

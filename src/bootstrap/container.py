@@ -22,7 +22,12 @@ class Container(containers.DeclarativeContainer):
     )
     system = providers.Container(SystemContainer, uow=core.uow, ids=core.ids, clock=core.clock)
     eventbus = providers.Container(
-        EventBusContainer, settings=settings, database=core.database, uow=core.uow, ids=core.ids, clock=core.clock
+        EventBusContainer,
+        settings=settings,
+        database=core.database,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
     )
 
 

@@ -62,13 +62,18 @@ async def test_poison_event_is_listed_and_replayed(app: tuple[Any, Container], s
 
     await wait_for(listed, "the dead letter in the API")
     body = (await client.get(BASE, params={"group": "indexer"})).json()
-    assert body["code"] == 0 and body["msg"] == ""
+    assert body["code"] == 0
+    assert body["msg"] == ""
     [letter] = body["data"]["dead_letters"]
-    assert isinstance(letter["id"], str) and int(letter["id"]) > 2**53
-    assert letter["group"] == "indexer" and letter["topic"] == ThingHappened.topic
-    assert letter["payload"] == {"n": 7} and letter["attempts"] == 2
+    assert isinstance(letter["id"], str)
+    assert int(letter["id"]) > 2**53
+    assert letter["group"] == "indexer"
+    assert letter["topic"] == ThingHappened.topic
+    assert letter["payload"] == {"n": 7}
+    assert letter["attempts"] == 2
     assert "cannot index this document" in letter["error"]
-    assert letter["replayed_at"] is None and letter["replay_count"] == 0
+    assert letter["replayed_at"] is None
+    assert letter["replay_count"] == 0
     assert body["data"]["next_before_id"] is None
     assert (await client.get(BASE, params={"group": "other"})).json()["data"]["dead_letters"] == []
 
@@ -79,20 +84,24 @@ async def test_poison_event_is_listed_and_replayed(app: tuple[Any, Container], s
     switch.broken = False
     replayed = await client.post(f"{BASE}/{letter['id']}/replay")
     assert replayed.status_code == 200, replayed.text
-    assert replayed.json()["data"]["replay_count"] == 1 and replayed.json()["data"]["id"] == letter["id"]
+    assert replayed.json()["data"]["replay_count"] == 1
+    assert replayed.json()["data"]["id"] == letter["id"]
     await wait_for(lambda: len(switch.handled) == 1, "the replayed event to be handled")
-    assert switch.handled[0].payload == {"n": 7} and switch.handled[0].dedupe_id == letter["dedupe_id"]
+    assert switch.handled[0].payload == {"n": 7}
+    assert switch.handled[0].dedupe_id == letter["dedupe_id"]
 
 
 async def test_bad_requests_get_envelopes(app: tuple[Any, Container]) -> None:
     client, _ = app
     missing = await client.post(f"{BASE}/123456789/replay")
-    assert missing.status_code == 404 and missing.json()["code"] == 4200
+    assert missing.status_code == 404
+    assert missing.json()["code"] == 4200
     assert "123456789" in missing.json()["msg"]
     assert (await client.post(f"{BASE}/abc/replay")).json()["code"] in (4000, 4200)
     assert (await client.post(f"{BASE}/{2**64}/replay")).status_code in (400, 404)
     bad_group = await client.get(BASE, params={"group": "no-dashes"})
-    assert bad_group.status_code == 400 and bad_group.json()["code"] == 4000
+    assert bad_group.status_code == 400
+    assert bad_group.json()["code"] == 4000
     assert (await client.get(BASE, params={"limit": 0})).status_code == 400
     assert (await client.get(BASE, params={"before_id": "x"})).status_code == 400
 
@@ -107,9 +116,11 @@ async def test_paging_newest_first(app: tuple[Any, Container]) -> None:
 
     await wait_for(three, "three dead letters")
     page1 = (await client.get(BASE, params={"limit": 2})).json()["data"]
-    assert len(page1["dead_letters"]) == 2 and page1["next_before_id"] == page1["dead_letters"][1]["id"]
+    assert len(page1["dead_letters"]) == 2
+    assert page1["next_before_id"] == page1["dead_letters"][1]["id"]
     page2 = (await client.get(BASE, params={"limit": 2, "before_id": page1["next_before_id"]})).json()["data"]
-    assert len(page2["dead_letters"]) == 1 and page2["next_before_id"] is None
+    assert len(page2["dead_letters"]) == 1
+    assert page2["next_before_id"] is None
     ids = [int(d["id"]) for d in page1["dead_letters"] + page2["dead_letters"]]
     assert ids == sorted(ids, reverse=True)
 
@@ -120,7 +131,8 @@ async def test_nats_down_at_start_up_is_degraded_not_fatal(settings: Settings) -
         ready = await client.get("/readyz")
         assert ready.status_code == 503
         eventbus = ready.json()["components"]["eventbus"]
-        assert eventbus["adapter"] == "nats-jetstream" and eventbus["ok"] is False
+        assert eventbus["adapter"] == "nats-jetstream"
+        assert eventbus["ok"] is False
         assert ready.json()["components"]["database"]["ok"] is True
         # what does not need the bus keeps working
         assert (await client.put("/api/admin/settings/site.title", json={"value": "x"})).status_code == 200

@@ -72,7 +72,8 @@ async def test_every_group_gets_every_event_once(harness: BusHarness) -> None:
     assert dict(a.call_counts()) == expected
     assert dict(b.call_counts()) == expected
     assert [e.payload["n"] for e in a.calls] == [0, 1, 2, 3, 4, -1]
-    assert a.calls[0].topic == TOPIC and a.calls[0].attempt == 1
+    assert a.calls[0].topic == TOPIC
+    assert a.calls[0].attempt == 1
     await wait_for(lambda: _count(other) == 1, "the other topic's event")
     assert other.calls[0].payload == {"n": 99}
     assert await harness.effects("beta") == {**expected}
@@ -109,15 +110,23 @@ async def test_poison_event_is_dead_lettered_then_replayed_to_its_group_only(har
 
     await wait_for(dead_lettered, "a dead letter for group fragile")
     [letter] = (await service.list()).items
-    assert (letter.group, letter.topic, letter.dedupe_id, letter.payload) == ("fragile", TOPIC, "poison-1", {"n": 13})
-    assert letter.attempts == 3 and "handler refuses attempt 3" in letter.error
-    assert letter.replayed_at is None and letter.replay_count == 0
+    assert (letter.group, letter.topic, letter.dedupe_id, letter.payload) == (
+        "fragile",
+        TOPIC,
+        "poison-1",
+        {"n": 13},
+    )
+    assert letter.attempts == 3
+    assert "handler refuses attempt 3" in letter.error
+    assert letter.replayed_at is None
+    assert letter.replay_count == 0
     assert [e.attempt for e in poison.calls] == [1, 2, 3]
     assert await harness.effects("fragile") == {}
 
     poison.always_fail = False  # the bug is fixed; replay it
     replayed = await service.replay(letter.id)
-    assert replayed.replay_count == 1 and replayed.replayed_at is not None
+    assert replayed.replay_count == 1
+    assert replayed.replayed_at is not None
 
     async def handled() -> bool:
         return (await harness.effects("fragile"))["poison-1"] == 1
@@ -146,10 +155,13 @@ async def test_outbox_relay_publishes_committed_events_in_order(harness: BusHarn
     await wait_for(lambda: _calls_at_least(seen, 20), "20 relayed events")
     assert [e.payload["n"] for e in seen.calls] == list(range(20))
     async with harness.db.engine.connect() as conn:
-        rows = (await conn.execute(select(OutboxRow.dedupe_id, OutboxRow.published_at).order_by(OutboxRow.id))).all()
+        rows = (
+            await conn.execute(select(OutboxRow.dedupe_id, OutboxRow.published_at).order_by(OutboxRow.id))
+        ).all()
     assert [r.dedupe_id for r in rows] == [e.dedupe_id for e in seen.calls]
     assert all(r.published_at is not None for r in rows)
-    assert harness.relay is not None and await harness.relay.backlog() == 0
+    assert harness.relay is not None
+    assert await harness.relay.backlog() == 0
 
 
 def _calls_at_least(recorder: Recorder, n: int) -> bool:

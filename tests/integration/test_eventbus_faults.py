@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,15 +51,20 @@ async def test_nats_restart_with_pending_outbox_delivers_each_event_once_per_gro
         server.stop()
         await h.record(*(ThingHappened(n=n) for n in range(5, 25)))
         await wait_for(lambda: _failed_publish_attempts(h), "the relay to fail against the stopped server")
-        assert h.relay is not None and await h.relay.backlog() == 20
-        assert h.bus is not None and (await h.bus.check())[0] is False  # readiness says degraded
+        assert h.relay is not None
+        assert await h.relay.backlog() == 20
+        assert h.bus is not None
+        assert (await h.bus.check())[0] is False
 
         server.start()  # same port, same store: the stream and the durable consumers survive
-        await wait_for(lambda: len(first.calls) >= 25 and len(second.calls) >= 25, "all 25 events after restart")
+        await wait_for(
+            lambda: len(first.calls) >= 25 and len(second.calls) >= 25, "all 25 events after restart"
+        )
         await asyncio.sleep(0.3)  # let stray redeliveries, if any, show up before counting
         for group, recorder in (("first", first), ("second", second)):
             effects = await h.effects(group)
-            assert len(effects) == 25 and set(effects.values()) == {1}, group
+            assert len(effects) == 25, group
+            assert set(effects.values()) == {1}, group
             assert set(recorder.call_counts().values()) == {1}, group
         assert sorted(e.payload["n"] for e in first.calls) == list(range(25))
         assert await h.relay.backlog() == 0
@@ -97,17 +101,20 @@ async def test_worker_killed_mid_message_is_redelivered_and_processed_once(
         "COZEPLUS_EVENTBUS_RETRY_BASE_S": "0.05",
     }
     await h.record(ThingHappened(n=42))  # the worker's relay publishes it once its consumer exists
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.eventbus_worker", str(markers)],
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.support.eventbus_worker", str(markers),
         cwd=ROOT, env=env, start_new_session=True,
-    )
+    )  # fmt: skip
     try:
-        await wait_for(lambda: (markers / "started").exists() or worker.poll() is not None,
-                       "the worker to take the message", seconds=60)
-        assert worker.poll() is None, "worker exited early"
+        await wait_for(
+            lambda: (markers / "started").exists() or worker.returncode is not None,
+            "the worker to take the message",
+            seconds=60,
+        )
+        assert worker.returncode is None, "worker exited early"
         dedupe_id = (markers / "started").read_text()
         os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(10)
+        await asyncio.wait_for(worker.wait(), 10)
         assert await h.effects("crashy") == {}  # the killed attempt's write never committed
 
         takeover = h.consume(TOPIC, "crashy", h.recorder("crashy"))
@@ -117,9 +124,9 @@ async def test_worker_killed_mid_message_is_redelivered_and_processed_once(
         assert [e.attempt for e in takeover.calls] == [2]
         assert await h.effects("crashy") == {dedupe_id: 1}
     finally:
-        if worker.poll() is None:
+        if worker.returncode is None:
             os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait(10)
+            await asyncio.wait_for(worker.wait(), 10)
         await h.stop()
 
 

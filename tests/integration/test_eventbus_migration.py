@@ -38,16 +38,17 @@ def test_up_down_up(db_kind: str, tmp_path: Path) -> None:
     with empty_database(db_kind, tmp_path) as url:
         migrate.upgrade(migrations_dir(), url)
         tables, diff = asyncio.run(_inspect(url))
-        assert EVENTBUS_TABLES <= tables
+        assert tables >= EVENTBUS_TABLES
         assert [d for d in diff if _is_eventbus(d)] == []  # models and migration agree
 
         migrate.downgrade(migrations_dir(), url, "0001")
         tables, _ = asyncio.run(_inspect(url))
-        assert not (EVENTBUS_TABLES & tables) and "outbox_event" in tables
+        assert not (EVENTBUS_TABLES & tables)
+        assert "outbox_event" in tables
 
         migrate.upgrade(migrations_dir(), url)
         tables, _ = asyncio.run(_inspect(url))
-        assert EVENTBUS_TABLES <= tables
+        assert tables >= EVENTBUS_TABLES
 
 
 def _is_eventbus(diff: Any) -> bool:

@@ -98,7 +98,7 @@ class BusHarness:
         self.clock = SystemClock()
         self.uow = SqlUnitOfWorkFactory(self.db, self.ids, self.clock)
         self.runner = DeliveryRunner(
-            self.db, self.uow, self.ids, self.clock, RetryPolicy(base_s=0.05, max_s=0.2), max_attempts=5
+            self.db, self.uow, self.ids, self.clock, retry=RetryPolicy(base_s=0.05, max_s=0.2), max_attempts=5
         )
         self.nats_url = nats_url
         tag = uuid.uuid4().hex[:10]
@@ -125,11 +125,22 @@ class BusHarness:
             assert self.nats_url is not None
             self.nats = NatsConnection(self.nats_url)
             return NatsEventBus(
-                self.nats, self.runner, stream=self.stream, subject_prefix=self.prefix,
-                ack_wait_s=TEST_ACK_WAIT_S, max_age_s=600, consumers=self.consumers, publish_timeout_s=1.0,
+                self.nats,
+                self.runner,
+                stream=self.stream,
+                subject_prefix=self.prefix,
+                ack_wait_s=TEST_ACK_WAIT_S,
+                max_age_s=600,
+                consumers=self.consumers,
+                publish_timeout_s=1.0,
             )
         return InProcessEventBus(
-            self.db, self.runner, self.ids, self.clock, ack_wait_s=TEST_ACK_WAIT_S, poll_interval_s=0.05,
+            self.db,
+            self.runner,
+            self.ids,
+            self.clock,
+            ack_wait_s=TEST_ACK_WAIT_S,
+            poll_interval_s=0.05,
             consumers=self.consumers,
         )
 
@@ -138,7 +149,12 @@ class BusHarness:
         await self.bus.start()
         if relay:
             self.relay = OutboxRelay(
-                self.db, self.bus, self.clock, poll_interval_s=0.05, lease_ttl_s=5, max_backoff_s=0.5,
+                self.db,
+                self.bus,
+                self.clock,
+                poll_interval_s=0.05,
+                lease_ttl_s=5,
+                max_backoff_s=0.5,
                 retention=timedelta(days=1),
             )
             await self.relay.start()

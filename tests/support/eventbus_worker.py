@@ -46,7 +46,9 @@ def main() -> None:
             (markers / "started").write_text(event.dedupe_id)
             await asyncio.sleep(3600)  # killed here
 
-    container.eventbus.consumers.override(providers.Object([Consumer(topic=TOPIC, group=GROUP, handler=handle)]))
+    container.eventbus.consumers.override(
+        providers.Object([Consumer(topic=TOPIC, group=GROUP, handler=handle)])
+    )
     asyncio.run(run_worker(settings, (signal.SIGTERM, signal.SIGINT), container))
 
 

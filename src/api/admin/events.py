@@ -34,8 +34,15 @@ class DeadLetterView(msgspec.Struct):
     @classmethod
     def of(cls, dto: DeadLetterDTO) -> DeadLetterView:
         return cls(
-            id=id_str(dto.id), group=dto.group, topic=dto.topic, dedupe_id=dto.dedupe_id, payload=dto.payload,
-            error=dto.error, attempts=dto.attempts, created_at=dto.created_at, replayed_at=dto.replayed_at,
+            id=id_str(dto.id),
+            group=dto.group,
+            topic=dto.topic,
+            dedupe_id=dto.dedupe_id,
+            payload=dto.payload,
+            error=dto.error,
+            attempts=dto.attempts,
+            created_at=dto.created_at,
+            replayed_at=dto.replayed_at,
             replay_count=dto.replay_count,
         )
 
@@ -72,7 +79,9 @@ class DeadLettersController(Controller):
         page = await dead_letter_service.list(group=group, topic=topic, before_id=before_id, limit=limit)
         next_id = None if page.next_before_id is None else id_str(page.next_before_id)
         return DeadLetterListResponse(
-            data=DeadLetterListData(dead_letters=[DeadLetterView.of(d) for d in page.items], next_before_id=next_id)
+            data=DeadLetterListData(
+                dead_letters=[DeadLetterView.of(d) for d in page.items], next_before_id=next_id
+            )
         )
 
     @post("/{dead_letter_id:int}/replay", status_code=200)

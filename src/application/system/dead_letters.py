@@ -33,8 +33,16 @@ class DeadLetterDTO:
     @classmethod
     def of(cls, d: DeadLetter) -> DeadLetterDTO:
         return cls(
-            id=d.id, group=d.group, topic=d.topic, dedupe_id=d.dedupe_id, payload=d.payload, error=d.error,
-            attempts=d.attempts, created_at=d.created_at, replayed_at=d.replayed_at, replay_count=d.replay_count,
+            id=d.id,
+            group=d.group,
+            topic=d.topic,
+            dedupe_id=d.dedupe_id,
+            payload=d.payload,
+            error=d.error,
+            attempts=d.attempts,
+            created_at=d.created_at,
+            replayed_at=d.replayed_at,
+            replay_count=d.replay_count,
         )
 
 
@@ -54,7 +62,11 @@ class DeadLetterService:
         self._clock = clock
 
     async def list(
-        self, group: str | None = None, topic: str | None = None, before_id: int | None = None, limit: int = 50
+        self,
+        group: str | None = None,
+        topic: str | None = None,
+        before_id: int | None = None,
+        limit: int = 50,
     ) -> DeadLetterPage:
         query = DeadLetterQuery(group=group, topic=topic, before_id=before_id, limit=limit)
         async with self._uow():

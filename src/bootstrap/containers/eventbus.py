@@ -36,31 +36,52 @@ class EventBusContainer(containers.DeclarativeContainer):
     consumers = providers.List()
 
     retry = providers.Singleton(
-        RetryPolicy, base_s=settings.provided.eventbus_retry_base_s, max_s=settings.provided.eventbus_retry_max_s
+        RetryPolicy,
+        base_s=settings.provided.eventbus_retry_base_s,
+        max_s=settings.provided.eventbus_retry_max_s,
     )
     runner = providers.Singleton(
-        DeliveryRunner, db=database, uow=uow, ids=ids, clock=clock, retry=retry,
+        DeliveryRunner,
+        db=database,
+        uow=uow,
+        ids=ids,
+        clock=clock,
+        retry=retry,
         max_attempts=settings.provided.eventbus_max_attempts,
     )
-    nats = providers.Singleton(NatsConnection, url=settings.provided.eventbus_url, client_name="cozeplus-eventbus")
+    nats = providers.Singleton(
+        NatsConnection, url=settings.provided.eventbus_url, client_name="cozeplus-eventbus"
+    )
     bus = providers.Selector(
         settings.provided.eventbus_adapter,
         inprocess=providers.Singleton(
-            InProcessEventBus, db=database, runner=runner, ids=ids, clock=clock,
+            InProcessEventBus,
+            db=database,
+            runner=runner,
+            ids=ids,
+            clock=clock,
             ack_wait_s=settings.provided.eventbus_ack_wait_s,
             poll_interval_s=settings.provided.eventbus_poll_interval_s,
-            batch_size=settings.provided.eventbus_batch_size, consumers=consumers,
+            batch_size=settings.provided.eventbus_batch_size,
+            consumers=consumers,
         ),
         nats=providers.Singleton(
-            NatsEventBus, connection=nats, runner=runner, stream=settings.provided.eventbus_stream,
+            NatsEventBus,
+            connection=nats,
+            runner=runner,
+            stream=settings.provided.eventbus_stream,
             subject_prefix=settings.provided.eventbus_subject_prefix,
             ack_wait_s=settings.provided.eventbus_ack_wait_s,
             max_age_s=providers.Callable(_seconds, settings.provided.eventbus_retention_days),
-            batch_size=settings.provided.eventbus_batch_size, consumers=consumers,
+            batch_size=settings.provided.eventbus_batch_size,
+            consumers=consumers,
         ),
     )
     relay = providers.Singleton(
-        OutboxRelay, db=database, bus=bus, clock=clock,
+        OutboxRelay,
+        db=database,
+        bus=bus,
+        clock=clock,
         batch_size=settings.provided.eventbus_batch_size,
         poll_interval_s=settings.provided.eventbus_poll_interval_s,
         retention=providers.Callable(_retention, settings.provided.eventbus_retention_days),

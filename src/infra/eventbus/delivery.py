@@ -53,6 +53,7 @@ class DeliveryRunner:
         uow: SqlUnitOfWorkFactory,
         ids: IdGenerator,
         clock: Clock,
+        *,
         retry: RetryPolicy | None = None,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     ) -> None:
@@ -80,8 +81,11 @@ class DeliveryRunner:
                 await consumer.handler(event)
                 await current_session().execute(
                     insert(ProcessedEventRow).values(
-                        id=self._ids.next_id(), group_name=consumer.group, dedupe_id=event.dedupe_id,
-                        topic=event.topic, processed_at=self._clock.now(),
+                        id=self._ids.next_id(),
+                        group_name=consumer.group,
+                        dedupe_id=event.dedupe_id,
+                        topic=event.topic,
+                        processed_at=self._clock.now(),
                     )
                 )
                 if also is not None:
@@ -109,8 +113,12 @@ class DeliveryRunner:
 
     async def _failed(self, consumer: Consumer, event: Event, exc: Exception) -> Outcome:
         log.warning(
-            "event_handler_failed", group=consumer.group, topic=event.topic, dedupe_id=event.dedupe_id,
-            attempt=event.attempt, error=short_error(exc)[:300],
+            "event_handler_failed",
+            group=consumer.group,
+            topic=event.topic,
+            dedupe_id=event.dedupe_id,
+            attempt=event.attempt,
+            error=short_error(exc)[:300],
         )
         if event.attempt >= self.attempts_for(consumer):
             await self.dead_letter(consumer, event, short_error(exc))
@@ -121,12 +129,22 @@ class DeliveryRunner:
         async with self._db.engine.begin() as conn:
             await conn.execute(
                 insert(DeadLetterRow).values(
-                    id=self._ids.next_id(), group_name=consumer.group, topic=event.topic,
-                    dedupe_id=event.dedupe_id, payload=event.payload, error=error,
-                    attempts=event.attempt, created_at=self._clock.now(), replayed_at=None, replay_count=0,
+                    id=self._ids.next_id(),
+                    group_name=consumer.group,
+                    topic=event.topic,
+                    dedupe_id=event.dedupe_id,
+                    payload=event.payload,
+                    error=error,
+                    attempts=event.attempt,
+                    created_at=self._clock.now(),
+                    replayed_at=None,
+                    replay_count=0,
                 )
             )
         log.error(
-            "event_dead_lettered", group=consumer.group, topic=event.topic, dedupe_id=event.dedupe_id,
+            "event_dead_lettered",
+            group=consumer.group,
+            topic=event.topic,
+            dedupe_id=event.dedupe_id,
             attempts=event.attempt,
         )

@@ -81,9 +81,7 @@ class InProcessEventBus:
         await self.publish_batch([Event(topic, payload, dedupe_id)])
 
     async def publish_batch(self, events: Sequence[Event]) -> None:
-        rows = [
-            (c.group, e) for e in events for c in self._consumers if c.topic == checked_topic(e.topic)
-        ]
+        rows = [(c.group, e) for e in events for c in self._consumers if c.topic == checked_topic(e.topic)]
         await self._insert(rows)
 
     async def redeliver(self, group: str, event: Event) -> None:
@@ -96,9 +94,16 @@ class InProcessEventBus:
         now = self._clock.now()
         values = [
             {
-                "id": self._ids.next_id(), "group_name": group, "topic": e.topic,
-                "dedupe_id": checked_dedupe_id(e.dedupe_id), "payload": e.payload, "attempts": 0,
-                "visible_at": now, "claimed_by": None, "last_error": None, "created_at": now,
+                "id": self._ids.next_id(),
+                "group_name": group,
+                "topic": e.topic,
+                "dedupe_id": checked_dedupe_id(e.dedupe_id),
+                "payload": e.payload,
+                "attempts": 0,
+                "visible_at": now,
+                "claimed_by": None,
+                "last_error": None,
+                "created_at": now,
             }
             for group, e in rows
         ]
@@ -124,7 +129,9 @@ class InProcessEventBus:
         for consumer in self._consumers:
             self._wake[(consumer.group, consumer.topic)] = asyncio.Event()
             self._tasks.append(
-                asyncio.create_task(self._consume(consumer), name=f"eventbus-{consumer.group}-{consumer.topic}")
+                asyncio.create_task(
+                    self._consume(consumer), name=f"eventbus-{consumer.group}-{consumer.topic}"
+                )
             )
 
     async def stop(self) -> None:

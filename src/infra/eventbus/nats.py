@@ -125,7 +125,9 @@ class NatsEventBus:
             # relay's retry is harmless because the server drops ids it has already stored.
             await asyncio.gather(
                 *(
-                    js.publish(subject, data, timeout=self._publish_timeout, stream=self.stream, headers=headers)
+                    js.publish(
+                        subject, data, timeout=self._publish_timeout, stream=self.stream, headers=headers
+                    )
                     for subject, data, headers in messages
                 )
             )
@@ -141,8 +143,11 @@ class NatsEventBus:
         }
         try:
             await self._js().publish(
-                self.subject(event.topic), orjson.dumps(event.payload), timeout=self._publish_timeout,
-                stream=self.stream, headers=headers,
+                self.subject(event.topic),
+                orjson.dumps(event.payload),
+                timeout=self._publish_timeout,
+                stream=self.stream,
+                headers=headers,
             )
         except Exception as exc:
             raise EventBusUnavailable(detail=short_error(exc)[:200]) from exc
@@ -192,8 +197,9 @@ class NatsEventBus:
                     max_ack_pending=1000,
                 )
                 subject = self.subject(consumer.topic)
-                sub = await js.pull_subscribe(subject, durable=durable_name(consumer), stream=self.stream,
-                                              config=config)
+                sub = await js.pull_subscribe(
+                    subject, durable=durable_name(consumer), stream=self.stream, config=config
+                )
                 subs.append((consumer, sub))
         except BaseException:
             for _, sub in subs:  # a later attempt subscribes everything again
@@ -278,7 +284,9 @@ class NatsEventBus:
             await _quietly(msg.ack())
             return
         attempt = msg.metadata.num_delivered
-        dedupe_id = headers.get(DEDUPE_HEADER) or headers.get(MSG_ID) or f"nats-seq-{msg.metadata.sequence.stream}"
+        dedupe_id = (
+            headers.get(DEDUPE_HEADER) or headers.get(MSG_ID) or f"nats-seq-{msg.metadata.sequence.stream}"
+        )
         topic = msg.subject[len(self.prefix) + 1 :]
         try:
             payload = orjson.loads(msg.data)

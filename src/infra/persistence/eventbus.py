@@ -49,9 +49,16 @@ class DeadLetterRow(Base):
 
     def to_entity(self) -> DeadLetter:
         return DeadLetter(
-            id=self.id, group=self.group_name, topic=self.topic, dedupe_id=self.dedupe_id,
-            payload=self.payload, error=self.error, attempts=self.attempts, created_at=self.created_at,
-            replayed_at=self.replayed_at, replay_count=self.replay_count,
+            id=self.id,
+            group=self.group_name,
+            topic=self.topic,
+            dedupe_id=self.dedupe_id,
+            payload=self.payload,
+            error=self.error,
+            attempts=self.attempts,
+            created_at=self.created_at,
+            replayed_at=self.replayed_at,
+            replay_count=self.replay_count,
         )
 
 

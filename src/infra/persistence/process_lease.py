@@ -47,7 +47,9 @@ class ProcessLease:
         try:
             async with self._db.engine.begin() as conn:
                 await conn.execute(
-                    insert(ProcessLeaseRow).values(name=self.name, owner=self.owner, expires_at=now + self.ttl)
+                    insert(ProcessLeaseRow).values(
+                        name=self.name, owner=self.owner, expires_at=now + self.ttl
+                    )
                 )
         except IntegrityError:
             return False  # someone else holds it
