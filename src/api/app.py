@@ -13,11 +13,11 @@ from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, LifeSpanScope, Receive, Scope, Send
 
-from api import health
+from api import health, objects
 from api.admin.routes import ROUTES as ADMIN_ROUTES
-from api.context import SCOPE_KEY, RequestContext, is_api_surface
+from api.context import is_api_surface, request_context
 from api.errors import EXCEPTION_HANDLERS
 from api.health import HealthCheck
 from api.middleware.access import AccessLogMiddleware, HttpMetrics
@@ -38,6 +38,7 @@ class HttpConfig:
     gzip_min_bytes: int = 1024
     access_log: bool = True
     default_locale: str = "en-US"
+    cookie_secure: bool = False
     version: str = "0"
 
 
@@ -65,7 +66,7 @@ class CozeplusASGI:
         self.metrics = metrics
         self._chain = chain
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope | LifeSpanScope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self.litestar(scope, receive, send)
         else:
@@ -76,7 +77,7 @@ async def require_body_type(request: Request[Any, Any, Any]) -> None:
     """Refuse bodies in formats the API does not read, before anything parses them (415)."""
     if request.method not in BODY_METHODS:
         return
-    ctx: RequestContext | None = request.scope.get(SCOPE_KEY)  # type: ignore[call-overload]
+    ctx = request_context(request.scope)
     if ctx is not None and not is_api_surface(ctx.surface):
         return
     headers = request.headers
@@ -101,7 +102,14 @@ def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
     guards = services.guards or GuardSet(i18n=LocaleGuard(config.default_locale))
     metrics = HttpMetrics()
     litestar = Litestar(
-        route_handlers=[*health.ROUTES, *TOKEN_API_ROUTES, *WEB_ROUTES, *ADMIN_ROUTES, *services.extra_routes],
+        route_handlers=[
+            *health.ROUTES,
+            *objects.ROUTES,
+            *TOKEN_API_ROUTES,
+            *WEB_ROUTES,
+            *ADMIN_ROUTES,
+            *services.extra_routes,
+        ],
         dependencies=dict(services.dependencies),
         middleware=[DefineMiddleware(GuardMiddleware, guards=guards)],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -119,6 +127,7 @@ def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
     litestar.state.health_checks = list(services.health_checks)
     litestar.state.metrics = metrics
     litestar.state.default_locale = config.default_locale
+    litestar.state.cookie_secure = config.cookie_secure
 
     inner: ASGIApp = litestar
     if config.gzip_min_bytes:

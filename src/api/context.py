@@ -15,7 +15,7 @@ current_log_id: ContextVar[str | None] = ContextVar("cozeplus_log_id", default=N
 
 
 class Surface(StrEnum):
-    TOKEN_API = "token_api"  # /v1, /v3, /open_api: personal access tokens, Coze OpenAPI codes
+    TOKEN_API = "token_api"  # noqa: S105 - /v1, /v3, /open_api: personal access tokens, Coze OpenAPI codes
     SPA_API = "spa_api"  # /api: the single-page app, session cookie
     ADMIN = "admin"  # /api/admin and /admin
     SYSTEM = "system"  # /healthz, /readyz, /metrics, /schema

@@ -27,7 +27,7 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
-from api.context import SCOPE_KEY, RequestContext, current_log_id, new_log_id
+from api.context import current_log_id, new_log_id, request_context
 from api.i18n import message, negotiate
 from domain.common.errors import (
     Conflict,
@@ -93,14 +93,14 @@ def register(error: type[DomainError], spec: ErrorSpec) -> None:
 
 def spec_for_domain(exc: DomainError) -> ErrorSpec:
     for cls in type(exc).__mro__:
-        spec = _DOMAIN.get(cls)  # type: ignore[arg-type]
+        spec = _DOMAIN.get(cls)
         if spec is not None:
             return spec
     return ErrorSpec(HTTP_400_BAD_REQUEST, 4000)
 
 
 def _locale(request: Request[Any, Any, Any]) -> str:
-    ctx: RequestContext | None = request.scope.get(SCOPE_KEY)  # type: ignore[call-overload]
+    ctx = request_context(request.scope)
     if ctx is not None and ctx.locale:
         return ctx.locale
     default = getattr(request.app.state, "default_locale", "en-US")

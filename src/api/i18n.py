@@ -12,7 +12,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.invalid_input": {"en-US": "invalid parameters", "zh-CN": "参数无效"},
     "error.invalid_params": {"en-US": "invalid parameters: {detail}", "zh-CN": "参数无效：{detail}"},
     "error.malformed_body": {"en-US": "request body is not valid JSON", "zh-CN": "请求体不是合法的 JSON"},
-    "error.bad_encoding": {"en-US": "request body is not valid UTF-8", "zh-CN": "请求体不是合法的 UTF-8 编码"},
+    "error.bad_encoding": {
+        "en-US": "request body is not valid UTF-8",
+        "zh-CN": "请求体不是合法的 UTF-8 编码",
+    },
     "error.unsupported_media_type": {
         "en-US": "unsupported content type, send application/json",
         "zh-CN": "不支持的内容类型，请使用 application/json",
@@ -27,6 +30,88 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.rate_limited": {"en-US": "too many requests", "zh-CN": "请求过于频繁"},
     "error.internal": {"en-US": "internal error", "zh-CN": "服务器内部错误"},
     "error.unavailable": {"en-US": "service temporarily unavailable", "zh-CN": "服务暂时不可用"},
+    "user.invalid_credentials": {"en-US": "wrong email or password", "zh-CN": "邮箱或密码错误"},
+    "user.session_invalid": {"en-US": "please sign in", "zh-CN": "请先登录"},
+    "user.login_throttled": {
+        "en-US": "too many failed sign-ins, try again in {retry_after} s",
+        "zh-CN": "登录失败次数过多，请在 {retry_after} 秒后重试",
+    },
+    "user.registration_closed": {
+        "en-US": "registration is closed: ask an administrator for an account",
+        "zh-CN": "已关闭注册，请联系管理员创建账号",
+    },
+    "user.email_taken": {"en-US": "this email already has an account", "zh-CN": "该邮箱已注册"},
+    "user.invalid_email": {"en-US": "invalid email address", "zh-CN": "邮箱地址无效"},
+    "user.weak_password": {
+        "en-US": "password must be {min}-{max} characters and not only digits or letters",
+        "zh-CN": "密码须为 {min}-{max} 个字符，且不能只包含数字或字母",
+    },
+    "user.not_found": {"en-US": "user not found", "zh-CN": "用户不存在"},
+    "user.disabled": {"en-US": "account disabled", "zh-CN": "账号已停用"},
+    "space.not_found": {"en-US": "space not found", "zh-CN": "空间不存在"},
+    "space.role_required": {
+        "en-US": "requires the {role} role in this space",
+        "zh-CN": "需要该空间的 {role} 角色",
+    },
+    "space.personal_is_private": {
+        "en-US": "a personal space has no other members",
+        "zh-CN": "个人空间不能添加成员",
+    },
+    "space.owner_cannot_leave": {
+        "en-US": "the owner cannot leave: transfer ownership first",
+        "zh-CN": "所有者不能退出，请先转让空间",
+    },
+    "space.already_member": {"en-US": "already a member", "zh-CN": "已是空间成员"},
+    "space.not_a_member": {"en-US": "not a member of this space", "zh-CN": "不是该空间成员"},
+    "space.invalid_name": {
+        "en-US": "space name must be 1-100 characters",
+        "zh-CN": "空间名称须为 1-100 个字符",
+    },
+    "openauth.token_invalid": {"en-US": "authentication is invalid", "zh-CN": "身份验证无效"},
+    "openauth.scope_not_granted": {
+        "en-US": "the token lacks the {scope} scope",
+        "zh-CN": "令牌缺少 {scope} 权限",
+    },
+    "openauth.space_not_granted": {
+        "en-US": "the token is not valid for this space",
+        "zh-CN": "令牌无权访问该空间",
+    },
+    "openauth.token_not_found": {"en-US": "token not found", "zh-CN": "令牌不存在"},
+    "openauth.invalid_request": {
+        "en-US": "invalid token request: {reason}",
+        "zh-CN": "令牌请求无效：{reason}",
+    },
+    "security.csrf": {
+        "en-US": "cross-site request refused (Origin not allowed)",
+        "zh-CN": "已拒绝跨站请求（来源不被允许）",
+    },
+    "storage.error": {"en-US": "object storage failed", "zh-CN": "对象存储出错"},
+    "storage.invalid_key": {
+        "en-US": "invalid object key {key}: {reason}",
+        "zh-CN": "对象键 {key} 无效：{reason}",
+    },
+    "storage.invalid_range": {
+        "en-US": "the byte range is outside the object",
+        "zh-CN": "字节范围超出对象大小",
+    },
+    "storage.invalid_link_ttl": {
+        "en-US": "link lifetime must be between {minimum} and {maximum} seconds",
+        "zh-CN": "链接有效期须在 {minimum} 到 {maximum} 秒之间",
+    },
+    "storage.invalid_content_type": {
+        "en-US": "invalid content type {value}",
+        "zh-CN": "内容类型 {value} 无效",
+    },
+    "storage.object_not_found": {"en-US": "object not found", "zh-CN": "对象不存在"},
+    "storage.object_too_large": {
+        "en-US": "object larger than {limit} bytes",
+        "zh-CN": "对象超过 {limit} 字节",
+    },
+    "storage.link_refused": {"en-US": "link refused: {reason}", "zh-CN": "链接无效：{reason}"},
+    "storage.unavailable": {
+        "en-US": "object storage unavailable: {reason}",
+        "zh-CN": "对象存储不可用：{reason}",
+    },
     "eventbus.invalid_name": {
         "en-US": "invalid event {kind}: {name}",
         "zh-CN": "事件{kind}无效：{name}",

@@ -15,6 +15,38 @@ SURFACES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Every error on every route has the same shape (api/errors.py); the exported contract says so once.
+ERROR_ENVELOPE: dict[str, Any] = {
+    "type": "object",
+    "required": ["code", "msg", "data", "detail"],
+    "properties": {
+        "code": {"type": "integer", "minimum": 1, "description": "4000 bad params, 4100 bad token, ..."},
+        "msg": {"type": "string", "description": "localized by Accept-Language (en-US, zh-CN)"},
+        "data": {"type": "null"},
+        "detail": {
+            "type": "object",
+            "required": ["logid"],
+            "properties": {"logid": {"type": "string", "description": "also in the X-Log-ID header"}},
+        },
+    },
+}
+
+
+def _with_error_envelope(paths: dict[str, Any]) -> dict[str, Any]:
+    for operations in paths.values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for status in [s for s in responses if not str(s).startswith("2")]:
+                del responses[status]
+            responses["default"] = {
+                "description": "error envelope",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+            }
+    return paths
+
+
 def _surface_of(path: str) -> str | None:
     if path.startswith(SURFACES["admin-api"]):
         return "admin-api"
@@ -41,7 +73,9 @@ def surface_documents(app: Litestar) -> dict[str, dict[str, Any]]:
     schemas: dict[str, Any] = full.get("components", {}).get("schemas", {})
     docs: dict[str, dict[str, Any]] = {}
     for name in SURFACES:
-        paths = {p: v for p, v in full.get("paths", {}).items() if _surface_of(p) == name}
+        paths = _with_error_envelope(
+            {p: copy.deepcopy(v) for p, v in full.get("paths", {}).items() if _surface_of(p) == name}
+        )
         wanted: set[str] = set()
         _refs(paths, wanted)
         pending = list(wanted)
@@ -54,7 +88,9 @@ def surface_documents(app: Litestar) -> dict[str, dict[str, Any]]:
         doc["info"]["title"] = f"cozeplus {name}"
         doc["info"]["version"] = "1"  # the contract's version, not the package's: keeps idl/ stable
         doc["paths"] = paths
-        doc["components"] = {"schemas": {k: schemas[k] for k in sorted(wanted) if k in schemas}}
+        components = {k: schemas[k] for k in sorted(wanted) if k in schemas}
+        components["ErrorEnvelope"] = ERROR_ENVELOPE
+        doc["components"] = {"schemas": components}
         docs[name] = doc
     return docs
 

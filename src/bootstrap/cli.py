@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from bootstrap.admin_cli import admin
 from bootstrap.http import package_version
 from bootstrap.logging import configure_logging
 from bootstrap.settings import Settings
@@ -82,13 +83,18 @@ def worker() -> None:
     asyncio.run(run_worker(settings, (signal.SIGTERM, signal.SIGINT)))
 
 
+main.add_command(admin)
+
+
 @main.group()
 def openapi() -> None:
     """The API contract (idl/)."""
 
 
 @openapi.command("export")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("idl"), show_default=True)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("idl"), show_default=True
+)
 def openapi_export(out: Path) -> None:
     """Write one OpenAPI document per surface into OUT."""
     from api.idl import render, surface_documents

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from bootstrap.containers.audit import AuditContainer
 from bootstrap.containers.core import CoreContainer
 from bootstrap.containers.eventbus import EventBusContainer
+from bootstrap.containers.identity import IdentityContainer
+from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
 from bootstrap.settings import Settings
+from infra.security.secrets import load_or_create_secret
 
 
 class Container(containers.DeclarativeContainer):
@@ -20,7 +24,35 @@ class Container(containers.DeclarativeContainer):
         db_pool_size=settings.provided.db_pool_size,
         db_echo=settings.provided.db_echo,
     )
-    system = providers.Container(SystemContainer, uow=core.uow, ids=core.ids, clock=core.clock)
+    storage = providers.Container(
+        StorageContainer,
+        storage_url=settings.provided.storage_url,
+        data_dir=settings.provided.data_dir,
+        access_key=settings.provided.storage_access_key,
+        secret_key=settings.provided.storage_secret_key,
+        link_secret=settings.provided.storage_link_secret,
+        public_url=settings.provided.resolved_storage_public_url,
+        max_upload_bytes=settings.provided.storage_max_upload_bytes,
+        clock=core.clock,
+    )
+    server_secret = providers.Singleton(
+        load_or_create_secret, settings.provided.secret_key, settings.provided.data_dir
+    )
+    audit = providers.Container(AuditContainer, uow=core.uow, ids=core.ids, clock=core.clock)
+    system = providers.Container(
+        SystemContainer, uow=core.uow, ids=core.ids, clock=core.clock, audit=audit.audit_log
+    )
+    identity = providers.Container(
+        IdentityContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        audit=audit.audit_log,
+        settings_reader=system.settings_service,
+        server_secret=server_secret,
+        allow_registration=settings.provided.allow_registration,
+        session_days=settings.provided.session_days,
+    )
     eventbus = providers.Container(
         EventBusContainer,
         settings=settings,

@@ -8,6 +8,8 @@ from litestar.di import Provide
 
 from api.app import AppServices, CozeplusASGI, HttpConfig, create_app
 from api.middleware.guards import GuardSet, LocaleGuard
+from api.security.guards import PermissionGuard, SessionAuthGuard, TokenAuthGuard
+from api.security.identity import current_actor
 from bootstrap.container import Container, build_container
 from bootstrap.runtime import Runtime, eventbus_resources
 from bootstrap.settings import Settings
@@ -27,19 +29,45 @@ def http_config(settings: Settings) -> HttpConfig:
         gzip_min_bytes=settings.gzip_min_bytes,
         access_log=settings.access_log,
         default_locale=settings.default_locale,
+        cookie_secure=settings.cookie_secure,
         version=package_version(),
     )
 
 
+def guard_set(container: Container, settings: Settings) -> GuardSet:
+    identity = container.identity
+    return GuardSet(
+        token_auth=TokenAuthGuard(identity.token_service()),
+        session_auth=SessionAuthGuard(identity.session_service(), settings.cors_origins),
+        permission=PermissionGuard(),
+        i18n=LocaleGuard(settings.default_locale),
+    )
+
+
+def _provide(provider: object) -> Provide:
+    # Litestar must see a plain callable; a dependency-injector provider is resolved per request.
+    return Provide(lambda: provider(), sync_to_thread=False)  # type: ignore[operator]  # noqa: PLW0108
+
+
 def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> AppServices:
-    system = container.system
-    eventbus = container.eventbus
+    identity = container.identity
     return AppServices(
         dependencies={
-            "settings_service": Provide(lambda: system.settings_service(), sync_to_thread=False),
-            "dead_letter_service": Provide(lambda: eventbus.dead_letter_service(), sync_to_thread=False),
+            "actor": Provide(current_actor),
+            "settings_service": _provide(container.system.settings_service),
+            "accounts": _provide(identity.account_service),
+            "sessions": _provide(identity.session_service),
+            "spaces": _provide(identity.space_service),
+            "tokens": _provide(identity.token_service),
+            "audit": _provide(container.audit.audit_log),
+            "object_links": _provide(container.storage.object_links),
+            "dead_letter_service": _provide(container.eventbus.dead_letter_service),
         },
-        health_checks=[container.core.database(), eventbus.status()],
+        health_checks=[
+            container.core.database(),
+            container.storage.object_storage(),
+            container.eventbus.status(),
+        ],
         guards=guards,
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
@@ -50,9 +78,13 @@ def build_asgi(
     settings: Settings, container: Container | None = None, guards: GuardSet | None = None
 ) -> CozeplusASGI:
     container = container or build_container(settings)
-    # `serve` runs the outbox relay and the event consumers in-process, like `cozeplus worker`.
-    runtime = Runtime(container, role="serve", resources=eventbus_resources(container))
-    guards = guards or GuardSet(i18n=LocaleGuard(settings.default_locale))
+    # `serve` also runs the outbox relay and the event consumers in-process, like `cozeplus worker`.
+    runtime = Runtime(
+        container,
+        role="serve",
+        resources=[container.storage.object_storage(), *eventbus_resources(container)],
+    )
+    guards = guards or guard_set(container, settings)
     return create_app(http_config(settings), app_services(container, runtime, guards))
 
 

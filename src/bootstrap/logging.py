@@ -50,7 +50,8 @@ def configure_logging(level: str = "info", fmt: str = "json") -> None:
             foreign_pre_chain=shared,
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.dev.ConsoleRenderer(colors=False) if fmt != "json"
+                structlog.dev.ConsoleRenderer(colors=False)
+                if fmt != "json"
                 else structlog.processors.JSONRenderer(),
             ],
         )

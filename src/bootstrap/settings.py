@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,9 +27,39 @@ class Settings(BaseSettings):
     gzip_min_bytes: int = Field(1024, ge=0)
     default_locale: Literal["en-US", "zh-CN"] = "en-US"
 
+    secret_key: str | None = Field(None, min_length=32, repr=False)
+    allow_registration: bool = True
+    session_days: int = Field(30, ge=1, le=365)
+    cookie_secure: bool = False
+
     worker_id: int | None = Field(None, ge=0, le=1023)
     db_pool_size: int = Field(10, ge=1, le=200)
     db_echo: bool = False
+
+    # Object storage: `local` (a folder under data_dir), `file:///abs/path`, or
+    # `s3://ACCESS:SECRET@host:port/bucket?secure=false&region=us-east-1&part_size_mb=8`.
+    storage_url: str = "local"
+    storage_access_key: str | None = None  # overrides the URL's, so the URL need not hold keys
+    storage_secret_key: SecretStr | None = None
+    storage_link_secret: SecretStr | None = None  # signs local links; made under data_dir if unset
+    storage_public_url: str | None = None  # base of local links; default http://host:port
+    storage_max_upload_bytes: int = Field(5 * 1024**3, ge=1)  # per upload through a local link
+
+    @field_validator("storage_url")
+    @classmethod
+    def _storage_scheme(cls, value: str) -> str:
+        if value != "local" and not value.startswith(("file:///", "s3://")):
+            raise ValueError(
+                "storage_url must be 'local', file:///path or s3://ACCESS:SECRET@host:port/bucket"
+            )
+        return value
+
+    @field_validator("storage_link_secret")
+    @classmethod
+    def _link_secret_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("storage_link_secret must be at least 16 characters")
+        return value
 
     # Event bus: empty or "inprocess" = the database-backed in-process dispatcher, nats://host:port =
     # NATS JetStream (see docs/operations/eventbus.md).
@@ -65,3 +95,10 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'cozeplus.db'}"
+
+    @property
+    def resolved_storage_public_url(self) -> str:
+        if self.storage_public_url:
+            return self.storage_public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"

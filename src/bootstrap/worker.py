@@ -24,7 +24,11 @@ async def run_worker(
     for sig in stop_signals:
         loop.add_signal_handler(sig, stop.set)
     container = container or build_container(settings)
-    runtime = Runtime(container, role="worker", resources=eventbus_resources(container))
+    runtime = Runtime(
+        container,
+        role="worker",
+        resources=[container.storage.object_storage(), *eventbus_resources(container)],
+    )
     await runtime.start()
     log.info("worker_ready")
     try:

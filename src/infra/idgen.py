@@ -59,7 +59,11 @@ class SnowflakeIds:
             else:
                 self._seq = 0
             self._last_ms = now
-            return ((now - EPOCH_MS) << (WORKER_BITS + SEQUENCE_BITS)) | (self._worker << SEQUENCE_BITS) | self._seq
+            return (
+                ((now - EPOCH_MS) << (WORKER_BITS + SEQUENCE_BITS))
+                | (self._worker << SEQUENCE_BITS)
+                | self._seq
+            )
 
 
 def id_timestamp_ms(value: int) -> int:

@@ -41,7 +41,9 @@ async def test_non_utf8_bytes(client: AsyncTestClient) -> None:  # type: ignore[
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "image/png"])
 async def test_wrong_content_type(client: AsyncTestClient, content_type: str) -> None:  # type: ignore[type-arg]
-    r = await client.put(f"{BASE}/site.title", content=b'{"value": 1}', headers={"content-type": content_type})
+    r = await client.put(
+        f"{BASE}/site.title", content=b'{"value": 1}', headers={"content-type": content_type}
+    )
     _assert_envelope(r, 415, 4150)
     await _nothing_written(client)
 
@@ -74,8 +76,14 @@ async def test_unknown_fields(client: AsyncTestClient) -> None:  # type: ignore[
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"value": 1, "expected_version": "one"}, {"value": 1, "expected_version": -1},
-     {"value": 1, "expected_version": 2**40}, [1, 2], "value"],
+    [
+        {},
+        {"value": 1, "expected_version": "one"},
+        {"value": 1, "expected_version": -1},
+        {"value": 1, "expected_version": 2**40},
+        [1, 2],
+        "value",
+    ],
     ids=["missing", "string-version", "negative", "huge-version", "array", "string"],
 )
 async def test_wrong_types(client: AsyncTestClient, body: object) -> None:  # type: ignore[type-arg]

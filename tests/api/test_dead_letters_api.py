@@ -11,9 +11,11 @@ from litestar.testing import AsyncTestClient
 
 from bootstrap.container import Container, build_container
 from bootstrap.http import build_asgi
+from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
 from domain.common.eventbus import Consumer, Event
 from tests.support.eventbus import ThingHappened, wait_for
+from tests.support.identity import PASSWORD, new_email, sign_in
 from tests.support.nats_server import free_port
 
 BASE = "/api/admin/events/dead_letters"
@@ -36,7 +38,26 @@ def switch() -> Switch:
 
 
 @pytest.fixture
-async def app(settings: Settings, switch: Switch) -> AsyncIterator[tuple[AsyncTestClient, Container]]:  # type: ignore[type-arg]
+async def side(settings: Settings) -> AsyncIterator[Container]:
+    """A container of the test's own: the app's database engine belongs to the app's event loop."""
+    container = build_container(settings)
+    runtime = Runtime(container, role="test")
+    await runtime.start()
+    yield container
+    await runtime.stop()
+
+
+async def signed_in(client: AsyncTestClient, side: Container, *, superuser: bool = True) -> None:  # type: ignore[type-arg]
+    email = new_email("admin" if superuser else "user")
+    await side.identity.account_service().create_by_admin(None, email, PASSWORD, "", superuser)
+    await sign_in(client, email)
+
+
+@pytest.fixture
+async def bus_app(
+    settings: Settings, switch: Switch, side: Container
+) -> AsyncIterator[tuple[AsyncTestClient, Container]]:  # type: ignore[type-arg]
+    """The app with one failing consumer, signed in as a super admin; events are recorded via `side`."""
     fast = settings.model_copy(
         update={"eventbus_poll_interval_s": 0.05, "eventbus_retry_base_s": 0.05, "eventbus_max_attempts": 2}
     )
@@ -44,7 +65,8 @@ async def app(settings: Settings, switch: Switch) -> AsyncIterator[tuple[AsyncTe
     consumer = Consumer(topic=ThingHappened.topic, group="indexer", handler=switch)
     container.eventbus.consumers.override(providers.Object([consumer]))
     async with AsyncTestClient(app=build_asgi(fast, container)) as client:  # type: ignore[arg-type]
-        yield client, container
+        await signed_in(client, side)
+        yield client, side
 
 
 async def _record(container: Container, n: int) -> None:
@@ -53,8 +75,8 @@ async def _record(container: Container, n: int) -> None:
         await uow.commit()
 
 
-async def test_poison_event_is_listed_and_replayed(app: tuple[Any, Container], switch: Switch) -> None:
-    client, container = app
+async def test_poison_event_is_listed_and_replayed(bus_app: tuple[Any, Container], switch: Switch) -> None:
+    client, container = bus_app
     await _record(container, 7)
 
     async def listed() -> bool:
@@ -91,8 +113,8 @@ async def test_poison_event_is_listed_and_replayed(app: tuple[Any, Container], s
     assert switch.handled[0].dedupe_id == letter["dedupe_id"]
 
 
-async def test_bad_requests_get_envelopes(app: tuple[Any, Container]) -> None:
-    client, _ = app
+async def test_bad_requests_get_envelopes(bus_app: tuple[Any, Container]) -> None:
+    client, _ = bus_app
     missing = await client.post(f"{BASE}/123456789/replay")
     assert missing.status_code == 404
     assert missing.json()["code"] == 4200
@@ -106,8 +128,8 @@ async def test_bad_requests_get_envelopes(app: tuple[Any, Container]) -> None:
     assert (await client.get(BASE, params={"before_id": "x"})).status_code == 400
 
 
-async def test_paging_newest_first(app: tuple[Any, Container]) -> None:
-    client, container = app
+async def test_paging_newest_first(bus_app: tuple[Any, Container]) -> None:
+    client, container = bus_app
     for n in range(3):
         await _record(container, n)
 
@@ -125,9 +147,10 @@ async def test_paging_newest_first(app: tuple[Any, Container]) -> None:
     assert ids == sorted(ids, reverse=True)
 
 
-async def test_nats_down_at_start_up_is_degraded_not_fatal(settings: Settings) -> None:
+async def test_nats_down_at_start_up_is_degraded_not_fatal(settings: Settings, side: Container) -> None:
     down = settings.model_copy(update={"eventbus_url": f"nats://127.0.0.1:{free_port()}"})
     async with AsyncTestClient(app=build_asgi(down, build_container(down))) as client:  # type: ignore[arg-type]
+        await signed_in(client, side)
         ready = await client.get("/readyz")
         assert ready.status_code == 503
         eventbus = ready.json()["components"]["eventbus"]
@@ -137,3 +160,13 @@ async def test_nats_down_at_start_up_is_degraded_not_fatal(settings: Settings) -
         # what does not need the bus keeps working
         assert (await client.put("/api/admin/settings/site.title", json={"value": "x"})).status_code == 200
         assert (await client.get(BASE)).json()["data"]["dead_letters"] == []
+
+
+async def test_dead_letters_are_for_super_admins_only(settings: Settings, side: Container) -> None:
+    async with AsyncTestClient(app=build_asgi(settings, build_container(settings))) as other:  # type: ignore[arg-type]
+        assert (await other.get(BASE)).status_code == 401
+        await signed_in(other, side, superuser=False)
+        denied = await other.get(BASE)
+        assert denied.status_code == 403
+        assert denied.json()["code"] == 4101
+        assert (await other.post(f"{BASE}/1/replay")).status_code == 403

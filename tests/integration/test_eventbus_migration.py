@@ -1,4 +1,4 @@
-"""Migration 0002 (event bus tables) goes up and down on SQLite and MariaDB and matches the models."""
+"""Migration 0003 (event bus tables) goes up and down on SQLite and MariaDB and matches the models."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_up_down_up(db_kind: str, tmp_path: Path) -> None:
         assert tables >= EVENTBUS_TABLES
         assert [d for d in diff if _is_eventbus(d)] == []  # models and migration agree
 
-        migrate.downgrade(migrations_dir(), url, "0001")
+        migrate.downgrade(migrations_dir(), url, "0002")  # the revision before the event bus
         tables, _ = asyncio.run(_inspect(url))
         assert not (EVENTBUS_TABLES & tables)
         assert "outbox_event" in tables

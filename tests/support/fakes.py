@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Self
 
+from domain.audit.entities import AuditEntry, AuditQuery
 from domain.common.events import DomainEvent
 from domain.system.entities import Setting, SettingRevision
 from domain.system.values import SettingKey
@@ -106,3 +107,15 @@ class InMemorySettingRepository:
     async def get_revision(self, revision_id: int) -> SettingRevision | None:
         found = self._revisions.get(revision_id)
         return found if isinstance(found, SettingRevision) else None
+
+
+class InMemoryAuditRepository:
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    async def add(self, entry: AuditEntry) -> None:
+        self.entries.append(entry)
+
+    async def list(self, query: AuditQuery, offset: int, limit: int) -> tuple[Sequence[AuditEntry], int]:
+        found = [e for e in reversed(self.entries) if query.action in (None, e.action)]
+        return found[offset : offset + limit], len(found)

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, get, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from api.envelope import Envelope
 from api.schemas import Int64Id, id_str
+from api.security.identity import CurrentActor
 from application.system.settings import SettingDTO, SettingRevisionDTO, SystemSettingsService
 
 
@@ -24,8 +25,9 @@ class SettingView(msgspec.Struct):
 
     @classmethod
     def of(cls, dto: SettingDTO) -> SettingView:
-        return cls(id=id_str(dto.id), key=dto.key, value=dto.value, version=dto.version,
-                   updated_at=dto.updated_at)
+        return cls(
+            id=id_str(dto.id), key=dto.key, value=dto.value, version=dto.version, updated_at=dto.updated_at
+        )
 
 
 class RevisionView(msgspec.Struct):
@@ -37,8 +39,9 @@ class RevisionView(msgspec.Struct):
 
     @classmethod
     def of(cls, dto: SettingRevisionDTO) -> RevisionView:
-        return cls(id=id_str(dto.id), key=dto.key, version=dto.version, value=dto.value,
-                   created_at=dto.created_at)
+        return cls(
+            id=id_str(dto.id), key=dto.key, version=dto.version, value=dto.value, created_at=dto.created_at
+        )
 
 
 class PutSettingRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -71,7 +74,7 @@ class RevisionListResponse(Envelope, kw_only=True):
 
 
 Service = NamedDependency[SystemSettingsService]
-SettingKeyParam = Annotated[str, Parameter(max_length=255, description="dotted name, e.g. site.title")]
+SettingKeyParam = Annotated[str, PathParameter(max_length=255, description="dotted name, e.g. site.title")]
 
 
 class SettingsController(Controller):
@@ -80,13 +83,11 @@ class SettingsController(Controller):
 
     @get("/")
     async def list_settings(self, settings_service: Service) -> SettingListResponse:
-        items = await settings_service.list()
+        items = await settings_service.list_settings()
         return SettingListResponse(data=SettingListData(settings=[SettingView.of(s) for s in items]))
 
     @get("/revisions/{revision_id:int}")
-    async def get_revision(
-        self, revision_id: Int64Id, settings_service: Service
-    ) -> RevisionResponse:
+    async def get_revision(self, revision_id: Int64Id, settings_service: Service) -> RevisionResponse:
         return RevisionResponse(data=RevisionView.of(await settings_service.revision(revision_id)))
 
     @get("/{key:str}")
@@ -95,9 +96,13 @@ class SettingsController(Controller):
 
     @put("/{key:str}")
     async def put_setting(
-        self, key: SettingKeyParam, data: JSONBody[PutSettingRequest], settings_service: Service
+        self,
+        key: SettingKeyParam,
+        data: JSONBody[PutSettingRequest],
+        settings_service: Service,
+        actor: CurrentActor,
     ) -> SettingResponse:
-        dto = await settings_service.put(key, data.value, data.expected_version)
+        dto = await settings_service.put(actor, key, data.value, data.expected_version)
         return SettingResponse(data=SettingView.of(dto))
 
     @get("/{key:str}/history")
@@ -105,7 +110,7 @@ class SettingsController(Controller):
         self,
         key: SettingKeyParam,
         settings_service: Service,
-        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> RevisionListResponse:
         revisions = await settings_service.history(key, limit)
         return RevisionListResponse(data=RevisionListData(revisions=[RevisionView.of(r) for r in revisions]))

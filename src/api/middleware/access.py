@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import structlog
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
@@ -50,7 +51,7 @@ class AccessLogMiddleware:
         self.log = structlog.get_logger("cozeplus.access")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         status = 500
@@ -71,7 +72,7 @@ class AccessLogMiddleware:
             started = ctx.started if ctx else time.perf_counter()
             elapsed = time.perf_counter() - started
             route = scope.get("path_template") or UNMATCHED
-            method = scope["method"]
+            method: str = scope.get("method", "GET")
             self.metrics.observe(method, route, status, elapsed)
             if self.enabled:
                 self.log.info(

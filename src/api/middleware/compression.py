@@ -1,8 +1,12 @@
-"""Gzip for ordinary responses; event streams always go out uncompressed so each event flushes."""
+"""Gzip for ordinary responses. Event streams go out uncompressed so each event flushes, and so do
+responses that offer byte ranges (stored objects), whose offsets and lengths must stay exact."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from litestar.config.compression import CompressionConfig
+from litestar.enums import ScopeType
 from litestar.middleware.compression import CompressionMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,7 +19,7 @@ class StreamAwareCompression:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or b"gzip" not in _accept_encoding(scope):
+        if scope["type"] != ScopeType.HTTP or b"gzip" not in _accept_encoding(scope):
             await self.app(scope, receive, send)
             return
         compressing = self._inner.create_compression_send_wrapper(send, "gzip", scope)
@@ -24,7 +28,7 @@ class StreamAwareCompression:
         async def choose(message: Message) -> None:
             nonlocal target
             if target is None and message["type"] == "http.response.start":
-                target = send if _is_event_stream(message) else compressing
+                target = send if _is_event_stream(message) or _is_ranged(message) else compressing
             await (target or send)(message)
 
         await self.app(scope, receive, choose)
@@ -38,7 +42,13 @@ def _accept_encoding(scope: Scope) -> bytes:
 
 
 def _is_event_stream(message: Message) -> bool:
-    for name, value in message.get("headers") or []:
+    headers: Iterable[tuple[bytes, bytes]] = message.get("headers") or ()  # type: ignore[assignment]
+    for name, value in headers:
         if name.lower() == b"content-type":
             return bytes(value).startswith(b"text/event-stream")
     return False
+
+
+def _is_ranged(message: Message) -> bool:
+    headers: Iterable[tuple[bytes, bytes]] = message.get("headers") or ()  # type: ignore[assignment]
+    return any(name.lower() == b"accept-ranges" for name, _ in headers)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from api.context import SCOPE_KEY, RequestContext, Surface, classify, new_log_id
@@ -72,7 +73,7 @@ class GuardMiddleware:
         self._chains = {surface: tuple(guards.chain(surface)) for surface in Surface}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         ctx: RequestContext | None = scope.get(SCOPE_KEY)  # type: ignore[assignment]

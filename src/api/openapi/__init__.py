@@ -1,3 +1,7 @@
-"""Coze-compatible token API (/v1, /v3, /open_api): routes land here with the agent and chat issues."""
+"""Coze-compatible token API (/v1, /v3, /open_api)."""
 
-ROUTES: list[object] = []
+from litestar.types import ControllerRouterHandler
+
+from api.openapi import identity
+
+ROUTES: list[ControllerRouterHandler] = [*identity.ROUTES]

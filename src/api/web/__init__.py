@@ -1,3 +1,7 @@
 """The SPA's API (/api/...): routes land here context by context."""
 
-ROUTES: list[object] = []
+from litestar.types import ControllerRouterHandler
+
+from api.web import passport, spaces, tokens
+
+ROUTES: list[ControllerRouterHandler] = [*passport.ROUTES, *spaces.ROUTES, *tokens.ROUTES]

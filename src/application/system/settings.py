@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from application.audit.service import AuditLog
+from application.common.actor import Actor
+from domain.audit.entities import AuditResult
+from domain.common.errors import PermissionDenied
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.system.entities import Setting, SettingRevision
 from domain.system.errors import SettingNotFound, SettingRevisionNotFound, SettingVersionConflict
@@ -43,10 +47,16 @@ class SettingRevisionDTO:
 
 class SystemSettingsService:
     def __init__(
-        self, uow: UnitOfWorkFactory, settings: SettingRepository, ids: IdGenerator, clock: Clock
+        self,
+        uow: UnitOfWorkFactory,
+        settings: SettingRepository,
+        audit: AuditLog,
+        ids: IdGenerator,
+        clock: Clock,
     ) -> None:
         self._uow = uow
         self._settings = settings
+        self._audit = audit
         self._ids = ids
         self._clock = clock
 
@@ -58,12 +68,22 @@ class SystemSettingsService:
             raise SettingNotFound(key=key)
         return SettingDTO.of(setting)
 
-    async def list(self) -> list[SettingDTO]:
+    async def value(self, key: str, default: JsonValue) -> JsonValue:
+        """crossdomain.settings.SettingsReader: the stored value, or `default` when unset."""
+        async with self._uow():
+            setting = await self._settings.get(SettingKey(key))
+        return default if setting is None else setting.value
+
+    async def list_settings(self) -> list[SettingDTO]:
         async with self._uow():
             return [SettingDTO.of(s) for s in await self._settings.list()]
 
-    async def put(self, key: str, value: JsonValue, expected_version: int | None = None) -> SettingDTO:
-        """Create or change a setting; each stored value is also kept as a revision."""
+    async def put(
+        self, actor: Actor, key: str, value: JsonValue, expected_version: int | None = None
+    ) -> SettingDTO:
+        """Create or change a setting (super admins only); each stored value is also kept as a revision."""
+        if not actor.is_superuser:
+            raise PermissionDenied()
         setting_key = SettingKey(key)
         now = self._clock.now()
         async with self._uow() as uow:
@@ -81,6 +101,14 @@ class SystemSettingsService:
                     raise SettingVersionConflict(key=key, expected=previous, actual=-1)
             await self._settings.add_revision(setting.revision(self._ids.next_id()))
             await uow.commit()
+        await self._audit.record(
+            "admin.setting.put",
+            AuditResult.OK,
+            actor,
+            target_type="setting",
+            target_id=key,
+            detail={"version": setting.version},
+        )
         return SettingDTO.of(setting)
 
     async def history(self, key: str, limit: int = 20) -> list[SettingRevisionDTO]:

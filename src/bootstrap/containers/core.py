@@ -13,7 +13,7 @@ class CoreContainer(containers.DeclarativeContainer):
     """Infrastructure shared by every context: clock, ids, database and unit of work."""
 
     database_url = providers.Dependency(instance_of=str)
-    worker_id = providers.Dependency()
+    worker_id: providers.Dependency[int | None] = providers.Dependency()
     db_pool_size = providers.Dependency(instance_of=int, default=10)
     db_echo = providers.Dependency(instance_of=bool, default=False)
 

@@ -8,13 +8,16 @@ from dependency_injector import containers, providers
 
 from application.system.dead_letters import DeadLetterService
 from bootstrap.settings import Settings
+from domain.common.ports import Clock, IdGenerator
 from infra.eventbus.delivery import DeliveryRunner, RetryPolicy
 from infra.eventbus.inprocess import InProcessEventBus
 from infra.eventbus.nats import NatsEventBus
 from infra.eventbus.relay import OutboxRelay
 from infra.eventbus.status import EventBusStatus
 from infra.nats.connection import NatsConnection
+from infra.persistence.database import Database
 from infra.persistence.eventbus import SqlDeadLetterRepository
+from infra.persistence.uow import SqlUnitOfWorkFactory
 
 
 def _seconds(days: float) -> float:
@@ -27,10 +30,10 @@ def _retention(days: float) -> timedelta:
 
 class EventBusContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
-    database = providers.Dependency()
-    uow = providers.Dependency()
-    ids = providers.Dependency()
-    clock = providers.Dependency()
+    database: providers.Dependency[Database] = providers.Dependency()
+    uow: providers.Dependency[SqlUnitOfWorkFactory] = providers.Dependency()
+    ids: providers.Dependency[IdGenerator] = providers.Dependency()
+    clock: providers.Dependency[Clock] = providers.Dependency()
 
     # Every context's consumers (domain.common.eventbus.Consumer); tests override this list.
     consumers = providers.List()

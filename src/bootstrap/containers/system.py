@@ -2,16 +2,19 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from application.audit.service import AuditLog
 from application.system.settings import SystemSettingsService
+from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from infra.persistence.system import SqlSettingRepository
 
 
 class SystemContainer(containers.DeclarativeContainer):
-    uow = providers.Dependency()
-    ids = providers.Dependency()
-    clock = providers.Dependency()
+    uow: providers.Dependency[UnitOfWorkFactory] = providers.Dependency()
+    ids: providers.Dependency[IdGenerator] = providers.Dependency()
+    clock: providers.Dependency[Clock] = providers.Dependency()
+    audit: providers.Dependency[AuditLog] = providers.Dependency()
 
     setting_repository = providers.Singleton(SqlSettingRepository)
     settings_service = providers.Singleton(
-        SystemSettingsService, uow=uow, settings=setting_repository, ids=ids, clock=clock
+        SystemSettingsService, uow=uow, settings=setting_repository, audit=audit, ids=ids, clock=clock
     )

@@ -85,7 +85,7 @@ class NatsEventBus:
         self._tasks: list[asyncio.Task[None]] = []
         self._subs: list[JetStreamContext.PullSubscription] = []
         self._fetching: set[asyncio.Task[Any]] = set()  # loops waiting for messages, none in hand
-        self._supervisor: asyncio.Task[None] | None = None
+        self._supervisor: asyncio.Task[Any] | None = None
         self._stopping = asyncio.Event()
         self._ready = False
         self._last_error = "not started"
@@ -256,14 +256,14 @@ class NatsEventBus:
 
     async def _consume(self, consumer: Consumer, sub: JetStreamContext.PullSubscription) -> None:
         me = asyncio.current_task()
+        assert me is not None
         while not self._stopping.is_set():
             try:
-                if me is not None:
-                    self._fetching.add(me)
+                self._fetching.add(me)
                 try:
                     messages = await sub.fetch(self._batch, timeout=FETCH_TIMEOUT_S)
                 finally:
-                    self._fetching.discard(me)  # type: ignore[arg-type]
+                    self._fetching.discard(me)
             except TimeoutError:
                 continue
             except Exception as exc:  # disconnected or server restarting: the client reconnects

@@ -26,7 +26,10 @@ class SettingRow(Base):
 
     def to_entity(self) -> Setting:
         return Setting(
-            id=self.id, key=SettingKey(self.key), value=self.value, version=self.version,
+            id=self.id,
+            key=SettingKey(self.key),
+            value=self.value,
+            version=self.version,
             updated_at=self.updated_at,
         )
 
@@ -43,7 +46,10 @@ class SettingRevisionRow(Base):
 
     def to_entity(self) -> SettingRevision:
         return SettingRevision(
-            id=self.id, key=SettingKey(self.key), version=self.version, value=self.value,
+            id=self.id,
+            key=SettingKey(self.key),
+            version=self.version,
+            value=self.value,
             created_at=self.created_at,
         )
 
@@ -62,7 +68,10 @@ class SqlSettingRepository:
     async def add(self, setting: Setting) -> None:
         current_session().add(
             SettingRow(
-                id=setting.id, key=setting.key.value, value=setting.value, version=setting.version,
+                id=setting.id,
+                key=setting.key.value,
+                value=setting.value,
+                version=setting.version,
                 updated_at=setting.updated_at,
             )
         )
@@ -79,7 +88,10 @@ class SqlSettingRepository:
     async def add_revision(self, revision: SettingRevision) -> None:
         current_session().add(
             SettingRevisionRow(
-                id=revision.id, key=revision.key.value, version=revision.version, value=revision.value,
+                id=revision.id,
+                key=revision.key.value,
+                version=revision.version,
+                value=revision.value,
                 created_at=revision.created_at,
             )
         )

@@ -49,7 +49,7 @@ class WorkerLeases:
                     .values(owner=self.owner, expires_at=now + self._ttl)
                 )
             if claimed.rowcount == 1:
-                return worker_id
+                return int(worker_id)
         for worker_id in (w for w in range(MAX_WORKER + 1) if w not in known):
             try:
                 async with self._db.engine.begin() as conn:

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from application.audit.service import AuditLog
+from application.common.actor import Actor
 from application.system.settings import SystemSettingsService
+from domain.common.errors import PermissionDenied
 from domain.system.errors import (
     InvalidSettingKey,
     SettingNotFound,
@@ -12,7 +15,13 @@ from domain.system.errors import (
 )
 from domain.system.events import SettingChanged
 from domain.system.values import MAX_VALUE_BYTES
-from tests.support.fakes import CountingIds, FakeClock, FakeStore, InMemorySettingRepository
+from tests.support.fakes import (
+    CountingIds,
+    FakeClock,
+    FakeStore,
+    InMemoryAuditRepository,
+    InMemorySettingRepository,
+)
 
 
 @pytest.fixture
@@ -20,30 +29,56 @@ def store() -> FakeStore:
     return FakeStore()
 
 
+ADMIN = Actor(user_id=1, is_superuser=True)
+
+
 @pytest.fixture
-def service(store: FakeStore) -> SystemSettingsService:
-    return SystemSettingsService(store.uow, InMemorySettingRepository(store), CountingIds(), FakeClock())
+def audit() -> InMemoryAuditRepository:
+    return InMemoryAuditRepository()
 
 
-async def test_put_creates_then_changes_and_keeps_revisions(service: SystemSettingsService, store: FakeStore) -> None:
-    created = await service.put("site.title", "cozeplus")
-    changed = await service.put("site.title", {"en": "cozeplus", "zh": "扣子+"}, expected_version=1)
+@pytest.fixture
+def service(store: FakeStore, audit: InMemoryAuditRepository) -> SystemSettingsService:
+    ids, clock = CountingIds(), FakeClock()
+    log = AuditLog(store.uow, audit, ids, clock)
+    return SystemSettingsService(store.uow, InMemorySettingRepository(store), log, ids, clock)
+
+
+async def test_only_super_admins_change_settings(
+    service: SystemSettingsService, audit: InMemoryAuditRepository
+) -> None:
+    with pytest.raises(PermissionDenied):
+        await service.put(Actor(user_id=2), "site.title", "x")
+    await service.put(ADMIN, "site.title", "x")
+    assert [(e.action, e.actor_id, e.target_id) for e in audit.entries] == [
+        ("admin.setting.put", 1, "site.title")
+    ]
+
+
+async def test_put_creates_then_changes_and_keeps_revisions(
+    service: SystemSettingsService, store: FakeStore
+) -> None:
+    created = await service.put(ADMIN, "site.title", "cozeplus")
+    changed = await service.put(ADMIN, "site.title", {"en": "cozeplus", "zh": "扣子+"}, expected_version=1)
 
     assert (created.version, changed.version) == (1, 2)
     assert (await service.get("site.title")).value == {"en": "cozeplus", "zh": "扣子+"}
     history = await service.history("site.title")
     assert [r.version for r in history] == [2, 1]
     assert (await service.revision(history[1].id)).value == "cozeplus"
-    assert store.outbox == [SettingChanged(key="site.title", version=1), SettingChanged(key="site.title", version=2)]
+    assert store.outbox == [
+        SettingChanged(key="site.title", version=1),
+        SettingChanged(key="site.title", version=2),
+    ]
 
 
 async def test_stale_expected_version_is_refused_and_nothing_changes(
     service: SystemSettingsService, store: FakeStore
 ) -> None:
-    await service.put("site.title", "a")
-    await service.put("site.title", "b")
+    await service.put(ADMIN, "site.title", "a")
+    await service.put(ADMIN, "site.title", "b")
     with pytest.raises(SettingVersionConflict):
-        await service.put("site.title", "c", expected_version=1)
+        await service.put(ADMIN, "site.title", "c", expected_version=1)
     assert (await service.get("site.title")).value == "b"
     assert len(await service.history("site.title")) == 2
     assert len(store.outbox) == 2
@@ -51,23 +86,25 @@ async def test_stale_expected_version_is_refused_and_nothing_changes(
 
 async def test_expected_version_on_a_missing_setting_conflicts(service: SystemSettingsService) -> None:
     with pytest.raises(SettingVersionConflict):
-        await service.put("site.title", "x", expected_version=3)
+        await service.put(ADMIN, "site.title", "x", expected_version=3)
     with pytest.raises(SettingNotFound):
         await service.get("site.title")
 
 
-@pytest.mark.parametrize("key", ["title", "Site.title", "site..title", "site.title.", "../etc", "a" * 300, "site.ti tle"])
+@pytest.mark.parametrize(
+    "key", ["title", "Site.title", "site..title", "site.title.", "../etc", "a" * 300, "site.ti tle"]
+)
 async def test_bad_keys_are_refused(service: SystemSettingsService, key: str) -> None:
     with pytest.raises(InvalidSettingKey):
-        await service.put(key, 1)
+        await service.put(ADMIN, key, 1)
 
 
 async def test_oversized_value_is_refused_before_anything_is_stored(
     service: SystemSettingsService, store: FakeStore
 ) -> None:
     with pytest.raises(SettingValueTooLarge):
-        await service.put("site.banner", "x" * (MAX_VALUE_BYTES + 1))
-    assert await service.list() == []
+        await service.put(ADMIN, "site.banner", "x" * (MAX_VALUE_BYTES + 1))
+    assert await service.list_settings() == []
     assert store.outbox == []
 
 
@@ -78,5 +115,9 @@ async def test_unknown_revision(service: SystemSettingsService) -> None:
 
 async def test_list_is_sorted_by_key(service: SystemSettingsService) -> None:
     for key in ("site.title", "auth.registration", "models.default_chat"):
-        await service.put(key, True)
-    assert [s.key for s in await service.list()] == ["auth.registration", "models.default_chat", "site.title"]
+        await service.put(ADMIN, key, True)
+    assert [s.key for s in await service.list_settings()] == [
+        "auth.registration",
+        "models.default_chat",
+        "site.title",
+    ]

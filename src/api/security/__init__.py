@@ -1,0 +1,1 @@
+"""The real guards for the chain's positions: token auth, session auth (with CSRF), permission."""

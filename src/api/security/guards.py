@@ -1,0 +1,98 @@
+"""Guards installed at the chain's positions by the composition root.
+
+Routes are deny-by-default: a route is reachable without credentials only when its handler says
+`opt={"public": True}`; the public routes are snapshot-tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from litestar.connection import ASGIConnection
+
+from api.context import RequestContext, Surface
+from api.security.identity import SESSION_COOKIE, bearer, client_ip, csrf_checked, is_public
+from application.common.actor import Actor
+from application.openauth.tokens import TokenService
+from application.user.sessions import SessionService
+from domain.common.errors import PermissionDenied
+from domain.openauth.errors import TokenInvalid
+from domain.user.errors import SessionInvalid
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class CsrfRefused(PermissionDenied):
+    message_key = "security.csrf"
+
+
+class TokenAuthGuard:
+    def __init__(self, tokens: TokenService) -> None:
+        self._tokens = tokens
+
+    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], ctx: RequestContext) -> None:
+        token = bearer(connection)
+        if token is None and is_public(connection):
+            return
+        if not token:
+            raise TokenInvalid()
+        ctx.principal = await self._tokens.authenticate(
+            token, client_ip(connection), connection.headers.get("user-agent", "")[:255]
+        )
+
+
+class SessionAuthGuard:
+    """Session cookie auth for the SPA and admin API, with an Origin/Referer check on writes."""
+
+    def __init__(self, sessions: SessionService, trusted_origins: Iterable[str]) -> None:
+        self._sessions = sessions
+        self._trusted = {o.rstrip("/").lower() for o in trusted_origins}
+
+    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], ctx: RequestContext) -> None:
+        cookie = connection.cookies.get(SESSION_COOKIE)
+        if connection.scope.get("method", "GET") not in SAFE_METHODS and csrf_checked(connection):
+            self._check_origin(connection, required=cookie is not None)
+        if cookie is None:
+            if is_public(connection):
+                return
+            raise SessionInvalid()
+        try:
+            actor = await self._sessions.resolve(cookie)
+        except SessionInvalid:
+            if is_public(connection):  # a stale cookie must not lock anyone out of the login page
+                return
+            raise
+        ctx.principal = Actor(
+            user_id=actor.user_id,
+            is_superuser=actor.is_superuser,
+            session_id=actor.session_id,
+            ip=client_ip(connection),
+            user_agent=connection.headers.get("user-agent", "")[:255],
+        )
+
+    def _check_origin(self, connection: ASGIConnection[Any, Any, Any, Any], *, required: bool) -> None:
+        source = connection.headers.get("origin") or connection.headers.get("referer")
+        if not source or source == "null":
+            if required:
+                raise CsrfRefused()
+            return
+        parts = urlsplit(source)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        host = connection.headers.get("host", "").lower()
+        if parts.netloc.lower() == host or origin in self._trusted:
+            return
+        raise CsrfRefused()
+
+
+class PermissionGuard:
+    """Coarse rule at the chain: the admin surface is for super admins. Finer rules (space roles,
+    token scopes) live in the application services, which know the resource."""
+
+    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], ctx: RequestContext) -> None:
+        if ctx.surface is not Surface.ADMIN or is_public(connection):
+            return
+        actor = ctx.principal
+        if not isinstance(actor, Actor) or not actor.is_superuser:
+            raise PermissionDenied()

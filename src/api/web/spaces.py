@@ -1,0 +1,178 @@
+"""Spaces for the SPA: Coze Studio's space list plus team-space management."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from api.envelope import Envelope
+from api.schemas import id_str, parse_id
+from api.security.identity import CurrentActor
+from application.space.service import MemberDTO, SpaceDTO, SpaceService
+from domain.space.values import SpaceRole
+
+Spaces = NamedDependency[SpaceService]
+SPACE_TYPE = {"personal": 1, "team": 2}
+ROLE_TYPE = {"owner": 1, "admin": 2, "member": 3}
+MAX_TEAM_SPACES = 100
+
+
+class BotSpace(msgspec.Struct):
+    id: str
+    name: str
+    description: str
+    icon_url: str
+    space_type: int
+    space_role_type: int
+    owner_user_id: str
+
+    @classmethod
+    def of(cls, s: SpaceDTO) -> BotSpace:
+        return cls(
+            id_str(s.id),
+            s.name,
+            s.description,
+            s.icon_url,
+            SPACE_TYPE[s.type],
+            ROLE_TYPE[s.role],
+            id_str(s.owner_id),
+        )
+
+
+class SpaceInfo(msgspec.Struct):
+    bot_space_list: list[BotSpace]
+    has_personal_space: bool
+    team_space_num: int
+    max_team_space_num: int
+    recently_used_space_list: list[BotSpace]
+    total: int
+    has_more: bool
+
+
+class SpaceListResponse(Envelope, kw_only=True):
+    data: SpaceInfo
+
+
+class SpaceListRequest(msgspec.Struct):
+    search_word: str | None = None
+    page: int | None = None
+    size: int | None = None
+
+
+class SaveSpaceRequest(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    description: str = ""
+
+
+class SpaceResponse(Envelope, kw_only=True):
+    data: BotSpace
+
+
+class Member(msgspec.Struct):
+    user_id: str
+    role_type: str
+    user_nickname: str
+    user_unique_name: str
+    avatar_url: str
+    joined_at: datetime
+    expires_at: datetime | None
+
+    @classmethod
+    def of(cls, m: MemberDTO) -> Member:
+        return cls(id_str(m.user_id), m.role, m.name, m.unique_name, m.avatar_url, m.joined_at, m.expires_at)
+
+
+class MemberListRequest(msgspec.Struct, forbid_unknown_fields=True):
+    space_id: str
+    page: Annotated[int, msgspec.Meta(ge=1)] = 1
+    size: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+
+
+class MemberList(msgspec.Struct):
+    members: list[Member]
+    total: int
+    has_more: bool
+
+
+class MemberListResponse(Envelope, kw_only=True):
+    data: MemberList
+
+
+class AddMemberRequest(msgspec.Struct, forbid_unknown_fields=True):
+    space_id: str
+    user_id: str
+    role: SpaceRole = SpaceRole.MEMBER
+    expires_at: datetime | None = None
+
+
+class MemberResponse(Envelope, kw_only=True):
+    data: Member
+
+
+class MemberRef(msgspec.Struct, forbid_unknown_fields=True):
+    space_id: str
+    user_id: str
+
+
+@post("/api/playground_api/space/list", status_code=200)
+async def list_spaces(
+    actor: CurrentActor, spaces: Spaces, data: JSONBody[SpaceListRequest | None] = None
+) -> SpaceListResponse:
+    req = data or SpaceListRequest()
+    page = await spaces.list_for(actor, req.page or 1, req.size or 100)
+    items = [BotSpace.of(s) for s in page.items]
+    if req.search_word:
+        items = [s for s in items if req.search_word.lower() in s.name.lower()]
+    info = SpaceInfo(
+        bot_space_list=items,
+        has_personal_space=any(s.space_type == 1 for s in items),
+        team_space_num=sum(1 for s in items if s.space_type == 2 and s.space_role_type == 1),
+        max_team_space_num=MAX_TEAM_SPACES,
+        recently_used_space_list=items,
+        total=page.total,
+        has_more=page.has_more,
+    )
+    return SpaceListResponse(data=info)
+
+
+@post("/api/playground_api/space/save", status_code=200)
+async def create_space(
+    actor: CurrentActor, spaces: Spaces, data: JSONBody[SaveSpaceRequest]
+) -> SpaceResponse:
+    return SpaceResponse(data=BotSpace.of(await spaces.create_team(actor, data.name, data.description)))
+
+
+@post("/api/space/member/list", status_code=200)
+async def list_members(
+    actor: CurrentActor, spaces: Spaces, data: JSONBody[MemberListRequest]
+) -> MemberListResponse:
+    page = await spaces.members(actor, parse_id(data.space_id), data.page, data.size)
+    return MemberListResponse(data=MemberList([Member.of(m) for m in page.items], page.total, page.has_more))
+
+
+@post("/api/space/member/add", status_code=200)
+async def add_member(actor: CurrentActor, spaces: Spaces, data: JSONBody[AddMemberRequest]) -> MemberResponse:
+    member = await spaces.add_member(
+        actor, parse_id(data.space_id), parse_id(data.user_id), data.role, data.expires_at
+    )
+    return MemberResponse(data=Member.of(member))
+
+
+@post("/api/space/member/remove", status_code=200)
+async def remove_member(actor: CurrentActor, spaces: Spaces, data: JSONBody[MemberRef]) -> Envelope:
+    await spaces.remove_member(actor, parse_id(data.space_id), parse_id(data.user_id))
+    return Envelope()
+
+
+@post("/api/space/transfer", status_code=200)
+async def transfer(actor: CurrentActor, spaces: Spaces, data: JSONBody[MemberRef]) -> Envelope:
+    await spaces.transfer_ownership(actor, parse_id(data.space_id), parse_id(data.user_id))
+    return Envelope()
+
+
+ROUTES = [list_spaces, create_space, list_members, add_member, remove_member, transfer]

@@ -1,0 +1,82 @@
+"""Writes and reads the audit log. Writes join the caller's unit of work when there is one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from application.common.actor import Actor, Origin
+from application.common.paging import Page, bounded
+from domain.audit.entities import AuditEntry, AuditQuery, AuditResult
+from domain.audit.ports import AuditRepository
+from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntryDTO:
+    id: int
+    action: str
+    result: str
+    created_at: datetime
+    actor_id: int | None
+    target_type: str
+    target_id: str
+    ip: str
+    user_agent: str
+    detail: dict[str, Any]
+
+
+class AuditLog:
+    def __init__(
+        self, uow: UnitOfWorkFactory, entries: AuditRepository, ids: IdGenerator, clock: Clock
+    ) -> None:
+        self._uow, self._entries, self._ids, self._clock = uow, entries, ids, clock
+
+    async def record(
+        self,
+        action: str,
+        result: AuditResult,
+        who: Actor | Origin,
+        *,
+        actor_id: int | None = None,
+        target_type: str = "",
+        target_id: str | int = "",
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        entry = AuditEntry(
+            id=self._ids.next_id(),
+            action=action,
+            result=result,
+            created_at=self._clock.now(),
+            actor_id=who.user_id if isinstance(who, Actor) else actor_id,
+            target_type=target_type,
+            target_id=str(target_id),
+            ip=who.ip,
+            user_agent=who.user_agent,
+            detail=detail or {},
+        )
+        async with self._uow() as uow:
+            await self._entries.add(entry)
+            await uow.commit()
+
+    async def search(self, query: AuditQuery, page: int, page_size: int) -> Page[AuditEntryDTO]:
+        size = bounded(page_size)
+        async with self._uow():
+            entries, total = await self._entries.list(query, max(page - 1, 0) * size, size)
+        items = [
+            AuditEntryDTO(
+                e.id,
+                e.action,
+                e.result.value,
+                e.created_at,
+                e.actor_id,
+                e.target_type,
+                e.target_id,
+                e.ip,
+                e.user_agent,
+                e.detail,
+            )
+            for e in entries
+        ]
+        return Page(items, total, page * size < total)

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from application.audit.service import AuditLog
+from application.openauth.tokens import TokenService
+from application.space.service import SpaceService
+from application.user.accounts import AccountService
+from application.user.sessions import SessionService
+from crossdomain.settings import SettingsReader
+from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
+from infra.persistence.openauth import SqlTokenRepository
+from infra.persistence.space import SqlSpaceRepository
+from infra.persistence.user import SqlSessionRepository, SqlUserRepository
+from infra.security.attempts import InProcessAttemptCounter
+from infra.security.passwords import Argon2PasswordHasher
+from infra.security.secrets import HmacSecretHasher
+
+
+class IdentityContainer(containers.DeclarativeContainer):
+    """Contexts user, space, openauth and the audit log."""
+
+    uow: providers.Dependency[UnitOfWorkFactory] = providers.Dependency()
+    ids: providers.Dependency[IdGenerator] = providers.Dependency()
+    clock: providers.Dependency[Clock] = providers.Dependency()
+    settings_reader: providers.Dependency[SettingsReader] = providers.Dependency()
+    server_secret: providers.Dependency[bytes] = providers.Dependency(instance_of=bytes)
+    allow_registration: providers.Dependency[bool] = providers.Dependency(instance_of=bool)
+    session_days: providers.Dependency[int] = providers.Dependency(instance_of=int)
+    audit: providers.Dependency[AuditLog] = providers.Dependency()
+
+    users = providers.Singleton(SqlUserRepository)
+    sessions = providers.Singleton(SqlSessionRepository)
+    spaces = providers.Singleton(SqlSpaceRepository)
+    tokens = providers.Singleton(SqlTokenRepository)
+
+    password_hasher = providers.Singleton(Argon2PasswordHasher)
+    session_hasher = providers.Singleton(HmacSecretHasher, key=server_secret, purpose="session")
+    token_hasher = providers.Singleton(HmacSecretHasher, key=server_secret, purpose="personal-access-token")
+    login_attempts = providers.Singleton(InProcessAttemptCounter)
+
+    space_service = providers.Singleton(
+        SpaceService, uow=uow, spaces=spaces, users=users, audit=audit, ids=ids, clock=clock
+    )
+    account_service = providers.Singleton(
+        AccountService,
+        uow=uow,
+        users=users,
+        sessions=sessions,
+        hasher=password_hasher,
+        spaces=space_service,
+        audit=audit,
+        ids=ids,
+        clock=clock,
+        registration_open=allow_registration,
+    )
+    session_service = providers.Singleton(
+        SessionService,
+        uow=uow,
+        users=users,
+        sessions=sessions,
+        hasher=password_hasher,
+        signer=session_hasher,
+        attempts=login_attempts,
+        audit=audit,
+        ids=ids,
+        clock=clock,
+        ttl=providers.Factory(lambda days: timedelta(days=days), session_days),
+    )
+    token_service = providers.Singleton(
+        TokenService,
+        uow=uow,
+        tokens=tokens,
+        users=users,
+        hasher=token_hasher,
+        membership=space_service,
+        settings=settings_reader,
+        audit=audit,
+        ids=ids,
+        clock=clock,
+    )

@@ -1,0 +1,1 @@
+"""Audit trail: who did what to which target, from where, with what result."""

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class AuditResult(StrEnum):
+    OK = "ok"
+    DENIED = "denied"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    action: str
+    result: AuditResult
+    created_at: datetime
+    actor_id: int | None = None
+    target_type: str = ""
+    target_id: str = ""
+    ip: str = ""
+    user_agent: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    actor_id: int | None = None
+    action: str | None = None
+    result: AuditResult | None = None
+    target_type: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None

@@ -1,0 +1,1 @@
+"""Personal access tokens for the Coze-compatible token API."""

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from domain.common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class SpaceNotFound(NotFound):
+    """Also what a non-member sees: another space's id is indistinguishable from a missing one."""
+
+    message_key = "space.not_found"
+
+
+class SpaceRoleRequired(PermissionDenied):
+    message_key = "space.role_required"
+
+
+class PersonalSpaceIsPrivate(InvalidInput):
+    message_key = "space.personal_is_private"
+
+
+class OwnerCannotLeave(Conflict):
+    message_key = "space.owner_cannot_leave"
+
+
+class AlreadyMember(Conflict):
+    message_key = "space.already_member"
+
+
+class NotAMember(NotFound):
+    message_key = "space.not_a_member"
+
+
+class InvalidSpaceName(InvalidInput):
+    message_key = "space.invalid_name"

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from domain.common.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthenticated
+
+
+class InvalidCredentials(Unauthenticated):
+    """Unknown email and wrong password are the same error, on purpose."""
+
+    message_key = "user.invalid_credentials"
+
+
+class SessionInvalid(Unauthenticated):
+    message_key = "user.session_invalid"
+
+
+class LoginThrottled(PermissionDenied):
+    message_key = "user.login_throttled"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after=retry_after)
+        self.retry_after = retry_after
+
+
+class RegistrationClosed(PermissionDenied):
+    message_key = "user.registration_closed"
+
+
+class EmailTaken(Conflict):
+    message_key = "user.email_taken"
+
+
+class InvalidEmail(InvalidInput):
+    message_key = "user.invalid_email"
+
+
+class WeakPassword(InvalidInput):
+    message_key = "user.weak_password"
+
+
+class UserNotFound(NotFound):
+    message_key = "user.not_found"
+
+
+class UserDisabled(Unauthenticated):
+    message_key = "user.disabled"

@@ -1,0 +1,1 @@
+"""Password hashing, keyed secret hashing and the server secret."""

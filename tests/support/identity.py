@@ -1,0 +1,34 @@
+"""Signing in from tests: accounts created through the application services, sessions through HTTP."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from bootstrap.container import Container
+
+PASSWORD = "correct horse 42"
+ORIGIN = "http://testserver.local"  # the test client's own origin: passes the CSRF check
+_n = itertools.count(1)
+
+
+def new_email(prefix: str = "user") -> str:
+    return f"{prefix}{next(_n)}@example.com"
+
+
+async def create_user(
+    container: Container, email: str | None = None, *, superuser: bool = False
+) -> dict[str, Any]:
+    email = email or new_email("admin" if superuser else "user")
+    user = await container.identity.account_service().create_by_admin(None, email, PASSWORD, "", superuser)
+    return {"id": user.id, "email": email}
+
+
+async def sign_in(client: AsyncTestClient, email: str, password: str = PASSWORD) -> dict[str, Any]:  # type: ignore[type-arg]
+    client.headers["origin"] = ORIGIN
+    r = await client.post("/api/passport/web/email/login/", json={"email": email, "password": password})
+    assert r.status_code == 200, r.text
+    data: dict[str, Any] = r.json()["data"]
+    return data
