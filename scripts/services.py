@@ -321,7 +321,65 @@ def start_seaweedfs() -> Started:
     return Started("seaweedfs", proc.pid, env, str(data), stop_grace=5.0)
 
 
-SERVICES = {"mariadb": start_mariadb, "nats": start_nats, "seaweedfs": start_seaweedfs}
+# ---------------------------------------------------------------- Elasticsearch API (osmem-server)
+
+ES_PORT = 9201
+
+
+def _es_answers(port: int) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as resp:  # loopback only
+            return b'"version"' in resp.read()
+    except OSError:
+        return False
+
+
+def _osmem_binary() -> str | None:
+    """osmem-server ships its Go binary inside the PyPI package (a dev dependency)."""
+    import sysconfig
+
+    candidates = [Path(sysconfig.get_paths()["purelib"]) / "osmem_server" / "bin" / "osmem-server"]
+    candidates += sorted((ROOT / ".venv" / "lib").glob("python*/site-packages/osmem_server/bin/osmem-server"))
+    for candidate in candidates:
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("osmem-server")
+
+
+def start_elasticsearch() -> Started:
+    """An Elasticsearch-API server: osmem-server (in memory, OpenSearch API, answers the ES client)."""
+    env = lambda port: {"COZEPLUS_TEST_ES_URL": f"http://127.0.0.1:{port}"}  # noqa: E731
+    if port_open("127.0.0.1", ES_PORT) and _es_answers(ES_PORT):
+        return Started("elasticsearch", None, env(ES_PORT), reused=True)
+    binary = _osmem_binary()
+    if binary is None:
+        raise SystemExit("osmem-server not found: install the dev extras (pip install -e '.[dev]')")
+    data = STATE_DIR / "elasticsearch"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    log = open(data / "server.log", "wb")  # noqa: SIM115 - handed to the child process
+    # -no-stdin-watch: by default osmem exits when its stdin closes, i.e. as soon as this script does.
+    proc = subprocess.Popen(
+        [binary, "-addr", f"127.0.0.1:{ES_PORT}", "-no-stdin-watch"],
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    if not wait_port("127.0.0.1", ES_PORT, 15):
+        proc.kill()
+        raise SystemExit(f"osmem-server did not start; see {data / 'server.log'}")
+    return Started("elasticsearch", proc.pid, env(ES_PORT), str(data))
+
+
+SERVICES = {
+    "mariadb": start_mariadb,
+    "nats": start_nats,
+    "seaweedfs": start_seaweedfs,
+    "elasticsearch": start_elasticsearch,
+}
 
 
 # ---------------------------------------------------------------- commands

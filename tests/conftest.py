@@ -57,8 +57,8 @@ async def anon_client(app: CozeplusASGI) -> AsyncIterator[AsyncTestClient]:  # t
 
 
 @pytest.fixture
-async def client(anon_client: AsyncTestClient, container: Container) -> AsyncTestClient:  # type: ignore[type-arg]
+async def client(anon_client: AsyncTestClient, settings: Settings) -> AsyncTestClient:  # type: ignore[type-arg]
     """Signed in as a super admin (session cookie, same-origin header)."""
-    admin = await create_user(container, superuser=True)
+    admin = await create_user(settings, superuser=True)
     await sign_in(anon_client, admin["email"])
     return anon_client

@@ -143,21 +143,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_space_member_user_id", table_name="space_member")
+    # Dropping a table drops its indexes; MySQL refuses to drop an index a foreign key still needs.
 
     op.drop_table("space_member")
-    op.drop_index("ix_user_session_user_id", table_name="user_session")
 
     op.drop_table("user_session")
-    op.drop_index("ix_space_owner_id", table_name="space")
 
     op.drop_table("space")
-    op.drop_index("ix_personal_access_token_user_id", table_name="personal_access_token")
 
     op.drop_table("personal_access_token")
     op.drop_table("user_account")
-    op.drop_index("ix_audit_log_created_at", table_name="audit_log")
-    op.drop_index("ix_audit_log_actor_id", table_name="audit_log")
-    op.drop_index("ix_audit_log_action", table_name="audit_log")
 
     op.drop_table("audit_log")

@@ -7,6 +7,7 @@ from dependency_injector import containers, providers
 from bootstrap.containers.audit import AuditContainer
 from bootstrap.containers.core import CoreContainer
 from bootstrap.containers.eventbus import EventBusContainer
+from bootstrap.containers.fulltext import FullTextContainer
 from bootstrap.containers.identity import IdentityContainer
 from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
@@ -23,6 +24,16 @@ class Container(containers.DeclarativeContainer):
         worker_id=settings.provided.worker_id,
         db_pool_size=settings.provided.db_pool_size,
         db_echo=settings.provided.db_echo,
+        nats_url=settings.provided.resolved_nats_url,
+        nats_replicas=settings.provided.nats_replicas,
+        runstream_adapter=settings.provided.runstream_adapter,
+        runstream_ttl=settings.provided.runstream_ttl_s,
+        runstream_max_events=settings.provided.runstream_max_events,
+        runstream_stream=settings.provided.runstream_stream,
+        runstream_subject_prefix=settings.provided.runstream_subject_prefix,
+        kv_adapter=settings.provided.kv_adapter,
+        kv_max_ttl=settings.provided.kv_max_ttl_s,
+        kv_bucket=settings.provided.kv_bucket,
     )
     storage = providers.Container(
         StorageContainer,
@@ -53,6 +64,13 @@ class Container(containers.DeclarativeContainer):
         allow_registration=settings.provided.allow_registration,
         session_days=settings.provided.session_days,
     )
+    fulltext = providers.Container(
+        FullTextContainer,
+        url=settings.provided.resolved_fulltext_url,
+        content_type=settings.provided.fulltext_content_type,
+        api_key=settings.provided.fulltext_api_key,
+        timeout_s=settings.provided.fulltext_timeout_s,
+    )
     eventbus = providers.Container(
         EventBusContainer,
         settings=settings,
@@ -60,6 +78,7 @@ class Container(containers.DeclarativeContainer):
         uow=core.uow,
         ids=core.ids,
         clock=core.clock,
+        nats=core.nats,
     )
 
 

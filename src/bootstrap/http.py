@@ -11,7 +11,8 @@ from api.middleware.guards import GuardSet, LocaleGuard
 from api.security.guards import PermissionGuard, SessionAuthGuard, TokenAuthGuard
 from api.security.identity import current_actor
 from bootstrap.container import Container, build_container
-from bootstrap.runtime import Runtime, eventbus_resources
+from bootstrap.infrastructure import infrastructure_health_checks, infrastructure_resources
+from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
 
 
@@ -63,11 +64,7 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "object_links": _provide(container.storage.object_links),
             "dead_letter_service": _provide(container.eventbus.dead_letter_service),
         },
-        health_checks=[
-            container.core.database(),
-            container.storage.object_storage(),
-            container.eventbus.status(),
-        ],
+        health_checks=[container.core.database(), *infrastructure_health_checks(container)],
         guards=guards,
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
@@ -78,12 +75,7 @@ def build_asgi(
     settings: Settings, container: Container | None = None, guards: GuardSet | None = None
 ) -> CozeplusASGI:
     container = container or build_container(settings)
-    # `serve` also runs the outbox relay and the event consumers in-process, like `cozeplus worker`.
-    runtime = Runtime(
-        container,
-        role="serve",
-        resources=[container.storage.object_storage(), *eventbus_resources(container)],
-    )
+    runtime = Runtime(container, role="serve", resources=infrastructure_resources(container))
     guards = guards or guard_set(container, settings)
     return create_app(http_config(settings), app_services(container, runtime, guards))
 

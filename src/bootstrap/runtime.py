@@ -26,11 +26,6 @@ class Resource(Protocol):
     async def stop(self) -> None: ...
 
 
-def eventbus_resources(container: Container) -> list[Resource]:
-    """The bus (its consumers) first, then the relay that feeds it; stopped in reverse."""
-    return [container.eventbus.bus(), container.eventbus.relay()]
-
-
 class Runtime:
     """Brings a process up in order and down in reverse. `role` is "serve" or "worker"."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -61,8 +61,29 @@ class Settings(BaseSettings):
             raise ValueError("storage_link_secret must be at least 16 characters")
         return value
 
-    # Event bus: empty or "inprocess" = the database-backed in-process dispatcher, nats://host:port =
-    # NATS JetStream (see docs/operations/eventbus.md).
+    # NATS: one shared connection per process for every NATS-backed port.
+    nats_url: str | None = None
+    # "" (NATS when nats_url is set, else in-process) | "inprocess" | "nats" | "nats://host:4222"
+    runstream_url: str = ""
+    runstream_ttl_s: float = Field(3600.0, gt=0, le=30 * 86400)
+    runstream_max_events: int = Field(10_000, ge=10, le=1_000_000)
+    runstream_stream: str = Field("COZEPLUS_RUNS", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    runstream_subject_prefix: str = Field("cozeplus.runs", pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+    kv_url: str = ""
+    kv_max_ttl_s: float = Field(86_400.0, gt=0, le=30 * 86400)
+    kv_bucket: str = Field("cozeplus", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    nats_replicas: int = Field(1, ge=1, le=5)
+
+    # Full-text index: unset = embedded SQLite FTS5 under data_dir; `sqlite:///path.db` = embedded at
+    # that path; `http(s)://[user:pass@]host:9200` = Elasticsearch. `plain-json` content type is for
+    # ES-API-compatible servers that refuse the official client's vendor media type.
+    fulltext_url: str | None = None
+    fulltext_content_type: Literal["vendor", "plain-json"] = "vendor"
+    fulltext_api_key: SecretStr | None = None
+    fulltext_timeout_s: float = Field(10.0, gt=0, le=300)
+
+    # Event bus: "" (NATS when nats_url is set, else in-process) | "inprocess" | "nats" | "nats://host:4222";
+    # in-process keeps pending deliveries in the database (see docs/operations/eventbus.md).
     eventbus_url: str = ""
     eventbus_stream: str = Field("COZEPLUS_EVENTS", pattern=r"^[A-Za-z0-9_-]{1,64}$")
     eventbus_subject_prefix: str = Field("cozeplus.events", pattern=r"^[a-z0-9_-]+(\.[a-z0-9_-]+){0,3}$")
@@ -74,23 +95,86 @@ class Settings(BaseSettings):
     eventbus_batch_size: int = Field(100, ge=1, le=1000)
     eventbus_retention_days: float = Field(7.0, gt=0, le=365)
 
-    @field_validator("eventbus_url")
-    @classmethod
-    def _eventbus_url(cls, value: str) -> str:
-        value = value.strip()
-        if value in ("", "inprocess") or value.startswith(("nats://", "tls://")):
-            return value
-        raise ValueError("COZEPLUS_EVENTBUS_URL must be empty, 'inprocess' or a nats:// / tls:// URL")
-
-    @property
-    def eventbus_adapter(self) -> str:
-        return "inprocess" if self.eventbus_url in ("", "inprocess") else "nats"
-
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         # Relative paths resolve against the working directory at start-up, once.
         return value.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _one_nats_server(self) -> Settings:
+        # Every port's NATS URL must name the same server: the process keeps one shared connection.
+        named = (
+            self.nats_url,
+            _nats_server(self.runstream_url),
+            _nats_server(self.kv_url),
+            _nats_server(self.eventbus_url),
+        )
+        urls = {url for url in named if url}
+        if len(urls) > 1:
+            raise ValueError(
+                f"NATS-backed ports name different servers {sorted(urls)}; set COZEPLUS_NATS_URL"
+            )
+        for field_name in ("runstream_url", "kv_url", "eventbus_url"):
+            if _adapter_choice(getattr(self, field_name)) is None:
+                raise ValueError(f"{field_name} must be empty, 'inprocess', 'nats' or a nats:// URL")
+        if not urls and "nats" in (self.runstream_adapter, self.kv_adapter, self.eventbus_adapter):
+            raise ValueError("a port is set to 'nats' but no NATS server is configured (COZEPLUS_NATS_URL)")
+        return self
+
+    @property
+    def resolved_nats_url(self) -> str | None:
+        """The one NATS server this process connects to, or None when nothing uses NATS."""
+        for candidate in (
+            self.nats_url,
+            _nats_server(self.runstream_url),
+            _nats_server(self.kv_url),
+            _nats_server(self.eventbus_url),
+        ):
+            if candidate:
+                return candidate
+        return None
+
+    @property
+    def nats_ports(self) -> list[str]:
+        """The ports wired to NATS; the shared connection is started only when this is not empty."""
+        return [
+            port
+            for port, adapter in (
+                ("runstream", self.runstream_adapter),
+                ("kv", self.kv_adapter),
+                ("eventbus", self.eventbus_adapter),
+            )
+            if adapter == "nats"
+        ]
+
+    @property
+    def runstream_adapter(self) -> Literal["inprocess", "nats"]:
+        return self._adapter_for(self.runstream_url)
+
+    @property
+    def kv_adapter(self) -> Literal["inprocess", "nats"]:
+        return self._adapter_for(self.kv_url)
+
+    @property
+    def eventbus_adapter(self) -> Literal["inprocess", "nats"]:
+        return self._adapter_for(self.eventbus_url)
+
+    def _adapter_for(self, url: str) -> Literal["inprocess", "nats"]:
+        if not url:  # unset: follow COZEPLUS_NATS_URL, the production switch for every NATS-backed port
+            return "nats" if self.nats_url else "inprocess"
+        return _adapter_choice(url) or "inprocess"
+
+    @field_validator("fulltext_url")
+    @classmethod
+    def _fulltext_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://", "sqlite:///")):
+            raise ValueError("fulltext_url must start with http://, https:// or sqlite:///")
+        return value
+
+    @property
+    def resolved_fulltext_url(self) -> str:
+        return self.fulltext_url or f"sqlite:///{self.data_dir / 'fulltext' / 'fulltext.db'}"
 
     @property
     def resolved_database_url(self) -> str:
@@ -102,3 +186,16 @@ class Settings(BaseSettings):
             return self.storage_public_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
         return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+
+
+def _nats_server(url: str) -> str | None:
+    return url if url.startswith(("nats://", "tls://")) else None
+
+
+def _adapter_choice(url: str) -> Literal["inprocess", "nats"] | None:
+    """The adapter an explicit port URL selects; None when the value is not understood."""
+    if url in ("", "inprocess"):
+        return "inprocess"
+    if url == "nats" or _nats_server(url):
+        return "nats"
+    return None

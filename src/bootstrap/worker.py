@@ -9,7 +9,8 @@ from collections.abc import Iterable
 import structlog
 
 from bootstrap.container import Container, build_container
-from bootstrap.runtime import Runtime, eventbus_resources
+from bootstrap.infrastructure import infrastructure_resources
+from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
 
 log = structlog.get_logger("cozeplus.worker")
@@ -24,11 +25,7 @@ async def run_worker(
     for sig in stop_signals:
         loop.add_signal_handler(sig, stop.set)
     container = container or build_container(settings)
-    runtime = Runtime(
-        container,
-        role="worker",
-        resources=[container.storage.object_storage(), *eventbus_resources(container)],
-    )
+    runtime = Runtime(container, role="worker", resources=infrastructure_resources(container))
     await runtime.start()
     log.info("worker_ready")
     try:

@@ -14,14 +14,11 @@ from litestar.connection import ASGIConnection
 from litestar.response import ServerSentEvent
 from litestar.testing import AsyncTestClient
 
-from api.app import create_app
 from api.context import RequestContext
 from api.middleware.guards import GuardSet, LocaleGuard
-from bootstrap.container import build_container
-from bootstrap.http import app_services, http_config
-from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
 from domain.common.errors import PermissionDenied, Unauthenticated
+from tests.support.apps import client_with_routes
 
 LOG_ID = re.compile(r"^20\d{12}[0-9A-F]{16}$")
 
@@ -64,16 +61,8 @@ class RecordingGuard:
 
 
 def _client(settings: Settings, guards: GuardSet | None = None, **overrides: Any) -> AsyncTestClient:  # type: ignore[type-arg]
-    settings = settings.model_copy(update=overrides)
-    container = build_container(settings)
-    services = app_services(
-        container, Runtime(container, role="serve"), guards or GuardSet(i18n=LocaleGuard("en-US"))
-    )
-    services.extra_routes = [boom, big, stream, token_echo]
-    app = create_app(http_config(settings), services)
-    test_client = AsyncTestClient(app=app)  # type: ignore[arg-type]
-    test_client.cozeplus_app = app  # type: ignore[attr-defined]
-    return test_client
+    unguarded = guards or GuardSet(i18n=LocaleGuard("en-US"))  # these tests are about the chain, not auth
+    return client_with_routes(settings, [boom, big, stream, token_echo], unguarded, **overrides)
 
 
 @pytest.fixture

@@ -146,6 +146,8 @@ class BusHarness:
 
     async def start(self, relay: bool = True) -> EventBus:
         self.bus = self.build_bus()
+        if self.nats is not None:
+            await self.nats.start()
         await self.bus.start()
         if relay:
             self.relay = OutboxRelay(
@@ -168,6 +170,8 @@ class BusHarness:
                 await self.nats.jetstream().delete_stream(self.stream)
         if self.bus is not None:
             await self.bus.stop()
+        if self.nats is not None:
+            await self.nats.stop()
         await self.db.dispose()
 
     async def record(self, *events: DomainEvent) -> None:

@@ -7,7 +7,9 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from bootstrap.container import Container
+from bootstrap.container import build_container
+from bootstrap.runtime import Runtime
+from bootstrap.settings import Settings
 
 PASSWORD = "correct horse 42"
 ORIGIN = "http://testserver.local"  # the test client's own origin: passes the CSRF check
@@ -19,10 +21,19 @@ def new_email(prefix: str = "user") -> str:
 
 
 async def create_user(
-    container: Container, email: str | None = None, *, superuser: bool = False
+    settings: Settings, email: str | None = None, *, superuser: bool = False
 ) -> dict[str, Any]:
+    """Create an account with a container of its own: the app's engine belongs to the app's event loop."""
     email = email or new_email("admin" if superuser else "user")
-    user = await container.identity.account_service().create_by_admin(None, email, PASSWORD, "", superuser)
+    container = build_container(settings)
+    runtime = Runtime(container, role="test")
+    await runtime.start()
+    try:
+        user = await container.identity.account_service().create_by_admin(
+            None, email, PASSWORD, "", superuser
+        )
+    finally:
+        await runtime.stop()
     return {"id": user.id, "email": email}
 
 

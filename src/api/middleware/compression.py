@@ -14,6 +14,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 class StreamAwareCompression:
     def __init__(self, app: ASGIApp, minimum_size: int) -> None:
         self.app = app
+        self.minimum_size = minimum_size
         self._inner = CompressionMiddleware(
             app=app, config=CompressionConfig(backend="gzip", minimum_size=minimum_size)
         )
@@ -22,13 +23,21 @@ class StreamAwareCompression:
         if scope["type"] != ScopeType.HTTP or b"gzip" not in _accept_encoding(scope):
             await self.app(scope, receive, send)
             return
-        compressing = self._inner.create_compression_send_wrapper(send, "gzip", scope)
-        target = None
+        target: Send | None = None
 
         async def choose(message: Message) -> None:
             nonlocal target
             if target is None and message["type"] == "http.response.start":
-                target = send if _is_event_stream(message) or _is_ranged(message) else compressing
+                # The gzip stream is built only when it can pay off: setting it up costs more than
+                # sending a small JSON body, and most API answers are below the minimum size.
+                if (
+                    _is_event_stream(message)
+                    or _header(message, b"accept-ranges") is not None
+                    or _declared_length_below(message, self.minimum_size)
+                ):
+                    target = send
+                else:
+                    target = self._inner.create_compression_send_wrapper(send, "gzip", scope)
             await (target or send)(message)
 
         await self.app(scope, receive, choose)
@@ -41,14 +50,25 @@ def _accept_encoding(scope: Scope) -> bytes:
     return b""
 
 
-def _is_event_stream(message: Message) -> bool:
+def _header(message: Message, wanted: bytes) -> bytes | None:
     headers: Iterable[tuple[bytes, bytes]] = message.get("headers") or ()  # type: ignore[assignment]
     for name, value in headers:
-        if name.lower() == b"content-type":
-            return bytes(value).startswith(b"text/event-stream")
-    return False
+        if name.lower() == wanted:
+            return bytes(value)
+    return None
 
 
-def _is_ranged(message: Message) -> bool:
-    headers: Iterable[tuple[bytes, bytes]] = message.get("headers") or ()  # type: ignore[assignment]
-    return any(name.lower() == b"accept-ranges" for name, _ in headers)
+def _is_event_stream(message: Message) -> bool:
+    content_type = _header(message, b"content-type")
+    return content_type is not None and content_type.startswith(b"text/event-stream")
+
+
+def _declared_length_below(message: Message, minimum_size: int) -> bool:
+    """True when the response says it is smaller than what is worth compressing."""
+    length = _header(message, b"content-length")
+    if length is None:
+        return False
+    try:
+        return int(length) < minimum_size
+    except ValueError:
+        return False

@@ -44,7 +44,16 @@ class LocaleGuard:
         self.default = default
 
     async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], ctx: RequestContext) -> None:
-        ctx.locale = negotiate(connection.headers.get("accept-language"), self.default)
+        # Read from the raw ASGI headers: building Litestar's header mapping for one value costs more
+        # than the negotiation itself. ASGI servers deliver header names lower-cased.
+        ctx.locale = negotiate(_raw_header(connection.scope, b"accept-language"), self.default)
+
+
+def _raw_header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
 
 
 @dataclass(slots=True)

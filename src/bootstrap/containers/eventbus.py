@@ -34,6 +34,7 @@ class EventBusContainer(containers.DeclarativeContainer):
     uow: providers.Dependency[SqlUnitOfWorkFactory] = providers.Dependency()
     ids: providers.Dependency[IdGenerator] = providers.Dependency()
     clock: providers.Dependency[Clock] = providers.Dependency()
+    nats: providers.Dependency[NatsConnection] = providers.Dependency()  # the process's shared connection
 
     # Every context's consumers (domain.common.eventbus.Consumer); tests override this list.
     consumers = providers.List()
@@ -51,9 +52,6 @@ class EventBusContainer(containers.DeclarativeContainer):
         clock=clock,
         retry=retry,
         max_attempts=settings.provided.eventbus_max_attempts,
-    )
-    nats = providers.Singleton(
-        NatsConnection, url=settings.provided.eventbus_url, client_name="cozeplus-eventbus"
     )
     bus = providers.Selector(
         settings.provided.eventbus_adapter,

@@ -249,8 +249,7 @@ class NatsEventBus:
         for sub in self._subs:  # a pull subscription left open would hold up the connection's drain
             await _quietly(sub.unsubscribe())
         self._subs.clear()
-        self._ready = False
-        await self._conn.stop()
+        self._ready = False  # the shared connection is stopped by its own owner
 
     # ------------------------------------------------------------ consuming
 

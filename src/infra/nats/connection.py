@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 
-import nats
 import structlog
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 log = structlog.get_logger("cozeplus.nats")
 
+RETRY_CONNECT_S = 2.0
+
 
 class NatsConnection:
-    """Connects lazily on `start()`, reconnects forever in the background, reports to /readyz."""
+    """Connects on `start()`, reconnects forever in the background, reports to /readyz.
+
+    A server that is down at start-up must not stop the process from serving what does not need
+    it: `start()` gives up after one bounded attempt and keeps connecting in the background, and
+    the NATS-backed ports report "not connected" on /readyz until it succeeds."""
 
     name = "nats"
     adapter = "nats-jetstream"
@@ -23,29 +30,71 @@ class NatsConnection:
         self._connect_timeout = connect_timeout
         self._client_name = client_name
         self._nc: Client | None = None
+        self._connector: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
-        if self._nc is not None and not self._nc.is_closed:
+        if (self._nc is not None and not self._nc.is_closed) or self._connector is not None:
             return
-        self._nc = await nats.connect(
-            self.url,
-            name=self._client_name,
-            connect_timeout=self._connect_timeout,
-            # nats-py applies this bound to the first connect too, where -1 would retry forever and
-            # hang start-up: fail fast here (callers retry and /readyz says why) ...
-            max_reconnect_attempts=1,
-            reconnect_time_wait=0.5,
-            allow_reconnect=True,
-            disconnected_cb=self._on_disconnect,
-            reconnected_cb=self._on_reconnect,
-        )
-        # ... and once connected keep reconnecting forever: a restarted server must be picked up again.
-        self._nc.options["max_reconnect_attempts"] = -1
+        try:
+            await self._connect_once()
+        except Exception as exc:  # keep serving; connect in the background
+            log.warning("nats_unreachable_at_start", url=self.url, error=type(exc).__name__)
+            self._connector = asyncio.create_task(self._connect_until_up(), name="nats-connect")
+
+    async def _connect_once(self) -> None:
+        nc = Client()
+        try:
+            # nats-py's own initial connect loops forever with unlimited reconnects: bound it here.
+            await asyncio.wait_for(
+                nc.connect(
+                    self.url,
+                    name=self._client_name,
+                    connect_timeout=self._connect_timeout,  # type: ignore[arg-type]  # seconds; floats work
+                    max_reconnect_attempts=-1,  # keep trying: a restarted server must be picked up again
+                    reconnect_time_wait=0.5,  # type: ignore[arg-type]
+                    allow_reconnect=True,
+                    error_cb=self._on_error,
+                    disconnected_cb=self._on_disconnect,
+                    reconnected_cb=self._on_reconnect,
+                ),
+                timeout=self._connect_timeout * 2,
+            )
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await nc.close()
+            raise
+        self._nc = nc
+
+    async def _connect_until_up(self) -> None:
+        while True:
+            await asyncio.sleep(RETRY_CONNECT_S)
+            try:
+                await self._connect_once()
+            except Exception as exc:  # still down; try again
+                log.debug("nats_still_unreachable", url=self.url, error=type(exc).__name__)
+                continue
+            log.info("nats_connected", url=self.url)
+            self._connector = None
+            return
 
     async def stop(self) -> None:
+        if self._connector is not None:
+            self._connector.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connector
+            self._connector = None
         if self._nc is not None and not self._nc.is_closed:
-            await self._nc.drain()
+            self._stopping = True
+            try:
+                await self._nc.drain()
+            finally:
+                self._stopping = False
         self._nc = None
+
+    @property
+    def is_connected(self) -> bool:
+        return self._nc is not None and self._nc.is_connected
 
     @property
     def client(self) -> Client:
@@ -66,7 +115,13 @@ class NatsConnection:
             return False, f"{type(exc).__name__}"
         return True, f"{(time.perf_counter() - started) * 1000:.1f} ms"
 
+    async def _on_error(self, exc: Exception) -> None:
+        # nats-py's default prints a traceback per failed attempt; one line is enough.
+        log.warning("nats_error", url=self.url, error=f"{type(exc).__name__}: {exc}"[:200])
+
     async def _on_disconnect(self) -> None:
+        if self._stopping:  # our own drain, not an outage
+            return
         log.warning("nats_disconnected", url=self.url)
 
     async def _on_reconnect(self) -> None:

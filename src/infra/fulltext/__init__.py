@@ -1,0 +1,1 @@
+"""Full-text index adapters: SQLite FTS5 (embedded) and Elasticsearch (async client)."""

@@ -1,0 +1,1 @@
+"""Key-value adapters: an in-process dict and a NATS KV bucket."""

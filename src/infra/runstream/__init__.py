@@ -1,0 +1,1 @@
+"""Run stream adapters: an in-process ring buffer and NATS JetStream."""
