@@ -35,6 +35,7 @@ from domain.common.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    RateLimited,
     Unauthenticated,
 )
 
@@ -71,6 +72,7 @@ _DOMAIN: dict[type[DomainError], ErrorSpec] = {
     PermissionDenied: ErrorSpec(HTTP_403_FORBIDDEN, 4101),
     NotFound: ErrorSpec(HTTP_404_NOT_FOUND, 4200),
     Conflict: ErrorSpec(HTTP_409_CONFLICT, 4090),
+    RateLimited: ErrorSpec(HTTP_429_TOO_MANY_REQUESTS, 4008),
 }
 
 _HTTP: dict[int, ErrorSpec] = {
@@ -121,7 +123,8 @@ def envelope_response(
 
 
 def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    return envelope_response(request, spec_for_domain(exc), exc.message_key, exc.params)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return envelope_response(request, spec_for_domain(exc), exc.message_key, exc.params, headers)
 
 
 def handle_validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:

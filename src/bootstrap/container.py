@@ -63,6 +63,9 @@ class Container(containers.DeclarativeContainer):
         server_secret=server_secret,
         allow_registration=settings.provided.allow_registration,
         session_days=settings.provided.session_days,
+        kv=core.kv,
+        rate_limit_token_per_min=settings.provided.rate_limit_token_per_min,
+        rate_limit_user_per_min=settings.provided.rate_limit_user_per_min,
     )
     fulltext = providers.Container(
         FullTextContainer,

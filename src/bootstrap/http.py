@@ -40,7 +40,7 @@ def guard_set(container: Container, settings: Settings) -> GuardSet:
     return GuardSet(
         token_auth=TokenAuthGuard(identity.token_service()),
         session_auth=SessionAuthGuard(identity.session_service(), settings.cors_origins),
-        permission=PermissionGuard(),
+        permission=PermissionGuard(identity.rate_limiter()),
         i18n=LocaleGuard(settings.default_locale),
     )
 

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     allow_registration: bool = True
     session_days: int = Field(30, ge=1, le=365)
     cookie_secure: bool = False
+    rate_limit_token_per_min: int = Field(600, ge=0)  # 0 turns the limit off
+    rate_limit_user_per_min: int = Field(1200, ge=0)
 
     worker_id: int | None = Field(None, ge=0, le=1023)
     db_pool_size: int = Field(10, ge=1, le=200)

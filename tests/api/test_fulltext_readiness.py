@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from bootstrap.http import build_asgi
 from bootstrap.settings import Settings
 from tests.support.databases import migrated_database
+from tests.support.identity import create_user, sign_in
 from tests.support.servers import server_url
 
 
@@ -48,6 +49,7 @@ async def test_elasticsearch_down_at_start_up_degrades_readiness_and_api_keeps_s
     settings = settings_for(
         tmp_path, db_url, fulltext_url=f"http://127.0.0.1:{closed_port()}", fulltext_content_type="plain-json"
     )
+    admin = await create_user(settings, superuser=True)
     async with AsyncTestClient(app=build_asgi(settings)) as client:  # type: ignore[arg-type]
         ready = await client.get("/readyz")
         assert ready.status_code == 503
@@ -57,6 +59,7 @@ async def test_elasticsearch_down_at_start_up_degrades_readiness_and_api_keeps_s
         assert "Connection" in component["detail"]
         assert ready.json()["components"]["database"]["ok"] is True
         assert (await client.get("/healthz")).status_code == 200
+        await sign_in(client, admin["email"])
         saved = await client.put("/api/admin/settings/site.title", json={"value": "still serving"})
         assert saved.status_code == 200, saved.text
 

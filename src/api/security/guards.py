@@ -15,6 +15,7 @@ from litestar.connection import ASGIConnection
 from api.context import RequestContext, Surface
 from api.security.identity import SESSION_COOKIE, bearer, client_ip, csrf_checked, is_public
 from application.common.actor import Actor
+from application.common.ratelimit import RateLimiter
 from application.openauth.tokens import TokenService
 from application.user.sessions import SessionService
 from domain.common.errors import PermissionDenied
@@ -87,12 +88,18 @@ class SessionAuthGuard:
 
 
 class PermissionGuard:
-    """Coarse rule at the chain: the admin surface is for super admins. Finer rules (space roles,
-    token scopes) live in the application services, which know the resource."""
+    """Coarse rules at the chain: rate limits for every authenticated caller, and the admin surface
+    for super admins only. Finer rules (space roles, token scopes) live in the application services,
+    which know the resource."""
+
+    def __init__(self, limiter: RateLimiter | None = None) -> None:
+        self._limiter = limiter
 
     async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], ctx: RequestContext) -> None:
+        actor = ctx.principal
+        if isinstance(actor, Actor) and self._limiter is not None:
+            await self._limiter.check(actor)
         if ctx.surface is not Surface.ADMIN or is_public(connection):
             return
-        actor = ctx.principal
         if not isinstance(actor, Actor) or not actor.is_superuser:
             raise PermissionDenied()

@@ -5,16 +5,18 @@ from datetime import timedelta
 from dependency_injector import containers, providers
 
 from application.audit.service import AuditLog
+from application.common.ratelimit import RateLimiter
 from application.openauth.tokens import TokenService
 from application.space.service import SpaceService
 from application.user.accounts import AccountService
 from application.user.sessions import SessionService
 from crossdomain.settings import SettingsReader
+from domain.common.kv import KeyValueStore
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from infra.persistence.openauth import SqlTokenRepository
 from infra.persistence.space import SqlSpaceRepository
 from infra.persistence.user import SqlSessionRepository, SqlUserRepository
-from infra.security.attempts import InProcessAttemptCounter
+from infra.security.attempts import KvAttemptCounter
 from infra.security.passwords import Argon2PasswordHasher
 from infra.security.secrets import HmacSecretHasher
 
@@ -30,6 +32,9 @@ class IdentityContainer(containers.DeclarativeContainer):
     allow_registration: providers.Dependency[bool] = providers.Dependency(instance_of=bool)
     session_days: providers.Dependency[int] = providers.Dependency(instance_of=int)
     audit: providers.Dependency[AuditLog] = providers.Dependency()
+    kv: providers.Dependency[KeyValueStore] = providers.Dependency()
+    rate_limit_token_per_min: providers.Dependency[int] = providers.Dependency(instance_of=int)
+    rate_limit_user_per_min: providers.Dependency[int] = providers.Dependency(instance_of=int)
 
     users = providers.Singleton(SqlUserRepository)
     sessions = providers.Singleton(SqlSessionRepository)
@@ -39,7 +44,10 @@ class IdentityContainer(containers.DeclarativeContainer):
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     session_hasher = providers.Singleton(HmacSecretHasher, key=server_secret, purpose="session")
     token_hasher = providers.Singleton(HmacSecretHasher, key=server_secret, purpose="personal-access-token")
-    login_attempts = providers.Singleton(InProcessAttemptCounter)
+    login_attempts = providers.Singleton(KvAttemptCounter, kv=kv)
+    rate_limiter = providers.Singleton(
+        RateLimiter, kv=kv, per_token=rate_limit_token_per_min, per_user=rate_limit_user_per_min
+    )
 
     space_service = providers.Singleton(
         SpaceService, uow=uow, spaces=spaces, users=users, audit=audit, ids=ids, clock=clock

@@ -33,3 +33,13 @@ class PermissionDenied(DomainError):
 
 class Unauthenticated(DomainError):
     message_key = "error.unauthenticated"
+
+
+class RateLimited(DomainError):
+    """Too many requests; `retry_after` seconds until the window resets."""
+
+    message_key = "error.rate_limited"
+
+    def __init__(self, retry_after: int, **params: Any) -> None:
+        super().__init__(retry_after=retry_after, **params)
+        self.retry_after = max(int(retry_after), 1)

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from domain.common.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthenticated
+from domain.common.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    Unauthenticated,
+)
 
 
 class InvalidCredentials(Unauthenticated):
@@ -13,12 +20,8 @@ class SessionInvalid(Unauthenticated):
     message_key = "user.session_invalid"
 
 
-class LoginThrottled(PermissionDenied):
+class LoginThrottled(RateLimited):
     message_key = "user.login_throttled"
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(retry_after=retry_after)
-        self.retry_after = retry_after
 
 
 class RegistrationClosed(PermissionDenied):

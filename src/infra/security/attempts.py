@@ -1,41 +1,35 @@
-"""Failed-attempt counters for login throttling, kept in this process.
-
-Several API processes each count on their own with this adapter (an attacker gets N x the budget);
-the key-value adapter shares the count across processes.
-"""
+"""Failed-attempt counters for login throttling, on the key-value port (shared across processes
+when it is NATS KV; per process when it is the in-process store)."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 
+from domain.common.kv import KeyValueStore
 
-class InProcessAttemptCounter:
-    def __init__(self, max_keys: int = 100_000) -> None:
-        self._windows: dict[str, tuple[int, float]] = {}
-        self._max_keys = max_keys
+
+class KvAttemptCounter:
+    """Fixed windows of `window_s` seconds; a key's count resets when its window ends."""
+
+    def __init__(self, kv: KeyValueStore, window_s: int = 15 * 60, prefix: str = "throttle") -> None:
+        self._kv = kv
+        self._window = window_s
+        self._prefix = prefix
+
+    def _key(self, key: str, now: float) -> str:
+        # Raw keys hold emails and addresses: hash them into valid, fixed-length KV keys.
+        digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+        return f"{self._prefix}.{digest}.{int(now // self._window)}"
 
     async def count(self, key: str) -> tuple[int, int]:
-        failures, until = self._windows.get(key, (0, 0.0))
-        now = time.monotonic()
-        if until <= now:
-            return 0, 0
-        return failures, int(until - now) + 1
+        now = time.time()
+        entry = await self._kv.get(self._key(key, now))
+        failures = int(entry.value) if entry is not None else 0
+        return failures, int(self._window - now % self._window) + 1
 
     async def hit(self, key: str, window_s: int) -> int:
-        now = time.monotonic()
-        failures, until = self._windows.get(key, (0, 0.0))
-        if until <= now:
-            failures, until = 0, now + window_s
-        self._windows[key] = (failures + 1, until)
-        if len(self._windows) > self._max_keys:  # bounded memory under a spray of keys
-            self._evict(now)
-        return failures + 1
+        return await self._kv.increment(self._key(key, time.time()), ttl=self._window)
 
     async def reset(self, key: str) -> None:
-        self._windows.pop(key, None)
-
-    def _evict(self, now: float) -> None:
-        for key in [k for k, (_, until) in self._windows.items() if until <= now]:
-            del self._windows[key]
-        while len(self._windows) > self._max_keys:
-            self._windows.pop(next(iter(self._windows)))
+        await self._kv.delete(self._key(key, time.time()))
