@@ -34,9 +34,17 @@ def test_one_nats_url_switches_every_port() -> None:
 def test_event_bus_follows_the_same_rules() -> None:
     assert settings().eventbus_adapter == "inprocess"
     s = settings(nats_url="nats://n:4222", eventbus_url="inprocess")
-    assert (s.runstream_adapter, s.eventbus_adapter, s.nats_ports) == ("nats", "inprocess", ["runstream", "kv"])
+    assert (s.runstream_adapter, s.eventbus_adapter, s.nats_ports) == (
+        "nats",
+        "inprocess",
+        ["runstream", "kv"],
+    )
     s = settings(eventbus_url="nats://n:4222")
-    assert (s.eventbus_adapter, s.runstream_adapter, s.resolved_nats_url) == ("nats", "inprocess", "nats://n:4222")
+    assert (s.eventbus_adapter, s.runstream_adapter, s.resolved_nats_url) == (
+        "nats",
+        "inprocess",
+        "nats://n:4222",
+    )
     with pytest.raises(ValidationError):
         settings(nats_url="nats://a:4222", eventbus_url="nats://b:4222")
     with pytest.raises(ValidationError):
