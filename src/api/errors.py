@@ -152,6 +152,13 @@ def handle_bad_encoding(request: Request[Any, Any, Any], exc: UnicodeDecodeError
     return envelope_response(request, MALFORMED_BODY, "error.bad_encoding")
 
 
+def handle_recursion(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    # msgspec gives up on absurdly nested JSON with a RecursionError: the body's fault, not ours.
+    if "deserializ" in str(exc):
+        return envelope_response(request, MALFORMED_BODY)
+    return handle_unexpected(request, exc)
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # The client gets the log id only; the trace stays in the server log under that id.
     log.error("unhandled_exception", exc_info=exc, path=request.url.path)
@@ -181,5 +188,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: handle_validation_error,
     HTTPException: handle_http_error,
     UnicodeDecodeError: handle_bad_encoding,
+    RecursionError: handle_recursion,
     Exception: handle_unexpected,
 }

@@ -67,7 +67,7 @@ class GuardSet:
         steps: list[tuple[str, Guard]] = []
         if surface is Surface.TOKEN_API:
             steps.append(("token_auth", self.token_auth))
-        if surface in (Surface.SPA_API, Surface.ADMIN, Surface.STATIC):
+        if surface is not Surface.TOKEN_API:  # deny by default: everything else needs a session or opt public
             steps.append(("session_auth", self.session_auth))
         steps.append(("permission", self.permission))
         steps.append(("i18n", self.i18n))

@@ -133,4 +133,4 @@ class SqlSpaceRepository:
             .where(SpaceMemberRow.user_id == user_id)
             .order_by(SpaceRow.created_at, SpaceRow.id)
         )
-        return [(s.to_entity(), m.to_entity()) for s, m in rows.tuples()]
+        return [(s.to_entity(), m.to_entity()) for s, m in rows.all()]
