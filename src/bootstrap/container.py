@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 
 from bootstrap.containers.audit import AuditContainer
 from bootstrap.containers.core import CoreContainer
+from bootstrap.containers.eventbus import EventBusContainer
 from bootstrap.containers.fulltext import FullTextContainer
 from bootstrap.containers.identity import IdentityContainer
 from bootstrap.containers.storage import StorageContainer
@@ -73,6 +74,15 @@ class Container(containers.DeclarativeContainer):
         content_type=settings.provided.fulltext_content_type,
         api_key=settings.provided.fulltext_api_key,
         timeout_s=settings.provided.fulltext_timeout_s,
+    )
+    eventbus = providers.Container(
+        EventBusContainer,
+        settings=settings,
+        database=core.database,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        nats=core.nats,
     )
 
 
