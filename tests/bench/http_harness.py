@@ -1,8 +1,9 @@
-"""Plumbing for bench_http: server processes, the load generators, and what the report says about the run."""
+"""Plumbing for the HTTP benchmarks: server processes, the load generators, and what the report says."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import http.client
 import importlib.metadata
 import json
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -81,10 +82,20 @@ def _parse(output: str) -> LoadResult:
     raise RuntimeError(f"load generator printed no result:\n{output}")
 
 
-def _wrk_script() -> str:
-    path = Path(tempfile.gettempdir()) / f"cozeplus-bench-wrk-{os.getpid()}.lua"
+def _wrk_script(method: str, body: str | None) -> str:
+    """The Lua script for wrk: the request's method and body (if any), then the result hook."""
+    prelude = ""
+    if method != "GET":
+        prelude += f'wrk.method = "{method}"\n'
+    if body is not None:
+        if "]==]" in body:
+            raise ValueError("request body cannot contain ']==]' (it ends the Lua long string)")
+        prelude += f"wrk.body = [==[{body}]==]\n"
+    script = prelude + WRK_SCRIPT
+    digest = hashlib.sha256(script.encode()).hexdigest()[:12]
+    path = Path(tempfile.gettempdir()) / f"cozeplus-bench-wrk-{os.getpid()}-{digest}.lua"
     if not path.exists():
-        path.write_text(WRK_SCRIPT, encoding="utf-8")
+        path.write_text(script, encoding="utf-8")
     return str(path)
 
 
@@ -98,11 +109,21 @@ def process_cpu_seconds(pid: int) -> float | None:
 
 
 def generate_load(
-    client: str, port: int, path: str, connections: int, seconds: float, headers: Sequence[str] = ()
+    client: str,
+    port: int,
+    path: str,
+    connections: int,
+    seconds: float,
+    headers: Sequence[str] = (),
+    *,
+    method: str = "GET",
+    body: str | None = None,
 ) -> LoadResult:
-    """Load `path` from a separate process; `headers` are "Name: value" lines sent with every request."""
+    """Load `path` from a separate process; `headers` are "Name: value" lines sent with every request,
+    `body` (with `method`) the same request body every time."""
     if client == "wrk":
-        cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", _wrk_script()]
+        script = _wrk_script(method, body)
+        cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", script]
     else:
         cmd = [
             sys.executable,
@@ -116,7 +137,11 @@ def generate_load(
             str(connections),
             "--seconds",
             str(seconds),
+            "--method",
+            method,
         ]
+        if body is not None:
+            cmd += ["--body", body]
     for header in headers:
         cmd += ["-H", header]
     if client == "wrk":
@@ -130,17 +155,29 @@ def generate_load(
 _ROOT = Path(__file__).resolve().parents[2]
 
 
-def http_json(port: int, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def http_exchange(
+    port: int, method: str, path: str, body: Any = None, headers: Mapping[str, str] | None = None
+) -> tuple[int, http.client.HTTPMessage, Any]:
+    """One request with a JSON body (if any): status, response headers, decoded JSON body."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         payload = None if body is None else json.dumps(body).encode()
-        headers = {} if body is None else {"content-type": "application/json"}
-        conn.request(method, path, body=payload, headers=headers)
+        sent = dict(headers or {})
+        if body is not None:
+            sent["content-type"] = "application/json"
+        conn.request(method, path, body=payload, headers=sent)
         response = conn.getresponse()
         raw = response.read()
-        return response.status, json.loads(raw) if raw else None
+        return response.status, response.headers, json.loads(raw) if raw else None
     finally:
         conn.close()
+
+
+def http_json(
+    port: int, method: str, path: str, body: Any = None, headers: Mapping[str, str] | None = None
+) -> tuple[int, Any]:
+    status, _, decoded = http_exchange(port, method, path, body, headers)
+    return status, decoded
 
 
 def migrate(database_url: str) -> None:
@@ -150,11 +187,27 @@ def migrate(database_url: str) -> None:
     upgrade(migrations_dir(), database_url)
 
 
+# The limiter's code runs on every authenticated request (as in production) but never refuses.
+UNLIMITED_RATE = {
+    "COZEPLUS_RATE_LIMIT_TOKEN_PER_MIN": "1000000000",
+    "COZEPLUS_RATE_LIMIT_USER_PER_MIN": "1000000000",
+}
+
+
 class Server:
     """A uvicorn process for one app on a socket bound here; stdout (the access log) goes to a file."""
 
-    def __init__(self, kind: str, root: Path, data_dir: Path, database_url: str, stdout: Path) -> None:
+    def __init__(
+        self,
+        kind: str,
+        root: Path,
+        data_dir: Path,
+        database_url: str,
+        stdout: Path,
+        extra_args: Sequence[str] = (),
+    ) -> None:
         self.kind = kind
+        self.extra_args = list(extra_args)
         self.root = root
         self.data_dir = data_dir
         self.database_url = database_url
@@ -172,6 +225,7 @@ class Server:
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join([str(self.root), os.environ.get("PYTHONPATH", "")]),
+            **UNLIMITED_RATE,
         }
         cmd = [
             sys.executable,
@@ -184,6 +238,7 @@ class Server:
             str(self.data_dir),
             "--database-url",
             self.database_url,
+            *self.extra_args,
         ]
         with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
             self.proc = subprocess.Popen(

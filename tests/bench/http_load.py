@@ -1,10 +1,12 @@
 """Fallback load generator for bench_http when `wrk` is not installed.
 
     python -m tests.bench.http_load --port P --path /healthz --connections 50 --seconds 10
+        [--method POST --body '{"json": 1}'] [-H "Name: value" ...]
 
 Opens N keep-alive HTTP/1.1 connections on raw sockets (asyncio, uvloop when installed), each sending
-one GET after another, and prints one JSON line with the same fields as the wrk script. It runs in
-its own process; on a 2-core machine it can still be the bottleneck, which bench_http points out.
+one request after another (the same one every time), and prints one JSON line with the same fields
+as the wrk script. It runs in its own process; on a 2-core machine it can still be the bottleneck,
+which bench_http points out.
 """
 
 from __future__ import annotations
@@ -71,10 +73,19 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 
 async def load(
-    port: int, path: str, connections: int, seconds: float, headers: list[str]
+    port: int,
+    path: str,
+    connections: int,
+    seconds: float,
+    headers: list[str],
+    method: str = "GET",
+    body: str | None = None,
 ) -> dict[str, float]:
-    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", *headers]
-    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    payload = b"" if body is None else body.encode()
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", *headers]
+    if body is not None:
+        lines.append(f"Content-Length: {len(payload)}")
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
     tally = Tally()
     started = time.perf_counter()
     until = started + seconds
@@ -102,9 +113,11 @@ def main() -> None:
     parser.add_argument("--path", required=True)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--method", default="GET")
+    parser.add_argument("--body", default=None, help="the request body, sent as given")
     parser.add_argument("-H", dest="headers", action="append", default=[], help='"Name: value", repeatable')
     args = parser.parse_args()
-    coro = load(args.port, args.path, args.connections, args.seconds, args.headers)
+    coro = load(args.port, args.path, args.connections, args.seconds, args.headers, args.method, args.body)
     if importlib.util.find_spec("uvloop"):
         import uvloop
 

@@ -1,6 +1,6 @@
-"""One server process for bench_http: `ours` (the full app) or `bare` (Litestar, no middleware).
+"""One server process for the HTTP benchmarks: `ours` (the full app) or `bare` (Litestar, no middleware).
 
-    python -m tests.bench.http_server {ours|bare} --fd N --data-dir DIR --database-url URL
+    python -m tests.bench.http_server {ours|bare} --fd N --data-dir DIR --database-url URL [--me ID]
 
 The parent binds the listening socket and hands it over as fd N, so no port is picked by guessing.
 Both apps run under the same uvicorn options as `cozeplus serve` (httptools, uvloop when installed,
@@ -23,12 +23,16 @@ from sqlalchemy import select
 
 from infra.persistence.database import Database
 from infra.persistence.system import SettingRow
+from infra.persistence.user import UserRow
 
 SETTING_PATH = "/api/admin/settings/{key:str}"
 
 
-def bare_app(database_url: str) -> Litestar:
-    """Same paths and payloads as ours, read through the same engine set-up, with nothing around them."""
+def bare_app(database_url: str, me: int = 0) -> Litestar:
+    """Same paths and payloads as ours, read through the same engine set-up, with nothing around them.
+
+    Bare has no auth: its `/v1/users/me` is the user with id `me`, read by primary key as ours reads
+    the caller's row, answering ours' `data` (without the envelope)."""
     db = Database(database_url)
 
     @get("/healthz", sync_to_thread=False)
@@ -51,7 +55,22 @@ def bare_app(database_url: str) -> Litestar:
             "updated_at": row.updated_at,
         }
 
-    return Litestar(route_handlers=[healthz, get_setting], on_shutdown=[db.dispose], logging_config=None)
+    @get("/v1/users/me")
+    async def users_me() -> dict[str, str]:
+        async with db.session() as session:
+            row = await session.get(UserRow, me)
+        if row is None:
+            raise NotFoundException
+        return {
+            "user_id": str(row.id),
+            "user_name": row.unique_name,
+            "nick_name": row.name,
+            "avatar_url": row.avatar_url,
+        }
+
+    return Litestar(
+        route_handlers=[healthz, get_setting, users_me], on_shutdown=[db.dispose], logging_config=None
+    )
 
 
 def ours_app(data_dir: Path, database_url: str) -> Any:
@@ -74,8 +93,12 @@ def main() -> None:
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--database-url", required=True)
+    parser.add_argument("--me", type=int, default=0, help="bare: the user id /v1/users/me answers with")
     args = parser.parse_args()
-    app = ours_app(args.data_dir, args.database_url) if args.kind == "ours" else bare_app(args.database_url)
+    if args.kind == "ours":
+        app = ours_app(args.data_dir, args.database_url)
+    else:
+        app = bare_app(args.database_url, args.me)
     config = uvicorn.Config(
         app,
         loop=loop_name(),

@@ -13,6 +13,9 @@ from domain.openauth.entities import PersonalAccessToken
 from domain.openauth.values import Scope
 from infra.persistence.base import Base, Int64, Json, UtcDateTime
 from infra.persistence.uow import current_session
+from infra.persistence.user import UserRow
+
+PINNED_ROWS = "cozeplus.pinned_rows"  # session.info key: rows kept alive for this unit of work
 
 
 class TokenRow(Base):
@@ -69,10 +72,24 @@ class SqlTokenRepository:
         return None if row is None else row.to_entity()
 
     async def get_by_secret_hash(self, secret_hash: str) -> PersonalAccessToken | None:
+        # The owner's row comes with the token in one statement: bearer auth reads the user next in
+        # the same unit of work, and the session's identity map then answers that read without a
+        # second round trip (one of three per token call on /v1/users/me). The identity map holds
+        # objects weakly, so the row is pinned on the session (dropped with it at the end of the
+        # unit of work). The inner join also means a token whose user row is gone is not found.
+        session = current_session()
         row = (
-            await current_session().execute(select(TokenRow).where(TokenRow.secret_hash == secret_hash))
-        ).scalar()
-        return None if row is None else row.to_entity()
+            await session.execute(
+                select(TokenRow, UserRow)
+                .join(UserRow, UserRow.id == TokenRow.user_id)
+                .where(TokenRow.secret_hash == secret_hash)
+            )
+        ).first()
+        if row is None:
+            return None
+        token, owner = row
+        session.info.setdefault(PINNED_ROWS, []).append(owner)
+        return token.to_entity()
 
     async def list_for_user(
         self, user_id: int, offset: int, limit: int
