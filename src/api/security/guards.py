@@ -34,9 +34,9 @@ class TokenAuthGuard:
         self._tokens = tokens
 
     async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], ctx: RequestContext) -> None:
-        token = bearer(connection)
-        if token is None and is_public(connection):
+        if is_public(connection):
             return
+        token = bearer(connection)
         if not token:
             raise TokenInvalid()
         ctx.principal = await self._tokens.authenticate(
@@ -55,16 +55,11 @@ class SessionAuthGuard:
         cookie = connection.cookies.get(SESSION_COOKIE)
         if connection.scope.get("method", "GET") not in SAFE_METHODS and csrf_checked(connection):
             self._check_origin(connection, required=cookie is not None)
+        if is_public(connection):
+            return  # public routes never need the caller; resolving a cookie there only costs a lookup
         if cookie is None:
-            if is_public(connection):
-                return
             raise SessionInvalid()
-        try:
-            actor = await self._sessions.resolve(cookie)
-        except SessionInvalid:
-            if is_public(connection):  # a stale cookie must not lock anyone out of the login page
-                return
-            raise
+        actor = await self._sessions.resolve(cookie)
         ctx.principal = Actor(
             user_id=actor.user_id,
             is_superuser=actor.is_superuser,

@@ -67,7 +67,7 @@ class AccountService:
     async def _create(self, email: str, password: str, name: str, superuser: bool) -> UserDTO:
         address = Email.parse(email)
         check_password_policy(password)
-        password_hash = self._hasher.hash(password)
+        password_hash = await self._hasher.hash(password)
         now = self._clock.now()
         display = (name or address.value.split("@", 1)[0]).strip()[:100] or "user"
         async with self._uow() as uow:
@@ -105,10 +105,10 @@ class AccountService:
         check_password_policy(new)
         async with self._uow() as uow:
             user = await self._users.get(actor.user_id)
-            if user is None or not self._hasher.verify(user.password_hash, old):
+            if user is None or not await self._hasher.verify(user.password_hash, old):
                 await self._audit.record("user.password.change", AuditResult.DENIED, actor)
                 raise InvalidCredentials()
-            user.password_hash = self._hasher.hash(new)
+            user.password_hash = await self._hasher.hash(new)
             user.updated_at = self._clock.now()
             await self._users.save(user)
             await self._sessions.revoke_all(user.id, user.updated_at)  # every other browser signs in again
@@ -125,7 +125,7 @@ class AccountService:
             user = await self._users.get(user_id)
             if user is None:
                 raise UserNotFound()
-            user.password_hash = self._hasher.hash(new)
+            user.password_hash = await self._hasher.hash(new)
             user.updated_at = self._clock.now()
             await self._users.save(user)
             await self._sessions.revoke_all(user.id, user.updated_at)

@@ -52,10 +52,10 @@ class SessionService:
             user = await self._users.get_by_email(address) if address else None
         # Same work and same answer whether the account exists or not (no user enumeration).
         if user is None or not isinstance(password, str) or len(password) > MAX_PASSWORD:
-            self._hasher.dummy_verify()
+            await self._hasher.dummy_verify()
             ok = False
         else:
-            ok = self._hasher.verify(user.password_hash, password) and user.active
+            ok = await self._hasher.verify(user.password_hash, password) and user.active
         if not ok or user is None:
             await self._attempts.hit(account_key, THROTTLE_WINDOW_S)
             await self._attempts.hit(ip_key, THROTTLE_WINDOW_S)

@@ -33,13 +33,15 @@ class SessionRepository(Protocol):
 
 
 class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
+    """Deliberately slow (tens of ms): implementations must not block the event loop meanwhile."""
 
-    def verify(self, password_hash: str, password: str) -> bool:
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str, password: str) -> bool:
         """Constant-time verification; False on mismatch or a malformed hash."""
         ...
 
-    def dummy_verify(self) -> None:
+    async def dummy_verify(self) -> None:
         """Spend the time of one verification: used when the account does not exist."""
         ...
 

@@ -12,10 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from domain.openauth.entities import PersonalAccessToken
 from domain.openauth.values import Scope
 from infra.persistence.base import Base, Int64, Json, UtcDateTime
-from infra.persistence.uow import current_session
+from infra.persistence.uow import current_session, pin
 from infra.persistence.user import UserRow
-
-PINNED_ROWS = "cozeplus.pinned_rows"  # session.info key: rows kept alive for this unit of work
 
 
 class TokenRow(Base):
@@ -88,7 +86,7 @@ class SqlTokenRepository:
         if row is None:
             return None
         token, owner = row
-        session.info.setdefault(PINNED_ROWS, []).append(owner)
+        pin(owner)
         return token.to_entity()
 
     async def list_for_user(

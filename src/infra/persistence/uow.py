@@ -27,6 +27,15 @@ def current_session() -> AsyncSession:
     return session
 
 
+_PINNED = "cozeplus.pinned_rows"
+
+
+def pin(row: object) -> None:
+    """Keep `row` in the session's identity map until the unit of work ends (the map holds rows
+    weakly), so a later `session.get` of it in the same unit of work needs no round trip."""
+    current_session().info.setdefault(_PINNED, []).append(row)
+
+
 class SqlUnitOfWork:
     def __init__(self, db: Database, ids: IdGenerator, clock: Clock) -> None:
         self._db = db
@@ -54,10 +63,10 @@ class SqlUnitOfWork:
         if self._session is None:
             return
         try:
-            if self._session.in_transaction():
-                await self._session.rollback()
-        finally:
+            # close() hands the connection back to the pool, whose reset rolls back whatever was
+            # not committed: an explicit rollback first would cost one more round trip for nothing.
             await self._session.close()
+        finally:
             if self._token is not None:
                 _current.reset(self._token)
             self._session = None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from domain.user.entities import Session, User
 from domain.user.values import Email, UserStatus
 from infra.persistence.base import Base, Int64, UtcDateTime
-from infra.persistence.uow import current_session
+from infra.persistence.uow import current_session, pin
 
 
 class UserRow(Base):
@@ -146,9 +146,21 @@ class SqlSessionRepository:
         )
 
     async def get_by_secret_hash(self, secret_hash: str) -> Session | None:
-        stmt = select(SessionRow).where(SessionRow.secret_hash == secret_hash)
-        row = (await current_session().execute(stmt)).scalar()
-        return None if row is None else row.to_entity()
+        # As for tokens (infra/persistence/openauth.py): the user row comes along and stays pinned on
+        # the session, so resolving the session's user next is answered without a round trip.
+        session = current_session()
+        row = (
+            await session.execute(
+                select(SessionRow, UserRow)
+                .join(UserRow, UserRow.id == SessionRow.user_id)
+                .where(SessionRow.secret_hash == secret_hash)
+            )
+        ).first()
+        if row is None:
+            return None
+        found, owner = row
+        pin(owner)
+        return found.to_entity()
 
     async def revoke(self, session_id: int, at: datetime) -> None:
         await current_session().execute(

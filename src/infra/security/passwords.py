@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from argon2 import PasswordHasher as Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -12,14 +14,19 @@ class Argon2PasswordHasher:
         self._argon = Argon2(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism)
         self._dummy = self._argon.hash("cozeplus-dummy-password")
 
-    def hash(self, password: str) -> str:
-        return self._argon.hash(password)
+    # argon2 runs in a worker thread: ~25 ms of hashing on the event loop would stall every other
+    # request of this process (and argon2-cffi releases the GIL, so logins also use the other core).
+    async def hash(self, password: str) -> str:
+        return await asyncio.to_thread(self._argon.hash, password)
 
-    def verify(self, password_hash: str, password: str) -> bool:
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return await asyncio.to_thread(self._verify, password_hash, password)
+
+    async def dummy_verify(self) -> None:
+        await self.verify(self._dummy, "not-the-password")
+
+    def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return bool(self._argon.verify(password_hash, password))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
-
-    def dummy_verify(self) -> None:
-        self.verify(self._dummy, "not-the-password")
