@@ -116,7 +116,9 @@ def upgrade() -> None:
             ["corporation_department.id"],
             name=op.f("fk_corporation_employee_department_department_id_corporation_department"),
         ),
-        sa.PrimaryKeyConstraint("employee_id", "department_id", name=op.f("pk_corporation_employee_department")),
+        sa.PrimaryKeyConstraint(
+            "employee_id", "department_id", name=op.f("pk_corporation_employee_department")
+        ),
     )
     op.create_index(
         "ix_corporation_employee_department_department_id",

@@ -90,14 +90,14 @@ def check_corporation_parent(
 ) -> None:
     """Placing (or re-typing) a corporation: parent type allows it, its children still fit, no cycle."""
     everything = list(forest)
+    parent_of = {c.id: c.parent_id for c in everything}
+    check_parent(corp_id, None if parent is None else parent.id, parent_of, MAX_CORPORATION_DEPTH)
     if parent is not None and not parent.type.may_contain(corp_type):
         raise CorporationTypeNesting(child=corp_type.value, parent=parent.type.value)
     if corp_id is not None:
         for child in everything:
             if child.parent_id == corp_id and not corp_type.may_contain(child.type):
                 raise CorporationTypeNesting(child=child.type.value, parent=corp_type.value)
-    parent_of = {c.id: c.parent_id for c in everything}
-    check_parent(corp_id, None if parent is None else parent.id, parent_of, MAX_CORPORATION_DEPTH)
 
 
 def check_department_parent(
