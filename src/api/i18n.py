@@ -167,6 +167,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en-US": "object storage unavailable: {reason}",
         "zh-CN": "对象存储不可用：{reason}",
     },
+    "eventbus.invalid_name": {
+        "en-US": "invalid event {kind}: {name}",
+        "zh-CN": "事件{kind}无效：{name}",
+    },
+    "eventbus.unavailable": {
+        "en-US": "the event bus is unavailable, try again later",
+        "zh-CN": "事件总线暂不可用，请稍后重试",
+    },
+    "eventbus.dead_letter_not_found": {
+        "en-US": "dead letter {dead_letter_id} not found",
+        "zh-CN": "死信 {dead_letter_id} 不存在",
+    },
     "system.setting_not_found": {"en-US": "setting {key} not found", "zh-CN": "设置项 {key} 不存在"},
     "system.setting_revision_not_found": {
         "en-US": "setting revision not found",

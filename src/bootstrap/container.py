@@ -7,12 +7,13 @@ from dependency_injector import containers, providers
 from bootstrap.containers.audit import AuditContainer
 from bootstrap.containers.core import CoreContainer
 from bootstrap.containers.corporation import CorporationContainer
+from bootstrap.containers.eventbus import EventBusContainer
 from bootstrap.containers.fulltext import FullTextContainer
 from bootstrap.containers.identity import IdentityContainer
 from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
 from bootstrap.settings import Settings
-from infra.security.secrets import load_or_create_secret
+from infra.security.secrets import server_secret as load_server_secret
 
 
 class Container(containers.DeclarativeContainer):
@@ -35,6 +36,9 @@ class Container(containers.DeclarativeContainer):
         kv_max_ttl=settings.provided.kv_max_ttl_s,
         kv_bucket=settings.provided.kv_bucket,
     )
+    server_secret = providers.Singleton(
+        load_server_secret, settings.provided.secret_key, settings.provided.data_dir
+    )
     storage = providers.Container(
         StorageContainer,
         storage_url=settings.provided.storage_url,
@@ -42,12 +46,10 @@ class Container(containers.DeclarativeContainer):
         access_key=settings.provided.storage_access_key,
         secret_key=settings.provided.storage_secret_key,
         link_secret=settings.provided.storage_link_secret,
+        server_secret=server_secret,
         public_url=settings.provided.resolved_storage_public_url,
         max_upload_bytes=settings.provided.storage_max_upload_bytes,
         clock=core.clock,
-    )
-    server_secret = providers.Singleton(
-        load_or_create_secret, settings.provided.secret_key, settings.provided.data_dir
     )
     audit = providers.Container(AuditContainer, uow=core.uow, ids=core.ids, clock=core.clock)
     system = providers.Container(
@@ -81,6 +83,15 @@ class Container(containers.DeclarativeContainer):
         content_type=settings.provided.fulltext_content_type,
         api_key=settings.provided.fulltext_api_key,
         timeout_s=settings.provided.fulltext_timeout_s,
+    )
+    eventbus = providers.Container(
+        EventBusContainer,
+        settings=settings,
+        database=core.database,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        nats=core.nats,
     )
 
 

@@ -62,6 +62,7 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "tokens": _provide(identity.token_service),
             "audit": _provide(container.audit.audit_log),
             "object_links": _provide(container.storage.object_links),
+            "dead_letter_service": _provide(container.eventbus.dead_letter_service),
             "corporations": _provide(container.corporation.corporation_service),
             "departments": _provide(container.corporation.department_service),
             "employees": _provide(container.corporation.employee_service),

@@ -23,8 +23,10 @@ def _adapters(container: Container) -> list[Any]:
 
 
 def infrastructure_resources(container: Container) -> list[Resource]:
-    return list(_adapters(container))
+    # The event bus (its consumers) after the adapters it may use, then the outbox relay feeding it:
+    # `serve` and `worker` both run them. Stopped in reverse order.
+    return [*_adapters(container), container.eventbus.bus(), container.eventbus.relay()]
 
 
 def infrastructure_health_checks(container: Container) -> list[HealthCheck]:
-    return list(_adapters(container))
+    return [*_adapters(container), container.eventbus.status()]

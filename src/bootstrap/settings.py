@@ -84,6 +84,19 @@ class Settings(BaseSettings):
     fulltext_api_key: SecretStr | None = None
     fulltext_timeout_s: float = Field(10.0, gt=0, le=300)
 
+    # Event bus: "" (NATS when nats_url is set, else in-process) | "inprocess" | "nats" | "nats://host:4222";
+    # in-process keeps pending deliveries in the database (see docs/operations/eventbus.md).
+    eventbus_url: str = ""
+    eventbus_stream: str = Field("COZEPLUS_EVENTS", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    eventbus_subject_prefix: str = Field("cozeplus.events", pattern=r"^[a-z0-9_-]+(\.[a-z0-9_-]+){0,3}$")
+    eventbus_max_attempts: int = Field(5, ge=1, le=100)
+    eventbus_retry_base_s: float = Field(1.0, gt=0, le=3600)
+    eventbus_retry_max_s: float = Field(60.0, gt=0, le=86400)
+    eventbus_ack_wait_s: float = Field(30.0, ge=1, le=3600)
+    eventbus_poll_interval_s: float = Field(0.5, gt=0, le=60)
+    eventbus_batch_size: int = Field(100, ge=1, le=1000)
+    eventbus_retention_days: float = Field(7.0, gt=0, le=365)
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -93,23 +106,33 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _one_nats_server(self) -> Settings:
         # Every port's NATS URL must name the same server: the process keeps one shared connection.
-        named = (self.nats_url, _nats_server(self.runstream_url), _nats_server(self.kv_url))
+        named = (
+            self.nats_url,
+            _nats_server(self.runstream_url),
+            _nats_server(self.kv_url),
+            _nats_server(self.eventbus_url),
+        )
         urls = {url for url in named if url}
         if len(urls) > 1:
             raise ValueError(
                 f"NATS-backed ports name different servers {sorted(urls)}; set COZEPLUS_NATS_URL"
             )
-        for field_name in ("runstream_url", "kv_url"):
+        for field_name in ("runstream_url", "kv_url", "eventbus_url"):
             if _adapter_choice(getattr(self, field_name)) is None:
                 raise ValueError(f"{field_name} must be empty, 'inprocess', 'nats' or a nats:// URL")
-        if not urls and "nats" in (self.runstream_adapter, self.kv_adapter):
+        if not urls and "nats" in (self.runstream_adapter, self.kv_adapter, self.eventbus_adapter):
             raise ValueError("a port is set to 'nats' but no NATS server is configured (COZEPLUS_NATS_URL)")
         return self
 
     @property
     def resolved_nats_url(self) -> str | None:
         """The one NATS server this process connects to, or None when nothing uses NATS."""
-        for candidate in (self.nats_url, _nats_server(self.runstream_url), _nats_server(self.kv_url)):
+        for candidate in (
+            self.nats_url,
+            _nats_server(self.runstream_url),
+            _nats_server(self.kv_url),
+            _nats_server(self.eventbus_url),
+        ):
             if candidate:
                 return candidate
         return None
@@ -119,7 +142,11 @@ class Settings(BaseSettings):
         """The ports wired to NATS; the shared connection is started only when this is not empty."""
         return [
             port
-            for port, adapter in (("runstream", self.runstream_adapter), ("kv", self.kv_adapter))
+            for port, adapter in (
+                ("runstream", self.runstream_adapter),
+                ("kv", self.kv_adapter),
+                ("eventbus", self.eventbus_adapter),
+            )
             if adapter == "nats"
         ]
 
@@ -130,6 +157,10 @@ class Settings(BaseSettings):
     @property
     def kv_adapter(self) -> Literal["inprocess", "nats"]:
         return self._adapter_for(self.kv_url)
+
+    @property
+    def eventbus_adapter(self) -> Literal["inprocess", "nats"]:
+        return self._adapter_for(self.eventbus_url)
 
     def _adapter_for(self, url: str) -> Literal["inprocess", "nats"]:
         if not url:  # unset: follow COZEPLUS_NATS_URL, the production switch for every NATS-backed port

@@ -24,11 +24,33 @@ def test_embedded_by_default() -> None:
     )
 
 
-def test_one_nats_url_switches_both_ports() -> None:
+def test_one_nats_url_switches_every_port() -> None:
     s = settings(nats_url="nats://10.0.0.5:4222")
-    assert (s.runstream_adapter, s.kv_adapter) == ("nats", "nats")
+    assert (s.runstream_adapter, s.kv_adapter, s.eventbus_adapter) == ("nats", "nats", "nats")
     assert s.resolved_nats_url == "nats://10.0.0.5:4222"
-    assert s.nats_ports == ["runstream", "kv"]
+    assert s.nats_ports == ["runstream", "kv", "eventbus"]
+
+
+def test_event_bus_follows_the_same_rules() -> None:
+    assert settings().eventbus_adapter == "inprocess"
+    s = settings(nats_url="nats://n:4222", eventbus_url="inprocess")
+    assert (s.runstream_adapter, s.eventbus_adapter, s.nats_ports) == (
+        "nats",
+        "inprocess",
+        ["runstream", "kv"],
+    )
+    s = settings(eventbus_url="nats://n:4222")
+    assert (s.eventbus_adapter, s.runstream_adapter, s.resolved_nats_url) == (
+        "nats",
+        "inprocess",
+        "nats://n:4222",
+    )
+    with pytest.raises(ValidationError):
+        settings(nats_url="nats://a:4222", eventbus_url="nats://b:4222")
+    with pytest.raises(ValidationError):
+        settings(eventbus_url="kafka://x:9092")
+    with pytest.raises(ValidationError):
+        settings(eventbus_url="nats")  # 'nats' without a server
 
 
 def test_ports_can_be_chosen_one_by_one() -> None:

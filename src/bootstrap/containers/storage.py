@@ -11,18 +11,16 @@ from api.objects import OBJECTS_PATH
 from application.common.objects import ObjectLinks
 from domain.common.ports import Clock
 from domain.common.storage import LinkSigner, ObjectStorage
+from infra.security.secrets import derive_key
 from infra.storage.local import LocalObjectStorage
 from infra.storage.s3 import S3Config, S3ObjectStorage
-from infra.storage.signing import HmacLinkSigner, load_or_create_secret
-
-LINK_SECRET_FILE = Path("secrets") / "storage-link.key"
+from infra.storage.signing import HmacLinkSigner
 
 
-def link_signer(secret: SecretStr | None, data_dir: Path) -> HmacLinkSigner:
+def link_signer(secret: SecretStr | None, server_secret: bytes) -> HmacLinkSigner:
     if secret is not None:
         return HmacLinkSigner(secret.get_secret_value().encode())
-    # Shared by every process on this data directory; set the setting when processes run on several hosts.
-    return HmacLinkSigner(load_or_create_secret(data_dir / LINK_SECRET_FILE))
+    return HmacLinkSigner(derive_key(server_secret, "storage-link"))
 
 
 def object_storage(
@@ -55,7 +53,9 @@ class StorageContainer(containers.DeclarativeContainer):
     max_upload_bytes = providers.Dependency(instance_of=int)
     clock: providers.Dependency[Any] = providers.Dependency()
 
-    signer = providers.Singleton(link_signer, secret=link_secret, data_dir=data_dir)
+    server_secret: providers.Dependency[bytes] = providers.Dependency(instance_of=bytes)
+
+    signer = providers.Singleton(link_signer, secret=link_secret, server_secret=server_secret)
     object_storage = providers.Singleton(
         object_storage,
         url=storage_url,

@@ -1,6 +1,17 @@
 """Imports every table module so `Base.metadata` is complete for Alembic and tests."""
 
-from infra.persistence import audit, corporation, openauth, outbox, space, system, user, worker_lease
+from infra.persistence import (
+    audit,
+    corporation,
+    eventbus,
+    openauth,
+    outbox,
+    process_lease,
+    space,
+    system,
+    user,
+    worker_lease,
+)
 from infra.persistence.base import Base
 
 metadata = Base.metadata
@@ -8,9 +19,11 @@ metadata = Base.metadata
 __all__ = [
     "audit",
     "corporation",
+    "eventbus",
     "metadata",
     "openauth",
     "outbox",
+    "process_lease",
     "space",
     "system",
     "user",

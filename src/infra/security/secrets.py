@@ -2,36 +2,64 @@
 
 from __future__ import annotations
 
-import base64
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
 from pathlib import Path
 
+SECRET_BYTES = 32
+SERVER_SECRET_FILE = Path("secrets") / "server.key"
 
-def load_or_create_secret(configured: str | None, data_dir: Path) -> bytes:
-    """The configured secret, else one generated once and kept in the data dir (mode 0600).
 
-    Several API processes must share it: set COZEPLUS_SECRET_KEY in production.
+def server_secret(configured: str | None, data_dir: Path) -> bytes:
+    """The configured secret, else one generated once into the data dir.
+
+    Several API processes must share it: set COZEPLUS_SECRET_KEY when they run on several hosts.
     """
-    if configured:
-        return configured.encode()
-    path = data_dir / "secret_key"
+    return configured.encode() if configured else load_or_create_secret(data_dir / SERVER_SECRET_FILE)
+
+
+def derive_key(secret: bytes, purpose: str) -> bytes:
+    """A separate key per purpose, so a value signed for one use never verifies for another."""
+    return hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
+
+
+def load_or_create_secret(path: Path) -> bytes:
+    """The secret stored at `path`, created (0600, random) the first time.
+
+    Several processes sharing the data directory may race here; the secret is written to a
+    private temporary file and hard-linked into place, which fails for all but the first, and
+    everyone then reads the winner's secret.
+    """
     if path.exists():
-        return path.read_bytes().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    value = base64.urlsafe_b64encode(os.urandom(48)).rstrip(b"=")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(value)
+        return _read(path)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_hex(SECRET_BYTES).encode())
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):  # another process won the race
+            os.link(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    return _read(path)
+
+
+def _read(path: Path) -> bytes:
+    value = path.read_bytes().strip()
+    if len(value) < 16:
+        raise ValueError(f"the secret in {path} is too short; delete it to make a new one")
     return value
 
 
 class HmacSecretHasher:
     def __init__(self, key: bytes, purpose: str) -> None:
-        # A separate key per purpose: a session secret can never be replayed as a token secret.
-        self._key = hmac.new(key, purpose.encode(), hashlib.sha256).digest()
+        self._key = derive_key(key, purpose)
 
     def digest(self, secret: str) -> str:
         return hmac.new(self._key, secret.encode(), hashlib.sha256).hexdigest()

@@ -21,8 +21,9 @@ from domain.common.storage import (
     key_prefix,
     object_key,
 )
+from infra.security.secrets import load_or_create_secret
 from infra.storage.s3 import S3Config
-from infra.storage.signing import HmacLinkSigner, load_or_create_secret
+from infra.storage.signing import HmacLinkSigner
 
 GOOD_KEYS = [
     "a",

@@ -1,0 +1,92 @@
+"""Use cases for events the consumers gave up on: list them and replay one to its group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.common.eventbus import (
+    DeadLetter,
+    DeadLetterNotFound,
+    DeadLetterQuery,
+    DeadLetterRepository,
+    Event,
+    EventBus,
+)
+from domain.common.ports import Clock, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetterDTO:
+    id: int
+    group: str
+    topic: str
+    dedupe_id: str
+    payload: dict[str, Any]
+    error: str
+    attempts: int
+    created_at: datetime
+    replayed_at: datetime | None
+    replay_count: int
+
+    @classmethod
+    def of(cls, d: DeadLetter) -> DeadLetterDTO:
+        return cls(
+            id=d.id,
+            group=d.group,
+            topic=d.topic,
+            dedupe_id=d.dedupe_id,
+            payload=d.payload,
+            error=d.error,
+            attempts=d.attempts,
+            created_at=d.created_at,
+            replayed_at=d.replayed_at,
+            replay_count=d.replay_count,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetterPage:
+    items: list[DeadLetterDTO]
+    next_before_id: int | None  # pass as before_id for the next (older) page; None at the end
+
+
+class DeadLetterService:
+    def __init__(
+        self, uow: UnitOfWorkFactory, dead_letters: DeadLetterRepository, bus: EventBus, clock: Clock
+    ) -> None:
+        self._uow = uow
+        self._dead_letters = dead_letters
+        self._bus = bus
+        self._clock = clock
+
+    async def list(
+        self,
+        group: str | None = None,
+        topic: str | None = None,
+        before_id: int | None = None,
+        limit: int = 50,
+    ) -> DeadLetterPage:
+        query = DeadLetterQuery(group=group, topic=topic, before_id=before_id, limit=limit)
+        async with self._uow():
+            found = list(await self._dead_letters.list(query))
+        items = [DeadLetterDTO.of(d) for d in found]
+        return DeadLetterPage(items, items[-1].id if len(items) == limit else None)
+
+    async def replay(self, dead_letter_id: int) -> DeadLetterDTO:
+        """Deliver the event again to the group that gave up on it (and to no other group).
+
+        The redelivery is confirmed by the bus before the record is marked, so a failed replay can
+        simply be repeated; the processed record makes an extra delivery harmless.
+        """
+        async with self._uow():
+            found = await self._dead_letters.get(dead_letter_id)
+        if found is None:
+            raise DeadLetterNotFound(dead_letter_id=str(dead_letter_id))
+        await self._bus.redeliver(found.group, Event(found.topic, found.payload, found.dedupe_id))
+        async with self._uow() as uow:
+            await self._dead_letters.mark_replayed(dead_letter_id, self._clock.now())
+            updated = await self._dead_letters.get(dead_letter_id)
+            await uow.commit()
+        return DeadLetterDTO.of(updated or found)
