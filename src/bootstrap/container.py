@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 
 from bootstrap.containers.audit import AuditContainer
 from bootstrap.containers.core import CoreContainer
+from bootstrap.containers.corporation import CorporationContainer
 from bootstrap.containers.eventbus import EventBusContainer
 from bootstrap.containers.fulltext import FullTextContainer
 from bootstrap.containers.identity import IdentityContainer
@@ -67,6 +68,14 @@ class Container(containers.DeclarativeContainer):
         kv=core.kv,
         rate_limit_token_per_min=settings.provided.rate_limit_token_per_min,
         rate_limit_user_per_min=settings.provided.rate_limit_user_per_min,
+    )
+    corporation = providers.Container(
+        CorporationContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        audit=audit.audit_log,
+        users=identity.users,
     )
     fulltext = providers.Container(
         FullTextContainer,

@@ -2,6 +2,11 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.web import passport, spaces, tokens
+from api.web import corporation, passport, spaces, tokens
 
-ROUTES: list[ControllerRouterHandler] = [*passport.ROUTES, *spaces.ROUTES, *tokens.ROUTES]
+ROUTES: list[ControllerRouterHandler] = [
+    *passport.ROUTES,
+    *spaces.ROUTES,
+    *tokens.ROUTES,
+    *corporation.ROUTES,
+]

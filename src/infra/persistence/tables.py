@@ -2,6 +2,7 @@
 
 from infra.persistence import (
     audit,
+    corporation,
     eventbus,
     openauth,
     outbox,
@@ -17,6 +18,7 @@ metadata = Base.metadata
 
 __all__ = [
     "audit",
+    "corporation",
     "eventbus",
     "metadata",
     "openauth",

@@ -1,0 +1,244 @@
+"""Employees: /api/v1/corporation/employee/* (super admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import delete, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from api.envelope import Envelope
+from api.schemas import Int64Id, id_str, parse_id
+from api.security.identity import CurrentActor
+from api.web.corporation.schemas import (
+    PREFIX,
+    SOURCE,
+    TAGS,
+    IdText,
+    Keyword,
+    Page,
+    PageSize,
+    Source,
+    StaffStatus,
+    id_change,
+    maybe_id,
+    millis,
+    optional_id,
+)
+from application.corporation.employees import EmployeeDTO, EmployeeFields, EmployeeFilter, EmployeeService
+from domain.corporation.entities import Membership
+from domain.corporation.values import MAX_DEPARTMENTS_PER_EMPLOYEE
+
+Employees = NamedDependency[EmployeeService]
+EMPLOYEE = f"{PREFIX}/employee"
+
+
+class EmployeeDepartmentInfo(msgspec.Struct):
+    department_id: str
+    department_name: str
+    corp_id: str
+    corp_name: str
+    is_primary: bool
+    department_path: str
+
+
+class EmployeeData(msgspec.Struct):
+    id: str
+    corp_id: str
+    employee_no: str | None
+    name: str
+    email: str
+    mobile: str
+    position: str
+    status: StaffStatus
+    user_id: str | None
+    employee_source: int
+    departments: list[EmployeeDepartmentInfo]
+    resigned_at: str
+    resign_reason: str
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, e: EmployeeDTO) -> EmployeeData:
+        places = [
+            EmployeeDepartmentInfo(
+                id_str(p.department_id),
+                p.department_name,
+                id_str(p.corp_id),
+                p.corp_name,
+                p.is_primary,
+                p.department_path,
+            )
+            for p in e.departments
+        ]
+        return cls(
+            id_str(e.id),
+            id_str(e.corp_id),
+            e.employee_no,
+            e.name,
+            e.email,
+            e.mobile,
+            e.position,
+            StaffStatus.of(e.status),
+            maybe_id(e.user_id),
+            SOURCE[e.source],
+            places,
+            millis(e.resigned_at),
+            e.resign_reason,
+            millis(e.created_at),
+            millis(e.updated_at),
+        )
+
+
+class Placement(msgspec.Struct, forbid_unknown_fields=True):
+    department_id: IdText
+    is_primary: bool = False
+
+
+Placements = Annotated[list[Placement], msgspec.Meta(max_length=MAX_DEPARTMENTS_PER_EMPLOYEE)]
+
+
+def memberships(places: list[Placement]) -> list[Membership]:
+    return [Membership(parse_id(p.department_id), p.is_primary) for p in places]
+
+
+class CreateEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    department_ids: Placements  # Coze Plus's name for the placements
+    employee_no: str | None = None
+    email: str | None = None
+    mobile: str | None = None
+    position: str | None = None
+    user_id: IdText | None = None  # link to a platform account
+    employee_source: Source | None = None
+
+
+class UpdateEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True):
+    name: str | None = None
+    employee_no: str | None = None  # "": remove the number
+    email: str | None = None
+    mobile: str | None = None
+    position: str | None = None
+    user_id: IdText | None = None  # "" or "0": unlink from the platform account
+    employee_source: Source | None = None
+
+
+class ListEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True):
+    corp_id: IdText | None = None
+    department_id: IdText | None = None
+    include_sub_departments: bool = False
+    keyword: Keyword | None = None  # name, mobile, email or employee number contains it
+    status: StaffStatus | None = None
+    page: Page = 1
+    page_size: PageSize = 20
+
+
+class ChangeDepartmentRequest(msgspec.Struct, forbid_unknown_fields=True):
+    departments: Placements
+
+
+class ResignRequest(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str | None = None
+
+
+class EmployeeResponse(Envelope, kw_only=True):
+    data: EmployeeData
+
+
+class EmployeeListResponse(Envelope, kw_only=True):
+    data: list[EmployeeData]
+    total: str
+    has_more: bool
+
+
+def _fields(data: CreateEmployeeRequest | UpdateEmployeeRequest) -> EmployeeFields:
+    return EmployeeFields(data.name, data.employee_no, data.email, data.mobile, data.position)
+
+
+@post(f"{EMPLOYEE}/create", status_code=200, tags=TAGS)
+async def create_employee(
+    actor: CurrentActor, employees: Employees, data: JSONBody[CreateEmployeeRequest]
+) -> EmployeeResponse:
+    employee = await employees.create(
+        actor, _fields(data), memberships(data.department_ids), optional_id(data.user_id)
+    )
+    return EmployeeResponse(data=EmployeeData.of(employee))
+
+
+@get(f"{EMPLOYEE}/{{employee_id:int}}", tags=TAGS)
+async def get_employee(employee_id: Int64Id, actor: CurrentActor, employees: Employees) -> EmployeeResponse:
+    return EmployeeResponse(data=EmployeeData.of(await employees.get(actor, employee_id)))
+
+
+@put(f"{EMPLOYEE}/{{employee_id:int}}", tags=TAGS)
+async def update_employee(
+    employee_id: Int64Id, actor: CurrentActor, employees: Employees, data: JSONBody[UpdateEmployeeRequest]
+) -> EmployeeResponse:
+    employee = await employees.update(actor, employee_id, _fields(data), id_change(data.user_id))
+    return EmployeeResponse(data=EmployeeData.of(employee))
+
+
+@delete(f"{EMPLOYEE}/{{employee_id:int}}", status_code=200, tags=TAGS)
+async def delete_employee(employee_id: Int64Id, actor: CurrentActor, employees: Employees) -> Envelope:
+    await employees.delete(actor, employee_id)
+    return Envelope()
+
+
+@post(f"{EMPLOYEE}/list", status_code=200, tags=TAGS)
+async def list_employees(
+    actor: CurrentActor, employees: Employees, data: JSONBody[ListEmployeeRequest | None] = None
+) -> EmployeeListResponse:
+    req = data or ListEmployeeRequest()
+    spec = EmployeeFilter(
+        optional_id(req.corp_id),
+        optional_id(req.department_id),
+        req.include_sub_departments,
+        req.keyword or "",
+        None if req.status is None else req.status.domain,
+    )
+    page = await employees.search(actor, spec, req.page, req.page_size)
+    return EmployeeListResponse(
+        data=[EmployeeData.of(e) for e in page.items], total=str(page.total), has_more=page.has_more
+    )
+
+
+@put(f"{EMPLOYEE}/{{employee_id:int}}/department", tags=TAGS)
+async def change_department(
+    employee_id: Int64Id, actor: CurrentActor, employees: Employees, data: JSONBody[ChangeDepartmentRequest]
+) -> EmployeeResponse:
+    employee = await employees.change_departments(actor, employee_id, memberships(data.departments))
+    return EmployeeResponse(data=EmployeeData.of(employee))
+
+
+@put(f"{EMPLOYEE}/{{employee_id:int}}/resign", tags=TAGS)
+async def resign_employee(
+    employee_id: Int64Id,
+    actor: CurrentActor,
+    employees: Employees,
+    data: JSONBody[ResignRequest | None] = None,
+) -> EmployeeResponse:
+    employee = await employees.resign(actor, employee_id, (data or ResignRequest()).reason or "")
+    return EmployeeResponse(data=EmployeeData.of(employee))
+
+
+@put(f"{EMPLOYEE}/{{employee_id:int}}/restore", tags=TAGS)
+async def restore_employee(
+    employee_id: Int64Id, actor: CurrentActor, employees: Employees, data: JSONBody[ChangeDepartmentRequest]
+) -> EmployeeResponse:
+    employee = await employees.restore(actor, employee_id, memberships(data.departments))
+    return EmployeeResponse(data=EmployeeData.of(employee))
+
+
+ROUTES = [
+    create_employee,
+    get_employee,
+    update_employee,
+    delete_employee,
+    list_employees,
+    change_department,
+    resign_employee,
+    restore_employee,
+]

@@ -1,0 +1,94 @@
+"""What the corporation use cases share: the admin check, the 'leave unchanged' marker, DTOs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from application.common.actor import Actor
+from domain.common.errors import PermissionDenied
+from domain.corporation.entities import Corporation, Department
+
+
+class Keep(Enum):
+    """An update field that was not sent: different from None, which clears (e.g. 'no parent')."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+def require_admin(actor: Actor) -> None:
+    """The organisation is managed by super admins; checked before any lookup, so ids leak nothing."""
+    if not actor.is_superuser:
+        raise PermissionDenied()
+
+
+@dataclass(frozen=True, slots=True)
+class CorporationDTO:
+    id: int
+    name: str
+    type: str
+    parent_id: int | None
+    sort: int
+    source: str
+    creator_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, c: Corporation) -> CorporationDTO:
+        return cls(
+            c.id,
+            c.name,
+            c.type.value,
+            c.parent_id,
+            c.sort,
+            c.source.value,
+            c.creator_id,
+            c.created_at,
+            c.updated_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentDTO:
+    id: int
+    corp_id: int
+    parent_id: int | None
+    name: str
+    code: str
+    level: int
+    full_path: str
+    sort: int
+    source: str
+    creator_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def department_dto(d: Department, all_of_corp: dict[int, Department]) -> DepartmentDTO:
+    """With its level and path of names, computed from the corporation's departments."""
+    names = [d.name]
+    seen = {d.id}
+    parent = all_of_corp.get(d.parent_id) if d.parent_id is not None else None
+    while parent is not None and parent.id not in seen:
+        names.append(parent.name)
+        seen.add(parent.id)
+        parent = all_of_corp.get(parent.parent_id) if parent.parent_id is not None else None
+    return DepartmentDTO(
+        d.id,
+        d.corp_id,
+        d.parent_id,
+        d.name,
+        d.code,
+        len(names),
+        "/".join(reversed(names)),
+        d.sort,
+        d.source.value,
+        d.creator_id,
+        d.created_at,
+        d.updated_at,
+    )

@@ -1,0 +1,1 @@
+"""The organisation tree: corporations (group/company/branch), their departments and employees."""
