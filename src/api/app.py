@@ -132,6 +132,8 @@ def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
     inner: ASGIApp = litestar
     if config.gzip_min_bytes:
         inner = StreamAwareCompression(inner, config.gzip_min_bytes)
-    inner = AccessLogMiddleware(inner, metrics, enabled=config.access_log)
+    access = AccessLogMiddleware(inner, metrics, enabled=config.access_log)
+    litestar.on_shutdown.append(access.flush)  # the last buffered access lines
+    inner = access
     chain = RequestContextMiddleware(inner)
     return CozeplusASGI(litestar, chain, metrics)

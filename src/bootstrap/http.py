@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from litestar.di import Provide
 
@@ -76,12 +78,17 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
 
 
 def build_asgi(
-    settings: Settings, container: Container | None = None, guards: GuardSet | None = None
+    settings: Settings,
+    container: Container | None = None,
+    guards: GuardSet | None = None,
+    extra_routes: Sequence[Any] = (),
 ) -> CozeplusASGI:
+    """The app `cozeplus serve` runs; tests may swap the guards or add routes of their own."""
     container = container or build_container(settings)
     runtime = Runtime(container, role="serve", resources=infrastructure_resources(container))
-    guards = guards or guard_set(container, settings)
-    return create_app(http_config(settings), app_services(container, runtime, guards))
+    services = app_services(container, runtime, guards or guard_set(container, settings))
+    services.extra_routes = extra_routes
+    return create_app(http_config(settings), services)
 
 
 def asgi_factory() -> CozeplusASGI:
