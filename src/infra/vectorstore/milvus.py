@@ -75,6 +75,14 @@ def is_embedded(uri: str) -> bool:
     return not uri.startswith(REMOTE_SCHEMES)
 
 
+def hybrid_supported(server_version: str) -> bool:
+    """BM25 functions, sparse vectors and hybrid search arrived in Milvus 2.5; milvus-lite 3 has them."""
+    if server_version.startswith("milvus_lite"):
+        return True
+    match = _VERSION.search(server_version)
+    return match is not None and (int(match[1]), int(match[2])) >= (2, 5)
+
+
 class MilvusVectorStore:
     name = "vectorstore"
 
@@ -150,11 +158,7 @@ class MilvusVectorStore:
 
     async def capabilities(self) -> VectorCapabilities:
         await self._run(self._connected, self._connect_timeout)
-        match = _VERSION.search(self._version)
-        lite = self._version.startswith("milvus_lite")
-        # BM25 functions, sparse vectors and hybrid search arrived in Milvus 2.5; milvus-lite 3 has them.
-        hybrid = lite or (match is not None and (int(match[1]), int(match[2])) >= (2, 5))
-        return VectorCapabilities(hybrid=hybrid)
+        return VectorCapabilities(hybrid=hybrid_supported(self._version))
 
     # ------------------------------------------------------------ collections
 
@@ -382,8 +386,14 @@ class MilvusVectorStore:
                     )
                     self._version = str(client.get_server_version(timeout=timeout))
                 except Exception as exc:
-                    where = "embedded milvus-lite at" if self.embedded else "Milvus at"
-                    self._last_error = f"cannot open {where} {self.uri}: {_reason(exc)}"
+                    if self.embedded:
+                        # milvus-lite locks its directory: one process at a time (use a server for more).
+                        self._last_error = (
+                            f"cannot open embedded milvus-lite at {self.uri}: {_reason(exc)} "
+                            "(is another process using this directory?)"
+                        )
+                    else:
+                        self._last_error = f"cannot reach Milvus at {self.uri}: {_reason(exc)}"
                     raise Unavailable(detail=self._last_error) from exc
                 self._client = client
             return self._client

@@ -57,5 +57,7 @@ def compile_filter(where: Filter) -> str:
 
 
 def _group(item: Filter) -> str:
+    # Parenthesize every operand: `not` binds tighter than comparisons in Milvus' grammar, and
+    # explicit grouping keeps the meaning independent of precedence rules altogether.
     text = compile_filter(item)
-    return text if text.startswith("(") and isinstance(item, And | Or | Range) else f"({text})"
+    return text if isinstance(item, And | Or) else f"({text})"
