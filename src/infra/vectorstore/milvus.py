@@ -168,19 +168,27 @@ class MilvusVectorStore:
         if await self.has_collection(spec.name):
             raise VectorCollectionExists(spec.name)
         extra: dict[str, Any] = {"num_partitions": NUM_PARTITIONS} if spec.partition_key else {}
-        await self._call(
-            spec.name,
-            lambda c: c.create_collection(
+
+        def create(c: MilvusClient) -> None:
+            c.create_collection(
                 spec.name,
                 schema=build_schema(spec),
-                index_params=build_index(spec),
                 consistency_level=self._consistency,
                 timeout=self._timeout,
                 **extra,
-            ),
-        )
+            )
+            try:
+                # sync=False: waiting for the (empty) index polls every 0.5 s through AllocTimestamp,
+                # an RPC milvus-lite lacks; loading waits for the index anyway.
+                c.create_index(spec.name, build_index(spec), timeout=self._timeout, sync=False)
+                c.load_collection(spec.name, timeout=self._timeout)
+            except Exception:
+                c.drop_collection(spec.name, timeout=self._timeout)  # no half-made collections
+                raise
+
+        await self._call(spec.name, create)
         self._specs[spec.name] = spec
-        self._loaded.add(spec.name)  # creating with index parameters loads the collection
+        self._loaded.add(spec.name)
 
     async def drop_collection(self, name: str) -> bool:
         check_collection_name(name)
