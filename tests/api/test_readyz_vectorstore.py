@@ -10,8 +10,10 @@ from pathlib import Path
 
 from litestar.testing import AsyncTestClient
 
+from bootstrap.container import build_container
 from bootstrap.http import build_asgi
 from bootstrap.settings import Settings
+from tests.support.identity import create_user, sign_in
 
 RECOVERY_WAIT_S = 60.0
 
@@ -35,7 +37,8 @@ async def test_unreachable_milvus_degrades_readyz_and_the_api_keeps_serving(
 ) -> None:
     port = _free_port()
     settings = sqlite_settings.model_copy(update={"vector_uri": f"http://127.0.0.1:{port}"})
-    async with AsyncTestClient(app=build_asgi(settings)) as client:  # type: ignore[arg-type]
+    container = build_container(settings)
+    async with AsyncTestClient(app=build_asgi(settings, container)) as client:  # type: ignore[arg-type]
         ready = await client.get("/readyz")
         assert ready.status_code == 503
         body = ready.json()
@@ -46,8 +49,10 @@ async def test_unreachable_milvus_degrades_readyz_and_the_api_keeps_serving(
         assert f"cannot reach Milvus at http://127.0.0.1:{port}" in vectors["detail"]
         assert body["components"]["database"]["ok"] is True
 
-        # What does not need vectors keeps working.
+        # What does not need vectors keeps working: signing in, changing a setting.
         assert (await client.get("/healthz")).status_code == 200
+        admin = await create_user(container, superuser=True)
+        await sign_in(client, admin["email"])
         saved = await client.put("/api/admin/settings/site.title", json={"value": "still serving"})
         assert saved.status_code == 200, saved.text
 
