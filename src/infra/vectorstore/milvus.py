@@ -225,6 +225,19 @@ class MilvusVectorStore:
         await self.describe_collection(collection)
         await self._call(collection, lambda c: c.flush(collection, timeout=self._timeout))
 
+    async def reload(self, collection: str) -> None:
+        """Release and load `collection` again; returns once every segment's index is built or read back.
+
+        Not part of the port: after `flush`, milvus-lite builds HNSW indexes in the background and
+        searches brute-force until then. Benchmarks and maintenance use this to wait for the index;
+        searches on the collection fail while it runs.
+        """
+        await self.describe_collection(collection)
+        await self._call(collection, lambda c: c.release_collection(collection, timeout=self._timeout))
+        self._loaded.discard(collection)
+        await self._call(collection, lambda c: c.load_collection(collection, timeout=self._timeout))
+        self._loaded.add(collection)
+
     # ------------------------------------------------------------ writes
 
     async def upsert(self, collection: str, records: Sequence[VectorRecord]) -> int:
