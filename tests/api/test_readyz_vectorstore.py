@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import subprocess
-import sys
 from pathlib import Path
 
 from litestar.testing import AsyncTestClient
@@ -14,14 +10,8 @@ from bootstrap.container import build_container
 from bootstrap.http import build_asgi
 from bootstrap.settings import Settings
 from tests.support.identity import create_user, sign_in
-
-RECOVERY_WAIT_S = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support.milvus import milvus_lite_server, wait_until
+from tests.support.processes import free_port
 
 
 async def test_embedded_vector_store_is_ready(sqlite_client: AsyncTestClient) -> None:  # type: ignore[type-arg]
@@ -35,7 +25,7 @@ async def test_embedded_vector_store_is_ready(sqlite_client: AsyncTestClient) ->
 async def test_unreachable_milvus_degrades_readyz_and_the_api_keeps_serving(
     sqlite_settings: Settings, tmp_path: Path
 ) -> None:
-    port = _free_port()
+    port = free_port()
     settings = sqlite_settings.model_copy(update={"vector_uri": f"http://127.0.0.1:{port}"})
     container = build_container(settings)
     async with AsyncTestClient(app=build_asgi(settings, container)) as client:  # type: ignore[arg-type]
@@ -57,31 +47,8 @@ async def test_unreachable_milvus_degrades_readyz_and_the_api_keeps_serving(
         assert saved.status_code == 200, saved.text
 
         # The server comes up later: readiness recovers without restarting the app.
-        binary = Path(sys.executable).parent / "milvus-lite"
-        server = await asyncio.create_subprocess_exec(
-            str(binary),
-            "server",
-            "--data-dir",
-            str(tmp_path / "milvus"),
-            "--host",
-            "127.0.0.1",
-            f"--port={port}",
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            components: dict[str, dict[str, object]] = {}
-            for _ in range(int(RECOVERY_WAIT_S / 0.5)):
-                components = (await client.get("/readyz")).json()["components"]
-                if components["vectorstore"]["ok"]:
-                    break
-                await asyncio.sleep(0.5)
-            assert components["vectorstore"]["ok"] is True, components["vectorstore"]
-        finally:
-            server.terminate()
-            try:
-                await asyncio.wait_for(server.wait(), 10)
-            except TimeoutError:
-                server.kill()
-                await server.wait()
+        async def vectors_ready() -> bool:
+            return bool((await client.get("/readyz")).json()["components"]["vectorstore"]["ok"])
+
+        async with milvus_lite_server(port, tmp_path / "milvus"):
+            assert await wait_until(vectors_ready)

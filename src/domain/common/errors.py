@@ -49,3 +49,6 @@ class Unavailable(DomainError):
     """A backing service (vector store, search index, ...) cannot be reached right now; retry later."""
 
     message_key = "error.unavailable"
+
+    def __str__(self) -> str:
+        return str(self.params.get("detail", self.message_key))

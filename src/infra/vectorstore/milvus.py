@@ -225,17 +225,18 @@ class MilvusVectorStore:
         await self.describe_collection(collection)
         await self._call(collection, lambda c: c.flush(collection, timeout=self._timeout))
 
-    async def reload(self, collection: str) -> None:
+    async def reload(self, collection: str, *, timeout_s: float = 3600.0) -> None:
         """Release and load `collection` again; returns once every segment's index is built or read back.
 
         Not part of the port: after `flush`, milvus-lite builds HNSW indexes in the background and
         searches brute-force until then. Benchmarks and maintenance use this to wait for the index;
-        searches on the collection fail while it runs.
+        searches on the collection fail while it runs. Building HNSW for 100k vectors takes minutes,
+        hence its own timeout.
         """
         await self.describe_collection(collection)
         await self._call(collection, lambda c: c.release_collection(collection, timeout=self._timeout))
         self._loaded.discard(collection)
-        await self._call(collection, lambda c: c.load_collection(collection, timeout=self._timeout))
+        await self._call(collection, lambda c: c.load_collection(collection, timeout=timeout_s))
         self._loaded.add(collection)
 
     # ------------------------------------------------------------ writes
