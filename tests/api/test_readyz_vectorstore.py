@@ -6,7 +6,6 @@ from pathlib import Path
 
 from litestar.testing import AsyncTestClient
 
-from bootstrap.container import build_container
 from bootstrap.http import build_asgi
 from bootstrap.settings import Settings
 from tests.support.identity import create_user, sign_in
@@ -27,8 +26,7 @@ async def test_unreachable_milvus_degrades_readyz_and_the_api_keeps_serving(
 ) -> None:
     port = free_port()
     settings = sqlite_settings.model_copy(update={"vector_uri": f"http://127.0.0.1:{port}"})
-    container = build_container(settings)
-    async with AsyncTestClient(app=build_asgi(settings, container)) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=build_asgi(settings)) as client:  # type: ignore[arg-type]
         ready = await client.get("/readyz")
         assert ready.status_code == 503
         body = ready.json()
@@ -41,7 +39,7 @@ async def test_unreachable_milvus_degrades_readyz_and_the_api_keeps_serving(
 
         # What does not need vectors keeps working: signing in, changing a setting.
         assert (await client.get("/healthz")).status_code == 200
-        admin = await create_user(container, superuser=True)
+        admin = await create_user(settings, superuser=True)
         await sign_in(client, admin["email"])
         saved = await client.put("/api/admin/settings/site.title", json={"value": "still serving"})
         assert saved.status_code == 200, saved.text
