@@ -374,11 +374,50 @@ def start_elasticsearch() -> Started:
     return Started("elasticsearch", proc.pid, env(ES_PORT), str(data))
 
 
+# ---------------------------------------------------------------- Milvus (milvus-lite gRPC server)
+
+MILVUS_PORT = 19530
+
+
+def _venv_binary(name: str) -> str | None:
+    """`name` from the virtualenv that runs this script (or the one in .venv), else from PATH."""
+    for folder in (Path(sys.executable).parent, ROOT / ".venv" / "bin"):
+        candidate = folder / name
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which(name)
+
+
+def start_milvus() -> Started:
+    """`milvus-lite server`: the milvus-lite engine behind Milvus' gRPC API, in its own process."""
+    env = {"COZEPLUS_TEST_MILVUS_URI": f"http://127.0.0.1:{MILVUS_PORT}"}
+    if port_open("127.0.0.1", MILVUS_PORT):
+        return Started("milvus", None, env, reused=True)
+    binary = _venv_binary("milvus-lite")
+    if binary is None:
+        raise SystemExit("milvus-lite is not installed: pip install -e '.[dev]' (it comes with cozeplus)")
+    data = STATE_DIR / "milvus"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    log = open(data / "server.log", "wb")  # noqa: SIM115 - handed to the child process
+    proc = subprocess.Popen(
+        [binary, "server", "--data-dir", str(data / "data"), "--host", "127.0.0.1", f"--port={MILVUS_PORT}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    if not wait_port("127.0.0.1", MILVUS_PORT, 60):
+        proc.kill()
+        raise SystemExit(f"milvus-lite server did not start; see {data / 'server.log'}")
+    return Started("milvus", proc.pid, env, str(data))
+
+
 SERVICES = {
     "mariadb": start_mariadb,
     "nats": start_nats,
     "seaweedfs": start_seaweedfs,
     "elasticsearch": start_elasticsearch,
+    "milvus": start_milvus,
 }
 
 

@@ -37,6 +37,7 @@ from domain.common.errors import (
     PermissionDenied,
     RateLimited,
     Unauthenticated,
+    Unavailable,
 )
 
 log = structlog.get_logger("cozeplus.api")
@@ -73,6 +74,7 @@ _DOMAIN: dict[type[DomainError], ErrorSpec] = {
     NotFound: ErrorSpec(HTTP_404_NOT_FOUND, 4200),
     Conflict: ErrorSpec(HTTP_409_CONFLICT, 4090),
     RateLimited: ErrorSpec(HTTP_429_TOO_MANY_REQUESTS, 4008),
+    Unavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5030),
 }
 
 _HTTP: dict[int, ErrorSpec] = {

@@ -12,6 +12,7 @@ from bootstrap.containers.fulltext import FullTextContainer
 from bootstrap.containers.identity import IdentityContainer
 from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
+from bootstrap.containers.vectors import VectorContainer
 from bootstrap.settings import Settings
 from infra.security.secrets import server_secret as load_server_secret
 
@@ -92,6 +93,14 @@ class Container(containers.DeclarativeContainer):
         ids=core.ids,
         clock=core.clock,
         nats=core.nats,
+    )
+    vectors = providers.Container(
+        VectorContainer,
+        uri=settings.provided.resolved_vector_uri,
+        token=settings.provided.vector_token,
+        db_name=settings.provided.vector_db_name,
+        consistency=settings.provided.vector_consistency,
+        timeout_s=settings.provided.vector_timeout_s,
     )
 
 

@@ -18,6 +18,7 @@ def _adapters(container: Container) -> list[Any]:
         core.kv(),
         container.storage.object_storage(),
         container.fulltext.index(),
+        container.vectors.store(),
     ]
     return adapters
 

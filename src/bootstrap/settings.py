@@ -97,6 +97,14 @@ class Settings(BaseSettings):
     eventbus_batch_size: int = Field(100, ge=1, le=1000)
     eventbus_retention_days: float = Field(7.0, gt=0, le=365)
 
+    # Vector store: a path ending in .db opens milvus-lite in-process (the default, under data_dir);
+    # http(s)://host:19530 talks to a Milvus server over gRPC.
+    vector_uri: str | None = None
+    vector_token: str = ""  # "user:password" or an API key for a server with authentication
+    vector_db_name: str = ""  # Milvus database; empty means the server's default
+    vector_consistency: Literal["Strong", "Bounded", "Session", "Eventually"] = "Strong"
+    vector_timeout_s: float = Field(30.0, gt=0, le=600)
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -177,6 +185,23 @@ class Settings(BaseSettings):
     @property
     def resolved_fulltext_url(self) -> str:
         return self.fulltext_url or f"sqlite:///{self.data_dir / 'fulltext' / 'fulltext.db'}"
+
+    @field_validator("vector_uri")
+    @classmethod
+    def _vector_uri(cls, value: str | None) -> str | None:
+        if (
+            value
+            and not value.startswith(("http://", "https://", "tcp://", "unix:"))
+            and not value.endswith(".db")
+        ):
+            raise ValueError(
+                "use http(s)://host:port for a Milvus server or a path ending in .db for milvus-lite"
+            )
+        return value
+
+    @property
+    def resolved_vector_uri(self) -> str:
+        return self.vector_uri or str(self.data_dir / "milvus.db")
 
     @property
     def resolved_database_url(self) -> str:

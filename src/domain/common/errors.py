@@ -43,3 +43,12 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: int, **params: Any) -> None:
         super().__init__(retry_after=retry_after, **params)
         self.retry_after = max(int(retry_after), 1)
+
+
+class Unavailable(DomainError):
+    """A backing service (vector store, search index, ...) cannot be reached right now; retry later."""
+
+    message_key = "error.unavailable"
+
+    def __str__(self) -> str:
+        return str(self.params.get("detail", self.message_key))

@@ -1,0 +1,1 @@
+"""Vector store adapters (pymilvus: milvus-lite embedded or a Milvus server)."""
