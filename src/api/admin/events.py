@@ -11,12 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter
 
 from api.envelope import Envelope
-from api.errors import ErrorSpec, register
 from api.schemas import INT64_MAX, Int64Id, id_str
 from application.system.dead_letters import DeadLetterDTO, DeadLetterService
-from domain.common.eventbus import EventBusUnavailable
-
-register(EventBusUnavailable, ErrorSpec(503, 5030))
 
 
 class DeadLetterView(msgspec.Struct):

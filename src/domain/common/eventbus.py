@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from domain.common.errors import DomainError, InvalidInput, NotFound
+from domain.common.errors import InvalidInput, NotFound, Unavailable
 
 # Dotted lower-case names ("knowledge.document_created"); they become NATS subjects, so no wildcards.
 _TOPIC = re.compile(r"^[a-z][a-z0-9_]{0,47}(\.[a-z][a-z0-9_]{0,47}){0,5}$")
@@ -34,7 +34,7 @@ class DeadLetterNotFound(NotFound):
     message_key = "eventbus.dead_letter_not_found"
 
 
-class EventBusUnavailable(DomainError):
+class EventBusUnavailable(Unavailable):
     """The bus could not confirm a publish (server down or timing out); safe to try again."""
 
     message_key = "eventbus.unavailable"

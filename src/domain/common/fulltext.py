@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol, TypeAlias
 
-from domain.common.errors import Conflict, DomainError, InvalidInput, NotFound
+from domain.common.errors import Conflict, InvalidInput, NotFound, Unavailable
 
 INDEX_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -38,7 +38,7 @@ class FullTextIndexExists(Conflict):
     message_key = "error.fulltext.index_exists"
 
 
-class FullTextUnavailable(DomainError):
+class FullTextUnavailable(Unavailable):
     """The backing engine did not answer (down, timed out, refused the request)."""
 
     message_key = "error.fulltext.unavailable"

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from domain.common.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from domain.common.errors import DomainError, InvalidInput, NotFound, PermissionDenied, Unavailable
 
 MAX_KEY_BYTES = 1024  # S3's own limit for a key
 MAX_SEGMENT_BYTES = 250  # a file name (255 on common file systems) less the local adapter's marker
@@ -65,7 +65,7 @@ class LinkRefused(PermissionDenied):
     message_key = "storage.link_refused"
 
 
-class StorageUnavailable(StorageError):
+class StorageUnavailable(StorageError, Unavailable):
     """The backend did not answer or refused our credentials; `reason` says which (never a secret)."""
 
     message_key = "storage.unavailable"
