@@ -50,7 +50,14 @@ FILLERS: dict[str, Any] = {
     "email": "probe@example.com",
     "old_password": "probe pass 1",
     "new_password": "probe pass 2",
+    # permission console (roles and grants): a role id list and the account-status flag
+    "role_ids": ["1"],
+    "role_code": "probe_role",
+    "role_name": "probe",
+    "is_disabled": 1,
 }
+# Routes for super admins outside /api/admin: a non-admin is refused (403) before any lookup.
+ADMIN_ONLY = ("/api/admin/", "/api/permission_api/role/", "/api/permission_api/user/")
 
 
 def handlers(app: Litestar) -> list[tuple[str, str, HTTPRouteHandler]]:
@@ -135,7 +142,7 @@ def foreign_id(w: World, path: str, name: str) -> str:
         return w.owner_id
     if name == "organization_id":
         return "1"  # accepted from Coze front ends and ignored: tokens bind to spaces instead
-    if path.startswith("/api/admin/"):
+    if path.startswith(ADMIN_ONLY):
         return "1"  # admin routes are refused before any lookup
     raise AssertionError(f"{path}: no foreign resource for id field {name!r}; add one to foreign_id()")
 
@@ -177,7 +184,7 @@ async def test_foreign_resource_ids_are_not_found(world: World) -> None:
         if path.startswith(("/v1/", "/v3/", "/open_api/")):
             headers["authorization"] = f"Bearer {world.intruder_token}"
         r = await world.intruder.request(method, url, params=query, json=body, headers=headers)
-        expected = 403 if path.startswith("/api/admin/") else 404
+        expected = 403 if path.startswith(ADMIN_ONLY) else 404
         assert r.status_code == expected, (
             f"{method} {path} with a foreign id answered {r.status_code}: {r.text}"
         )

@@ -2,6 +2,12 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.web import passport, spaces, tokens
+from api.web import passport, permission, permission_users, spaces, tokens
 
-ROUTES: list[ControllerRouterHandler] = [*passport.ROUTES, *spaces.ROUTES, *tokens.ROUTES]
+ROUTES: list[ControllerRouterHandler] = [
+    *passport.ROUTES,
+    *spaces.ROUTES,
+    *tokens.ROUTES,
+    *permission.ROUTES,
+    *permission_users.ROUTES,
+]
