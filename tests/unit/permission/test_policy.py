@@ -20,7 +20,10 @@ SUPER = ("role:super_admin",)
 
 
 def builtin() -> list[Role]:
-    return [Role(i, code, name, kind, NOW, NOW, builtin=True, permissions=p) for i, code, name, kind, p in BUILTIN_ROLES]
+    return [
+        Role(i, code, name, kind, NOW, NOW, builtin=True, permissions=p)
+        for i, code, name, kind, p in BUILTIN_ROLES
+    ]
 
 
 def custom(role_id: int, code: str, kind: DomainKind, *entries: PermissionEntry) -> Role:
@@ -47,7 +50,9 @@ def test_builtin_space_roles() -> None:
 
 
 def test_deny_wins_over_allow_from_another_role() -> None:
-    no_agent_7 = custom(10, "no_agent_seven", DomainKind.SPACE, PermissionEntry("agent", "*", Effect.DENY, "7"))
+    no_agent_7 = custom(
+        10, "no_agent_seven", DomainKind.SPACE, PermissionEntry("agent", "*", Effect.DENY, "7")
+    )
     grant = Grant(1, 1, 10, "space:5", NOW)
     d = decide([*builtin(), no_agent_7], [grant])
     assert not d.allowed("user:1", OWNER, "space:5", "agent:7", "read")  # even the owner's '*'
@@ -58,7 +63,9 @@ def test_deny_wins_over_allow_from_another_role() -> None:
 
 def test_wildcard_objects_and_exact_ids() -> None:
     reader = custom(11, "agent_reader", DomainKind.GLOBAL, PermissionEntry("agent", "read", object_id="*"))
-    one = custom(12, "one_workflow", DomainKind.GLOBAL, PermissionEntry("workflow", "execute", object_id="42"))
+    one = custom(
+        12, "one_workflow", DomainKind.GLOBAL, PermissionEntry("workflow", "execute", object_id="42")
+    )
     d = decide([*builtin(), reader, one], [Grant(1, 1, 11, "global", NOW), Grant(2, 1, 12, "global", NOW)])
     assert d.allowed("user:1", (), "space:3", "agent:99", "read")  # a global role holds in every space
     assert d.allowed("user:1", (), "global", "agent:*", "read")
@@ -72,7 +79,10 @@ def test_wildcard_objects_and_exact_ids() -> None:
 def test_expired_and_disabled_grants_give_nothing() -> None:
     role = custom(13, "publisher", DomainKind.SPACE, PermissionEntry("agent", "publish"))
     soon = NOW + timedelta(hours=1)
-    grants = [Grant(1, 1, 13, "space:5", NOW, expires_at=soon), Grant(2, 2, 13, "space:5", NOW, expires_at=NOW)]
+    grants = [
+        Grant(1, 1, 13, "space:5", NOW, expires_at=soon),
+        Grant(2, 2, 13, "space:5", NOW, expires_at=NOW),
+    ]
     snapshot = snapshot_of([role], grants, NOW)
     assert snapshot.next_expiry == soon  # the cache knows when to rebuild
     d = CasbinPolicyEngine().build(snapshot)
@@ -119,7 +129,9 @@ def test_custom_roles_only_take_catalogue_entries(entry: PermissionEntry) -> Non
         custom(15, "bad", DomainKind.SPACE, entry)
 
 
-@pytest.mark.parametrize("domain", ["", "space:", "space:*", "space:0", "space:1/2", "Global", "space:01", "x"])
+@pytest.mark.parametrize(
+    "domain", ["", "space:", "space:*", "space:0", "space:1/2", "Global", "space:01", "x"]
+)
 def test_domains_are_exact(domain: str) -> None:
     with pytest.raises(InvalidDomain):
         checked_domain(domain)
