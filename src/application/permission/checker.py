@@ -51,6 +51,7 @@ class CachedPermissionChecker:
         self._loaded_generation = -1
         self._lock = asyncio.Lock()
         self._decisions: OrderedDict[tuple[int, tuple[str, ...], str, str, str], bool] = OrderedDict()
+        self._by_id: frozenset[str] = frozenset()  # resources some policy line names by object id
         self.reloads = 0
 
     # -- PermissionChecker
@@ -59,6 +60,11 @@ class CachedPermissionChecker:
         checked_object(obj)
         derived = await self._implicit_roles(actor, domain)
         decider = await self._current()
+        resource = obj.partition(":")[0]
+        if resource not in self._by_id:
+            # No line names a single object of this resource, so 'agent:7' decides like 'agent:*':
+            # one memoised decision serves every object of the kind.
+            obj = f"{resource}:*"
         key = (actor.user_id, derived, domain, obj, act)
         decision = self._decisions.get(key)
         if decision is None:
@@ -106,6 +112,9 @@ class CachedPermissionChecker:
         async with self._uow():
             snapshot = snapshot_of(await self._roles.all(), await self._grants.active(now), now)
         decider = self._engine.build(snapshot)
+        self._by_id = frozenset(
+            p.obj.partition(":")[0] for p in snapshot.policies if p.obj != "*" and not p.obj.endswith(":*")
+        )
         self._decider, self._decisions = decider, OrderedDict()
         self._loaded_at, self._valid_until = time.monotonic(), snapshot.next_expiry
         self._loaded_generation = generation

@@ -44,10 +44,12 @@ class SnapshotAdapter(persist.Adapter):
         self._snapshot = snapshot
 
     def load_policy(self, model: Model) -> None:
-        for p in self._snapshot.policies:
-            model.add_policy("p", "p", [p.subject, p.domain, p.obj, p.action, p.effect])
-        for g in self._snapshot.groupings:
-            model.add_policy("g", "g", [g.user, g.role, g.domain])
+        # Appended directly, as casbin's own file adapter does: Model.add_policy first scans the list
+        # for a duplicate, which is quadratic (seconds for 10k grants). Our rows are unique already.
+        model.model["p"]["p"].policy.extend(
+            [p.subject, p.domain, p.obj, p.action, p.effect] for p in self._snapshot.policies
+        )
+        model.model["g"]["g"].policy.extend([g.user, g.role, g.domain] for g in self._snapshot.groupings)
 
 
 class CasbinDecider:
