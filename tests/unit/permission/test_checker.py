@@ -28,7 +28,13 @@ class Clock:
 def make() -> tuple[CachedPermissionChecker, Roles, Grants, Membership, Clock]:
     roles, grants, members, clock = Roles(START), Grants(), Membership(), Clock()
     checker = CachedPermissionChecker(
-        NoTransaction, roles, grants, CasbinPolicyEngine(), members, clock, max_age_s=3600  # type: ignore[arg-type]
+        NoTransaction,
+        roles,
+        grants,
+        CasbinPolicyEngine(),
+        members,
+        clock,
+        max_age_s=3600,  # type: ignore[arg-type]
     )
     return checker, roles, grants, members, clock
 
