@@ -10,6 +10,7 @@ from bootstrap.containers.corporation import CorporationContainer
 from bootstrap.containers.eventbus import EventBusContainer
 from bootstrap.containers.fulltext import FullTextContainer
 from bootstrap.containers.identity import IdentityContainer
+from bootstrap.containers.permission import PermissionContainer
 from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
 from bootstrap.containers.vectors import VectorContainer
@@ -56,8 +57,18 @@ class Container(containers.DeclarativeContainer):
     system = providers.Container(
         SystemContainer, uow=core.uow, ids=core.ids, clock=core.clock, audit=audit.audit_log
     )
+    permission = providers.Container(
+        PermissionContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        audit=audit.audit_log,
+        cache_max_age_s=settings.provided.permission_cache_max_age_s,
+        cache_size=settings.provided.permission_cache_size,
+    )
     identity = providers.Container(
         IdentityContainer,
+        permissions=permission.checker,
         uow=core.uow,
         ids=core.ids,
         clock=core.clock,
@@ -93,6 +104,7 @@ class Container(containers.DeclarativeContainer):
         ids=core.ids,
         clock=core.clock,
         nats=core.nats,
+        listeners=providers.List(permission.policy_listener),
     )
     vectors = providers.Container(
         VectorContainer,

@@ -42,7 +42,7 @@ def guard_set(container: Container, settings: Settings) -> GuardSet:
     return GuardSet(
         token_auth=TokenAuthGuard(identity.token_service()),
         session_auth=SessionAuthGuard(identity.session_service(), settings.cors_origins),
-        permission=PermissionGuard(identity.rate_limiter()),
+        permission=PermissionGuard(identity.rate_limiter(), container.permission.checker()),
         i18n=LocaleGuard(settings.default_locale),
     )
 
@@ -62,6 +62,8 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "sessions": _provide(identity.session_service),
             "spaces": _provide(identity.space_service),
             "tokens": _provide(identity.token_service),
+            "roles": _provide(container.permission.role_service),
+            "grants": _provide(container.permission.grant_service),
             "audit": _provide(container.audit.audit_log),
             "object_links": _provide(container.storage.object_links),
             "dead_letter_service": _provide(container.eventbus.dead_letter_service),

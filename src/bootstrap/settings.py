@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     rate_limit_token_per_min: int = Field(600, ge=0)  # 0 turns the limit off
     rate_limit_user_per_min: int = Field(1200, ge=0)
+    # Permission checks are answered from a per-process cache of roles and grants, dropped on every
+    # policy change (event bus) and at the latest after this many seconds (docs/adr/0017).
+    permission_cache_max_age_s: float = Field(60.0, gt=0, le=86_400)
+    permission_cache_size: int = Field(10_000, ge=100, le=1_000_000)  # memoised decisions per process
 
     worker_id: int | None = Field(None, ge=0, le=1023)
     db_pool_size: int = Field(10, ge=1, le=200)

@@ -52,10 +52,16 @@ FILLERS: dict[str, Any] = {
     "new_password": "probe pass 2",
     "department_ids": [],
     "departments": [],
+    # permission console (roles and grants): a role id list and the account-status flag
+    "role_ids": ["1"],
+    "role_code": "probe_role",
+    "role_name": "probe",
+    "is_disabled": 1,
 }
-# The organisation tree is global (no space owns it): managing it is for super admins, so these
-# routes refuse a non-admin with 403 before any lookup, whatever the id (docs/adr/0015).
-ADMIN_ONLY = ("/api/admin/", "/api/v1/corporation/")
+# Routes for super admins outside /api/admin: a non-admin is refused (403) before any lookup. The
+# organisation tree is global (no space owns it), so managing it is for super admins (docs/adr/0015);
+# so is the permission console.
+ADMIN_ONLY = ("/api/admin/", "/api/v1/corporation/", "/api/permission_api/role/", "/api/permission_api/user/")
 
 
 def handlers(app: Litestar) -> list[tuple[str, str, HTTPRouteHandler]]:

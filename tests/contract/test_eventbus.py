@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from application.system.dead_letters import DeadLetterService
 from domain.common.errors import InvalidInput
-from domain.common.eventbus import Consumer, DeadLetterNotFound, Event
+from domain.common.eventbus import Consumer, DeadLetterNotFound, Event, Listener
 from infra.persistence.eventbus import SqlDeadLetterRepository
 from infra.persistence.outbox import OutboxRow
 from tests.support.databases import migrated_database
@@ -205,3 +206,26 @@ async def test_readiness_names_the_adapter(harness: BusHarness) -> None:
     ok, detail = await bus.check()
     assert ok, detail
     assert bus.adapter == ("nats-jetstream" if harness.adapter == "nats" else "inprocess")
+
+
+async def test_listeners_hear_events_per_process_beside_consumer_groups(harness: BusHarness) -> None:
+    """A Listener (for caches) hears each committed event in its process; consumer groups still get theirs."""
+    heard: list[dict[str, object]] = []
+
+    async def hear(event: Event) -> None:
+        heard.append(event.payload)
+
+    async def broken(event: Event) -> None:
+        raise RuntimeError("a failing listener must not silence the others")
+
+    harness.listeners += [Listener(TOPIC, broken), Listener(TOPIC, hear)]
+    group = harness.consume(TOPIC, "alpha", harness.recorder("alpha"))
+    await harness.start()
+    await harness.record(ThingHappened(n=1), ThingHappened(n=2))
+    await harness.record(ThingHappened(n=3))
+    await wait_for(lambda: len(heard) >= 3, "three events heard")
+    await wait_for(lambda: _count(group) >= 3, "three events consumed")
+    await asyncio.sleep(0.3)  # nothing is heard twice
+    assert sorted(p["n"] for p in heard) == [1, 2, 3]  # type: ignore[type-var]
+    with pytest.raises(RuntimeError):
+        harness.bus.listen(Listener(TOPIC, hear))  # type: ignore[union-attr]  # only before start()

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, func, insert, select
 
-from domain.common.eventbus import Consumer, Event, EventBus
+from domain.common.eventbus import Consumer, Event, EventBus, Listener
 from domain.common.events import DomainEvent
 from infra.clock import SystemClock
 from infra.eventbus.delivery import DeliveryRunner, RetryPolicy
@@ -105,6 +105,7 @@ class BusHarness:
         self.stream = f"T_{tag}"
         self.prefix = f"test_{tag}.events"
         self.consumers: list[Consumer] = []
+        self.listeners: list[Listener] = []
         self.bus: EventBus | None = None
         self.relay: OutboxRelay | None = None
         self.nats: NatsConnection | None = None
@@ -132,6 +133,7 @@ class BusHarness:
                 ack_wait_s=TEST_ACK_WAIT_S,
                 max_age_s=600,
                 consumers=self.consumers,
+                listeners=self.listeners,
                 publish_timeout_s=1.0,
             )
         return InProcessEventBus(
@@ -142,6 +144,7 @@ class BusHarness:
             ack_wait_s=TEST_ACK_WAIT_S,
             poll_interval_s=0.05,
             consumers=self.consumers,
+            listeners=self.listeners,
         )
 
     async def start(self, relay: bool = True) -> EventBus:

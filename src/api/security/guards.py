@@ -18,6 +18,7 @@ from application.common.actor import Actor
 from application.common.ratelimit import RateLimiter
 from application.openauth.tokens import TokenService
 from application.user.sessions import SessionService
+from crossdomain.permission import GLOBAL_DOMAIN, PermissionChecker
 from domain.common.errors import PermissionDenied
 from domain.openauth.errors import TokenInvalid
 from domain.user.errors import SessionInvalid
@@ -84,11 +85,13 @@ class SessionAuthGuard:
 
 class PermissionGuard:
     """Coarse rules at the chain: rate limits for every authenticated caller, and the admin surface
-    for super admins only. Finer rules (space roles, token scopes) live in the application services,
-    which know the resource."""
+    for those the PermissionChecker allows to manage `admin` (super_admin only: the resource is not
+    in the catalogue custom roles draw from). Finer rules (space roles, token scopes) live in the
+    application services, which know the resource."""
 
-    def __init__(self, limiter: RateLimiter | None = None) -> None:
+    def __init__(self, limiter: RateLimiter | None = None, checker: PermissionChecker | None = None) -> None:
         self._limiter = limiter
+        self._checker = checker
 
     async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], ctx: RequestContext) -> None:
         actor = ctx.principal
@@ -96,5 +99,11 @@ class PermissionGuard:
             await self._limiter.check(actor)
         if ctx.surface is not Surface.ADMIN or is_public(connection):
             return
-        if not isinstance(actor, Actor) or not actor.is_superuser:
+        if not isinstance(actor, Actor):
+            raise PermissionDenied()
+        if self._checker is None:
+            allowed = actor.is_superuser
+        else:
+            allowed = await self._checker.check(actor, GLOBAL_DOMAIN, "admin:*", "manage")
+        if not allowed:
             raise PermissionDenied()

@@ -2,11 +2,13 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.web import corporation, passport, spaces, tokens
+from api.web import corporation, passport, permission, permission_users, spaces, tokens
 
 ROUTES: list[ControllerRouterHandler] = [
     *passport.ROUTES,
     *spaces.ROUTES,
     *tokens.ROUTES,
     *corporation.ROUTES,
+    *permission.ROUTES,
+    *permission_users.ROUTES,
 ]

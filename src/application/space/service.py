@@ -8,13 +8,22 @@ from datetime import datetime
 from application.audit.service import AuditLog
 from application.common.actor import Actor, require_scope
 from application.common.paging import Page, bounded
+from crossdomain.permission import PermissionChecker, space_domain
 from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.openauth.values import Scope
-from domain.space.entities import Space, SpaceMember, check_invite, check_removal, require_role
-from domain.space.errors import NotAMember, PersonalSpaceIsPrivate, SpaceNotFound
+from domain.space.entities import (
+    Space,
+    SpaceMember,
+    SpaceRight,
+    check_invite,
+    invite_right,
+    removal_right,
+    transfer_right,
+)
+from domain.space.errors import NotAMember, SpaceNotFound, SpaceRoleRequired
 from domain.space.ports import SpaceRepository
-from domain.space.values import SpaceRole, SpaceType
+from domain.space.values import SpaceRole
 from domain.user.errors import UserNotFound
 from domain.user.ports import UserRepository
 
@@ -64,9 +73,10 @@ class SpaceService:
         audit: AuditLog,
         ids: IdGenerator,
         clock: Clock,
+        permissions: PermissionChecker,
     ) -> None:
         self._uow, self._spaces, self._users, self._audit = uow, spaces, users, audit
-        self._ids, self._clock = ids, clock
+        self._ids, self._clock, self._permissions = ids, clock, permissions
 
     # -- crossdomain: PersonalSpaces, SpaceMembership
     async def create_personal_space(self, user_id: int, user_name: str) -> int:
@@ -142,11 +152,12 @@ class SpaceService:
     ) -> MemberDTO:
         now = self._clock.now()
         async with self._uow() as uow:
-            space, me = await self._visible(actor, space_id)
+            space, _ = await self._visible(actor, space_id)
             user = await self._users.get(user_id)
             if user is None or not user.active:
                 raise UserNotFound()
-            check_invite(space, me, await self._spaces.member(space_id, user_id), role, now)
+            await self._require(actor, space_id, invite_right(space, role))
+            check_invite(role, await self._spaces.member(space_id, user_id), now)
             member = SpaceMember(space_id, user_id, role, now, expires_at)
             await self._spaces.put_member(member)
             await uow.commit()
@@ -161,13 +172,14 @@ class SpaceService:
         return MemberDTO(user_id, role.value, user.name, user.unique_name, user.avatar_url, now, expires_at)
 
     async def remove_member(self, actor: Actor, space_id: int, user_id: int) -> None:
-        now = self._clock.now()
         async with self._uow() as uow:
             _, me = await self._visible(actor, space_id)
             target = await self._spaces.member(space_id, user_id)
             if target is None:
                 raise NotAMember()
-            check_removal(me, target, now)
+            right = removal_right(me, target)
+            if right is not None:
+                await self._require(actor, space_id, right)
             await self._spaces.remove_member(space_id, user_id)
             await uow.commit()
         await self._audit.record(
@@ -182,19 +194,21 @@ class SpaceService:
     async def transfer_ownership(self, actor: Actor, space_id: int, new_owner_id: int) -> None:
         now = self._clock.now()
         async with self._uow() as uow:
-            space, me = await self._visible(actor, space_id)
-            if space.type is SpaceType.PERSONAL:
-                raise PersonalSpaceIsPrivate()
-            require_role(me, SpaceRole.OWNER, now)
+            space, _ = await self._visible(actor, space_id)
+            await self._require(actor, space_id, transfer_right(space))
             heir = await self._spaces.member(space_id, new_owner_id)
             if heir is None or not heir.active_at(now):
                 raise NotAMember()
+            # The previous owner stays as an admin. That is usually the caller, but a role holding
+            # space:manage (super_admin) may transfer on the owner's behalf.
+            previous = await self._spaces.member(space_id, space.owner_id)
             space.owner_id, space.updated_at = new_owner_id, now
             heir.role, heir.expires_at = SpaceRole.OWNER, None
-            me.role = SpaceRole.ADMIN
             await self._spaces.save(space)
+            if previous is not None and previous.user_id != new_owner_id:
+                previous.role = SpaceRole.ADMIN
+                await self._spaces.put_member(previous)
             await self._spaces.put_member(heir)
-            await self._spaces.put_member(me)
             await uow.commit()
         await self._audit.record(
             "space.transfer",
@@ -204,6 +218,13 @@ class SpaceService:
             target_id=space_id,
             detail={"new_owner_id": str(new_owner_id)},
         )
+
+    async def _require(self, actor: Actor, space_id: int, right: SpaceRight) -> None:
+        """Rights come from the space roles (data, see ADR 0017); the refusal keeps the space's wording."""
+        if not await self._permissions.check(
+            actor, space_domain(space_id), f"{right.resource}:*", right.action
+        ):
+            raise SpaceRoleRequired(role=right.role.value)
 
     async def _visible(self, actor: Actor, space_id: int) -> tuple[Space, SpaceMember]:
         """The space and the actor's membership, or SpaceNotFound (also for tokens bound elsewhere)."""

@@ -38,6 +38,8 @@ class EventBusContainer(containers.DeclarativeContainer):
 
     # Every context's consumers (domain.common.eventbus.Consumer); tests override this list.
     consumers = providers.List()
+    # Per-process listeners (domain.common.eventbus.Listener), e.g. the permission cache's.
+    listeners = providers.List()
 
     retry = providers.Singleton(
         RetryPolicy,
@@ -65,6 +67,7 @@ class EventBusContainer(containers.DeclarativeContainer):
             poll_interval_s=settings.provided.eventbus_poll_interval_s,
             batch_size=settings.provided.eventbus_batch_size,
             consumers=consumers,
+            listeners=listeners,
         ),
         nats=providers.Singleton(
             NatsEventBus,
@@ -76,6 +79,7 @@ class EventBusContainer(containers.DeclarativeContainer):
             max_age_s=providers.Callable(_seconds, settings.provided.eventbus_retention_days),
             batch_size=settings.provided.eventbus_batch_size,
             consumers=consumers,
+            listeners=listeners,
         ),
     )
     relay = providers.Singleton(

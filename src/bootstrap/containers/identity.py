@@ -10,6 +10,7 @@ from application.openauth.tokens import TokenService
 from application.space.service import SpaceService
 from application.user.accounts import AccountService
 from application.user.sessions import SessionService
+from crossdomain.permission import PermissionChecker
 from crossdomain.settings import SettingsReader
 from domain.common.kv import KeyValueStore
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
@@ -35,6 +36,7 @@ class IdentityContainer(containers.DeclarativeContainer):
     kv: providers.Dependency[KeyValueStore] = providers.Dependency()
     rate_limit_token_per_min: providers.Dependency[int] = providers.Dependency(instance_of=int)
     rate_limit_user_per_min: providers.Dependency[int] = providers.Dependency(instance_of=int)
+    permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
 
     users = providers.Singleton(SqlUserRepository)
     sessions = providers.Singleton(SqlSessionRepository)
@@ -50,7 +52,14 @@ class IdentityContainer(containers.DeclarativeContainer):
     )
 
     space_service = providers.Singleton(
-        SpaceService, uow=uow, spaces=spaces, users=users, audit=audit, ids=ids, clock=clock
+        SpaceService,
+        uow=uow,
+        spaces=spaces,
+        users=users,
+        audit=audit,
+        ids=ids,
+        clock=clock,
+        permissions=permissions,
     )
     account_service = providers.Singleton(
         AccountService,

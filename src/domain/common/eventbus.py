@@ -97,6 +97,23 @@ class Consumer:
 
 
 @dataclass(frozen=True, slots=True)
+class Listener:
+    """A per-process subscriber, for caches: unlike a Consumer (one process of a group handles each
+    event), every running process with a Listener on `topic` hears each event published while it runs.
+
+    Delivery is at most once, without retries or dead letters, and a process that is down or cut off
+    misses events: whatever a listener refreshes must be re-readable from the database, and the owner
+    must also refresh on its own after a while (see docs/adr/0017-permissions-rbac.md).
+    """
+
+    topic: str
+    handler: EventHandler = field(compare=False)
+
+    def __post_init__(self) -> None:
+        checked_topic(self.topic)
+
+
+@dataclass(frozen=True, slots=True)
 class DeadLetter:
     """An event a group gave up on after its retries, kept until an operator replays it."""
 
@@ -122,6 +139,10 @@ class EventBus(Protocol):
 
     def subscribe(self, consumer: Consumer) -> None:
         """Register a consumer; only before `start()`."""
+        ...
+
+    def listen(self, listener: Listener) -> None:
+        """Register a per-process listener; only before `start()`."""
         ...
 
     async def publish(self, topic: str, payload: dict[str, Any], dedupe_id: str) -> None:

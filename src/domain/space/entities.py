@@ -54,29 +54,47 @@ class Space:
         )
 
 
-def require_role(member: SpaceMember | None, role: SpaceRole, now: datetime) -> SpaceMember:
-    if member is None or not member.active_at(now) or not member.role.at_least(role):
-        raise SpaceRoleRequired(role=role.value)
-    return member
+@dataclass(frozen=True, slots=True)
+class SpaceRight:
+    """A right a space action needs, asked of the permission checker as (`resource`, `action`) in the
+    space's domain. `role` is the membership role that carries it by default, named in the refusal."""
+
+    resource: str
+    action: str
+    role: SpaceRole
 
 
-def check_invite(
-    space: Space, actor: SpaceMember, existing: SpaceMember | None, role: SpaceRole, now: datetime
-) -> None:
-    """Admins add members; only the owner may add admins; nobody adds a second owner."""
+INVITE_MEMBER = SpaceRight("member", "create", SpaceRole.ADMIN)
+REMOVE_MEMBER = SpaceRight("member", "delete", SpaceRole.ADMIN)
+MANAGE_SPACE = SpaceRight("space", "manage", SpaceRole.OWNER)  # admins, ownership
+
+
+def invite_right(space: Space, role: SpaceRole) -> SpaceRight:
+    """Admins add members; only the owner may add admins."""
     if space.type is SpaceType.PERSONAL:
         raise PersonalSpaceIsPrivate()
-    require_role(actor, SpaceRole.OWNER if role is SpaceRole.ADMIN else SpaceRole.ADMIN, now)
+    return MANAGE_SPACE if role is SpaceRole.ADMIN else INVITE_MEMBER
+
+
+def check_invite(role: SpaceRole, existing: SpaceMember | None, now: datetime) -> None:
+    """Nobody adds a second owner (that is a transfer), nor someone who is already a member."""
     if role is SpaceRole.OWNER:
         raise SpaceRoleRequired(role="transfer")
     if existing is not None and existing.active_at(now):
         raise AlreadyMember()
 
 
-def check_removal(actor: SpaceMember, target: SpaceMember, now: datetime) -> None:
-    """Members may leave; admins remove members; the owner removes anyone but cannot leave."""
+def removal_right(actor: SpaceMember, target: SpaceMember) -> SpaceRight | None:
+    """Members may leave (None: no right needed); admins remove members; the owner removes anyone
+    but cannot leave."""
     if target.role is SpaceRole.OWNER:
         raise OwnerCannotLeave()
     if actor.user_id == target.user_id:
-        return
-    require_role(actor, SpaceRole.OWNER if target.role is SpaceRole.ADMIN else SpaceRole.ADMIN, now)
+        return None
+    return MANAGE_SPACE if target.role is SpaceRole.ADMIN else REMOVE_MEMBER
+
+
+def transfer_right(space: Space) -> SpaceRight:
+    if space.type is SpaceType.PERSONAL:
+        raise PersonalSpaceIsPrivate()
+    return MANAGE_SPACE

@@ -20,9 +20,17 @@ import structlog
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from domain.common.eventbus import Consumer, Event, checked_dedupe_id, checked_group, checked_topic
+from domain.common.eventbus import (
+    Consumer,
+    Event,
+    Listener,
+    checked_dedupe_id,
+    checked_group,
+    checked_topic,
+)
 from domain.common.ports import Clock, IdGenerator
 from infra.eventbus.delivery import DeliveryRunner, Outcome
+from infra.eventbus.outbox_tail import OutboxTail
 from infra.persistence.database import Database
 from infra.persistence.eventbus import DeliveryRow, short_error
 from infra.persistence.uow import current_session
@@ -47,6 +55,7 @@ class InProcessEventBus:
         poll_interval_s: float = 0.5,
         batch_size: int = 100,
         consumers: Sequence[Consumer] = (),
+        listeners: Sequence[Listener] = (),
     ) -> None:
         self._db = db
         self._runner = runner
@@ -61,8 +70,12 @@ class InProcessEventBus:
         self._wake: dict[tuple[str, str], asyncio.Event] = {}
         self._running = False
         self._stopping = asyncio.Event()
+        self._listeners: list[Listener] = []
         for consumer in consumers:
             self.subscribe(consumer)
+        for listener in listeners:
+            self.listen(listener)
+        self._tail: OutboxTail | None = None
 
     @property
     def consumers(self) -> Sequence[Consumer]:
@@ -74,6 +87,11 @@ class InProcessEventBus:
         if any((c.group, c.topic) == (consumer.group, consumer.topic) for c in self._consumers):
             raise ValueError(f"group {consumer.group} already consumes {consumer.topic}")
         self._consumers.append(consumer)
+
+    def listen(self, listener: Listener) -> None:
+        if self._running:
+            raise RuntimeError("listen() after start()")
+        self._listeners.append(listener)
 
     # ------------------------------------------------------------ publishing
 
@@ -126,6 +144,9 @@ class InProcessEventBus:
     async def start(self) -> None:
         self._running = True
         self._stopping.clear()
+        if self._listeners:
+            self._tail = OutboxTail(self._db, self._listeners, self._poll)
+            await self._tail.start()
         for consumer in self._consumers:
             self._wake[(consumer.group, consumer.topic)] = asyncio.Event()
             self._tasks.append(
@@ -136,6 +157,9 @@ class InProcessEventBus:
 
     async def stop(self) -> None:
         self._stopping.set()
+        if self._tail is not None:
+            await self._tail.stop()
+            self._tail = None
         for wake in self._wake.values():
             wake.set()
         if self._tasks:

@@ -32,6 +32,7 @@ from domain.common.eventbus import (
     Consumer,
     Event,
     EventBusUnavailable,
+    Listener,
     checked_dedupe_id,
     checked_group,
     checked_topic,
@@ -71,6 +72,7 @@ class NatsEventBus:
         publish_timeout_s: float = 5.0,
         batch_size: int = 100,
         consumers: Sequence[Consumer] = (),
+        listeners: Sequence[Listener] = (),
     ) -> None:
         self._conn = connection
         self._runner = runner
@@ -89,8 +91,12 @@ class NatsEventBus:
         self._stopping = asyncio.Event()
         self._ready = False
         self._last_error = "not started"
+        self._listeners: list[Listener] = []
+        self._listen_subs: list[Any] = []
         for consumer in consumers:
             self.subscribe(consumer)
+        for listener in listeners:
+            self.listen(listener)
 
     @property
     def consumers(self) -> Sequence[Consumer]:
@@ -102,6 +108,11 @@ class NatsEventBus:
         if any(durable_name(c) == durable_name(consumer) for c in self._consumers):
             raise ValueError(f"group {consumer.group} already consumes {consumer.topic}")
         self._consumers.append(consumer)
+
+    def listen(self, listener: Listener) -> None:
+        if self._supervisor is not None:
+            raise RuntimeError("listen() after start()")
+        self._listeners.append(listener)
 
     def subject(self, topic: str) -> str:
         return f"{self.prefix}.{checked_topic(topic)}"
@@ -201,10 +212,17 @@ class NatsEventBus:
                     subject, durable=durable_name(consumer), stream=self.stream, config=config
                 )
                 subs.append((consumer, sub))
+            # Listeners: plain (core NATS) subscriptions on the same subjects. JetStream publishes
+            # reach them too, in every process, at most once; nats-py resubscribes after reconnects.
+            listen_subs = [
+                await self._conn.client.subscribe(self.subject(topic), cb=self._hear)
+                for topic in sorted({listener.topic for listener in self._listeners})
+            ]
         except BaseException:
             for _, sub in subs:  # a later attempt subscribes everything again
                 await _quietly(sub.unsubscribe())
             raise
+        self._listen_subs = listen_subs
         self._subs = [sub for _, sub in subs]
         for consumer, sub in subs:
             self._tasks.append(
@@ -249,6 +267,9 @@ class NatsEventBus:
         for sub in self._subs:  # a pull subscription left open would hold up the connection's drain
             await _quietly(sub.unsubscribe())
         self._subs.clear()
+        for listen_sub in self._listen_subs:
+            await _quietly(listen_sub.unsubscribe())
+        self._listen_subs.clear()
         self._ready = False  # the shared connection is stopped by its own owner
 
     # ------------------------------------------------------------ consuming
@@ -308,6 +329,23 @@ class NatsEventBus:
         else:
             # A lost ack only means a redelivery, which the processed record turns into a no-op.
             await _quietly(msg.ack())
+
+    async def _hear(self, msg: Msg) -> None:
+        headers = msg.headers or {}
+        if GROUP_HEADER in headers:  # a dead-letter replay is meant for one consumer group only
+            return
+        topic = msg.subject[len(self.prefix) + 1 :]
+        try:
+            event = Event(topic, orjson.loads(msg.data), headers.get(MSG_ID) or "nats-core")
+        except Exception as exc:
+            log.warning("eventbus_listener_undecodable", subject=msg.subject, error=short_error(exc)[:200])
+            return
+        for listener in self._listeners:
+            if listener.topic == topic:
+                try:
+                    await listener.handler(event)
+                except Exception as exc:  # one listener's failure must not stop the others
+                    log.warning("eventbus_listener_failed", topic=topic, error=short_error(exc)[:300])
 
     async def _keep_in_progress(self, msg: Msg) -> None:
         while True:
