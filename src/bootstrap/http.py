@@ -62,8 +62,14 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "tokens": _provide(identity.token_service),
             "audit": _provide(container.audit.audit_log),
             "object_links": _provide(container.storage.object_links),
+            "model_admin": _provide(container.models.admin_service),
+            "model_catalog": _provide(container.models.catalog),
         },
-        health_checks=[container.core.database(), *infrastructure_health_checks(container)],
+        health_checks=[
+            container.core.database(),
+            *infrastructure_health_checks(container),
+            container.models.health(),
+        ],
         guards=guards,
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
@@ -74,7 +80,9 @@ def build_asgi(
     settings: Settings, container: Container | None = None, guards: GuardSet | None = None
 ) -> CozeplusASGI:
     container = container or build_container(settings)
-    runtime = Runtime(container, role="serve", resources=infrastructure_resources(container))
+    # The model seeding runs last: it needs the database only, and registers the first models once.
+    resources = [*infrastructure_resources(container), container.models.seeding()]
+    runtime = Runtime(container, role="serve", resources=resources)
     guards = guards or guard_set(container, settings)
     return create_app(http_config(settings), app_services(container, runtime, guards))
 

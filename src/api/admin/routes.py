@@ -1,7 +1,13 @@
 from litestar.types import ControllerRouterHandler
 
 from api.admin.audit import list_audit
+from api.admin.models import ModelConfigController
 from api.admin.settings import SettingsController
 from api.admin.users import UsersController
 
-ROUTES: list[ControllerRouterHandler] = [SettingsController, UsersController, list_audit]
+ROUTES: list[ControllerRouterHandler] = [
+    SettingsController,
+    UsersController,
+    ModelConfigController,
+    list_audit,
+]

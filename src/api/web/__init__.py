@@ -2,6 +2,6 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.web import passport, spaces, tokens
+from api.web import models, passport, spaces, tokens
 
-ROUTES: list[ControllerRouterHandler] = [*passport.ROUTES, *spaces.ROUTES, *tokens.ROUTES]
+ROUTES: list[ControllerRouterHandler] = [*passport.ROUTES, *spaces.ROUTES, *tokens.ROUTES, *models.ROUTES]

@@ -1,8 +1,8 @@
 """Imports every table module so `Base.metadata` is complete for Alembic and tests."""
 
-from infra.persistence import audit, openauth, outbox, space, system, user, worker_lease
+from infra.persistence import audit, modelmgr, openauth, outbox, space, system, user, worker_lease
 from infra.persistence.base import Base
 
 metadata = Base.metadata
 
-__all__ = ["audit", "metadata", "openauth", "outbox", "space", "system", "user", "worker_lease"]
+__all__ = ["audit", "metadata", "modelmgr", "openauth", "outbox", "space", "system", "user", "worker_lease"]
