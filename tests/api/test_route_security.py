@@ -57,10 +57,8 @@ def handlers(app: Litestar) -> list[tuple[str, str, HTTPRouteHandler]]:
     found = []
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):
-            if (
-                (isinstance(handler, HTTPRouteHandler)
-                and handler.include_in_schema is not False)
-                or (isinstance(handler, HTTPRouteHandler) and handler.opt.get("public"))
+            if (isinstance(handler, HTTPRouteHandler) and handler.include_in_schema is not False) or (
+                isinstance(handler, HTTPRouteHandler) and handler.opt.get("public")
             ):
                 for method in sorted(handler.http_methods):
                     if method not in ("HEAD", "OPTIONS"):

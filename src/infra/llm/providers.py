@@ -36,11 +36,22 @@ def _anthropic_params(params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if k in ("temperature", "top_p", "top_k", "max_tokens")}
 
 
+def _own_http_client() -> Any:
+    """An HTTP client for one built model. langchain-openai and langchain-anthropic otherwise share
+    one cached client per base URL across the process, whose connections belong to the event loop
+    that opened them; a model built later on another loop (a second app, a CLI run) would inherit
+    dead connections. Ours live and die with the model in the runtime's client cache."""
+    import openai
+
+    return openai.DefaultAsyncHttpxClient()
+
+
 def _openai(instance: ModelInstance) -> Any:
     from langchain_openai import ChatOpenAI
 
     c = instance.connection
     options: dict[str, Any] = {
+        "http_async_client": _own_http_client(),
         "model": c.model,
         "base_url": c.base_url,
         # OpenAI-compatible servers without auth still need some key for the SDK to send a request.
@@ -57,6 +68,7 @@ def _deepseek(instance: ModelInstance) -> Any:
 
     c = instance.connection
     options: dict[str, Any] = {
+        "http_async_client": _own_http_client(),
         "model": c.model,
         "api_base": c.base_url,
         "api_key": c.api_key,
@@ -78,7 +90,16 @@ def _ollama(instance: ModelInstance) -> Any:
 
 
 def _anthropic(instance: ModelInstance) -> Any:
+    from functools import cached_property
+
+    import anthropic
     from langchain_anthropic import ChatAnthropic
+
+    class OwnClientAnthropic(ChatAnthropic):
+        # See _own_http_client: the SDK builds a client of its own instead of the shared cached one.
+        @cached_property
+        def _async_client(self) -> anthropic.AsyncClient:
+            return anthropic.AsyncClient(**self._client_params)
 
     c = instance.connection
     ceiling = instance.capabilities.max_output_tokens or 4096
@@ -91,7 +112,7 @@ def _anthropic(instance: ModelInstance) -> Any:
         "max_tokens": min(4096, ceiling),  # Anthropic requires a bound on every request
         "stream_usage": True,
     }
-    return ChatAnthropic(**options)
+    return OwnClientAnthropic(**options)
 
 
 _BUILDERS = {
