@@ -26,7 +26,7 @@ DELETE = "/api/admin/config/model/delete"
 TEST = "/api/admin/config/model/test"
 TYPE_LIST = "/api/bot/get_type_list"
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 
 
 @pytest.fixture(scope="module")

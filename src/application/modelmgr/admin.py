@@ -118,7 +118,7 @@ class ModelAdminService:
         await self._record(actor, "admin.model.create", instance)
         return ModelDTO.of(instance)
 
-    async def update(self, actor: Actor, model_id: int, changes: ModelChanges) -> ModelDTO:
+    async def update(self, actor: Actor | None, model_id: int, changes: ModelChanges) -> ModelDTO:
         self._require_admin(actor)
         async with self._uow() as uow:
             instance = await self._models.get(model_id)
@@ -163,7 +163,7 @@ class ModelAdminService:
             updated_at=self._clock.now(),
         ).check()
 
-    async def delete(self, actor: Actor, model_id: int) -> None:
+    async def delete(self, actor: Actor | None, model_id: int) -> None:
         self._require_admin(actor)
         async with self._uow() as uow:
             instance = await self._models.get(model_id)
@@ -177,7 +177,7 @@ class ModelAdminService:
         self._runtime.forget()
         await self._record(actor, "admin.model.delete", instance)
 
-    async def list_models(self, actor: Actor, kind: ModelKind | None = None) -> list[ModelDTO]:
+    async def list_models(self, actor: Actor | None, kind: ModelKind | None = None) -> list[ModelDTO]:
         self._require_admin(actor)
         async with self._uow():
             return [ModelDTO.of(m) for m in await self._models.list(kind)]
@@ -231,6 +231,14 @@ class ModelAdminService:
             return ConnectionTestResult(False, (time.perf_counter() - started) * 1000, error=late)
         latency = (time.perf_counter() - started) * 1000
         return ConnectionTestResult(True, latency, first, "".join(sample)[:200], dimension)
+
+    async def reseal_keys(self, actor: Actor | None) -> int:
+        """Re-encrypt every stored API key under the current key (after a key rotation)."""
+        self._require_admin(actor)
+        async with self._uow() as uow:
+            count = await self._models.reseal_all()
+            await uow.commit()
+        return count
 
     async def _record(self, actor: Actor | None, action: str, m: ModelInstance, **detail: object) -> None:
         if actor is None:

@@ -19,6 +19,7 @@ from domain.common.llm import (
     ChatModel,
     ChatRequest,
     EmbeddingModel,
+    InvalidModelParameter,
     ModelUnsupported,
     NoDefaultModel,
     RerankModel,
@@ -28,7 +29,7 @@ from domain.common.ports import UnitOfWorkFactory
 from domain.modelmgr.entities import ModelInstance
 from domain.modelmgr.errors import ModelDisabled, ModelNotFound
 from domain.modelmgr.ports import ModelClientFactory, ModelRepository
-from domain.modelmgr.values import ModelKind, resolve_parameters
+from domain.modelmgr.values import ModelKind, ParameterSpec, resolve_parameters
 
 MAX_CLIENTS = 256
 
@@ -36,11 +37,13 @@ MAX_CLIENTS = 256
 class _CheckedChat:
     """Applies the model's parameter specs (defaults, ranges) and capabilities before each call."""
 
-    def __init__(self, inner: ChatModel, instance: ModelInstance) -> None:
+    def __init__(self, inner: ChatModel, instance: ModelInstance, *, lenient: bool = False) -> None:
         self._inner = inner
         self._specs = instance.parameters
         self._tools = instance.capabilities.function_calling
         self._name = instance.name
+        # A fallback gets parameters chosen for another model: it keeps those it takes, drops the rest.
+        self._lenient = lenient
 
     def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
         return self._stream(request)
@@ -49,9 +52,23 @@ class _CheckedChat:
         # Checked inside the iteration, like every other failure of a call.
         if request.tools and not self._tools:
             raise ModelUnsupported(model=self._name, feature="function calling")
-        parameters = resolve_parameters(self._specs, request.parameters)
+        given = request.parameters
+        if self._lenient:
+            given = {k: v for k, v in given.items() if _acceptable(self._specs, k, v)}
+        parameters = resolve_parameters(self._specs, given)
         async for chunk in self._inner.stream(replace(request, parameters=parameters)):
             yield chunk
+
+
+def _acceptable(specs: Sequence[ParameterSpec], name: str, value: Any) -> bool:
+    for spec in specs:
+        if spec.name == name:
+            try:
+                spec.coerce(value)
+            except InvalidModelParameter:
+                return False
+            return True
+    return False
 
 
 class _ResilientEmbeddings:
@@ -161,7 +178,9 @@ class ModelRuntimeService:
             self._slots[instance.id] = slots
         return slots
 
-    def chat_client(self, instance: ModelInstance, *, with_fallback: bool = True) -> ChatModel:
+    def chat_client(
+        self, instance: ModelInstance, *, with_fallback: bool = True, lenient: bool = False
+    ) -> ChatModel:
         raw = self._cached("chat", instance, self._factory.chat)
         fallback_id = instance.fallback_id if with_fallback else None
 
@@ -170,12 +189,14 @@ class ModelRuntimeService:
                 other = await self.instance(fallback_id, ModelKind.LLM)
             except (ModelNotFound, ModelDisabled):
                 return None
-            return self.chat_client(other, with_fallback=False)  # one level: no fallback chains or cycles
+            return self.chat_client(
+                other, with_fallback=False, lenient=True
+            )  # one level: no chains or cycles
 
         resilient = ResilientChatModel(
             raw, self._policy(instance), self.slots(instance), fallback if fallback_id is not None else None
         )
-        return _CheckedChat(resilient, instance)
+        return _CheckedChat(resilient, instance, lenient=lenient)
 
     async def chat_model(self, model_id: int | None = None) -> ChatModel:
         return self.chat_client(await self.instance(model_id, ModelKind.LLM))
