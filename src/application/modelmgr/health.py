@@ -7,6 +7,7 @@ probes run often, and a paid model must not be billed for them. `test connection
 from __future__ import annotations
 
 from application.modelmgr.runtime import ModelRuntimeService
+from domain.common.llm import NoDefaultModel
 from domain.modelmgr.values import ModelKind
 
 
@@ -24,7 +25,11 @@ class ModelsHealth:
     async def check(self) -> tuple[bool, str]:
         try:
             model = await self._runtime.instance(None, ModelKind.LLM)
+        except NoDefaultModel:
+            # Not a broken dependency: everything but default-model chats works; an admin picks one.
+            self._adapter = "none"
+            return True, "no default chat model configured"
         except Exception as exc:  # a health check reports, it never raises
-            return False, f"no usable default chat model ({type(exc).__name__})"
+            return False, f"the default chat model is unusable ({type(exc).__name__})"
         self._adapter = model.provider
         return True, f"default chat model {model.name}"
