@@ -11,6 +11,7 @@ import click
 from bootstrap.admin_cli import admin
 from bootstrap.http import package_version
 from bootstrap.logging import configure_logging
+from bootstrap.models_cli import models
 from bootstrap.settings import Settings
 
 
@@ -84,6 +85,7 @@ def worker() -> None:
 
 
 main.add_command(admin)
+main.add_command(models)
 
 
 @main.group()

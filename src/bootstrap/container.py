@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 from dependency_injector import containers, providers
+from pydantic import SecretStr
 
+from application.modelmgr.seeding import SeedConfig
 from bootstrap.containers.audit import AuditContainer
 from bootstrap.containers.core import CoreContainer
 from bootstrap.containers.corporation import CorporationContainer
 from bootstrap.containers.eventbus import EventBusContainer
 from bootstrap.containers.fulltext import FullTextContainer
 from bootstrap.containers.identity import IdentityContainer
+from bootstrap.containers.models import ModelsContainer
 from bootstrap.containers.permission import PermissionContainer
 from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
 from bootstrap.containers.vectors import VectorContainer
 from bootstrap.settings import Settings
 from infra.security.secrets import server_secret as load_server_secret
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()
+
+
+def _seed_config(settings: Settings) -> SeedConfig:
+    return SeedConfig(
+        openai_api_key=_secret(settings.openai_api_key) or "",
+        openai_base_url=settings.openai_base_url or "",
+        openai_model=settings.openai_model or "",
+        hash_dimension=settings.model_hash_dimension,
+    )
 
 
 class Container(containers.DeclarativeContainer):
@@ -113,6 +129,23 @@ class Container(containers.DeclarativeContainer):
         db_name=settings.provided.vector_db_name,
         consistency=settings.provided.vector_consistency,
         timeout_s=settings.provided.vector_timeout_s,
+    )
+    models = providers.Container(
+        ModelsContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        audit=audit.audit_log,
+        membership=identity.space_service,
+        server_secret=server_secret,
+        secret_key=providers.Callable(_secret, settings.provided.model_secret_key),
+        previous_secret_keys=providers.Callable(
+            lambda keys: [k.get_secret_value() for k in keys], settings.provided.model_previous_secret_keys
+        ),
+        refresh_s=settings.provided.model_refresh_s,
+        retry_base_s=settings.provided.model_retry_base_s,
+        slot_wait_s=settings.provided.model_slot_wait_s,
+        seed_config=providers.Callable(_seed_config, settings),
     )
 
 

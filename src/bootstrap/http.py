@@ -71,8 +71,14 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "departments": _provide(container.corporation.department_service),
             "employees": _provide(container.corporation.employee_service),
             "org_tree": _provide(container.corporation.tree_service),
+            "model_admin": _provide(container.models.admin_service),
+            "model_catalog": _provide(container.models.catalog),
         },
-        health_checks=[container.core.database(), *infrastructure_health_checks(container)],
+        health_checks=[
+            container.core.database(),
+            *infrastructure_health_checks(container),
+            container.models.health(),
+        ],
         guards=guards,
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
@@ -87,7 +93,9 @@ def build_asgi(
 ) -> CozeplusASGI:
     """The app `cozeplus serve` runs; tests may swap the guards or add routes of their own."""
     container = container or build_container(settings)
-    runtime = Runtime(container, role="serve", resources=infrastructure_resources(container))
+    # The model seeding runs last: it needs the database only, and registers the first models once.
+    resources = [*infrastructure_resources(container), container.models.seeding()]
+    runtime = Runtime(container, role="serve", resources=resources)
     services = app_services(container, runtime, guards or guard_set(container, settings))
     services.extra_routes = extra_routes
     return create_app(http_config(settings), services)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -108,6 +108,33 @@ class Settings(BaseSettings):
     vector_db_name: str = ""  # Milvus database; empty means the server's default
     vector_consistency: Literal["Strong", "Bounded", "Session", "Eventually"] = "Strong"
     vector_timeout_s: float = Field(30.0, gt=0, le=600)
+
+    # Models: API keys at rest are sealed with AES-256-GCM under a key derived from model_secret_key,
+    # else from the server secret (COZEPLUS_SECRET_KEY or data_dir/secret_key). Rotation: set the new
+    # key, list the old ones in model_previous_secret_keys, run `cozeplus models reseal`.
+    model_secret_key: SecretStr | None = None
+    model_previous_secret_keys: list[SecretStr] = Field(default_factory=list)
+    model_refresh_s: float = Field(5.0, ge=0, le=300)  # how stale another process's view may be
+    model_retry_base_s: float = Field(0.5, ge=0, le=30)  # first backoff step; doubles per retry
+    model_slot_wait_s: float = Field(60.0, gt=0, le=600)  # wait for a free slot of a busy model
+    model_hash_dimension: int = Field(256, ge=8, le=8192)  # builtin-hash vector length at first start
+    # Read once, at first start with an empty model table (the usual names, without our prefix).
+    openai_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("openai_api_key", "COZEPLUS_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("openai_base_url", "COZEPLUS_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    openai_model: str | None = Field(
+        None, validation_alias=AliasChoices("openai_model", "COZEPLUS_OPENAI_MODEL", "OPENAI_MODEL")
+    )
+
+    @field_validator("model_secret_key")
+    @classmethod
+    def _model_key_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("model_secret_key must be at least 16 characters")
+        return value
 
     @field_validator("data_dir")
     @classmethod

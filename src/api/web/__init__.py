@@ -2,7 +2,7 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.web import corporation, passport, permission, permission_users, spaces, tokens
+from api.web import corporation, models, passport, permission, permission_users, spaces, tokens
 
 ROUTES: list[ControllerRouterHandler] = [
     *passport.ROUTES,
@@ -11,4 +11,5 @@ ROUTES: list[ControllerRouterHandler] = [
     *corporation.ROUTES,
     *permission.ROUTES,
     *permission_users.ROUTES,
+    *models.ROUTES,
 ]

@@ -1,0 +1,1 @@
+"""Embedding model adapters: langchain-core providers, feature hashing and a local sentence model."""

@@ -1,0 +1,81 @@
+"""`builtin-echo`: a deterministic chat model for offline use, demos and tests -- not intelligence.
+
+It streams the last user message back word by word. Directives in that message:
+- `/slow`               stream one word per 200 ms;
+- `/tool NAME {json}`   ask for a call of tool NAME with that JSON object as arguments (the rest of
+                        the line is the JSON); after a tool result it streams the result back;
+- `/fail`               fail with a provider error (not retryable).
+Directives are not echoed. Usage: input tokens = whitespace-separated words in all messages;
+output tokens = words streamed (for a tool call: the words of `NAME {json}`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator
+
+from domain.common.llm import (
+    ChatChunk,
+    ChatRequest,
+    ModelProviderError,
+    Role,
+    ToolArgumentsInvalid,
+    ToolCall,
+    Usage,
+)
+
+SLOW_DELAY_S = 0.2
+_TOOL = re.compile(r"/tool\s+([A-Za-z_][A-Za-z0-9_.-]{0,63})\s*(.*)$", re.DOTALL)
+_WORD = re.compile(r"\S+")
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+class EchoChatModel:
+    def __init__(self, slow_delay_s: float = SLOW_DELAY_S) -> None:
+        self._slow_delay_s = slow_delay_s
+
+    def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
+        return self._stream(request)
+
+    async def _stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
+        input_tokens = sum(_words(m.content) for m in request.messages)
+        last = request.messages[-1] if request.messages else None
+        if last is not None and last.role is Role.TOOL:
+            # Answer a tool result with the result itself.
+            async for chunk in self._echo(last.content, slow=False, input_tokens=input_tokens):
+                yield chunk
+            return
+        text = next((m.content for m in reversed(request.messages) if m.role is Role.USER), "")
+        if "/fail" in text.split():
+            raise ModelProviderError(status=0, detail="builtin-echo was asked to fail (/fail)")
+        tool = _TOOL.search(text)
+        if tool is not None:
+            name, raw = tool.group(1), tool.group(2).strip()
+            try:
+                arguments = json.loads(raw) if raw else {}
+            except ValueError:
+                raise ToolArgumentsInvalid(tool=name) from None
+            if not isinstance(arguments, dict):
+                raise ToolArgumentsInvalid(tool=name)
+            call = ToolCall(id=f"call_echo_{_words(text)}", name=name, arguments=arguments)
+            usage = Usage(input_tokens, _words(f"{name} {raw}"))
+            yield ChatChunk(tool_calls=(call,), usage=usage, finish_reason="tool_calls")
+            return
+        slow = "/slow" in text.split()
+        plain = " ".join(w for w in text.split() if w != "/slow")
+        async for chunk in self._echo(plain, slow=slow, input_tokens=input_tokens):
+            yield chunk
+
+    async def _echo(self, text: str, *, slow: bool, input_tokens: int) -> AsyncIterator[ChatChunk]:
+        count = 0
+        for match in _WORD.finditer(text):
+            if slow and count:
+                await asyncio.sleep(self._slow_delay_s)
+            yield ChatChunk(text=match.group() if count == 0 else " " + match.group())
+            count += 1
+        yield ChatChunk(usage=Usage(input_tokens, count), finish_reason="stop")
