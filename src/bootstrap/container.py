@@ -70,9 +70,6 @@ class Container(containers.DeclarativeContainer):
         clock=core.clock,
     )
     audit = providers.Container(AuditContainer, uow=core.uow, ids=core.ids, clock=core.clock)
-    system = providers.Container(
-        SystemContainer, uow=core.uow, ids=core.ids, clock=core.clock, audit=audit.audit_log
-    )
     permission = providers.Container(
         PermissionContainer,
         uow=core.uow,
@@ -81,6 +78,14 @@ class Container(containers.DeclarativeContainer):
         audit=audit.audit_log,
         cache_max_age_s=settings.provided.permission_cache_max_age_s,
         cache_size=settings.provided.permission_cache_size,
+    )
+    system = providers.Container(
+        SystemContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        audit=audit.audit_log,
+        permissions=permission.checker,
     )
     identity = providers.Container(
         IdentityContainer,
@@ -104,6 +109,7 @@ class Container(containers.DeclarativeContainer):
         clock=core.clock,
         audit=audit.audit_log,
         users=identity.users,
+        permissions=permission.checker,
     )
     fulltext = providers.Container(
         FullTextContainer,

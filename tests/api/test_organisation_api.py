@@ -286,3 +286,43 @@ async def test_members_read_the_tree_but_cannot_manage(client: AsyncTestClient, 
 async def test_messages_are_localised(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
     r = await client.get(f"{CORP}/123456789", headers={"accept-language": "zh-CN"})
     assert r.json()["msg"] == "组织不存在"
+
+
+async def test_a_custom_role_delegates_organisation_management(
+    client: AsyncTestClient, settings: Settings
+) -> None:  # type: ignore[type-arg]
+    """organization:manage in a custom global role, granted through the permission console, lets a
+    non-admin manage the tree; the same user without the grant is refused."""
+    hr = await create_user(settings)
+    role = await ok(
+        await client.post(
+            "/api/permission_api/role/create",
+            json={
+                "role_code": "org_manager",
+                "role_name": "Organisation manager",
+                "domain": "global",
+                "permissions": [{"resource": "organization", "action": "manage"}],
+            },
+        )
+    )
+    admin_cookies = dict(client.cookies)
+    await sign_in(client, hr["email"])
+    refused = await client.post(f"{CORP}/create", json={"name": "Not yet"})
+    assert refused.status_code == 403 and refused.json()["code"] == 4101, refused.text
+
+    client.cookies.clear()
+    client.cookies.update(admin_cookies)
+    grant = {"user_id": str(hr["id"]), "role_ids": [role["id"]]}
+    await ok(await client.post("/api/permission_api/user/assign_roles", json=grant))
+    await sign_in(client, hr["email"])
+    corp = await ok(await client.post(f"{CORP}/create", json={"name": "HR Corp"}))
+    assert (await ok(await client.get(f"{CORP}/{corp['id']}")))["name"] == "HR Corp"
+    # organization:manage opens neither the admin console nor the role editor
+    assert (await client.post("/api/permission_api/role/list", json={})).status_code == 403
+
+    client.cookies.clear()
+    client.cookies.update(admin_cookies)
+    await ok(await client.post("/api/permission_api/user/unassign_roles", json=grant))
+    await sign_in(client, hr["email"])
+    again = await client.post(f"{CORP}/create", json={"name": "Revoked"})
+    assert again.status_code == 403 and again.json()["code"] == 4101, again.text

@@ -1,1 +1,1 @@
-"""Use cases of the organisation tree: managing it is for super admins, reading the tree for everyone."""
+"""Use cases of the organisation tree: managers (organization:manage) change it, everyone reads the tree."""

@@ -1,4 +1,4 @@
-"""What the corporation use cases share: the admin check, the 'leave unchanged' marker, DTOs."""
+"""What the corporation use cases share: the manager check, the 'leave unchanged' marker, DTOs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import Enum
 
 from application.common.actor import Actor
-from domain.common.errors import PermissionDenied
+from crossdomain.permission import GLOBAL_DOMAIN, PermissionChecker
 from domain.corporation.entities import Corporation, Department
 
 
@@ -20,10 +20,14 @@ class Keep(Enum):
 KEEP = Keep.KEEP
 
 
-def require_admin(actor: Actor) -> None:
-    """The organisation is managed by super admins; checked before any lookup, so ids leak nothing."""
-    if not actor.is_superuser:
-        raise PermissionDenied()
+ORGANIZATION = "organization:*"
+
+
+async def require_manager(permissions: PermissionChecker, actor: Actor) -> None:
+    """Managing the organisation (and its admin views) takes `manage` on `organization` globally:
+    super admins, and anyone a custom global role delegates it to. Checked before any lookup, so
+    ids leak nothing; raises PermissionDenied (API 403/4101)."""
+    await permissions.require(actor, GLOBAL_DOMAIN, ORGANIZATION, "manage")
 
 
 @dataclass(frozen=True, slots=True)

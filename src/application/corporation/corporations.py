@@ -1,4 +1,4 @@
-"""Corporations: create, read, change, move, delete and list (super admins only)."""
+"""Corporations: create, read, change, move, delete and list (organisation managers only)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 from application.audit.service import AuditLog
 from application.common.actor import Actor
 from application.common.paging import Page, bounded
-from application.corporation.common import KEEP, CorporationDTO, Keep, require_admin
+from application.corporation.common import KEEP, CorporationDTO, Keep, require_manager
+from crossdomain.permission import PermissionChecker
 from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.corporation.entities import Corporation
@@ -32,9 +33,11 @@ class CorporationService:
         audit: AuditLog,
         ids: IdGenerator,
         clock: Clock,
+        permissions: PermissionChecker,
     ) -> None:
         self._uow, self._corps, self._depts, self._staff = uow, corporations, departments, employees
         self._audit, self._ids, self._clock = audit, ids, clock
+        self._permissions = permissions
 
     async def create(
         self,
@@ -44,7 +47,7 @@ class CorporationService:
         parent_id: int | None = None,
         sort: int = 0,
     ) -> CorporationDTO:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         now = self._clock.now()
         corp = Corporation(
             self._ids.next_id(),
@@ -65,7 +68,7 @@ class CorporationService:
         return CorporationDTO.of(corp)
 
     async def get(self, actor: Actor, corp_id: int) -> CorporationDTO:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         async with self._uow():
             return CorporationDTO.of(await self._existing(corp_id))
 
@@ -79,7 +82,7 @@ class CorporationService:
         parent_id: int | Keep | None = KEEP,
         sort: int | None = None,
     ) -> CorporationDTO:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         changed: dict[str, Any] = {}
         async with self._uow() as uow:
             corp = await self._existing(corp_id)
@@ -106,7 +109,7 @@ class CorporationService:
 
     async def delete(self, actor: Actor, corp_id: int) -> None:
         """Refused while child corporations, departments or employees (resigned ones too) remain."""
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         async with self._uow() as uow:
             corp = await self._existing(corp_id)
             children = sum(1 for c in await self._corps.all() if c.parent_id == corp_id)
@@ -122,7 +125,7 @@ class CorporationService:
     async def search(
         self, actor: Actor, query: CorporationQuery, page: int = 1, page_size: int = 20
     ) -> Page[CorporationDTO]:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         size = bounded(page_size)
         query = CorporationQuery(query.keyword.strip()[:MAX_NAME], query.parent_id, query.type)
         async with self._uow():

@@ -1,4 +1,4 @@
-"""Departments of a corporation: a sortable tree (super admins only)."""
+"""Departments of a corporation: a sortable tree (organisation managers only)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 from application.audit.service import AuditLog
 from application.common.actor import Actor
 from application.common.paging import Page, bounded
-from application.corporation.common import KEEP, DepartmentDTO, Keep, department_dto, require_admin
+from application.corporation.common import KEEP, DepartmentDTO, Keep, department_dto, require_manager
+from crossdomain.permission import PermissionChecker
 from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.corporation.entities import Department
@@ -38,9 +39,11 @@ class DepartmentService:
         audit: AuditLog,
         ids: IdGenerator,
         clock: Clock,
+        permissions: PermissionChecker,
     ) -> None:
         self._uow, self._corps, self._depts, self._staff = uow, corporations, departments, employees
         self._audit, self._ids, self._clock = audit, ids, clock
+        self._permissions = permissions
 
     async def create(
         self,
@@ -51,7 +54,7 @@ class DepartmentService:
         code: str = "",
         sort: int = 0,
     ) -> DepartmentDTO:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         now = self._clock.now()
         dept = Department(
             self._ids.next_id(),
@@ -75,7 +78,7 @@ class DepartmentService:
         return department_dto(dept, {d.id: d for d in [*siblings, dept]})
 
     async def get(self, actor: Actor, department_id: int) -> DepartmentDTO:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         async with self._uow():
             dept = await self._existing(department_id)
             siblings = await self._depts.of_corporation(dept.corp_id)
@@ -92,7 +95,7 @@ class DepartmentService:
         sort: int | None = None,
     ) -> DepartmentDTO:
         """Moves stay inside the department's corporation; a department never changes corporation."""
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         changed: dict[str, Any] = {}
         async with self._uow() as uow:
             dept = await self._existing(department_id)
@@ -115,7 +118,7 @@ class DepartmentService:
 
     async def delete(self, actor: Actor, department_id: int) -> None:
         """Refused while sub-departments or employees remain: move or remove them first."""
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         async with self._uow() as uow:
             dept = await self._existing(department_id)
             siblings = await self._depts.of_corporation(dept.corp_id)
@@ -132,7 +135,7 @@ class DepartmentService:
     async def search(
         self, actor: Actor, query: DepartmentQuery, page: int = 1, page_size: int = 20
     ) -> Page[DepartmentDTO]:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         size = bounded(page_size)
         query = DepartmentQuery(query.corp_id, query.parent_id, query.keyword.strip()[:MAX_NAME])
         async with self._uow():
@@ -149,7 +152,7 @@ class DepartmentService:
 
         `order` is (department id, sort value); a missing value means its position in the list.
         """
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         async with self._uow() as uow:
             parent_dept = await self._depts.get(parent_id)
             if parent_dept is not None:
@@ -177,7 +180,7 @@ class DepartmentService:
 
     async def tree(self, actor: Actor, corp_id: int) -> list[TreeNode]:
         """The corporation's departments as a tree, with employee counts."""
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         async with self._uow():
             corp = await self._corps.get(corp_id)
             if corp is None:

@@ -1,4 +1,4 @@
-"""Employees: people in departments, optionally linked to a platform account (super admins only)."""
+"""Employees: people in departments, optionally linked to a platform account (organisation managers only)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 from application.audit.service import AuditLog
 from application.common.actor import Actor
 from application.common.paging import Page, bounded
-from application.corporation.common import KEEP, Keep, department_dto, require_admin
+from application.corporation.common import KEEP, Keep, department_dto, require_manager
+from crossdomain.permission import PermissionChecker
 from crossdomain.user import UserDirectory
 from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
@@ -102,14 +103,16 @@ class EmployeeService:
         audit: AuditLog,
         ids: IdGenerator,
         clock: Clock,
+        permissions: PermissionChecker,
     ) -> None:
         self._uow, self._corps, self._depts, self._staff = uow, corporations, departments, employees
         self._users, self._audit, self._ids, self._clock = users, audit, ids, clock
+        self._permissions = permissions
 
     async def create(
         self, actor: Actor, fields: EmployeeFields, places: list[Membership], user_id: int | None = None
     ) -> EmployeeDTO:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         now = self._clock.now()
         places = checked_placement(places)
         employee = Employee(
@@ -135,14 +138,14 @@ class EmployeeService:
         return dto
 
     async def get(self, actor: Actor, employee_id: int) -> EmployeeDTO:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         async with self._uow():
             return (await self._assemble([await self._existing(employee_id)]))[0]
 
     async def update(
         self, actor: Actor, employee_id: int, fields: EmployeeFields, user_id: int | Keep | None = KEEP
     ) -> EmployeeDTO:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         changed: dict[str, Any] = {}
         async with self._uow() as uow:
             employee = await self._existing(employee_id)
@@ -173,7 +176,7 @@ class EmployeeService:
         return dto
 
     async def delete(self, actor: Actor, employee_id: int) -> None:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         async with self._uow() as uow:
             employee = await self._existing(employee_id)
             await self._staff.delete(employee_id)
@@ -183,7 +186,7 @@ class EmployeeService:
     async def search(
         self, actor: Actor, spec: EmployeeFilter, page: int = 1, page_size: int = 20
     ) -> Page[EmployeeDTO]:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         size = bounded(page_size)
         async with self._uow():
             if spec.corp_id is not None and await self._corps.get(spec.corp_id) is None:
@@ -208,7 +211,7 @@ class EmployeeService:
         return Page(items, total, page * size < total)
 
     async def resign(self, actor: Actor, employee_id: int, reason: str = "") -> EmployeeDTO:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         async with self._uow() as uow:
             employee = await self._existing(employee_id)
             left = [str(m.department_id) for m in employee.memberships]
@@ -220,13 +223,13 @@ class EmployeeService:
         return dto
 
     async def restore(self, actor: Actor, employee_id: int, places: list[Membership]) -> EmployeeDTO:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         return await self._reposition(actor, employee_id, places, restore=True)
 
     async def change_departments(
         self, actor: Actor, employee_id: int, places: list[Membership]
     ) -> EmployeeDTO:
-        require_admin(actor)
+        await require_manager(self._permissions, actor)
         return await self._reposition(actor, employee_id, places, restore=False)
 
     async def _reposition(

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from application.audit.service import AuditLog
 from application.common.actor import Actor
+from application.common.admin import require_platform_admin
+from crossdomain.permission import PermissionChecker
 from domain.audit.entities import AuditResult
-from domain.common.errors import PermissionDenied
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.system.entities import Setting, SettingRevision
 from domain.system.errors import SettingNotFound, SettingRevisionNotFound, SettingVersionConflict
@@ -53,12 +54,14 @@ class SystemSettingsService:
         audit: AuditLog,
         ids: IdGenerator,
         clock: Clock,
+        permissions: PermissionChecker,
     ) -> None:
         self._uow = uow
         self._settings = settings
         self._audit = audit
         self._ids = ids
         self._clock = clock
+        self._permissions = permissions
 
     async def get(self, key: str) -> SettingDTO:
         setting_key = SettingKey(key)
@@ -81,9 +84,8 @@ class SystemSettingsService:
     async def put(
         self, actor: Actor, key: str, value: JsonValue, expected_version: int | None = None
     ) -> SettingDTO:
-        """Create or change a setting (super admins only); each stored value is also kept as a revision."""
-        if not actor.is_superuser:
-            raise PermissionDenied()
+        """Create or change a setting (platform admins only); each stored value is also kept as a revision."""
+        await require_platform_admin(self._permissions, actor)
         setting_key = SettingKey(key)
         now = self._clock.now()
         async with self._uow() as uow:

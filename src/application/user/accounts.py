@@ -7,10 +7,11 @@ import secrets
 
 from application.audit.service import AuditLog
 from application.common.actor import Actor, Origin
+from application.common.admin import require_platform_admin
 from application.user.dto import UserDTO
+from crossdomain.permission import PermissionChecker
 from crossdomain.space import PersonalSpaces
 from domain.audit.entities import AuditResult
-from domain.common.errors import PermissionDenied
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.user.entities import User
 from domain.user.errors import EmailTaken, InvalidCredentials, RegistrationClosed, UserNotFound
@@ -32,10 +33,12 @@ class AccountService:
         ids: IdGenerator,
         clock: Clock,
         registration_open: bool,
+        permissions: PermissionChecker,
     ) -> None:
         self._uow, self._users, self._sessions, self._hasher = uow, users, sessions, hasher
         self._spaces, self._audit, self._ids, self._clock = spaces, audit, ids, clock
         self._registration_open = registration_open
+        self._permissions = permissions
 
     async def register(self, email: str, password: str, origin: Origin, name: str = "") -> UserDTO:
         if not self._registration_open:
@@ -50,8 +53,8 @@ class AccountService:
         self, admin: Actor | None, email: str, password: str, name: str = "", superuser: bool = False
     ) -> UserDTO:
         """Admins (and the CLI, with admin=None) create accounts even when registration is closed."""
-        if admin is not None and not admin.is_superuser:
-            raise PermissionDenied()
+        if admin is not None:
+            await require_platform_admin(self._permissions, admin)
         user = await self._create(email, password, name, superuser)
         who = admin or Origin(user_agent="cozeplus-cli")
         await self._audit.record(
@@ -118,8 +121,7 @@ class AccountService:
         )
 
     async def reset_password(self, admin: Actor, user_id: int, new: str) -> None:
-        if not admin.is_superuser:
-            raise PermissionDenied()
+        await require_platform_admin(self._permissions, admin)
         check_password_policy(new)
         async with self._uow() as uow:
             user = await self._users.get(user_id)
@@ -135,8 +137,7 @@ class AccountService:
         )
 
     async def set_status(self, admin: Actor, user_id: int, status: UserStatus) -> UserDTO:
-        if not admin.is_superuser:
-            raise PermissionDenied()
+        await require_platform_admin(self._permissions, admin)
         async with self._uow() as uow:
             user = await self._users.get(user_id)
             if user is None:
@@ -160,8 +161,7 @@ class AccountService:
     async def list_users(
         self, admin: Actor, page: int, page_size: int, query: str = ""
     ) -> tuple[list[UserDTO], int]:
-        if not admin.is_superuser:
-            raise PermissionDenied()
+        await require_platform_admin(self._permissions, admin)
         size = min(max(page_size, 1), 100)
         async with self._uow():
             users, total = await self._users.list(max(page - 1, 0) * size, size, query[:100])

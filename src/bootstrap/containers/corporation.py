@@ -8,6 +8,7 @@ from application.corporation.departments import DepartmentService
 from application.corporation.employees import EmployeeService
 from application.corporation.tree import OrganisationTreeService
 from application.user.directory import UserDirectoryService
+from crossdomain.permission import PermissionChecker
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.user.ports import UserRepository
 from infra.persistence.corporation import SqlCorporationRepository, SqlDepartmentRepository
@@ -22,6 +23,7 @@ class CorporationContainer(containers.DeclarativeContainer):
     clock: providers.Dependency[Clock] = providers.Dependency()
     audit: providers.Dependency[AuditLog] = providers.Dependency()
     users: providers.Dependency[UserRepository] = providers.Dependency()
+    permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
 
     corporations = providers.Singleton(SqlCorporationRepository)
     departments = providers.Singleton(SqlDepartmentRepository)
@@ -38,6 +40,7 @@ class CorporationContainer(containers.DeclarativeContainer):
         audit=audit,
         ids=ids,
         clock=clock,
+        permissions=permissions,
     )
     department_service = providers.Singleton(
         DepartmentService,
@@ -48,6 +51,7 @@ class CorporationContainer(containers.DeclarativeContainer):
         audit=audit,
         ids=ids,
         clock=clock,
+        permissions=permissions,
     )
     employee_service = providers.Singleton(
         EmployeeService,
@@ -59,6 +63,7 @@ class CorporationContainer(containers.DeclarativeContainer):
         audit=audit,
         ids=ids,
         clock=clock,
+        permissions=permissions,
     )
     tree_service = providers.Singleton(
         OrganisationTreeService,

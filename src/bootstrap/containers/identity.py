@@ -72,6 +72,7 @@ class IdentityContainer(containers.DeclarativeContainer):
         ids=ids,
         clock=clock,
         registration_open=allow_registration,
+        permissions=permissions,
     )
     session_service = providers.Singleton(
         SessionService,

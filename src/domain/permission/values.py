@@ -64,6 +64,9 @@ CATALOGUE: tuple[ResourceSpec, ...] = (
     ),
     ResourceSpec("member", "Space members", _CONTENT, _BOTH),
     ResourceSpec("model", "Models", (Action.READ, Action.EXECUTE, Action.MANAGE), (DomainKind.GLOBAL,)),
+    # The organisation tree (corporations, departments, employees) is platform-wide, so a custom
+    # global role can delegate its upkeep to HR without making anyone a super admin.
+    ResourceSpec("organization", "Organisation", (Action.READ, Action.MANAGE), (DomainKind.GLOBAL,)),
 )
 RESOURCES = {spec.resource: spec for spec in CATALOGUE}
 # Checked by application code but never grantable through custom roles.

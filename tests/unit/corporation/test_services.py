@@ -25,6 +25,8 @@ from domain.corporation.errors import (
 )
 from domain.corporation.ports import CorporationQuery, DepartmentQuery
 from domain.corporation.values import CorporationType, EmployeeStatus
+from domain.permission.entities import PermissionEntry
+from domain.permission.values import Effect
 from tests.support.corporation_fakes import (
     FakeUserDirectory,
     InMemoryCorporations,
@@ -32,6 +34,7 @@ from tests.support.corporation_fakes import (
     InMemoryEmployees,
 )
 from tests.support.fakes import CountingIds, FakeClock, FakeStore, InMemoryAuditRepository
+from tests.support.permission import Permissions
 
 ADMIN = Actor(user_id=1, is_superuser=True)
 MEMBER = Actor(user_id=2)
@@ -49,10 +52,12 @@ class World:
             InMemoryDepartments(store),
             InMemoryEmployees(store),
         )
-        self.corporations = CorporationService(store.uow, corps, depts, staff, audit, ids, clock)
-        self.departments = DepartmentService(store.uow, corps, depts, staff, audit, ids, clock)
+        self.permissions = Permissions()
+        checker = self.permissions.checker
+        self.corporations = CorporationService(store.uow, corps, depts, staff, audit, ids, clock, checker)
+        self.departments = DepartmentService(store.uow, corps, depts, staff, audit, ids, clock, checker)
         self.employees = EmployeeService(
-            store.uow, corps, depts, staff, FakeUserDirectory({LINKABLE_USER}), audit, ids, clock
+            store.uow, corps, depts, staff, FakeUserDirectory({LINKABLE_USER}), audit, ids, clock, checker
         )
         self.tree = OrganisationTreeService(store.uow, corps, depts, staff)
 
@@ -78,6 +83,20 @@ async def test_members_cannot_manage_the_organisation_but_can_read_the_tree(w: W
         with pytest.raises(PermissionDenied):
             await call
     assert [n.name for n in await w.tree.tree(MEMBER)] == ["Acme"]
+
+
+async def test_a_custom_role_with_organization_manage_delegates_the_organisation(w: World) -> None:
+    hr, reader = Actor(user_id=3), Actor(user_id=4)
+    w.permissions.grant_global(hr.user_id, PermissionEntry("organization", "manage"))
+    w.permissions.grant_global(reader.user_id, PermissionEntry("organization", "read"))
+    corp = await w.corporations.create(hr, "Acme")
+    dept = await w.departments.create(hr, corp.id, "R&D")
+    assert (await w.departments.get(hr, dept.id)).name == "R&D"
+    with pytest.raises(PermissionDenied):  # read alone opens none of the managers' views
+        await w.corporations.get(reader, corp.id)
+    w.permissions.grant_global(hr.user_id, PermissionEntry("organization", "manage", Effect.DENY))
+    with pytest.raises(PermissionDenied):  # deny wins over the allow
+        await w.corporations.get(hr, corp.id)
 
 
 async def test_corporation_tree_rules(w: World) -> None:

@@ -22,6 +22,7 @@ from tests.support.fakes import (
     InMemoryAuditRepository,
     InMemorySettingRepository,
 )
+from tests.support.permission import Permissions
 
 
 @pytest.fixture
@@ -41,7 +42,8 @@ def audit() -> InMemoryAuditRepository:
 def service(store: FakeStore, audit: InMemoryAuditRepository) -> SystemSettingsService:
     ids, clock = CountingIds(), FakeClock()
     log = AuditLog(store.uow, audit, ids, clock)
-    return SystemSettingsService(store.uow, InMemorySettingRepository(store), log, ids, clock)
+    checker = Permissions().checker
+    return SystemSettingsService(store.uow, InMemorySettingRepository(store), log, ids, clock, checker)
 
 
 async def test_only_super_admins_change_settings(

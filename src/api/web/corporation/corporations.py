@@ -1,4 +1,4 @@
-"""Corporations: /api/v1/corporation/create|list and /api/v1/corporation/{id} (super admins)."""
+"""Corporations: /api/v1/corporation/create|list and /api/v1/corporation/{id} (organisation managers)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Departments: /api/v1/corporation/department/* (super admins)."""
+"""Departments: /api/v1/corporation/department/* (organisation managers)."""
 
 from __future__ import annotations
 

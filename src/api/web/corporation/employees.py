@@ -1,4 +1,4 @@
-"""Employees: /api/v1/corporation/employee/* (super admins)."""
+"""Employees: /api/v1/corporation/employee/* (organisation managers)."""
 
 from __future__ import annotations
 
