@@ -142,6 +142,7 @@ class Container(containers.DeclarativeContainer):
         ids=core.ids,
         clock=core.clock,
         audit=audit.audit_log,
+        permissions=permission.checker,
         membership=identity.space_service,
         server_secret=server_secret,
         secret_key=providers.Callable(_secret, settings.provided.model_secret_key),

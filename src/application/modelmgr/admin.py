@@ -8,10 +8,11 @@ from dataclasses import replace
 
 from application.audit.service import AuditLog
 from application.common.actor import Actor
+from application.common.admin import require_platform_admin
 from application.modelmgr.dto import ConnectionTestResult, ModelChanges, ModelDTO, ModelSpec
 from application.modelmgr.runtime import ModelRuntimeService
+from crossdomain.permission import PermissionChecker
 from domain.audit.entities import AuditResult
-from domain.common.errors import PermissionDenied
 from domain.common.llm import ChatMessage, ChatRequest, ModelError, ModelTimeout, Role
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.modelmgr.entities import ModelInstance
@@ -52,16 +53,17 @@ class ModelAdminService:
         factory: ModelClientFactory,
         runtime: ModelRuntimeService,
         audit: AuditLog,
+        permissions: PermissionChecker,
         ids: IdGenerator,
         clock: Clock,
     ) -> None:
         self._uow, self._models, self._factory, self._runtime = uow, models, factory, runtime
-        self._audit, self._ids, self._clock = audit, ids, clock
+        self._audit, self._permissions, self._ids, self._clock = audit, permissions, ids, clock
 
-    @staticmethod
-    def _require_admin(actor: Actor | None) -> None:
-        if actor is not None and not actor.is_superuser:
-            raise PermissionDenied()
+    async def _require_admin(self, actor: Actor | None) -> None:
+        """Model configuration is part of the admin console; None is the first-start seeding."""
+        if actor is not None:
+            await require_platform_admin(self._permissions, actor)
 
     def build(self, spec: ModelSpec, model_id: int | None = None) -> ModelInstance:
         """A checked instance from a spec (not stored): for create and for testing unsaved settings."""
@@ -104,7 +106,7 @@ class ModelAdminService:
             raise InvalidModelConfig(reason="fallback_id must name another model of the same kind")
 
     async def create(self, actor: Actor | None, spec: ModelSpec) -> ModelDTO:
-        self._require_admin(actor)
+        await self._require_admin(actor)
         instance = self.build(spec)
         if instance.is_default and instance.status is not ModelStatus.ACTIVE:
             raise InvalidModelConfig(reason="a disabled model cannot be the default")
@@ -119,7 +121,7 @@ class ModelAdminService:
         return ModelDTO.of(instance)
 
     async def update(self, actor: Actor | None, model_id: int, changes: ModelChanges) -> ModelDTO:
-        self._require_admin(actor)
+        await self._require_admin(actor)
         async with self._uow() as uow:
             instance = await self._models.get(model_id)
             if instance is None:
@@ -164,7 +166,7 @@ class ModelAdminService:
         ).check()
 
     async def delete(self, actor: Actor | None, model_id: int) -> None:
-        self._require_admin(actor)
+        await self._require_admin(actor)
         async with self._uow() as uow:
             instance = await self._models.get(model_id)
             if instance is None:
@@ -178,12 +180,12 @@ class ModelAdminService:
         await self._record(actor, "admin.model.delete", instance)
 
     async def list_models(self, actor: Actor | None, kind: ModelKind | None = None) -> list[ModelDTO]:
-        self._require_admin(actor)
+        await self._require_admin(actor)
         async with self._uow():
             return [ModelDTO.of(m) for m in await self._models.list(kind)]
 
     async def get(self, actor: Actor, model_id: int) -> ModelDTO:
-        self._require_admin(actor)
+        await self._require_admin(actor)
         async with self._uow():
             instance = await self._models.get(model_id)
         if instance is None:
@@ -191,7 +193,7 @@ class ModelAdminService:
         return ModelDTO.of(instance)
 
     async def test_saved(self, actor: Actor, model_id: int) -> ConnectionTestResult:
-        self._require_admin(actor)
+        await self._require_admin(actor)
         async with self._uow():
             instance = await self._models.get(model_id)
         if instance is None:
@@ -201,7 +203,7 @@ class ModelAdminService:
         return result
 
     async def test_unsaved(self, actor: Actor, spec: ModelSpec) -> ConnectionTestResult:
-        self._require_admin(actor)
+        await self._require_admin(actor)
         return await self.probe(self.build(spec, model_id=0))
 
     async def probe(self, instance: ModelInstance) -> ConnectionTestResult:
@@ -234,7 +236,7 @@ class ModelAdminService:
 
     async def reseal_keys(self, actor: Actor | None) -> int:
         """Re-encrypt every stored API key under the current key (after a key rotation)."""
-        self._require_admin(actor)
+        await self._require_admin(actor)
         async with self._uow() as uow:
             count = await self._models.reseal_all()
             await uow.commit()

@@ -8,6 +8,7 @@ from application.modelmgr.catalog import ModelCatalog
 from application.modelmgr.health import ModelsHealth
 from application.modelmgr.runtime import ModelRuntimeService
 from application.modelmgr.seeding import ModelSeeding, SeedConfig
+from crossdomain.permission import PermissionChecker
 from crossdomain.space import SpaceMembership
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from infra.llm.factory import LangchainModelFactory
@@ -28,6 +29,7 @@ class ModelsContainer(containers.DeclarativeContainer):
     ids: providers.Dependency[IdGenerator] = providers.Dependency()
     clock: providers.Dependency[Clock] = providers.Dependency()
     audit: providers.Dependency[AuditLog] = providers.Dependency()
+    permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
     membership: providers.Dependency[SpaceMembership] = providers.Dependency()
     server_secret: providers.Dependency[bytes] = providers.Dependency(instance_of=bytes)
     secret_key: providers.Dependency[str | None] = providers.Dependency()
@@ -56,6 +58,7 @@ class ModelsContainer(containers.DeclarativeContainer):
         factory=factory,
         runtime=runtime,
         audit=audit,
+        permissions=permissions,
         ids=ids,
         clock=clock,
     )
