@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import contextlib
 from collections.abc import Sequence
 from typing import Protocol
@@ -55,6 +56,9 @@ class Runtime:
         for resource in self.resources:
             await resource.start()
             self._started.append(resource)
+        # Everything loaded so far (modules, dictionaries such as jieba's, caches) lives for the whole
+        # process: keep it out of the cyclic collector, whose full passes over it stalled requests.
+        gc.freeze()
         log.info("runtime_started", role=self.role, worker_id=self.ids.worker_id, database=db.adapter)
 
     async def _renew(self, leases: WorkerLeases) -> None:
