@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.common.kv import KvEntry, validate_key, validate_ttl, validate_value
+from infra.common.periodic import Periodic
 from infra.kv.counter import next_count
 
 SWEEP_S = 30.0
@@ -33,22 +32,17 @@ class InProcessKeyValue:
         self._clock = clock
         self._items: dict[str, _Stored] = {}
         self._revisions = itertools.count(1)
-        self._sweeper: asyncio.Task[None] | None = None
+        self._sweeper = Periodic("kv-sweep", min(SWEEP_S, self._max_ttl), self.sweep)
 
     @property
     def max_ttl(self) -> float:
         return self._max_ttl
 
     async def start(self) -> None:
-        if self._sweeper is None:
-            self._sweeper = asyncio.create_task(self._sweep_forever(), name="kv-sweep")
+        self._sweeper.start()
 
     async def stop(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
-            self._sweeper = None
+        await self._sweeper.stop()
 
     async def check(self) -> tuple[bool, str]:
         return True, f"{len(self._items)} keys in memory"
@@ -111,8 +105,3 @@ class InProcessKeyValue:
         for key in expired:
             del self._items[key]
         return len(expired)
-
-    async def _sweep_forever(self) -> None:
-        while True:
-            await asyncio.sleep(min(SWEEP_S, self._max_ttl))
-            self.sweep()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import contextlib
 import itertools
 import time
 from collections import deque
@@ -26,6 +25,7 @@ from domain.common.runstream import (
     validate_kind,
     validate_run_id,
 )
+from infra.common.periodic import Periodic
 from infra.runstream.codec import decode_data, encode_data
 
 
@@ -70,18 +70,13 @@ class InProcessRunStreams:
         # One sequence for the whole store, like a JetStream stream: offsets never repeat, even
         # when an expired run id is written again.
         self._sequence = itertools.count(1)
-        self._sweeper: asyncio.Task[None] | None = None
+        self._sweeper = Periodic("runstream-sweep", min(max(self.ttl / 4, 0.05), 30.0), self.sweep)
 
     async def start(self) -> None:
-        if self._sweeper is None:
-            self._sweeper = asyncio.create_task(self._sweep_forever(), name="runstream-sweep")
+        self._sweeper.start()
 
     async def stop(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
-            self._sweeper = None
+        await self._sweeper.stop()
 
     async def check(self) -> tuple[bool, str]:
         return True, f"{len(self._runs)} runs in memory"
@@ -160,9 +155,3 @@ class InProcessRunStreams:
         for run_id in list(self._runs):
             self._live(run_id)
         return before - len(self._runs)
-
-    async def _sweep_forever(self) -> None:
-        interval = min(max(self.ttl / 4, 0.05), 30.0)
-        while True:
-            await asyncio.sleep(interval)
-            self.sweep()

@@ -1,0 +1,1 @@
+"""Small pieces several adapters share."""
