@@ -1,0 +1,91 @@
+"""What the agent context offers others: an agent's run-time configuration, draft or published.
+
+The conversation context runs chats with this snapshot and never reads agent tables itself. A
+published snapshot is immutable (one row per agent, connector and version); the draft is what the
+SPA playground edits and runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+# Coze's connector ids: the token API ("API") and the Chat SDK / Web SDK.
+CONNECTOR_API = 1024
+CONNECTOR_CHAT_SDK = 999
+PUBLISHABLE_CONNECTORS = frozenset({CONNECTOR_API, CONNECTOR_CHAT_SDK})
+DRAFT_CONNECTOR = 0  # the SPA playground runs the draft
+
+
+@dataclass(frozen=True, slots=True)
+class AgentModelConfig:
+    model_id: int | None  # None: the platform's default chat model
+    parameters: Mapping[str, Any] = field(default_factory=dict)  # temperature, top_p, max_tokens, ...
+    history_rounds: int = 3  # user turns of history sent to the model (Coze's "context_round")
+    current_time_in_prompt: bool = True  # Coze's sp_current_time
+
+
+@dataclass(frozen=True, slots=True)
+class AgentVariable:
+    keyword: str
+    default_value: str = ""
+    description: str = ""
+    enabled: bool = True
+    prompt_enabled: bool = True  # rendered into the persona prompt
+
+
+@dataclass(frozen=True, slots=True)
+class ClientTool:
+    """A tool the client runs itself (Coze "local plugin"): calling it pauses the run in
+    requires_action until the client submits the output. `parameters` is a JSON Schema object."""
+
+    name: str
+    description: str = ""
+    parameters: Mapping[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSnapshot:
+    agent_id: int
+    space_id: int
+    owner_id: int
+    name: str
+    description: str
+    icon_url: str
+    persona_prompt: str  # a sandboxed Jinja2 template over the agent's variables
+    model: AgentModelConfig
+    version: str = ""  # "" for the draft
+    connector_id: int = DRAFT_CONNECTOR
+    prologue: str = ""
+    suggested_questions: tuple[str, ...] = ()
+    follow_up_suggestions: bool = False
+    variables: tuple[AgentVariable, ...] = ()
+    client_tools: tuple[ClientTool, ...] = ()
+    # Bindings stored and validated now; they take effect when those contexts land.
+    plugin_ids: tuple[int, ...] = ()
+    workflow_ids: tuple[int, ...] = ()
+    knowledge_ids: tuple[int, ...] = ()
+    shortcut_command_ids: tuple[int, ...] = ()
+
+
+class AgentDirectory(Protocol):
+    async def draft(self, agent_id: int) -> AgentSnapshot | None:
+        """The current draft; None for an unknown or deleted agent."""
+        ...
+
+    async def published(self, agent_id: int, connector_id: int = CONNECTOR_API) -> AgentSnapshot | None:
+        """The latest version published to `connector_id`; None when never published there or
+        unpublished since."""
+        ...
+
+
+class PersonaRenderer(Protocol):
+    """Renders a persona template in a sandbox: no attribute access to Python internals, bounded
+    output. Unknown variables render as empty text."""
+
+    def check(self, template: str) -> None:
+        """Raise ValueError saying what is wrong when the template does not parse."""
+        ...
+
+    def render(self, template: str, variables: Mapping[str, str]) -> str: ...
