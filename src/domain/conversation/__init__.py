@@ -1,0 +1,1 @@
+"""Conversations, their sections, the message tree and chat runs."""
