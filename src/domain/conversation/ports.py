@@ -56,7 +56,7 @@ class MessageRepository(Protocol):
 
     async def save(self, message: Message) -> None: ...
 
-    async def list(
+    async def page(
         self,
         conversation_id: int,
         *,
