@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.common.errors import Conflict, InvalidInput, NotFound
+from domain.common.llm import ModelError
 
 
 class ConversationNotFound(NotFound):
@@ -81,3 +82,15 @@ class ChatNotAwaitingTools(Conflict):
     """submit_tool_outputs on a chat that is not in requires_action, or outputs that do not match."""
 
     message_key = "conversation.chat_not_awaiting_tools"
+
+
+class InvalidChatRequest(InvalidInput):
+    """Coze 4000: a chat request field is malformed (user_id, custom_variables, tool_outputs, ...)."""
+
+    message_key = "conversation.invalid_chat_request"
+
+
+class ToolNotOffered(ModelError):
+    """The model asked for a tool the agent does not offer (the run fails with a model error)."""
+
+    message_key = "conversation.tool_not_offered"

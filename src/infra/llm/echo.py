@@ -4,7 +4,9 @@ It streams the last user message back word by word. Directives in that message:
 - `/slow`               stream one word per 200 ms;
 - `/tool NAME {json}`   ask for a call of tool NAME with that JSON object as arguments (the rest of
                         the line is the JSON); after a tool result it streams the result back;
-- `/fail`               fail with a provider error (not retryable).
+- `/fail`               fail with a provider error (not retryable);
+- `/fail-after N`       stream the first N words, then fail with a provider error (a model that
+                        breaks mid-answer).
 Directives are not echoed. Usage: input tokens = whitespace-separated words in all messages;
 output tokens = words streamed (for a tool call: the words of `NAME {json}`).
 """
@@ -29,6 +31,7 @@ from domain.common.llm import (
 SLOW_DELAY_S = 0.2
 _TOOL = re.compile(r"/tool\s+([A-Za-z_][A-Za-z0-9_.-]{0,63})\s*(.*)$", re.DOTALL)
 _WORD = re.compile(r"\S+")
+_FAIL_AFTER = re.compile(r"(?:^|\s)/fail-after\s+(\d{1,6})(?=\s|$)")
 
 
 def _words(text: str) -> int:
@@ -66,16 +69,26 @@ class EchoChatModel:
             usage = Usage(input_tokens, _words(f"{name} {raw}"))
             yield ChatChunk(tool_calls=(call,), usage=usage, finish_reason="tool_calls")
             return
+        fail_after = _FAIL_AFTER.search(text)
+        if fail_after is not None:
+            text = text[: fail_after.start()] + " " + text[fail_after.end() :]
         slow = "/slow" in text.split()
         plain = " ".join(w for w in text.split() if w != "/slow")
-        async for chunk in self._echo(plain, slow=slow, input_tokens=input_tokens):
+        limit = int(fail_after.group(1)) if fail_after is not None else None
+        async for chunk in self._echo(plain, slow=slow, input_tokens=input_tokens, limit=limit):
             yield chunk
 
-    async def _echo(self, text: str, *, slow: bool, input_tokens: int) -> AsyncIterator[ChatChunk]:
+    async def _echo(
+        self, text: str, *, slow: bool, input_tokens: int, limit: int | None = None
+    ) -> AsyncIterator[ChatChunk]:
         count = 0
         for match in _WORD.finditer(text):
+            if limit is not None and count >= limit:
+                break
             if slow and count:
                 await asyncio.sleep(self._slow_delay_s)
             yield ChatChunk(text=match.group() if count == 0 else " " + match.group())
             count += 1
+        if limit is not None:
+            raise ModelProviderError(status=0, detail=f"builtin-echo was asked to fail after {limit} words")
         yield ChatChunk(usage=Usage(input_tokens, count), finish_reason="stop")

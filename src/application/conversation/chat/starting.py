@@ -1,0 +1,412 @@
+"""Starting a chat, and resuming one with tool outputs: everything written in ONE transaction.
+
+A start creates the conversation when needed, adds the caller's messages to the tree (parent =
+the current leaf, or the branch point of a regenerate/edit), creates the answer (streaming), the
+run, and claims the conversation (one running chat each, Coze 4016). Either all of it is written
+or nothing. Then the run stream gets `chat.created` + `chat.in_progress` and the generation is
+launched, detached from the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from application.common.actor import Actor, require_scope
+from application.conversation.chat.access import owned_conversation, run_of
+from application.conversation.chat.agents import AgentGate
+from application.conversation.chat.commands import (
+    CheckedMessage,
+    StartChat,
+    ToolOutput,
+    checked_start,
+    checked_tool_outputs,
+    has_substance,
+)
+from application.conversation.chat.engine import ChatEngine, Segment
+from application.conversation.chat.liveness import Liveness
+from application.conversation.chat.prompt import TOOL_CALL_ID_KEY, file_ids, history_limit
+from application.conversation.chat.runner import ChatRunner
+from application.conversation.chat.views import CHAT_CREATED, CHAT_IN_PROGRESS, chat_view
+from crossdomain.agent import CONNECTOR_API, DRAFT_CONNECTOR, AgentSnapshot
+from crossdomain.upload import UploadedFile, UploadedFiles
+from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
+from domain.common.runstream import RunStreams
+from domain.conversation.entities import ChatRun, Conversation, Message, Section
+from domain.conversation.errors import (
+    ChatAlreadyRunning,
+    ChatNotAwaitingTools,
+    InvalidConversation,
+    InvalidMessage,
+    MessageNotFound,
+)
+from domain.conversation.ports import (
+    ChatRunRepository,
+    ConversationRepository,
+    MessageRepository,
+    SectionRepository,
+)
+from domain.conversation.values import ChatStatus, MessageRole, MessageStatus, MessageType
+from domain.openauth.values import Scope
+
+CLAIM_TAKEOVER = timedelta(days=1)  # liveness decides takeovers; the repository's own is a last resort
+
+
+@dataclass(frozen=True, slots=True)
+class ChatHandle:
+    """A started (or resumed) chat: its Chat view now, and where its events are."""
+
+    chat: dict[str, Any]
+    chat_id: int
+    conversation_id: int
+    section_id: int
+    question_id: int | None
+    answer_id: int
+    after: int = 0  # read the run stream after this offset
+
+
+@dataclass(slots=True)
+class _Branch:
+    history: list[Message]
+    parent_id: int | None
+    question: Message | None  # an existing question to answer (regenerate, or a question already sent)
+
+
+class ChatStarter:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        conversations: ConversationRepository,
+        sections: SectionRepository,
+        messages: MessageRepository,
+        runs: ChatRunRepository,
+        streams: RunStreams,
+        agents: AgentGate,
+        files: UploadedFiles | None,
+        engine: ChatEngine,
+        liveness: Liveness,
+        runner: ChatRunner,
+        clock: Clock,
+        ids: IdGenerator,
+    ) -> None:
+        self._uow, self._conversations, self._sections = uow, conversations, sections
+        self._messages, self._runs, self._streams = messages, runs, streams
+        self._agents, self._files, self._engine = agents, files, engine
+        self._liveness, self._runner, self._clock, self._ids = liveness, runner, clock, ids
+
+    async def start(self, actor: Actor, request: StartChat) -> ChatHandle:
+        require_scope(actor, Scope.CHAT)
+        checked = checked_start(request)
+        snapshot = await self._agents.snapshot(actor, request.agent_id, draft=request.draft)
+        now = self._clock.now()
+        chat_id = self._ids.next_id()
+        failed_holders: list[ChatRun] = []
+        async with self._uow() as tx:
+            conversation, fresh = await self._conversation(actor, request, snapshot, now)
+            first_turn = conversation.leaf_message_id is None and not conversation.name
+            branch = await self._branch(conversation, fresh, request, snapshot)
+            added = self._new_messages(
+                actor, conversation, snapshot, checked.messages, branch.parent_id, chat_id, now
+            )
+            question = added[-1] if added else branch.question
+            if question is None:
+                raise InvalidMessage(reason="there is no question to answer: send one in additional_messages")
+            files = await self._files_of(actor, added, branch.history)
+            answer = self._answer(
+                conversation, snapshot, chat_id, added[-1].id if added else question.id, now
+            )
+            run = ChatRun(
+                id=chat_id,
+                conversation_id=conversation.id,
+                section_id=conversation.section_id,
+                space_id=snapshot.space_id,
+                agent_id=snapshot.agent_id,
+                agent_version=snapshot.version,
+                connector_id=conversation.connector_id,
+                creator_id=actor.user_id,
+                end_user=request.end_user.strip(),
+                status=ChatStatus.IN_PROGRESS,
+                question_id=question.id,
+                answer_id=answer.id,
+                inserted_message_ids=tuple(m.id for m in added),
+                meta_data=checked.meta_data,
+                stream=request.stream,
+                auto_save_history=request.auto_save_history,
+                created_at=now,
+            )
+            if request.auto_save_history:
+                for message in added:
+                    await self._messages.add(message)
+                await self._messages.add(answer)
+                conversation.leaf_message_id = answer.id
+            await self._runs.add(run)
+            conversation.updated_at = now
+            if fresh:
+                conversation.running_chat_id, conversation.running_since = chat_id, now
+                await self._conversations.add(conversation)
+                await self._sections.add(Section(conversation.section_id, conversation.id, now))
+            else:
+                failed_holders = await self._claim(conversation, run, now)
+                await self._conversations.save(conversation)
+            await tx.commit()
+        for holder in failed_holders:
+            await self._liveness.announce(holder)
+        await self._streams.append(str(chat_id), CHAT_CREATED, chat_view(run, ChatStatus.CREATED))
+        view = chat_view(run)
+        await self._streams.append(str(chat_id), CHAT_IN_PROGRESS, view)
+        segment = Segment(
+            run,
+            answer,
+            snapshot,
+            [*branch.history, *added],
+            variables=checked.variables,
+            files=files,
+            save_history=request.auto_save_history,
+            name_conversation=first_turn and request.auto_save_history,
+        )
+        self._engine.launch(segment)
+        return ChatHandle(view, chat_id, conversation.id, conversation.section_id, question.id, answer.id)
+
+    async def submit_tool_outputs(
+        self, actor: Actor, conversation_id: int, chat_id: int, outputs: Sequence[ToolOutput]
+    ) -> ChatHandle:
+        """Store the outputs and run the next segment; readers continue after the segment's `done`."""
+        require_scope(actor, Scope.CHAT)
+        now = self._clock.now()
+        expired: ChatRun | None = None
+        async with self._uow() as tx:
+            conversation = await owned_conversation(self._conversations, actor, conversation_id)
+            run = await run_of(self._runs, conversation, chat_id)
+            if run.status is not ChatStatus.REQUIRES_ACTION:
+                raise ChatNotAwaitingTools(status=run.status.value)
+            error = await self._liveness.verdict(run, conversation)
+            if error is not None:
+                await self._liveness.fail_in_transaction(run, error, now)
+                await tx.commit()
+                expired = run
+            else:
+                got = checked_tool_outputs(outputs, [c.id for c in run.required_action])
+                snapshot = await self._agents.snapshot(
+                    actor, run.agent_id, draft=run.connector_id == DRAFT_CONNECTOR
+                )
+                leaf = conversation.leaf_message_id
+                history = (
+                    await self._messages.path(
+                        leaf,
+                        conversation.section_id,
+                        history_limit(snapshot.model.history_rounds, 2 * len(got)),
+                    )
+                    if leaf is not None
+                    else []
+                )
+                added: list[Message] = []
+                parent = leaf
+                for call in run.required_action:
+                    message = Message(
+                        id=self._ids.next_id(),
+                        conversation_id=conversation.id,
+                        section_id=conversation.section_id,
+                        parent_id=parent,
+                        role=MessageRole.USER,
+                        type=MessageType.TOOL_OUTPUT,
+                        content=got[call.id],
+                        agent_id=run.agent_id,
+                        chat_id=run.id,
+                        creator_id=actor.user_id,
+                        meta_data={TOOL_CALL_ID_KEY: call.id[:512]},
+                        created_at=now,
+                        updated_at=now,
+                    ).check()
+                    added.append(message)
+                    parent = message.id
+                assert parent is not None  # a run awaiting tools has its call messages
+                answer = self._answer(conversation, snapshot, run.id, parent, now)
+                for message in (*added, answer):
+                    await self._messages.add(message)
+                run.answer_id = answer.id
+                run.required_action = ()
+                run.start()
+                await self._runs.save(run)
+                conversation.leaf_message_id, conversation.running_since, conversation.updated_at = (
+                    answer.id,
+                    now,
+                    now,
+                )
+                await self._conversations.save(conversation)
+                await tx.commit()
+        if expired is not None:
+            await self._liveness.announce(expired)
+            raise ChatNotAwaitingTools(status=expired.status.value)
+        status = await self._streams.status(str(run.id))
+        after = status.last_offset if status is not None else 0
+        # Seen alive at once by other processes (its created_at is old, so no grace applies).
+        await self._runner.mark_alive(run.id)
+        view = chat_view(run)
+        await self._streams.append(str(run.id), CHAT_IN_PROGRESS, view)
+        self._engine.launch(Segment(run, answer, snapshot, [*history, *added], save_history=True))
+        return ChatHandle(
+            view, run.id, conversation.id, conversation.section_id, run.question_id, answer.id, after
+        )
+
+    # -- parts of a start -------------------------------------------------------------------------
+    async def _conversation(
+        self, actor: Actor, request: StartChat, snapshot: AgentSnapshot, now: datetime
+    ) -> tuple[Conversation, bool]:
+        connector = DRAFT_CONNECTOR if request.draft else CONNECTOR_API
+        if request.conversation_id is None:
+            conversation = Conversation(
+                id=self._ids.next_id(),
+                space_id=snapshot.space_id,
+                agent_id=snapshot.agent_id,
+                creator_id=actor.user_id,
+                connector_id=connector,
+                section_id=self._ids.next_id(),
+                created_at=now,
+                updated_at=now,
+            )
+            return conversation, True
+        conversation = await owned_conversation(self._conversations, actor, request.conversation_id)
+        if conversation.agent_id not in (None, snapshot.agent_id):
+            raise InvalidConversation(reason="the conversation belongs to another agent")
+        if (conversation.connector_id == DRAFT_CONNECTOR) != request.draft:
+            raise InvalidConversation(reason="playground and API conversations are separate")
+        return conversation, False
+
+    async def _branch(
+        self, conversation: Conversation, fresh: bool, request: StartChat, snapshot: AgentSnapshot
+    ) -> _Branch:
+        if fresh:
+            return _Branch([], None, None)
+        limit = history_limit(snapshot.model.history_rounds)
+        section = conversation.section_id
+        if request.regenerate_id is not None:
+            question = await self._question(conversation, request.regenerate_id, answer_ok=True)
+            return _Branch(await self._messages.path(question.id, section, limit), question.id, question)
+        if request.edit_id is not None:
+            edited = await self._question(conversation, request.edit_id, answer_ok=False)
+            parent = edited.parent_id
+            history = await self._messages.path(parent, section, limit) if parent is not None else []
+            return _Branch(history, parent, None)
+        leaf = conversation.leaf_message_id
+        history = await self._messages.path(leaf, section, limit) if leaf is not None else []
+        last = history[-1] if history else None
+        waiting = (
+            last
+            if last is not None
+            and last.role is MessageRole.USER
+            and last.type in (MessageType.QUESTION, MessageType.UNKNOWN)
+            and has_substance(last.content, last.content_type)
+            else None
+        )
+        return _Branch(history, leaf, waiting)
+
+    async def _question(self, conversation: Conversation, message_id: int, *, answer_ok: bool) -> Message:
+        """The question a regenerate or an edit refers to, in the conversation's current section."""
+        message = await self._messages.get(message_id)
+        if message is None or message.conversation_id != conversation.id:
+            raise MessageNotFound(message_id=str(message_id))
+        if answer_ok and message.role is MessageRole.ASSISTANT and message.parent_id is not None:
+            parent = await self._messages.get(message.parent_id)
+            if parent is not None and parent.conversation_id == conversation.id:
+                message = parent
+        if message.role is not MessageRole.USER or message.type not in (
+            MessageType.QUESTION,
+            MessageType.UNKNOWN,
+        ):
+            raise InvalidMessage(reason="only a question (or its answer) can be regenerated or edited")
+        if message.section_id != conversation.section_id:
+            raise InvalidMessage(reason="the message is before the context was cleared")
+        return message
+
+    def _new_messages(
+        self,
+        actor: Actor,
+        conversation: Conversation,
+        snapshot: AgentSnapshot,
+        items: Sequence[CheckedMessage],
+        parent_id: int | None,
+        chat_id: int,
+        now: datetime,
+    ) -> list[Message]:
+        out: list[Message] = []
+        for item in items:
+            message = Message(
+                id=self._ids.next_id(),
+                conversation_id=conversation.id,
+                section_id=conversation.section_id,
+                parent_id=parent_id,
+                role=item.role,
+                type=item.type,
+                content=item.content,
+                content_type=item.content_type,
+                agent_id=snapshot.agent_id,
+                chat_id=chat_id,
+                creator_id=actor.user_id,
+                meta_data=item.meta_data,
+                created_at=now,
+                updated_at=now,
+            )
+            out.append(message)
+            parent_id = message.id
+        return out
+
+    def _answer(
+        self, conversation: Conversation, snapshot: AgentSnapshot, chat_id: int, parent_id: int, now: datetime
+    ) -> Message:
+        return Message(
+            id=self._ids.next_id(),
+            conversation_id=conversation.id,
+            section_id=conversation.section_id,
+            parent_id=parent_id,
+            role=MessageRole.ASSISTANT,
+            type=MessageType.ANSWER,
+            content="",
+            agent_id=snapshot.agent_id,
+            chat_id=chat_id,
+            creator_id=conversation.creator_id,
+            status=MessageStatus.STREAMING,
+            created_at=now,
+            updated_at=now,
+        )
+
+    async def _claim(self, conversation: Conversation, run: ChatRun, now: datetime) -> list[ChatRun]:
+        """Take the conversation for `run`; a holder that cannot finish by itself is failed first."""
+        failed: list[ChatRun] = []
+        holder_id = conversation.running_chat_id
+        if holder_id is not None and holder_id != run.id:
+            holder = await self._runs.get(holder_id)
+            if holder is not None and not holder.status.terminal:
+                error = await self._liveness.verdict(holder, conversation)
+                if error is None:
+                    raise ChatAlreadyRunning(chat_id=str(holder_id))
+                await self._liveness.fail_in_transaction(holder, error, now)
+                failed.append(holder)
+            else:  # a claim left behind by a run that already ended
+                await self._conversations.release(conversation.id, holder_id)
+        if not await self._conversations.claim(conversation.id, run.id, now, now - CLAIM_TAKEOVER):
+            raise ChatAlreadyRunning()
+        conversation.running_chat_id, conversation.running_since = run.id, now
+        return failed
+
+    async def _files_of(
+        self, actor: Actor, added: Sequence[Message], history: Sequence[Message]
+    ) -> dict[int, UploadedFile]:
+        """The caller's files the messages refer to; new messages may name only existing ones."""
+        new_ids, old_ids = file_ids(added), file_ids(history)
+        if not new_ids and not old_ids:
+            return {}
+        if self._files is None:
+            if new_ids:
+                raise InvalidMessage(reason="file uploads are not available on this server")
+            return {}
+        found: dict[int, UploadedFile] = {}
+        for file_id in sorted(new_ids | old_ids):
+            file = await self._files.get(file_id, actor.user_id)
+            if file is not None:
+                found[file_id] = file
+            elif file_id in new_ids:
+                raise InvalidMessage(reason=f"file {file_id} does not exist")
+        return found

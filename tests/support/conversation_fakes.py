@@ -1,0 +1,281 @@
+"""In-memory repositories of the conversation context and fakes of what the chat engine consumes.
+
+The repositories keep their rows in a FakeStore so that its unit of work rolls back like a
+transaction; they follow the Protocols in domain/conversation/ports.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from crossdomain.agent import CONNECTOR_API, AgentModelConfig, AgentSnapshot, AgentVariable, ClientTool
+from crossdomain.upload import UploadedFile
+from domain.common.llm import ChatChunk, ChatModel, ChatRequest, EmbeddingModel, RerankModel
+from domain.conversation.entities import ChatRun, Conversation, Message, Section
+from domain.conversation.ports import MessageSlice
+from domain.conversation.values import ListOrder
+from tests.support.fakes import FakeStore
+
+
+class _Table:
+    def __init__(self, store: FakeStore, name: str) -> None:
+        self.store, self.name = store, name
+        store.tables.setdefault(name, {})
+
+    @property
+    def rows(self) -> dict[Any, Any]:
+        return self.store.tables[self.name]
+
+
+class InMemoryConversations(_Table):
+    def __init__(self, store: FakeStore) -> None:
+        super().__init__(store, "conversations")
+
+    async def add(self, conversation: Conversation) -> None:
+        self.rows[conversation.id] = copy.deepcopy(conversation)
+
+    async def get(self, conversation_id: int) -> Conversation | None:
+        found = self.rows.get(conversation_id)
+        return None if found is None or found.deleted_at is not None else copy.deepcopy(found)
+
+    async def save(self, conversation: Conversation) -> None:
+        self.rows[conversation.id] = copy.deepcopy(conversation)
+
+    async def list_for(
+        self, *, agent_id: int | None, creator_id: int, connector_id: int, offset: int, limit: int
+    ) -> tuple[list[Conversation], bool]:
+        found = sorted(
+            (
+                c
+                for c in self.rows.values()
+                if c.deleted_at is None
+                and c.creator_id == creator_id
+                and c.connector_id == connector_id
+                and agent_id in (None, c.agent_id)
+            ),
+            key=lambda c: c.id,
+            reverse=True,
+        )
+        return [copy.deepcopy(c) for c in found[offset : offset + limit]], len(found) > offset + limit
+
+    async def claim(self, conversation_id: int, chat_id: int, now: datetime, stale_before: datetime) -> bool:
+        row = self.rows.get(conversation_id)
+        if row is None:
+            return False
+        held = row.running_chat_id not in (None, chat_id)
+        if held and row.running_since is not None and row.running_since >= stale_before:
+            return False
+        row.running_chat_id, row.running_since = chat_id, now
+        return True
+
+    async def release(self, conversation_id: int, chat_id: int) -> None:
+        row = self.rows.get(conversation_id)
+        if row is not None and row.running_chat_id == chat_id:
+            row.running_chat_id, row.running_since = None, None
+
+
+class InMemorySections(_Table):
+    def __init__(self, store: FakeStore) -> None:
+        super().__init__(store, "sections")
+
+    async def add(self, section: Section) -> None:
+        self.rows[section.id] = section
+
+
+class InMemoryMessages(_Table):
+    def __init__(self, store: FakeStore) -> None:
+        super().__init__(store, "messages")
+
+    async def add(self, message: Message) -> None:
+        self.rows[message.id] = copy.deepcopy(message)
+
+    async def get(self, message_id: int) -> Message | None:
+        found = self.rows.get(message_id)
+        return None if found is None or found.deleted_at is not None else copy.deepcopy(found)
+
+    async def save(self, message: Message) -> None:
+        self.rows[message.id] = copy.deepcopy(message)
+
+    async def page(
+        self,
+        conversation_id: int,
+        *,
+        order: ListOrder,
+        limit: int,
+        before_id: int | None = None,
+        after_id: int | None = None,
+        chat_id: int | None = None,
+    ) -> MessageSlice:
+        found = sorted(
+            (
+                m
+                for m in self.rows.values()
+                if m.conversation_id == conversation_id
+                and m.deleted_at is None
+                and chat_id in (None, m.chat_id)
+            ),
+            key=lambda m: m.id,
+            reverse=order is ListOrder.DESC,
+        )
+        ids = [m.id for m in found]
+        if after_id is not None and after_id in ids:
+            found = found[ids.index(after_id) + 1 :]
+        elif before_id is not None and before_id in ids:
+            found = found[max(0, ids.index(before_id) - limit) : ids.index(before_id)]
+        return MessageSlice([copy.deepcopy(m) for m in found[:limit]], len(found) > limit)
+
+    async def for_chat(self, chat_id: int) -> list[Message]:
+        found = sorted(
+            (m for m in self.rows.values() if m.chat_id == chat_id and m.deleted_at is None),
+            key=lambda m: m.id,
+        )
+        return [copy.deepcopy(m) for m in found]
+
+    async def path(self, leaf_id: int, section_id: int, limit: int) -> list[Message]:
+        out: list[Message] = []
+        current = self.rows.get(leaf_id)
+        while current is not None and current.section_id == section_id and len(out) < limit:
+            if current.deleted_at is None:
+                out.append(copy.deepcopy(current))
+            current = self.rows.get(current.parent_id) if current.parent_id is not None else None
+        out.reverse()
+        return out
+
+    async def delete_conversation(self, conversation_id: int, at: datetime) -> None:
+        for m in self.rows.values():
+            if m.conversation_id == conversation_id:
+                m.deleted_at = at
+
+
+class InMemoryRuns(_Table):
+    def __init__(self, store: FakeStore) -> None:
+        super().__init__(store, "runs")
+
+    async def add(self, run: ChatRun) -> None:
+        self.rows[run.id] = copy.deepcopy(run)
+
+    async def get(self, chat_id: int) -> ChatRun | None:
+        return copy.deepcopy(self.rows.get(chat_id))
+
+    async def save(self, run: ChatRun) -> None:
+        self.rows[run.id] = copy.deepcopy(run)
+
+
+def agent_snapshot(
+    agent_id: int = 100,
+    space_id: int = 10,
+    *,
+    persona: str = "",
+    history_rounds: int = 3,
+    variables: tuple[AgentVariable, ...] = (),
+    tools: tuple[str, ...] = (),
+    current_time: bool = True,
+    name: str = "Helper",
+) -> AgentSnapshot:
+    return AgentSnapshot(
+        agent_id=agent_id,
+        space_id=space_id,
+        owner_id=1,
+        name=name,
+        description="",
+        icon_url="",
+        persona_prompt=persona,
+        model=AgentModelConfig(None, {}, history_rounds, current_time),
+        version="1",
+        connector_id=CONNECTOR_API,
+        variables=variables,
+        client_tools=tuple(ClientTool(t, f"the {t} tool") for t in tools),
+    )
+
+
+@dataclass
+class FakeAgentDirectory:
+    drafts: dict[int, AgentSnapshot] = field(default_factory=dict)
+    published_versions: dict[int, AgentSnapshot] = field(default_factory=dict)
+
+    def add(self, snapshot: AgentSnapshot, *, published: bool = True) -> AgentSnapshot:
+        self.drafts[snapshot.agent_id] = snapshot
+        if published:
+            self.published_versions[snapshot.agent_id] = snapshot
+        return snapshot
+
+    async def draft(self, agent_id: int) -> AgentSnapshot | None:
+        return self.drafts.get(agent_id)
+
+    async def published(self, agent_id: int, connector_id: int = CONNECTOR_API) -> AgentSnapshot | None:
+        return self.published_versions.get(agent_id)
+
+
+class FakePersonaRenderer:
+    """`{{ name }}` placeholders only; unknown ones render empty."""
+
+    def check(self, template: str) -> None:
+        if "{{" in template and "}}" not in template:
+            raise ValueError("unclosed placeholder")
+
+    def render(self, template: str, variables: Mapping[str, str]) -> str:
+        return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: variables.get(m.group(1), ""), template)
+
+
+@dataclass
+class FakePermissions:
+    allowed: bool = True
+    asked: list[tuple[str, str, str]] = field(default_factory=list)
+
+    async def check(self, actor: Any, domain: str, obj: str, act: str) -> bool:
+        self.asked.append((domain, obj, act))
+        return self.allowed
+
+    async def require(self, actor: Any, domain: str, obj: str, act: str) -> None:
+        if not await self.check(actor, domain, obj, act):
+            raise PermissionError(obj)
+
+
+@dataclass
+class FakeFiles:
+    files: dict[int, UploadedFile] = field(default_factory=dict)
+
+    async def get(self, file_id: int, owner_id: int) -> UploadedFile | None:
+        found = self.files.get(file_id)
+        return found if found is not None and found.owner_id == owner_id else None
+
+
+class RecordingModel:
+    """A chat model that records the requests it gets and streams what it is given."""
+
+    def __init__(self, inner: ChatModel) -> None:
+        self.inner = inner
+        self.requests: list[ChatRequest] = []
+
+    def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
+        self.requests.append(request)
+        return self.inner.stream(request)
+
+
+@dataclass
+class FakeModelRuntime:
+    model: ChatModel
+    asked: list[int | None] = field(default_factory=list)
+
+    async def chat_model(self, model_id: int | None = None) -> ChatModel:
+        self.asked.append(model_id)
+        return self.model
+
+    async def embedding_model(self, model_id: int | None = None) -> EmbeddingModel:
+        raise NotImplementedError
+
+    async def rerank_model(self, model_id: int | None = None) -> RerankModel:
+        raise NotImplementedError
+
+
+@dataclass
+class FakeModelFacts:
+    builtin: bool = False
+
+    async def is_builtin(self, model_id: int | None) -> bool:
+        return self.builtin
