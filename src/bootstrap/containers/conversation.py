@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from application.conversation.access import ConversationAccess
+from application.conversation.conversations import ConversationService
+from application.conversation.inputs import MessageInputs
+from application.conversation.messages import MessageService
+from application.conversation.playground import PlaygroundHistoryService
 from crossdomain.agent import AgentDirectory
 from crossdomain.permission import PermissionChecker
 from crossdomain.upload import UploadedFiles
@@ -25,3 +30,33 @@ class ConversationContainer(containers.DeclarativeContainer):
     sections = providers.Singleton(SqlSectionRepository)
     messages = providers.Singleton(SqlMessageRepository)
     chat_runs = providers.Singleton(SqlChatRunRepository)
+
+    # -- services (the chat engine's join these; ConversationAccess is the one access rule)
+    access = providers.Singleton(
+        ConversationAccess, conversations=conversations, agents=agents, permissions=permissions
+    )
+    inputs = providers.Singleton(MessageInputs, files=files)
+    conversation_service = providers.Singleton(
+        ConversationService,
+        uow=uow,
+        conversations=conversations,
+        sections=sections,
+        messages=messages,
+        access=access,
+        inputs=inputs,
+        ids=ids,
+        clock=clock,
+    )
+    message_service = providers.Singleton(
+        MessageService,
+        uow=uow,
+        conversations=conversations,
+        messages=messages,
+        access=access,
+        inputs=inputs,
+        ids=ids,
+        clock=clock,
+    )
+    playground_history = providers.Singleton(
+        PlaygroundHistoryService, conversations=conversation_service, messages=message_service
+    )
