@@ -39,6 +39,23 @@ from domain.common.errors import (
     Unauthenticated,
     Unavailable,
 )
+from domain.conversation.errors import (
+    AgentNotAvailable,
+    AgentNotPublished,
+    ChatAlreadyRunning,
+    ChatNotAwaitingTools,
+    ChatNotCancellable,
+    ChatNotFound,
+    ConversationNotFound,
+    InvalidChat,
+    InvalidChatRequest,
+    InvalidConversation,
+    InvalidMessage,
+    MessageNotFound,
+    MetaDataTooLarge,
+    NonStreamNeedsHistory,
+    TooManyAdditionalMessages,
+)
 
 log = structlog.get_logger("cozeplus.api")
 
@@ -75,6 +92,24 @@ _DOMAIN: dict[type[DomainError], ErrorSpec] = {
     Conflict: ErrorSpec(HTTP_409_CONFLICT, 4090),
     RateLimited: ErrorSpec(HTTP_429_TOO_MANY_REQUESTS, 4008),
     Unavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5030),
+    # Conversations and chats: Coze's own codes (coze-openapi-wire.md section 2, docs/adr/0023).
+    ConversationNotFound: ErrorSpec(HTTP_404_NOT_FOUND, 4200),
+    MessageNotFound: ErrorSpec(HTTP_404_NOT_FOUND, 4200),
+    ChatNotFound: ErrorSpec(HTTP_404_NOT_FOUND, 4200),
+    InvalidChat: ErrorSpec(HTTP_400_BAD_REQUEST, 4001),
+    InvalidConversation: ErrorSpec(HTTP_400_BAD_REQUEST, 4002),
+    MetaDataTooLarge: ErrorSpec(HTTP_400_BAD_REQUEST, 4003),
+    TooManyAdditionalMessages: ErrorSpec(HTTP_400_BAD_REQUEST, 4004),
+    InvalidMessage: ErrorSpec(HTTP_400_BAD_REQUEST, 4005),
+    # Unknown, deleted and out-of-reach agents answer alike, and like any other foreign id: 404.
+    AgentNotAvailable: ErrorSpec(HTTP_404_NOT_FOUND, 4006),
+    NonStreamNeedsHistory: ErrorSpec(HTTP_400_BAD_REQUEST, 4007),
+    AgentNotPublished: ErrorSpec(HTTP_400_BAD_REQUEST, 4015),
+    ChatAlreadyRunning: ErrorSpec(HTTP_409_CONFLICT, 4016),
+    ChatNotCancellable: ErrorSpec(HTTP_409_CONFLICT, 4104),
+    # Coze has no code of its own for tool outputs sent to a chat that is not waiting for them.
+    ChatNotAwaitingTools: ErrorSpec(HTTP_409_CONFLICT, 4001),
+    InvalidChatRequest: ErrorSpec(HTTP_400_BAD_REQUEST, 4000),
 }
 
 _HTTP: dict[int, ErrorSpec] = {

@@ -7,6 +7,7 @@ from pydantic import SecretStr
 
 from application.modelmgr.seeding import SeedConfig
 from bootstrap.containers.audit import AuditContainer
+from bootstrap.containers.conversation import ConversationContainer
 from bootstrap.containers.core import CoreContainer
 from bootstrap.containers.corporation import CorporationContainer
 from bootstrap.containers.eventbus import EventBusContainer
@@ -18,6 +19,8 @@ from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
 from bootstrap.containers.vectors import VectorContainer
 from bootstrap.settings import Settings
+from crossdomain.agent import AgentDirectory
+from crossdomain.upload import UploadedFiles
 from infra.security.secrets import server_secret as load_server_secret
 
 
@@ -153,6 +156,20 @@ class Container(containers.DeclarativeContainer):
         retry_base_s=settings.provided.model_retry_base_s,
         slot_wait_s=settings.provided.model_slot_wait_s,
         seed_config=providers.Callable(_seed_config, settings),
+    )
+
+    # The agent and upload contexts provide these (branches `agent` and `upload`); until they are
+    # composed here, tests supply them with fakes (tests/support/conversation_fakes.py).
+    agent_directory: providers.Dependency[AgentDirectory] = providers.Dependency()
+    uploaded_files: providers.Dependency[UploadedFiles] = providers.Dependency()
+    conversation = providers.Container(
+        ConversationContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        permissions=permission.checker,
+        agents=agent_directory,
+        files=uploaded_files,
     )
 
 

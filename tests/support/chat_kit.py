@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from application.common.actor import Actor
+from application.conversation.access import ConversationAccess
 from application.conversation.chat.agents import AgentGate
 from application.conversation.chat.control import ChatControl
 from application.conversation.chat.engine import ChatEngine
@@ -25,11 +26,11 @@ from infra.llm.echo import EchoChatModel
 from infra.runstream.inprocess import InProcessRunStreams
 from tests.support.conversation_fakes import (
     FakeAgentDirectory,
-    FakeFiles,
     FakeModelFacts,
     FakeModelRuntime,
     FakePermissions,
     FakePersonaRenderer,
+    FakeUploadedFiles,
     InMemoryConversations,
     InMemoryMessages,
     InMemoryRuns,
@@ -67,7 +68,7 @@ class ChatKit:
     ids: CountingIds = field(default_factory=CountingIds)
     directory: FakeAgentDirectory = field(default_factory=FakeAgentDirectory)
     permissions: FakePermissions = field(default_factory=FakePermissions)
-    files: FakeFiles = field(default_factory=FakeFiles)
+    files: FakeUploadedFiles = field(default_factory=FakeUploadedFiles)
     facts: FakeModelFacts = field(default_factory=FakeModelFacts)
     streams: InProcessRunStreams = field(default_factory=InProcessRunStreams)
     kv: InProcessKeyValue = field(default_factory=InProcessKeyValue)
@@ -90,6 +91,7 @@ class ChatKit:
             self.runtime,
             self.facts,
             self.runner,
+            self.clock,
             self.title_mode,  # type: ignore[arg-type]
         )
         self.engine = ChatEngine(
@@ -112,8 +114,10 @@ class ChatKit:
             liveness=self.liveness,
             idle_s=0.5,
         )
+        self.access = ConversationAccess(self.conversations, self.directory, self.permissions)
         starter = ChatStarter(
             uow=self.store.uow,
+            access=self.access,
             sections=self.sections,
             streams=self.streams,
             agents=AgentGate(self.directory, self.permissions),
@@ -127,6 +131,7 @@ class ChatKit:
         )
         control = ChatControl(
             uow=self.store.uow,
+            access=self.access,
             streams=self.streams,
             runner=self.runner,
             liveness=self.liveness,
@@ -135,7 +140,7 @@ class ChatKit:
             **repos,
         )
         self.chats = ChatService(starter, control, self.follower)
-        self.agent = self.directory.add(agent_snapshot())
+        self.agent = self.directory.put(agent_snapshot())
 
     async def events(self, handle: ChatHandle) -> list[RunEvent]:
         return [e async for e in self.chats.events(handle)]

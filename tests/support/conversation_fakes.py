@@ -1,8 +1,6 @@
-"""In-memory repositories of the conversation context and fakes of what the chat engine consumes.
-
-The repositories keep their rows in a FakeStore so that its unit of work rolls back like a
-transaction; they follow the Protocols in domain/conversation/ports.py.
-"""
+"""In-memory stand-ins for the contracts the conversation context consumes (the agent directory,
+the uploaded files), for its repositories, and for what the chat engine calls (models, personas,
+permissions). Conversation tests register the agents and files they need here."""
 
 from __future__ import annotations
 
@@ -13,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from dependency_injector import providers
+
 from crossdomain.agent import CONNECTOR_API, AgentModelConfig, AgentSnapshot, AgentVariable, ClientTool
 from crossdomain.upload import UploadedFile
 from domain.common.llm import ChatChunk, ChatModel, ChatRequest, EmbeddingModel, RerankModel
@@ -20,6 +20,74 @@ from domain.conversation.entities import ChatRun, Conversation, Message, Section
 from domain.conversation.ports import MessageSlice
 from domain.conversation.values import ListOrder
 from tests.support.fakes import FakeStore
+
+
+@dataclass
+class FakeAgentDirectory:
+    drafts: dict[int, AgentSnapshot] = field(default_factory=dict)
+    published_to: dict[tuple[int, int], AgentSnapshot] = field(default_factory=dict)
+
+    def add(self, agent_id: int, space_id: int, owner_id: int, *, publish: bool = True) -> AgentSnapshot:
+        draft = AgentSnapshot(
+            agent_id=agent_id,
+            space_id=space_id,
+            owner_id=owner_id,
+            name=f"agent {agent_id}",
+            description="",
+            icon_url="",
+            persona_prompt="You are helpful.",
+            model=AgentModelConfig(model_id=None),
+        )
+        self.drafts[agent_id] = draft
+        if publish:
+            self.published_to[(agent_id, CONNECTOR_API)] = draft
+        return draft
+
+    def put(self, snapshot: AgentSnapshot, *, published: bool = True) -> AgentSnapshot:
+        """Register a ready snapshot (as the draft, and as the API version when published)."""
+        self.drafts[snapshot.agent_id] = snapshot
+        if published:
+            self.published_to[(snapshot.agent_id, CONNECTOR_API)] = snapshot
+        return snapshot
+
+    async def draft(self, agent_id: int) -> AgentSnapshot | None:
+        return self.drafts.get(agent_id)
+
+    async def published(self, agent_id: int, connector_id: int = CONNECTOR_API) -> AgentSnapshot | None:
+        return self.published_to.get((agent_id, connector_id))
+
+
+@dataclass
+class FakeUploadedFiles:
+    files: dict[int, UploadedFile] = field(default_factory=dict)
+
+    def add(self, file_id: int, owner_id: int) -> UploadedFile:
+        f = UploadedFile(
+            file_id, owner_id, "a.png", "image/png", 3, f"files/{file_id}", f"http://x/{file_id}"
+        )
+        self.files[file_id] = f
+        return f
+
+    async def get(self, file_id: int, owner_id: int) -> UploadedFile | None:
+        f = self.files.get(file_id)
+        return f if f is not None and f.owner_id == owner_id else None
+
+
+def use_fakes(container: Any, agents: FakeAgentDirectory, files: FakeUploadedFiles) -> None:
+    """Make the conversation context of `container` ask these fakes."""
+    container.conversation.agents.override(providers.Object(agents))
+    container.conversation.files.override(providers.Object(files))
+
+
+def fill_missing_contracts(container: Any) -> None:
+    """Give the root container empty fakes for contracts no context provides yet.
+
+    The agent and upload contexts implement them on their own branches; once they are composed in
+    bootstrap/container.py the placeholders are gone and this does nothing."""
+    for name, fake in (("agent_directory", FakeAgentDirectory()), ("uploaded_files", FakeUploadedFiles())):
+        provider = getattr(container, name, None)
+        if isinstance(provider, providers.Dependency) and not provider.is_defined:
+            provider.override(providers.Object(fake))
 
 
 class _Table:
@@ -62,6 +130,18 @@ class InMemoryConversations(_Table):
             reverse=True,
         )
         return [copy.deepcopy(c) for c in found[offset : offset + limit]], len(found) > offset + limit
+
+    async def set_leaf(self, conversation_id: int, leaf_message_id: int, at: datetime) -> None:
+        row = self.rows.get(conversation_id)
+        if row is not None:
+            row.leaf_message_id, row.updated_at = leaf_message_id, at
+
+    async def name_if_unnamed(self, conversation_id: int, name: str, at: datetime) -> bool:
+        row = self.rows.get(conversation_id)
+        if row is None or row.name or row.deleted_at is not None:
+            return False
+        row.name, row.updated_at = name, at
+        return True
 
     async def claim(self, conversation_id: int, chat_id: int, now: datetime, stale_before: datetime) -> bool:
         row = self.rows.get(conversation_id)
@@ -193,24 +273,6 @@ def agent_snapshot(
     )
 
 
-@dataclass
-class FakeAgentDirectory:
-    drafts: dict[int, AgentSnapshot] = field(default_factory=dict)
-    published_versions: dict[int, AgentSnapshot] = field(default_factory=dict)
-
-    def add(self, snapshot: AgentSnapshot, *, published: bool = True) -> AgentSnapshot:
-        self.drafts[snapshot.agent_id] = snapshot
-        if published:
-            self.published_versions[snapshot.agent_id] = snapshot
-        return snapshot
-
-    async def draft(self, agent_id: int) -> AgentSnapshot | None:
-        return self.drafts.get(agent_id)
-
-    async def published(self, agent_id: int, connector_id: int = CONNECTOR_API) -> AgentSnapshot | None:
-        return self.published_versions.get(agent_id)
-
-
 class FakePersonaRenderer:
     """`{{ name }}` placeholders only; unknown ones render empty."""
 
@@ -234,15 +296,6 @@ class FakePermissions:
     async def require(self, actor: Any, domain: str, obj: str, act: str) -> None:
         if not await self.check(actor, domain, obj, act):
             raise PermissionError(obj)
-
-
-@dataclass
-class FakeFiles:
-    files: dict[int, UploadedFile] = field(default_factory=dict)
-
-    async def get(self, file_id: int, owner_id: int) -> UploadedFile | None:
-        found = self.files.get(file_id)
-        return found if found is not None and found.owner_id == owner_id else None
 
 
 class RecordingModel:

@@ -31,6 +31,16 @@ class ConversationRepository(Protocol):
         """The creator's conversations with an agent on a connector, newest first; (items, has_more)."""
         ...
 
+    async def set_leaf(self, conversation_id: int, leaf_message_id: int, at: datetime) -> None:
+        """Move the end of the current branch (and updated_at), touching nothing else: a chat
+        writes this while the owner may be renaming or clearing the conversation."""
+        ...
+
+    async def name_if_unnamed(self, conversation_id: int, name: str, at: datetime) -> bool:
+        """Give the conversation `name` unless it has one by now (a generated title never
+        overwrites the caller's); True when it was set."""
+        ...
+
     async def claim(self, conversation_id: int, chat_id: int, now: datetime, stale_before: datetime) -> bool:
         """Mark `chat_id` as the running chat, atomically, unless another chat runs there.
 

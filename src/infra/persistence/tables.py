@@ -2,6 +2,8 @@
 
 from infra.persistence import (
     audit,
+    conversation,
+    conversation_messages,
     corporation,
     eventbus,
     modelmgr,
@@ -20,6 +22,8 @@ metadata = Base.metadata
 
 __all__ = [
     "audit",
+    "conversation",
+    "conversation_messages",
     "corporation",
     "eventbus",
     "metadata",

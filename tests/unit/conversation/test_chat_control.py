@@ -97,7 +97,7 @@ async def test_completed_and_failed_chats_are_not_cancellable(k: ChatKit) -> Non
 
 async def test_the_tool_loop_waits_for_outputs_and_resumes() -> None:
     k = kit()
-    k.directory.add(agent_snapshot(tools=("get_weather",)))
+    k.directory.put(agent_snapshot(tools=("get_weather",)))
     await k.runner.start()
     try:
         handle = await k.chats.start(actor(), ask('weather? /tool get_weather {"city": "Oslo"}'))
@@ -161,7 +161,7 @@ async def test_a_tool_the_agent_does_not_offer_fails_the_run(k: ChatKit) -> None
 
 
 async def test_abandoned_tool_calls_expire(k: ChatKit) -> None:
-    k.directory.add(agent_snapshot(tools=("lookup",)))
+    k.directory.put(agent_snapshot(tools=("lookup",)))
     handle = await k.chats.start(actor(), ask("/tool lookup {}"))
     await k.events(handle)
     k.clock.advance(k.liveness.tool_wait_s + 1)
@@ -271,7 +271,7 @@ async def test_titles_come_from_the_model_after_the_first_turn() -> None:
 
 
 async def test_the_function_call_message_replaces_an_empty_answer(k: ChatKit) -> None:
-    k.directory.add(agent_snapshot(tools=("a",)))
+    k.directory.put(agent_snapshot(tools=("a",)))
     handle = await k.chats.start(actor(), ask("/tool a {}"))
     await k.events(handle)
     message = await k.messages.get(handle.answer_id)

@@ -83,7 +83,7 @@ async def test_a_turn_streams_every_event_and_persists_at_start_and_end(k: ChatK
 
 
 async def test_the_system_prompt_has_persona_variables_time_and_name(k: ChatKit) -> None:
-    k.directory.add(
+    k.directory.put(
         agent_snapshot(
             persona="Greet {{ name }} from {{ city }}.{{ hidden }}",
             variables=(
@@ -101,13 +101,13 @@ async def test_the_system_prompt_has_persona_variables_time_and_name(k: ChatKit)
     assert "Greet guest from Lyon." in system.content and "SECRET" not in system.content
     assert "The current time is 2026-03-01 12:00 UTC (Sunday)." in system.content
 
-    k.directory.add(agent_snapshot(current_time=False))
+    k.directory.put(agent_snapshot(current_time=False))
     await turn(k, "hi")
     assert "current time" not in k.model.requests[-1].messages[0].content
 
 
 async def test_history_is_the_branch_within_the_window_of_rounds(k: ChatKit) -> None:
-    k.directory.add(agent_snapshot(history_rounds=2))
+    k.directory.put(agent_snapshot(history_rounds=2))
     first = await turn(k, "one")
     for word in ("two", "three", "four"):
         await turn(k, word, first.conversation_id)
@@ -229,7 +229,7 @@ async def test_caller_and_agent_rules(k: ChatKit) -> None:
     first = await turn(k, "alpha")
     with pytest.raises(ConversationNotFound):  # another user's conversation: 4200
         await k.chats.start(actor(2), ask("hi", first.conversation_id))
-    k.directory.add(agent_snapshot(agent_id=200))
+    k.directory.put(agent_snapshot(agent_id=200))
     with pytest.raises(InvalidConversation):  # another agent's conversation: 4002
         await k.chats.start(
             actor(),
@@ -246,7 +246,7 @@ async def test_caller_and_agent_rules(k: ChatKit) -> None:
         await k.chats.start(
             actor(), StartChat(agent_id=999, end_user="u", messages=[NewMessage("user", "x")])
         )
-    k.directory.add(agent_snapshot(agent_id=300), published=False)
+    k.directory.put(agent_snapshot(agent_id=300), published=False)
     with pytest.raises(AgentNotPublished):
         await k.chats.start(
             actor(), StartChat(agent_id=300, end_user="u", messages=[NewMessage("user", "x")])

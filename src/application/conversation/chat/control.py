@@ -6,7 +6,8 @@ import asyncio
 from typing import Any
 
 from application.common.actor import Actor, require_scope
-from application.conversation.chat.access import owned_conversation, run_of
+from application.conversation.access import ConversationAccess
+from application.conversation.chat.access import run_of
 from application.conversation.chat.follow import RunFollower
 from application.conversation.chat.liveness import Liveness
 from application.conversation.chat.runner import ChatRunner
@@ -28,6 +29,7 @@ class ChatControl:
         self,
         *,
         uow: UnitOfWorkFactory,
+        access: ConversationAccess,
         conversations: ConversationRepository,
         messages: MessageRepository,
         runs: ChatRunRepository,
@@ -37,6 +39,7 @@ class ChatControl:
         follower: RunFollower,
         cancel_wait_s: float = CANCEL_WAIT_S,
     ) -> None:
+        self._access = access
         self._uow, self._conversations, self._messages, self._runs = uow, conversations, messages, runs
         self._streams, self._runner, self._liveness, self._follower = streams, runner, liveness, follower
         self.cancel_wait_s = cancel_wait_s
@@ -44,7 +47,7 @@ class ChatControl:
     async def _load(self, actor: Actor, conversation_id: int, chat_id: int) -> tuple[Conversation, ChatRun]:
         require_scope(actor, Scope.CHAT)
         async with self._uow():
-            conversation = await owned_conversation(self._conversations, actor, conversation_id)
+            conversation = await self._access.load(actor, conversation_id)
             run = await run_of(self._runs, conversation, chat_id)
         return conversation, await self._liveness.settle(run, conversation)
 
@@ -77,7 +80,7 @@ class ChatControl:
         """The SPA's stop button: cancel the chat answering that question, if it still runs."""
         require_scope(actor, Scope.CHAT)
         async with self._uow():
-            conversation = await owned_conversation(self._conversations, actor, conversation_id)
+            conversation = await self._access.load(actor, conversation_id)
             message = await self._messages.get(answer_id or query_id or 0)
             if message is None or message.conversation_id != conversation.id or message.chat_id is None:
                 raise MessageNotFound(message_id=str(answer_id or query_id))
@@ -121,7 +124,7 @@ class ChatControl:
         """Where to read a chat's events again, from `after` (the last offset the client saw)."""
         require_scope(actor, Scope.CHAT)
         async with self._uow():
-            conversation = await owned_conversation(self._conversations, actor, conversation_id)
+            conversation = await self._access.load(actor, conversation_id)
             if chat_id is None:
                 message = await self._messages.get(message_id or 0)
                 if message is None or message.conversation_id != conversation.id or message.chat_id is None:

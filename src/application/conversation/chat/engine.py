@@ -14,7 +14,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from application.conversation.chat.prompt import (
     function_call_content,
@@ -59,6 +59,7 @@ log = logging.getLogger("cozeplus.chat")
 ErrorDescriber = Callable[[BaseException], ChatError]
 SHUTDOWN_ERROR = ChatError(5000, "the server stopped while this chat was running; please try again")
 SAVE_ERROR = ChatError(5000, "the chat's outcome could not be saved")
+CLAIM_TAKEOVER = timedelta(days=1)  # liveness.py decides takeovers; this is the repository's last resort
 
 
 @dataclass(slots=True)
@@ -224,20 +225,17 @@ class ChatEngine:
     async def _save(self, segment: Segment, calls: list[Message]) -> None:
         run, answer = segment.run, segment.answer
         async with self._uow() as tx:
+            new = [m for m in calls if m.id != answer.id]
             if segment.save_history:
                 await self._messages.save(answer)
-                new = [m for m in calls if m.id != answer.id]
                 for message in new:
                     await self._messages.add(message)
             if run.status is ChatStatus.REQUIRES_ACTION:
-                # The claim stays; its time now says since when the run waits for tool outputs,
-                # and the branch ends at the last call.
-                conversation = await self._conversations.get(run.conversation_id)
-                if conversation is not None and conversation.running_chat_id == run.id:
-                    conversation.running_since = self._clock.now()
-                    if segment.save_history and calls:
-                        conversation.leaf_message_id = calls[-1].id
-                    await self._conversations.save(conversation)
+                # The claim stays; re-claiming stamps since when the run waits for tool outputs.
+                now = self._clock.now()
+                await self._conversations.claim(run.conversation_id, run.id, now, now - CLAIM_TAKEOVER)
+                if segment.save_history and new:
+                    await self._conversations.set_leaf(run.conversation_id, new[-1].id, now)
             await self._runs.save(run)
             if run.status.terminal:
                 await self._conversations.release(run.conversation_id, run.id)

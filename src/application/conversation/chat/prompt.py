@@ -14,6 +14,8 @@ from domain.conversation.values import ContentType, MessageRole, MessageStatus, 
 
 TOOL_CALL_ID_KEY = "tool_call_id"  # meta_data of a tool_output message: the call it answers
 _SKIPPED_TYPES = frozenset({MessageType.VERBOSE, MessageType.FOLLOW_UP})
+# A round starts at a user question; messages.create stores user messages without a type.
+_QUESTIONS = frozenset({MessageType.QUESTION, MessageType.UNKNOWN})
 
 
 def prompt_variables(snapshot: AgentSnapshot, custom: Mapping[str, str]) -> dict[str, str]:

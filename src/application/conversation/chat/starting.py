@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from application.common.actor import Actor, require_scope
-from application.conversation.chat.access import owned_conversation, run_of
+from application.conversation.access import ConversationAccess
+from application.conversation.chat.access import run_of
 from application.conversation.chat.agents import AgentGate
 from application.conversation.chat.commands import (
     CheckedMessage,
@@ -25,7 +26,7 @@ from application.conversation.chat.commands import (
     checked_tool_outputs,
     has_substance,
 )
-from application.conversation.chat.engine import ChatEngine, Segment
+from application.conversation.chat.engine import CLAIM_TAKEOVER, ChatEngine, Segment
 from application.conversation.chat.liveness import Liveness
 from application.conversation.chat.prompt import TOOL_CALL_ID_KEY, file_ids, history_limit
 from application.conversation.chat.runner import ChatRunner
@@ -50,8 +51,6 @@ from domain.conversation.ports import (
 )
 from domain.conversation.values import ChatStatus, MessageRole, MessageStatus, MessageType
 from domain.openauth.values import Scope
-
-CLAIM_TAKEOVER = timedelta(days=1)  # liveness decides takeovers; the repository's own is a last resort
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +78,7 @@ class ChatStarter:
         self,
         *,
         uow: UnitOfWorkFactory,
+        access: ConversationAccess,
         conversations: ConversationRepository,
         sections: SectionRepository,
         messages: MessageRepository,
@@ -92,6 +92,7 @@ class ChatStarter:
         clock: Clock,
         ids: IdGenerator,
     ) -> None:
+        self._access = access
         self._uow, self._conversations, self._sections = uow, conversations, sections
         self._messages, self._runs, self._streams = messages, runs, streams
         self._agents, self._files, self._engine = agents, files, engine
@@ -142,15 +143,16 @@ class ChatStarter:
                     await self._messages.add(message)
                 await self._messages.add(answer)
                 conversation.leaf_message_id = answer.id
-            await self._runs.add(run)
             conversation.updated_at = now
+            await self._runs.add(run)
             if fresh:
                 conversation.running_chat_id, conversation.running_since = chat_id, now
                 await self._conversations.add(conversation)
                 await self._sections.add(Section(conversation.section_id, conversation.id, now))
             else:
                 failed_holders = await self._claim(conversation, run, now)
-                await self._conversations.save(conversation)
+                if request.auto_save_history:
+                    await self._conversations.set_leaf(conversation.id, answer.id, now)
             await tx.commit()
         for holder in failed_holders:
             await self._liveness.announce(holder)
@@ -178,10 +180,10 @@ class ChatStarter:
         now = self._clock.now()
         expired: ChatRun | None = None
         async with self._uow() as tx:
-            conversation = await owned_conversation(self._conversations, actor, conversation_id)
+            conversation = await self._access.load(actor, conversation_id)
             run = await run_of(self._runs, conversation, chat_id)
             if run.status is not ChatStatus.REQUIRES_ACTION:
-                raise ChatNotAwaitingTools(status=run.status.value)
+                raise ChatNotAwaitingTools(reason=f"its status is {run.status.value}")
             error = await self._liveness.verdict(run, conversation)
             if error is not None:
                 await self._liveness.fail_in_transaction(run, error, now)
@@ -239,7 +241,7 @@ class ChatStarter:
                 await tx.commit()
         if expired is not None:
             await self._liveness.announce(expired)
-            raise ChatNotAwaitingTools(status=expired.status.value)
+            raise ChatNotAwaitingTools(reason="it waited too long and failed")
         status = await self._streams.status(str(run.id))
         after = status.last_offset if status is not None else 0
         # Seen alive at once by other processes (its created_at is old, so no grace applies).
@@ -268,7 +270,7 @@ class ChatStarter:
                 updated_at=now,
             )
             return conversation, True
-        conversation = await owned_conversation(self._conversations, actor, request.conversation_id)
+        conversation = await self._access.load(actor, request.conversation_id)
         if conversation.agent_id not in (None, snapshot.agent_id):
             raise InvalidConversation(reason="the conversation belongs to another agent")
         if (conversation.connector_id == DRAFT_CONNECTOR) != request.draft:

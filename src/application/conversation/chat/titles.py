@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 
 from application.conversation.chat.runner import ChatRunner
 from domain.common.llm import ChatMessage, ChatRequest, ModelRuntime, Role, collect
-from domain.common.ports import UnitOfWorkFactory
+from domain.common.ports import Clock, UnitOfWorkFactory
 from domain.conversation.entities import Message
 from domain.conversation.ports import ConversationRepository
 from domain.conversation.values import MAX_CONVERSATION_NAME, MessageRole, MessageType
@@ -42,9 +42,10 @@ class TitleWriter:
         models: ModelRuntime,
         facts: ModelFacts,
         runner: ChatRunner,
+        clock: Clock,
         mode: TitleMode = "auto",
     ) -> None:
-        self._uow, self._conversations, self._models = uow, conversations, models
+        self._uow, self._conversations, self._models, self._clock = uow, conversations, models, clock
         self._facts, self._runner, self.mode = facts, runner, mode
 
     def schedule(
@@ -81,12 +82,10 @@ class TitleWriter:
             if not title:
                 return None
             async with self._uow() as tx:
-                conversation = await self._conversations.get(conversation_id)
-                if conversation is None or conversation.name:
-                    return None
-                conversation.name = title
-                await self._conversations.save(conversation)
+                named = await self._conversations.name_if_unnamed(conversation_id, title, self._clock.now())
                 await tx.commit()
+            if not named:
+                return None
             return title
         except Exception as exc:  # a title is a nicety: never let it disturb anything else
             log.warning("chat_title_failed conversation=%s error=%s", conversation_id, repr(exc)[:200])
