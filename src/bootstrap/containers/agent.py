@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from application.agent.access import AgentAccess
 from application.agent.directory import AgentDirectoryService
 from application.agent.icons import IconLinks
 from application.agent.models import CatalogChatModels
+from application.agent.publish import PublishService
+from application.agent.service import AgentService
+from application.agent.views import AgentViews
 from application.audit.service import AuditLog
 from crossdomain.permission import PermissionChecker
 from crossdomain.space import SpaceMembership
@@ -37,4 +41,32 @@ class AgentContainer(containers.DeclarativeContainer):
 
     directory = providers.Singleton(
         AgentDirectoryService, uow=uow, agents=agents, versions=versions, icons=icons
+    )
+    access = providers.Singleton(AgentAccess, agents=agents, membership=membership, permissions=permissions)
+    views = providers.Singleton(AgentViews, icons=icons, models=chat_models)
+    agent_service = providers.Singleton(
+        AgentService,
+        uow=uow,
+        agents=agents,
+        versions=versions,
+        access=access,
+        views=views,
+        icons=icons,
+        models=chat_models,
+        persona=persona_renderer,
+        audit=audit,
+        ids=ids,
+        clock=clock,
+    )
+    publish_service = providers.Singleton(
+        PublishService,
+        uow=uow,
+        agents=agents,
+        versions=versions,
+        records=publish_records,
+        access=access,
+        views=views,
+        audit=audit,
+        ids=ids,
+        clock=clock,
     )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from domain.common.errors import InvalidInput, NotFound
+from domain.common.errors import InvalidInput, NotFound, PermissionDenied
 
 
 class AgentNotFound(NotFound):
@@ -35,3 +35,9 @@ class UnknownModel(InvalidInput):
 
 class InvalidConnector(InvalidInput):
     message_key = "agent.invalid_connector"
+
+
+class AgentActionDenied(PermissionDenied):
+    """A member of the agent's space without the right for this action on agents."""
+
+    message_key = "agent.action_denied"
