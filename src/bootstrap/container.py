@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 from pydantic import SecretStr
 
 from application.modelmgr.seeding import SeedConfig
+from bootstrap.containers.agent import AgentContainer
 from bootstrap.containers.audit import AuditContainer
 from bootstrap.containers.conversation import ConversationContainer
 from bootstrap.containers.core import CoreContainer
@@ -156,6 +157,16 @@ class Container(containers.DeclarativeContainer):
         retry_base_s=settings.provided.model_retry_base_s,
         slot_wait_s=settings.provided.model_slot_wait_s,
         seed_config=providers.Callable(_seed_config, settings),
+    )
+    agent = providers.Container(
+        AgentContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        audit=audit.audit_log,
+        permissions=permission.checker,
+        membership=identity.space_service,
+        models=models.repository,
     )
 
     # The agent and upload contexts provide these (branches `agent` and `upload`); until they are

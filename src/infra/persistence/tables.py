@@ -1,6 +1,7 @@
 """Imports every table module so `Base.metadata` is complete for Alembic and tests."""
 
 from infra.persistence import (
+    agent,
     audit,
     conversation,
     conversation_messages,
@@ -21,6 +22,7 @@ from infra.persistence.base import Base
 metadata = Base.metadata
 
 __all__ = [
+    "agent",
     "audit",
     "conversation",
     "conversation_messages",
