@@ -11,6 +11,7 @@ from infra.persistence import (
     process_lease,
     space,
     system,
+    upload,
     user,
     worker_lease,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "process_lease",
     "space",
     "system",
+    "upload",
     "user",
     "worker_lease",
 ]
