@@ -16,6 +16,7 @@ from bootstrap.containers.models import ModelsContainer
 from bootstrap.containers.permission import PermissionContainer
 from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
+from bootstrap.containers.upload import UploadContainer
 from bootstrap.containers.vectors import VectorContainer
 from bootstrap.settings import Settings
 from infra.security.secrets import server_secret as load_server_secret
@@ -68,6 +69,15 @@ class Container(containers.DeclarativeContainer):
         public_url=settings.provided.resolved_storage_public_url,
         max_upload_bytes=settings.provided.storage_max_upload_bytes,
         clock=core.clock,
+    )
+    upload = providers.Container(
+        UploadContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        storage=storage.object_storage,
+        max_bytes=settings.provided.upload_max_bytes,
+        link_ttl_s=settings.provided.upload_link_ttl_s,
     )
     audit = providers.Container(AuditContainer, uow=core.uow, ids=core.ids, clock=core.clock)
     permission = providers.Container(

@@ -107,6 +107,7 @@ class World:
     owner_space: str
     owner_token_id: str
     owner_id: str
+    owner_file_id: str
     intruder: AsyncTestClient  # type: ignore[type-arg]
     intruder_token: str
 
@@ -127,6 +128,8 @@ async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
             json={"name": "owned", "duration_day": "1"},
         )
         w.owner_token_id = made.json()["data"]["personal_access_token"]["id"]
+        uploaded = await c.post("/api/bot/upload_file", files={"file": ("owned.txt", b"owned notes")})
+        w.owner_file_id = uploaded.json()["data"]["upload_uri"]
         await sign_in(c, intruder["email"])
         made = await c.post(
             "/api/permission_api/pat/create_personal_access_token_and_permission",
@@ -144,6 +147,8 @@ def foreign_id(w: World, path: str, name: str) -> str:
         return w.owner_token_id
     if name == "user_id":
         return w.owner_id
+    if name == "file_id":
+        return w.owner_file_id  # files belong to their uploader: another user's is 404
     if name == "organization_id":
         return "1"  # accepted from Coze front ends and ignored: tokens bind to spaces instead
     if path.startswith(ADMIN_ONLY):
