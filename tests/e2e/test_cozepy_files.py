@@ -20,6 +20,8 @@ from tests.support.processes import COZEPLUS, cozeplus_env, free_port, start, wa
 from tests.support.servers import server_url
 from tests.support.storage import S3_ENDPOINT_ENV, drop_bucket, s3_config
 
+LIMIT = 2 * 1024 * 1024
+
 
 def _server_settings(kind: str, tmp: Path) -> Iterator[dict[str, str]]:
     if kind == "embedded":
@@ -46,7 +48,12 @@ def coze(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     settings = _server_settings(request.param, tmp)
     extra = next(settings)
     port = free_port()
-    env = cozeplus_env(COZEPLUS_DATA_DIR=str(tmp / "data"), COZEPLUS_PORT=str(port), **extra)
+    env = cozeplus_env(
+        COZEPLUS_DATA_DIR=str(tmp / "data"),
+        COZEPLUS_PORT=str(port),
+        COZEPLUS_UPLOAD_MAX_BYTES=str(LIMIT),
+        **extra,
+    )
     proc = None
     try:
         subprocess.run([*COZEPLUS, "migrate"], env=env, check=True, capture_output=True)
@@ -134,6 +141,13 @@ def test_refusals_are_coze_errors(coze: Coze, file: tuple[str, bytes], expected:
         coze.files.upload(file=file)
     assert refused.value.code == expected
     assert refused.value.logid
+
+
+def test_too_large_is_refused_while_the_client_still_sends(coze: Coze) -> None:
+    # The server answers before reading the rest of a 12 MB body; cozepy still gets the envelope.
+    with pytest.raises(CozeAPIError) as refused:
+        coze.files.upload(file=("big.txt", b"a" * (6 * LIMIT)))
+    assert refused.value.code == 4302
 
 
 def test_unknown_file_is_4200(coze: Coze) -> None:
