@@ -1,7 +1,7 @@
 """Conversations: conversations, sections, the message tree and chat runs.
 
 Revision ID: 0009
-Revises: 0006 (re-chained after 0007 agents and 0008 uploads when those land)
+Revises: 0008
 Create Date: 2026-11-24
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import mysql
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -18,10 +18,9 @@ from bootstrap.containers.models import ModelsContainer
 from bootstrap.containers.permission import PermissionContainer
 from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
+from bootstrap.containers.upload import UploadContainer
 from bootstrap.containers.vectors import VectorContainer
 from bootstrap.settings import Settings
-from crossdomain.agent import AgentDirectory
-from crossdomain.upload import UploadedFiles
 from infra.security.secrets import server_secret as load_server_secret
 
 
@@ -72,6 +71,15 @@ class Container(containers.DeclarativeContainer):
         public_url=settings.provided.resolved_storage_public_url,
         max_upload_bytes=settings.provided.storage_max_upload_bytes,
         clock=core.clock,
+    )
+    upload = providers.Container(
+        UploadContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        storage=storage.object_storage,
+        max_bytes=settings.provided.upload_max_bytes,
+        link_ttl_s=settings.provided.upload_link_ttl_s,
     )
     audit = providers.Container(AuditContainer, uow=core.uow, ids=core.ids, clock=core.clock)
     permission = providers.Container(
@@ -167,20 +175,17 @@ class Container(containers.DeclarativeContainer):
         permissions=permission.checker,
         membership=identity.space_service,
         models=models.repository,
+        files=upload.uploaded_files,
     )
 
-    # The agent and upload contexts provide these (branches `agent` and `upload`); until they are
-    # composed here, tests supply them with fakes (tests/support/conversation_fakes.py).
-    agent_directory: providers.Dependency[AgentDirectory] = providers.Dependency()
-    uploaded_files: providers.Dependency[UploadedFiles] = providers.Dependency()
     conversation = providers.Container(
         ConversationContainer,
         uow=core.uow,
         ids=core.ids,
         clock=core.clock,
         permissions=permission.checker,
-        agents=agent_directory,
-        files=uploaded_files,
+        agents=agent.directory,
+        files=upload.uploaded_files,
     )
 
 

@@ -66,6 +66,7 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "grants": _provide(container.permission.grant_service),
             "audit": _provide(container.audit.audit_log),
             "object_links": _provide(container.storage.object_links),
+            "uploads": _provide(container.upload.upload_service),
             "dead_letter_service": _provide(container.eventbus.dead_letter_service),
             "corporations": _provide(container.corporation.corporation_service),
             "departments": _provide(container.corporation.department_service),

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     storage_link_secret: SecretStr | None = None  # signs local links; made under data_dir if unset
     storage_public_url: str | None = None  # base of local links; default http://host:port
     storage_max_upload_bytes: int = Field(5 * 1024**3, ge=1)  # per upload through a local link
+    # Files users upload (/v1/files/upload, /api/bot/upload_file): the limit per file, checked while
+    # the body streams (those routes are exempt from max_body_bytes), and how long links last.
+    upload_max_bytes: int = Field(100 * 1024**2, ge=1024)
+    upload_link_ttl_s: int = Field(3600, ge=60, le=7 * 86400)
 
     @field_validator("storage_url")
     @classmethod
@@ -59,6 +63,13 @@ class Settings(BaseSettings):
                 "storage_url must be 'local', file:///path or s3://ACCESS:SECRET@host:port/bucket"
             )
         return value
+
+    @model_validator(mode="after")
+    def _upload_fits_storage(self) -> Settings:
+        # One ceiling for bytes arriving in one request: no route may take more than storage does.
+        if self.upload_max_bytes > self.storage_max_upload_bytes:
+            raise ValueError("upload_max_bytes must not exceed storage_max_upload_bytes")
+        return self
 
     @field_validator("storage_link_secret")
     @classmethod

@@ -110,6 +110,7 @@ class World:
     owner_token_id: str
     owner_id: str
     owner_bot: str
+    owner_file_id: str
     intruder: AsyncTestClient  # type: ignore[type-arg]
     intruder_token: str
 
@@ -136,6 +137,8 @@ async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
             "/api/draftbot/publish", json={"bot_id": w.owner_bot, "connectors": {"1024": {}}}
         )
         assert published.json()["code"] == 0, published.text
+        uploaded = await c.post("/api/bot/upload_file", files={"file": ("owned.txt", b"owned notes")})
+        w.owner_file_id = uploaded.json()["data"]["upload_uri"]
         await sign_in(c, intruder["email"])
         made = await c.post(
             "/api/permission_api/pat/create_personal_access_token_and_permission",
@@ -163,6 +166,8 @@ def foreign_id(w: World, path: str, name: str) -> str:
         return "0"  # a paging cursor (an offset), not a resource
     if name == "icon_file_id":
         return "1"  # the space (or bot) beside it is foreign, refused before the file is looked at
+    if name == "file_id":
+        return w.owner_file_id  # files belong to their uploader: another user's is 404
     if name == "organization_id":
         return "1"  # accepted from Coze front ends and ignored: tokens bind to spaces instead
     if path.startswith(ADMIN_ONLY):

@@ -2,6 +2,6 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.openapi import bots, identity
+from api.openapi import bots, files, identity
 
-ROUTES: list[ControllerRouterHandler] = [*identity.ROUTES, *bots.ROUTES]
+ROUTES: list[ControllerRouterHandler] = [*identity.ROUTES, *bots.ROUTES, *files.ROUTES]

@@ -2,7 +2,17 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.web import corporation, draftbot, models, passport, permission, permission_users, spaces, tokens
+from api.web import (
+    corporation,
+    draftbot,
+    files,
+    models,
+    passport,
+    permission,
+    permission_users,
+    spaces,
+    tokens,
+)
 
 ROUTES: list[ControllerRouterHandler] = [
     *passport.ROUTES,
@@ -13,4 +23,5 @@ ROUTES: list[ControllerRouterHandler] = [
     *permission_users.ROUTES,
     *models.ROUTES,
     *draftbot.ROUTES,
+    *files.ROUTES,
 ]

@@ -14,6 +14,7 @@ from infra.persistence import (
     process_lease,
     space,
     system,
+    upload,
     user,
     worker_lease,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "process_lease",
     "space",
     "system",
+    "upload",
     "user",
     "worker_lease",
 ]

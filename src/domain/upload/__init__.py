@@ -1,0 +1,1 @@
+"""Files users upload for chats and knowledge: names, detected types, limits."""
