@@ -73,6 +73,9 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "org_tree": _provide(container.corporation.tree_service),
             "model_admin": _provide(container.models.admin_service),
             "model_catalog": _provide(container.models.catalog),
+            "conversations": _provide(container.conversation.conversation_service),
+            "conversation_messages": _provide(container.conversation.message_service),
+            "playground_history": _provide(container.conversation.playground_history),
         },
         health_checks=[
             container.core.database(),

@@ -107,6 +107,8 @@ class World:
     owner_space: str
     owner_token_id: str
     owner_id: str
+    owner_conversation: str
+    owner_message: str
     intruder: AsyncTestClient  # type: ignore[type-arg]
     intruder_token: str
 
@@ -127,6 +129,20 @@ async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
             json={"name": "owned", "duration_day": "1"},
         )
         w.owner_token_id = made.json()["data"]["personal_access_token"]["id"]
+        owner_bearer = {"authorization": f"Bearer {made.json()['data']['token']}"}
+        conversation = await c.post(
+            "/v1/conversation/create",
+            headers=owner_bearer,
+            json={"messages": [{"role": "user", "content": "mine", "content_type": "text"}]},
+        )
+        w.owner_conversation = conversation.json()["data"]["id"]
+        listed = await c.post(
+            "/v1/conversation/message/list",
+            headers=owner_bearer,
+            params={"conversation_id": w.owner_conversation},
+            json={},
+        )
+        w.owner_message = listed.json()["data"][0]["id"]
         await sign_in(c, intruder["email"])
         made = await c.post(
             "/api/permission_api/pat/create_personal_access_token_and_permission",
@@ -144,6 +160,16 @@ def foreign_id(w: World, path: str, name: str) -> str:
         return w.owner_token_id
     if name == "user_id":
         return w.owner_id
+    if name == "conversation_id":
+        return w.owner_conversation
+    if name in ("message_id", "before_id", "after_id"):
+        return w.owner_message
+    if name == "chat_id":
+        return "1"  # a filter inside a conversation: the foreign conversation id is refused first
+    if name == "connector_id":
+        return "1024"  # a channel, not a resource
+    if name == "bot_id":
+        return "1"  # no agent of the owner's yet: an unknown bot is refused like a foreign one
     if name == "organization_id":
         return "1"  # accepted from Coze front ends and ignored: tokens bind to spaces instead
     if path.startswith(ADMIN_ONLY):

@@ -2,6 +2,6 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.openapi import identity
+from api.openapi import conversations, identity, messages
 
-ROUTES: list[ControllerRouterHandler] = [*identity.ROUTES]
+ROUTES: list[ControllerRouterHandler] = [*identity.ROUTES, *conversations.ROUTES, *messages.ROUTES]
