@@ -12,6 +12,7 @@ from bootstrap.container import Container, build_container
 from bootstrap.http import build_asgi
 from bootstrap.logging import configure_logging
 from bootstrap.settings import Settings
+from tests.support.conversation_fakes import fill_missing_contracts
 from tests.support.databases import DB_KINDS, migrated_database
 from tests.support.identity import create_user, sign_in
 
@@ -42,7 +43,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def container(settings: Settings) -> Container:
-    return build_container(settings)
+    built = build_container(settings)
+    fill_missing_contracts(built)
+    return built
 
 
 @pytest.fixture

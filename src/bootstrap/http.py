@@ -76,6 +76,9 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "model_catalog": _provide(container.models.catalog),
             "agent_service": _provide(container.agent.agent_service),
             "publish_service": _provide(container.agent.publish_service),
+            "conversations": _provide(container.conversation.conversation_service),
+            "conversation_messages": _provide(container.conversation.message_service),
+            "playground_history": _provide(container.conversation.playground_history),
         },
         health_checks=[
             container.core.database(),

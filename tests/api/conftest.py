@@ -7,6 +7,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from bootstrap.settings import Settings
+from tests.support.conversation_fakes import fill_missing_contracts
 from tests.support.databases import migrated_database
 
 
@@ -18,7 +19,10 @@ def sqlite_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def sqlite_client(sqlite_settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    from bootstrap.container import build_container
     from bootstrap.http import build_asgi
 
-    async with AsyncTestClient(app=build_asgi(sqlite_settings)) as c:  # type: ignore[arg-type]
+    container = build_container(sqlite_settings)
+    fill_missing_contracts(container)
+    async with AsyncTestClient(app=build_asgi(sqlite_settings, container)) as c:  # type: ignore[arg-type]
         yield c

@@ -111,6 +111,8 @@ class World:
     owner_id: str
     owner_bot: str
     owner_file_id: str
+    owner_conversation: str
+    owner_message: str
     intruder: AsyncTestClient  # type: ignore[type-arg]
     intruder_token: str
 
@@ -139,6 +141,20 @@ async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
         assert published.json()["code"] == 0, published.text
         uploaded = await c.post("/api/bot/upload_file", files={"file": ("owned.txt", b"owned notes")})
         w.owner_file_id = uploaded.json()["data"]["upload_uri"]
+        owner_bearer = {"authorization": f"Bearer {made.json()['data']['token']}"}
+        conversation = await c.post(
+            "/v1/conversation/create",
+            headers=owner_bearer,
+            json={"messages": [{"role": "user", "content": "mine", "content_type": "text"}]},
+        )
+        w.owner_conversation = conversation.json()["data"]["id"]
+        listed = await c.post(
+            "/v1/conversation/message/list",
+            headers=owner_bearer,
+            params={"conversation_id": w.owner_conversation},
+            json={},
+        )
+        w.owner_message = listed.json()["data"][0]["id"]
         await sign_in(c, intruder["email"])
         made = await c.post(
             "/api/permission_api/pat/create_personal_access_token_and_permission",
@@ -168,6 +184,12 @@ def foreign_id(w: World, path: str, name: str) -> str:
         return "1"  # the space (or bot) beside it is foreign, refused before the file is looked at
     if name == "file_id":
         return w.owner_file_id  # files belong to their uploader: another user's is 404
+    if name == "conversation_id":
+        return w.owner_conversation
+    if name in ("message_id", "before_id", "after_id"):
+        return w.owner_message
+    if name == "chat_id":
+        return "1"  # a filter inside a conversation: the foreign conversation id is refused first
     if name == "organization_id":
         return "1"  # accepted from Coze front ends and ignored: tokens bind to spaces instead
     if path.startswith(ADMIN_ONLY):

@@ -2,6 +2,12 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.openapi import bots, files, identity
+from api.openapi import bots, conversations, files, identity, messages
 
-ROUTES: list[ControllerRouterHandler] = [*identity.ROUTES, *bots.ROUTES, *files.ROUTES]
+ROUTES: list[ControllerRouterHandler] = [
+    *identity.ROUTES,
+    *bots.ROUTES,
+    *files.ROUTES,
+    *conversations.ROUTES,
+    *messages.ROUTES,
+]

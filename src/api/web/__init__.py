@@ -3,6 +3,7 @@
 from litestar.types import ControllerRouterHandler
 
 from api.web import (
+    conversation,
     corporation,
     draftbot,
     files,
@@ -24,4 +25,5 @@ ROUTES: list[ControllerRouterHandler] = [
     *models.ROUTES,
     *draftbot.ROUTES,
     *files.ROUTES,
+    *conversation.ROUTES,
 ]

@@ -101,17 +101,23 @@ class ConversationService:
             return ConversationDTO.of(current[0])
         return await self._create(actor, agent_id, DRAFT_CONNECTOR, "", None, ())
 
-    async def restart_playground(self, actor: Actor, agent_id: int, conversation_id: int) -> ConversationDTO:
-        """Clear the playground's history: the conversation is deleted and a new, empty one takes
-        its place (docs/adr/0023)."""
+    async def restart_playground(
+        self, actor: Actor, conversation_id: int, agent_id: int | None = None
+    ) -> ConversationDTO:
+        """Clear the playground's history: the conversation is deleted and a new, empty one with
+        the same agent takes its place (docs/adr/0023)."""
         now = self._clock.now()
         async with self._uow() as uow:
             old = await self._access.load(actor, conversation_id)
-            if old.agent_id != agent_id or old.connector_id != DRAFT_CONNECTOR:
-                raise InvalidConversation(reason="not this agent's playground conversation")
+            if old.agent_id is None or old.connector_id != DRAFT_CONNECTOR:
+                raise InvalidConversation(reason="not a playground conversation")
+            if agent_id is not None and old.agent_id != agent_id:
+                raise InvalidConversation(reason="the conversation is not with this agent")
             await self._delete(old, now)
+            # One transaction: the old conversation goes only when its successor exists.
+            new = await self._create(actor, old.agent_id, DRAFT_CONNECTOR, "", None, ())
             await uow.commit()
-        return await self._create(actor, agent_id, DRAFT_CONNECTOR, "", None, ())
+        return new
 
     async def _create(
         self,
