@@ -133,6 +133,7 @@ async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
             json={"name": "owned", "duration_day": "1"},
         )
         w.owner_token_id = made.json()["data"]["personal_access_token"]["id"]
+        owner_bearer = {"authorization": f"Bearer {made.json()['data']['token']}"}
         made = await c.post("/api/draftbot/create", json={"space_id": w.owner_space, "name": "Owned"})
         w.owner_bot = made.json()["data"]["bot_id"]
         published = await c.post(
@@ -141,7 +142,6 @@ async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
         assert published.json()["code"] == 0, published.text
         uploaded = await c.post("/api/bot/upload_file", files={"file": ("owned.txt", b"owned notes")})
         w.owner_file_id = uploaded.json()["data"]["upload_uri"]
-        owner_bearer = {"authorization": f"Bearer {made.json()['data']['token']}"}
         conversation = await c.post(
             "/v1/conversation/create",
             headers=owner_bearer,
