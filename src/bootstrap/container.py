@@ -5,9 +5,11 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 from pydantic import SecretStr
 
+from api.chat_errors import chat_error
 from application.modelmgr.seeding import SeedConfig
 from bootstrap.containers.agent import AgentContainer
 from bootstrap.containers.audit import AuditContainer
+from bootstrap.containers.chat import ChatContainer
 from bootstrap.containers.conversation import ConversationContainer
 from bootstrap.containers.core import CoreContainer
 from bootstrap.containers.corporation import CorporationContainer
@@ -186,6 +188,29 @@ class Container(containers.DeclarativeContainer):
         permissions=permission.checker,
         agents=agent.directory,
         files=upload.uploaded_files,
+    )
+
+    chat = providers.Container(
+        ChatContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        access=conversation.access,
+        conversations=conversation.conversations,
+        sections=conversation.sections,
+        messages=conversation.messages,
+        runs=conversation.chat_runs,
+        directory=agent.directory,
+        permissions=permission.checker,
+        files=upload.uploaded_files,
+        streams=core.run_streams,
+        kv=core.kv,
+        models=models.runtime,
+        model_runtime=models.runtime,
+        renderer=agent.persona_renderer,
+        describe_error=providers.Object(chat_error),
+        title_mode=settings.provided.chat_titles,
+        tool_wait_s=settings.provided.chat_tool_wait_s,
     )
 
 

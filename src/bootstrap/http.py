@@ -79,6 +79,7 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "conversations": _provide(container.conversation.conversation_service),
             "conversation_messages": _provide(container.conversation.message_service),
             "playground_history": _provide(container.conversation.playground_history),
+            "chats": _provide(container.chat.service),
         },
         health_checks=[
             container.core.database(),
@@ -100,7 +101,9 @@ def build_asgi(
     """The app `cozeplus serve` runs; tests may swap the guards or add routes of their own."""
     container = container or build_container(settings)
     # The model seeding runs last: it needs the database only, and registers the first models once.
-    resources = [*infrastructure_resources(container), container.models.seeding()]
+    # The chat runner comes last: stopped first, it fails running chats while the database and the
+    # run streams are still there to record it.
+    resources = [*infrastructure_resources(container), container.models.seeding(), container.chat.runner()]
     runtime = Runtime(container, role="serve", resources=resources)
     services = app_services(container, runtime, guards or guard_set(container, settings))
     services.extra_routes = extra_routes

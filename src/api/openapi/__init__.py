@@ -2,7 +2,7 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.openapi import bots, conversations, files, identity, messages
+from api.openapi import bots, chat, conversations, files, identity, messages
 
 ROUTES: list[ControllerRouterHandler] = [
     *identity.ROUTES,
@@ -10,4 +10,5 @@ ROUTES: list[ControllerRouterHandler] = [
     *files.ROUTES,
     *conversations.ROUTES,
     *messages.ROUTES,
+    *chat.ROUTES,
 ]

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.conversation.entities import ChatRun, Message
-from domain.conversation.values import ChatStatus, MessageStatus
+from domain.conversation.values import ChatStatus
 
 # Event kinds on a chat's run stream, named as Coze names its SSE events.
 CHAT_CREATED = "conversation.chat.created"
@@ -93,9 +93,8 @@ def message_view(message: Message, bot_id: int | None = None) -> dict[str, Any]:
         "meta_data": dict(message.meta_data),
         "created_at": unix(message.created_at),
         "updated_at": unix(message.updated_at or message.created_at),
+        "reasoning_content": message.reasoning_content,
     }
-    if message.reasoning_content:
-        view["reasoning_content"] = message.reasoning_content
     return view
 
 
@@ -111,7 +110,3 @@ def delta_base(answer: Message) -> dict[str, Any]:
         "chat_id": str(answer.chat_id) if answer.chat_id else "",
         "section_id": str(answer.section_id),
     }
-
-
-def is_interrupted(message: Message) -> bool:
-    return message.status is MessageStatus.INTERRUPTED

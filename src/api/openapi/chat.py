@@ -1,0 +1,158 @@
+"""Token API: chats (cozepy 0.20.0 `coze.chat`): create (streamed or not), retrieve, cancel, the
+messages a chat wrote, and tool outputs. Streams relay the chat's run stream, so the generation
+goes on when a client drops the connection, and any API process can serve any chat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Response, post, route
+from litestar.di import NamedDependency
+
+from api.envelope import Envelope
+from api.openapi.conversation_views import IdField, MessageBody, QueryText, conversation_id_of, optional_id
+from api.security.identity import CurrentActor
+from api.sse import event, json_line, relay, sse_response
+from application.conversation.chat.commands import NewMessage, StartChat, ToolOutput
+from application.conversation.chat.service import ChatService
+from application.conversation.chat.starting import ChatHandle
+from domain.common.errors import InvalidInput
+from domain.common.runstream import RunEvent
+from domain.conversation.errors import AgentNotAvailable, ChatNotFound, InvalidChatRequest
+
+Chats = NamedDependency[ChatService]
+DONE = b'event:done\ndata:"[DONE]"\n\n'
+
+
+class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
+    bot_id: IdField = None
+    user_id: Any = None
+    additional_messages: list[MessageBody] | None = None
+    stream: bool = False
+    custom_variables: dict[str, Any] | None = None
+    auto_save_history: bool = True
+    meta_data: Any = None
+    # Accepted as Coze's API documents them; a single agent has no use for them (yet).
+    parameters: dict[str, Any] | None = None
+    enable_card: bool | None = None
+    extra_params: dict[str, Any] | None = None
+    custom_config: dict[str, Any] | None = None
+    shortcut_command: dict[str, Any] | None = None
+    connector_id: IdField = None
+
+
+class CancelRequest(msgspec.Struct, forbid_unknown_fields=True):
+    conversation_id: IdField = None
+    chat_id: IdField = None
+
+
+class ToolOutputBody(msgspec.Struct):
+    tool_call_id: Any = None
+    output: Any = None
+
+
+class SubmitToolOutputsRequest(msgspec.Struct, forbid_unknown_fields=True):
+    tool_outputs: list[ToolOutputBody] | None = None
+    stream: bool = False
+
+
+class ChatResponse(Envelope, kw_only=True):
+    data: dict[str, Any]
+
+
+class ChatMessagesResponse(Envelope, kw_only=True):
+    data: list[dict[str, Any]]
+
+
+def _encode(item: RunEvent) -> bytes:
+    return event(item.kind, json_line(item.data))
+
+
+def _answer(chats: ChatService, handle: ChatHandle, stream: bool) -> Response[Any]:
+    if stream:
+        return sse_response(relay(chats.events(handle), _encode, DONE))
+    return Response(ChatResponse(data=handle.chat))
+
+
+def _chat_id(value: IdField) -> int:
+    found = optional_id(value)
+    if found is None:
+        raise ChatNotFound()
+    return found
+
+
+def _bot_id(value: IdField) -> int:
+    try:
+        found = optional_id(value)
+    except InvalidInput:
+        found = None
+    if found is None:
+        raise AgentNotAvailable()
+    return found
+
+
+@post("/v3/chat", status_code=200)
+async def create_chat(
+    actor: CurrentActor, chats: Chats, data: ChatRequest, conversation_id: QueryText = None
+) -> Response[Any]:
+    """Streamed: Coze's chat events, then `done`. Not streamed: the Chat, still in progress."""
+    if not isinstance(data.user_id, str | int) or isinstance(data.user_id, bool):
+        raise InvalidChatRequest(reason="user_id is required")
+    request = StartChat(
+        agent_id=_bot_id(data.bot_id),
+        end_user=str(data.user_id),
+        messages=[_new_message(m) for m in data.additional_messages or ()],
+        conversation_id=optional_id(conversation_id),
+        custom_variables=data.custom_variables,
+        meta_data=data.meta_data,
+        stream=data.stream,
+        auto_save_history=data.auto_save_history,
+    )
+    return _answer(chats, await chats.start(actor, request), data.stream)
+
+
+def _new_message(body: MessageBody) -> NewMessage:
+    given = body.as_input()
+    return NewMessage(given.role, given.content, given.content_type, given.type, given.meta_data)
+
+
+@route("/v3/chat/retrieve", http_method=["GET", "POST"], status_code=200)
+async def retrieve_chat(
+    actor: CurrentActor, chats: Chats, conversation_id: QueryText = None, chat_id: QueryText = None
+) -> ChatResponse:
+    chat = await chats.retrieve(actor, conversation_id_of(conversation_id), _chat_id(chat_id))
+    return ChatResponse(data=chat)
+
+
+@post("/v3/chat/cancel", status_code=200)
+async def cancel_chat(actor: CurrentActor, chats: Chats, data: CancelRequest) -> ChatResponse:
+    chat = await chats.cancel(actor, conversation_id_of(data.conversation_id), _chat_id(data.chat_id))
+    return ChatResponse(data=chat)
+
+
+@route("/v3/chat/message/list", http_method=["GET", "POST"], status_code=200)
+async def list_chat_messages(
+    actor: CurrentActor, chats: Chats, conversation_id: QueryText = None, chat_id: QueryText = None
+) -> ChatMessagesResponse:
+    listed = await chats.messages(actor, conversation_id_of(conversation_id), _chat_id(chat_id))
+    return ChatMessagesResponse(data=listed)
+
+
+@post("/v3/chat/submit_tool_outputs", status_code=200)
+async def submit_tool_outputs(
+    actor: CurrentActor,
+    chats: Chats,
+    data: SubmitToolOutputsRequest,
+    conversation_id: QueryText = None,
+    chat_id: QueryText = None,
+) -> Response[Any]:
+    """Resume a chat waiting in requires_action; streamed, its events continue from there."""
+    outputs = [ToolOutput(o.tool_call_id, o.output) for o in data.tool_outputs or ()]
+    handle = await chats.submit_tool_outputs(
+        actor, conversation_id_of(conversation_id), _chat_id(chat_id), outputs
+    )
+    return _answer(chats, handle, data.stream)
+
+
+ROUTES = [create_chat, retrieve_chat, cancel_chat, list_chat_messages, submit_tool_outputs]
