@@ -42,7 +42,8 @@ class ChatUser:
         return data
 
     async def new_bot(self, *, publish: bool = True, **config: Any) -> str:
-        body = {"space_id": self.space, "name": "Echo", "model_info_config": {"model_id": self.model}, **config}
+        model = {"model_id": self.model}
+        body = {"space_id": self.space, "name": "Echo", "model_info_config": model, **config}
         made = await self.post("/v1/bot/create", body)
         assert made["code"] == 0, made
         bot = str(made["data"]["bot_id"])
@@ -60,7 +61,9 @@ class ChatUser:
             **extra,
         }
 
-    async def stream(self, text: str = "hello", conversation_id: str = "", **extra: Any) -> list[dict[str, Any]]:
+    async def stream(
+        self, text: str = "hello", conversation_id: str = "", **extra: Any
+    ) -> list[dict[str, Any]]:
         r = await self.client.post(
             "/v3/chat",
             params={"conversation_id": conversation_id},

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 from litestar import Response, post, route
 from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from api.envelope import Envelope
 from api.openapi.conversation_views import IdField, MessageBody, QueryText, conversation_id_of, optional_id
@@ -94,7 +95,7 @@ def _bot_id(value: IdField) -> int:
 
 @post("/v3/chat", status_code=200)
 async def create_chat(
-    actor: CurrentActor, chats: Chats, data: ChatRequest, conversation_id: QueryText = None
+    actor: CurrentActor, chats: Chats, data: JSONBody[ChatRequest], conversation_id: QueryText = None
 ) -> Response[Any]:
     """Streamed: Coze's chat events, then `done`. Not streamed: the Chat, still in progress."""
     if not isinstance(data.user_id, str | int) or isinstance(data.user_id, bool):
@@ -126,7 +127,7 @@ async def retrieve_chat(
 
 
 @post("/v3/chat/cancel", status_code=200)
-async def cancel_chat(actor: CurrentActor, chats: Chats, data: CancelRequest) -> ChatResponse:
+async def cancel_chat(actor: CurrentActor, chats: Chats, data: JSONBody[CancelRequest]) -> ChatResponse:
     chat = await chats.cancel(actor, conversation_id_of(data.conversation_id), _chat_id(data.chat_id))
     return ChatResponse(data=chat)
 
@@ -143,7 +144,7 @@ async def list_chat_messages(
 async def submit_tool_outputs(
     actor: CurrentActor,
     chats: Chats,
-    data: SubmitToolOutputsRequest,
+    data: JSONBody[SubmitToolOutputsRequest],
     conversation_id: QueryText = None,
     chat_id: QueryText = None,
 ) -> Response[Any]:
