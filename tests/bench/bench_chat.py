@@ -33,7 +33,7 @@ from tests.bench.http_harness import Server, environment_lines
 from tests.bench.sse_load import MemoryStats, SseTarget, TurnStats, open_streams, run, run_turns
 
 SENTENCE = "cozeplus streams each word of this answer to the client as one message delta event"
-HOLD_WORDS = 300  # x 200 ms: five minutes of an open stream, far longer than the measurement
+HOLD_WORDS = 300  # x 200 ms: a minute of an open stream, far longer than the measurement
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +80,10 @@ class ChatTarget:
     turn: SseTarget
     hold: SseTarget
     rss: Callable[[], int | None]
+    # Called once the held streams are dropped. A server whose runs outlive their connection
+    # (cozeplus's runs are detached from the request) must cancel them here, or they go on streaming
+    # into the measurements that follow.
+    release: Callable[[], None] | None = None
 
 
 @dataclass
@@ -104,6 +108,8 @@ def measure(target: ChatTarget, knobs: Knobs) -> ChatFigures:
     warm = run(run_turns(target.turn, 4, seconds=knobs.warmup))
     print(f"  {target.name}: warm-up {warm.turns} turns, {warm.error_count} errors", flush=True)
     memory = run(open_streams(target.hold, knobs.streams, target.rss))
+    if target.release is not None:
+        target.release()
     mib = [m / 2**20 for m in (memory.before_bytes, memory.open_bytes, memory.after_bytes)]
     print(
         f"  {target.name}: {memory.streams} open streams, {memory.per_stream_bytes / 1024:.1f} KiB each"
