@@ -1,6 +1,6 @@
-"""cozepy 0.20.0, unmodified, against the app in-process (httpx ASGI transport): its models must
-accept every conversation and message answer, and its LastIDPaged loop must end without duplicates.
-The e2e suite does the same against a served process."""
+"""cozepy 0.20.0, unmodified, against the app in-process (through the test client's transport):
+its models must accept every conversation and message answer, and its LastIDPaged loop must end
+without duplicates. The e2e suite does the same against a served process."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ async def w(settings: Settings) -> AsyncIterator[ConversationWorld]:
 
 
 def sdk(w: ConversationWorld, token: str) -> AsyncCoze:
-    transport = httpx.ASGITransport(app=w.client.app)
+    # The test client's own transport: the app runs on the loop its database connections belong to.
+    transport: httpx.AsyncBaseTransport = w.client._transport  # type: ignore[attr-defined]
     return AsyncCoze(
         auth=AsyncTokenAuth(token),
         base_url="http://testserver.local",
