@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from cozepy import AsyncCoze, AsyncHTTPClient, AsyncTokenAuth, BotModelInfo, Coze, SyncHTTPClient, TokenAuth
@@ -100,4 +101,18 @@ def echo_bot(coze: Coze, owner: Account, echo_model_id: str) -> EchoBot:
     """An agent on builtin-echo, published to the API connector."""
     return EchoBot(
         create_echo_bot(coze, owner, echo_model_id, "echo", publish=True), owner.space_id, echo_model_id
+    )
+
+
+def give_client_tool(
+    owner: Account, bot_id: str, name: str, description: str, parameters: dict[str, Any]
+) -> None:
+    """Add a client tool to the agent's draft through the SPA API (cozepy's bots.update has no
+    field for it); publish afterwards for the token API to see it."""
+    owner.spa(
+        "/api/playground_api/draftbot/update_draft_bot_info",
+        {
+            "bot_id": bot_id,
+            "client_tools": [{"name": name, "description": description, "parameters": parameters}],
+        },
     )
