@@ -126,10 +126,8 @@ def served_app(kind: str, tmp: Path, workers: int = 1) -> Iterator[Served]:
     assert kind in SERVED_KINDS, kind
     with ExitStack() as stack:
         extra = stack.enter_context(_real_servers(tmp)) if kind == "servers" else {}
-        port = free_port()
         env = cozeplus_env(
             COZEPLUS_DATA_DIR=str(tmp / "data"),
-            COZEPLUS_PORT=str(port),
             COZEPLUS_WORKERS=str(workers),
             # The suite makes hundreds of calls with one token in a minute; limits have their own tests.
             COZEPLUS_RATE_LIMIT_TOKEN_PER_MIN="0",
@@ -140,26 +138,37 @@ def served_app(kind: str, tmp: Path, workers: int = 1) -> Iterator[Served]:
             [*COZEPLUS, "migrate"], env=env, capture_output=True, text=True, check=False
         )
         assert migrated.returncode == 0, migrated.stderr[-3000:]
-        log = tmp / "serve.log"
-        process = start(["serve"], tmp, env, log)
-        served = Served(kind, f"http://127.0.0.1:{port}", env, log, process)
-        try:
-            try:
-                wait_http(f"{served.base_url}/healthz", seconds=60)
-            except httpx.TransportError as exc:
-                raise AssertionError(f"serve did not start:\n{served.log_tail()}") from exc
-            ready = httpx.get(f"{served.base_url}/readyz", timeout=30).json()
-            adapters = {name: c["adapter"] for name, c in ready["components"].items()}
-            assert ready["status"] == "ok", ready
-            assert {k: adapters.get(k) for k in ADAPTERS[kind]} == ADAPTERS[kind], adapters
+        with serve_process(kind, env, tmp, "serve") as served:
             yield served
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+
+
+@contextmanager
+def serve_process(kind: str, env: dict[str, str], directory: Path, name: str) -> Iterator[Served]:
+    """`cozeplus serve` with `env` on a free port, logging to `directory/name.log`. Called again
+    with a running one's kind, env and directory it starts a second API process of the same
+    deployment (same database, NATS, storage and server secret)."""
+    port = free_port()
+    env = {**env, "COZEPLUS_PORT": str(port)}
+    log = directory / f"{name}.log"
+    process = start(["serve"], directory, env, log)
+    served = Served(kind, f"http://127.0.0.1:{port}", env, log, process)
+    try:
+        try:
+            wait_http(f"{served.base_url}/healthz", seconds=60)
+        except httpx.TransportError as exc:
+            raise AssertionError(f"serve did not start:\n{served.log_tail()}") from exc
+        ready = httpx.get(f"{served.base_url}/readyz", timeout=30).json()
+        adapters = {name: c["adapter"] for name, c in ready["components"].items()}
+        assert ready["status"] == "ok", ready
+        assert {k: adapters.get(k) for k in ADAPTERS[kind]} == ADAPTERS[kind], adapters
+        yield served
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @dataclass
