@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 from pydantic import SecretStr
 
 from application.modelmgr.seeding import SeedConfig
+from bootstrap.containers.agent import AgentContainer
 from bootstrap.containers.audit import AuditContainer
 from bootstrap.containers.core import CoreContainer
 from bootstrap.containers.corporation import CorporationContainer
@@ -153,6 +154,16 @@ class Container(containers.DeclarativeContainer):
         retry_base_s=settings.provided.model_retry_base_s,
         slot_wait_s=settings.provided.model_slot_wait_s,
         seed_config=providers.Callable(_seed_config, settings),
+    )
+    agent = providers.Container(
+        AgentContainer,
+        uow=core.uow,
+        ids=core.ids,
+        clock=core.clock,
+        audit=audit.audit_log,
+        permissions=permission.checker,
+        membership=identity.space_service,
+        models=models.repository,
     )
 
 

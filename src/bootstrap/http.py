@@ -73,6 +73,8 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "org_tree": _provide(container.corporation.tree_service),
             "model_admin": _provide(container.models.admin_service),
             "model_catalog": _provide(container.models.catalog),
+            "agent_service": _provide(container.agent.agent_service),
+            "publish_service": _provide(container.agent.publish_service),
         },
         health_checks=[
             container.core.database(),

@@ -67,6 +67,8 @@ class AgentSnapshot:
     workflow_ids: tuple[int, ...] = ()
     knowledge_ids: tuple[int, ...] = ()
     shortcut_command_ids: tuple[int, ...] = ()
+    # Follow-up suggestions with the agent's own prompt ("customized"); empty: the platform's prompt.
+    follow_up_prompt: str = ""
 
 
 class AgentDirectory(Protocol):

@@ -2,6 +2,6 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.openapi import identity
+from api.openapi import bots, identity
 
-ROUTES: list[ControllerRouterHandler] = [*identity.ROUTES]
+ROUTES: list[ControllerRouterHandler] = [*identity.ROUTES, *bots.ROUTES]

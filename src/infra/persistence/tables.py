@@ -1,6 +1,7 @@
 """Imports every table module so `Base.metadata` is complete for Alembic and tests."""
 
 from infra.persistence import (
+    agent,
     audit,
     corporation,
     eventbus,
@@ -19,6 +20,7 @@ from infra.persistence.base import Base
 metadata = Base.metadata
 
 __all__ = [
+    "agent",
     "audit",
     "corporation",
     "eventbus",

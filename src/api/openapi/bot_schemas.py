@@ -1,0 +1,403 @@
+"""Bodies of the token API's bot endpoints, in cozepy 0.20.0's shapes (cozepy/bots), and their
+mapping to the agent use cases. `client_tools` and `variables` are cozeplus extensions (Coze sets
+them in its editor only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from api.envelope import Envelope
+from api.schemas import id_str, parse_id
+from application.agent.dto import AgentView
+from domain.agent.entities import AgentChanges
+from domain.agent.errors import InvalidAgentConfig
+from domain.agent.values import (
+    ClientToolSpec,
+    KnowledgeBinding,
+    Onboarding,
+    PluginBinding,
+    SuggestReply,
+    SuggestReplyMode,
+    Variable,
+)
+from domain.common.errors import InvalidInput
+
+
+class PromptInfo(msgspec.Struct):
+    prompt: str
+
+
+class OnboardingInfo(msgspec.Struct):
+    prologue: str = ""
+    suggested_questions: list[str] | None = None
+
+
+class SuggestReplyInfo(msgspec.Struct):
+    reply_mode: str
+    customized_prompt: str = ""
+
+
+class ModelInfoConfig(msgspec.Struct, forbid_unknown_fields=True):
+    model_id: str
+    model_name: str | None = None  # output only; ignored on input
+    temperature: float | None = None
+    context_round: int | None = None
+    max_tokens: int | None = None
+    response_format: str | None = None
+    top_k: int | None = None
+    top_p: float | None = None
+    cache_type: str | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+    parameters: dict[str, str] | None = None
+    sp_anti_leak: bool | None = None
+    sp_current_time: bool | None = None
+
+
+class PluginIdInfo(msgspec.Struct):
+    plugin_id: str
+    api_id: str
+
+
+class PluginIdList(msgspec.Struct):
+    id_list: list[PluginIdInfo] | None = None
+
+
+class WorkflowIdInfo(msgspec.Struct):
+    id: str
+
+
+class WorkflowIdList(msgspec.Struct):
+    ids: list[WorkflowIdInfo] | None = None
+
+
+class KnowledgeConfig(msgspec.Struct):
+    dataset_ids: list[str] = msgspec.field(default_factory=list)
+    auto_call: bool = True
+    search_strategy: int = 0
+
+
+class VariableConfig(msgspec.Struct):
+    keyword: str
+    default_value: str = ""
+    description: str = ""
+    enable: bool = True
+    prompt_enable: bool = True
+
+
+class ClientToolConfig(msgspec.Struct):
+    name: str
+    description: str = ""
+    parameters: dict[str, Any] = msgspec.field(default_factory=lambda: {"type": "object", "properties": {}})
+
+
+class BotConfigFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    description: str | None = None
+    icon_file_id: str | None = None
+    prompt_info: PromptInfo | None = None
+    onboarding_info: OnboardingInfo | None = None
+    suggest_reply_info: SuggestReplyInfo | None = None
+    model_info_config: ModelInfoConfig | None = None
+    plugin_id_list: PluginIdList | None = None
+    workflow_id_list: WorkflowIdList | None = None
+    knowledge: KnowledgeConfig | None = None
+    variables: list[VariableConfig] | None = None
+    client_tools: list[ClientToolConfig] | None = None
+
+
+class CreateBotRequest(BotConfigFields, kw_only=True):
+    space_id: str
+    name: str
+
+
+class UpdateBotRequest(BotConfigFields, kw_only=True):
+    bot_id: str
+    name: str | None = None
+
+
+class PublishBotRequest(msgspec.Struct, forbid_unknown_fields=True):
+    bot_id: str
+    connector_ids: list[str] | None = None
+
+
+class UnpublishBotRequest(msgspec.Struct, forbid_unknown_fields=True):
+    connector_id: str
+    bot_id: str | None = None
+    unpublish_reason: str | None = None
+
+
+def ids_of(values: list[str], name: str) -> tuple[int, ...]:
+    try:
+        return tuple(parse_id(v) for v in values)
+    except InvalidInput:
+        raise InvalidAgentConfig(reason=f"{name} must hold int64 ids as strings") from None
+
+
+def one_id(value: str, name: str) -> int:
+    return ids_of([value], name)[0]
+
+
+def model_patch(m: ModelInfoConfig) -> dict[str, Any]:
+    """The settings named in the body. Options cozeplus does not run are refused, not ignored."""
+    if m.cache_type not in (None, "", "closed"):
+        raise InvalidAgentConfig(reason="cache_type 'prefix' is not supported")
+    if m.sp_anti_leak:
+        raise InvalidAgentConfig(reason="sp_anti_leak is not supported")
+    if m.parameters:
+        raise InvalidAgentConfig(reason="model parameters (thinking settings) are not supported")
+    patch: dict[str, Any] = {"model_id": one_id(m.model_id, "model_id")}
+    for name in ("temperature", "max_tokens", "top_k", "top_p", "presence_penalty", "frequency_penalty"):
+        if getattr(m, name) is not None:
+            patch[name] = getattr(m, name)
+    if m.response_format is not None:
+        patch["response_format"] = m.response_format
+    if m.context_round is not None:
+        patch["history_rounds"] = m.context_round
+    if m.sp_current_time is not None:
+        patch["current_time_in_prompt"] = m.sp_current_time
+    return patch
+
+
+def changes_of(body: BotConfigFields, name: str | None) -> AgentChanges:
+    def mode(text: str) -> SuggestReplyMode:
+        try:
+            return SuggestReplyMode(text)
+        except ValueError:
+            raise InvalidAgentConfig(
+                reason=f"reply_mode must be one of {[m.value for m in SuggestReplyMode]}"
+            ) from None
+
+    o, s, k = body.onboarding_info, body.suggest_reply_info, body.knowledge
+    plugins = None if body.plugin_id_list is None else body.plugin_id_list.id_list or []
+    workflows = None if body.workflow_id_list is None else body.workflow_id_list.ids or []
+    return AgentChanges(
+        name=name,
+        description=body.description,
+        persona_prompt=None if body.prompt_info is None else body.prompt_info.prompt,
+        model=None if body.model_info_config is None else model_patch(body.model_info_config),
+        onboarding=None if o is None else Onboarding(o.prologue, tuple(o.suggested_questions or ())),
+        suggest_reply=None if s is None else SuggestReply(mode(s.reply_mode), s.customized_prompt),
+        plugins=None
+        if plugins is None
+        else tuple(
+            PluginBinding(one_id(p.plugin_id, "plugin_id"), one_id(p.api_id, "api_id")) for p in plugins
+        ),
+        workflow_ids=None if workflows is None else ids_of([w.id for w in workflows], "workflow id"),
+        knowledge=None
+        if k is None
+        else KnowledgeBinding(ids_of(k.dataset_ids, "dataset_ids"), k.auto_call, k.search_strategy),
+        variables=None
+        if body.variables is None
+        else tuple(
+            Variable(v.keyword, v.default_value, v.description, v.enable, v.prompt_enable)
+            for v in body.variables
+        ),
+        client_tools=None
+        if body.client_tools is None
+        else tuple(ClientToolSpec(t.name, t.description, t.parameters) for t in body.client_tools),
+    )
+
+
+# -- responses (cozepy Bot and friends)
+
+
+class BotIdData(msgspec.Struct):
+    bot_id: str
+
+
+class BotIdResponse(Envelope, kw_only=True):
+    data: BotIdData
+
+
+class EmptyData(msgspec.Struct):
+    pass
+
+
+class EmptyResponse(Envelope, kw_only=True):
+    data: EmptyData
+
+
+class PublishData(msgspec.Struct):
+    bot_id: str
+    version: str
+
+
+class PublishResponse(Envelope, kw_only=True):
+    data: PublishData
+
+
+class BotKnowledge(msgspec.Struct):
+    dataset_ids: list[str]
+    auto_call: bool
+    search_strategy: int
+
+
+class BotPluginApiInfo(msgspec.Struct):
+    api_id: str
+    name: str
+    description: str
+
+
+class BotPluginInfo(msgspec.Struct):
+    plugin_id: str
+    name: str
+    description: str
+    icon_url: str
+    api_info_list: list[BotPluginApiInfo]
+
+
+class BotModelInfo(msgspec.Struct):
+    model_id: str
+    model_name: str
+    context_round: int
+    sp_current_time: bool
+    temperature: float | None = None
+    max_tokens: int | None = None
+    response_format: str | None = None
+    top_k: int | None = None
+    top_p: float | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+
+
+class BotVariable(msgspec.Struct):
+    keyword: str
+    default_value: str
+    variable_type: str
+    channel: str
+    description: str
+    enable: bool
+    prompt_enable: bool
+
+
+class BotWorkflowInfo(msgspec.Struct):
+    id: str
+    name: str
+    description: str
+    icon_url: str
+
+
+class Bot(msgspec.Struct):
+    bot_id: str
+    name: str
+    description: str
+    icon_url: str
+    create_time: int
+    update_time: int
+    version: str
+    bot_mode: int
+    owner_user_id: str
+    prompt_info: PromptInfo
+    onboarding_info: OnboardingInfo
+    knowledge: BotKnowledge
+    plugin_info_list: list[BotPluginInfo]
+    model_info: BotModelInfo | None
+    suggest_reply_info: SuggestReplyInfo
+    variables: list[BotVariable]
+    workflow_info_list: list[BotWorkflowInfo]
+    client_tools: list[ClientToolConfig]
+
+    @classmethod
+    def of(cls, a: AgentView) -> Bot:
+        c, m = a.config, a.config.model
+        by_plugin: dict[int, list[BotPluginApiInfo]] = {}
+        for p in c.plugins:
+            by_plugin.setdefault(p.plugin_id, []).append(BotPluginApiInfo(id_str(p.api_id), "", ""))
+        return cls(
+            bot_id=id_str(a.id),
+            name=a.name,
+            description=a.description,
+            icon_url=a.icon_url,
+            create_time=int(a.created_at.timestamp()),
+            update_time=int(a.updated_at.timestamp()),
+            version=a.version,
+            bot_mode=c.bot_mode,
+            owner_user_id=id_str(a.owner_id),
+            prompt_info=PromptInfo(c.persona_prompt),
+            onboarding_info=OnboardingInfo(c.onboarding.prologue, list(c.onboarding.suggested_questions)),
+            knowledge=BotKnowledge(
+                [id_str(i) for i in c.knowledge.dataset_ids],
+                c.knowledge.auto_call,
+                c.knowledge.search_strategy,
+            ),
+            plugin_info_list=[
+                BotPluginInfo(id_str(pid), "", "", "", apis) for pid, apis in by_plugin.items()
+            ],
+            model_info=None
+            if m.model_id is None
+            else BotModelInfo(
+                model_id=id_str(m.model_id),
+                model_name=a.model_name,
+                context_round=m.history_rounds,
+                sp_current_time=m.current_time_in_prompt,
+                temperature=m.temperature,
+                max_tokens=m.max_tokens,
+                response_format=None if m.response_format is None else m.response_format.value,
+                top_k=m.top_k,
+                top_p=m.top_p,
+                presence_penalty=m.presence_penalty,
+                frequency_penalty=m.frequency_penalty,
+            ),
+            suggest_reply_info=SuggestReplyInfo(
+                c.suggest_reply.mode.value, c.suggest_reply.customized_prompt
+            ),
+            variables=[
+                BotVariable(
+                    v.keyword,
+                    v.default_value,
+                    "KVVariable",
+                    "custom",
+                    v.description,
+                    v.enabled,
+                    v.prompt_enabled,
+                )
+                for v in c.variables
+            ],
+            workflow_info_list=[BotWorkflowInfo(id_str(w), "", "", "") for w in c.workflow_ids],
+            client_tools=[
+                ClientToolConfig(t.name, t.description, dict(t.parameters)) for t in c.client_tools
+            ],
+        )
+
+
+class BotResponse(Envelope, kw_only=True):
+    data: Bot
+
+
+class SpaceBotV1(msgspec.Struct):
+    bot_id: str
+    bot_name: str
+    description: str
+    icon_url: str
+    publish_time: str
+
+
+class SpaceBotsV1(msgspec.Struct):
+    space_bots: list[SpaceBotV1]
+    total: int
+
+
+class SpaceBotsV1Response(Envelope, kw_only=True):
+    data: SpaceBotsV1
+
+
+class SimpleBot(msgspec.Struct):
+    id: str
+    name: str
+    description: str
+    icon_url: str
+    is_published: bool
+    updated_at: int
+    owner_user_id: str
+    published_at: int | None = None
+
+
+class SimpleBots(msgspec.Struct):
+    items: list[SimpleBot]
+    total: int
+
+
+class SimpleBotsResponse(Envelope, kw_only=True):
+    data: SimpleBots

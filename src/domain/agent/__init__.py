@@ -1,0 +1,1 @@
+"""Single agents: drafts edited in the SPA, immutable versions published to connectors."""

@@ -1,0 +1,293 @@
+"""Value objects of an agent's configuration, each checked on construction through `checked()`.
+
+Limits are generous for real agents and small enough that one draft row stays well under a
+megabyte; every refusal names the field so the editor can point at it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+from typing import Any
+
+from domain.agent.errors import InvalidAgentConfig
+
+INT64_MAX = 2**63 - 1
+MAX_NAME = 40
+MAX_DESCRIPTION = 500
+MAX_ICON_URI = 1024
+MAX_PROMPT = 20_000  # characters of persona template
+MAX_PROLOGUE = 5_000
+MAX_QUESTIONS = 10
+MAX_QUESTION = 300
+MAX_SUGGEST_PROMPT = 2_000
+MAX_PLUGIN_APIS = 50
+MAX_WORKFLOWS = 20
+MAX_DATASETS = 20
+MAX_SHORTCUTS = 10
+MAX_VARIABLES = 50
+MAX_VARIABLE_VALUE = 1_000
+MAX_CLIENT_TOOLS = 32
+MAX_TOOL_DESCRIPTION = 1_024
+MAX_TOOL_SCHEMA_BYTES = 16_384
+MAX_SCHEMA_DEPTH = 10
+MAX_HISTORY_ROUNDS = 100
+SEARCH_STRATEGIES = (0, 1, 20)  # semantic, hybrid, full text (Coze's numbers)
+
+_KEYWORD = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,49}$")
+_TOOL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")  # what chat-completion APIs accept
+
+
+class ResponseFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+class SuggestReplyMode(StrEnum):
+    DISABLE = "disable"
+    ENABLE = "enable"
+    CUSTOMIZED = "customized"
+
+
+def refuse(reason: str) -> InvalidAgentConfig:
+    return InvalidAgentConfig(reason=reason)
+
+
+def checked_text(value: str, name: str, limit: int, *, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise refuse(f"{name} must be text")
+    if required and not value.strip():
+        raise refuse(f"{name} must not be empty")
+    if len(value) > limit:
+        raise refuse(f"{name} must be at most {limit} characters")
+    if "\x00" in value:
+        raise refuse(f"{name} must not contain NUL characters")
+    return value
+
+
+def checked_id(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= INT64_MAX:
+        raise refuse(f"{name} must be a positive int64 id")
+    return value
+
+
+def checked_ids(values: Iterable[object], name: str, limit: int) -> tuple[int, ...]:
+    """Positive int64 ids, duplicates dropped (first kept), at most `limit` of them."""
+    ids = tuple(dict.fromkeys(checked_id(v, name) for v in values))
+    if len(ids) > limit:
+        raise refuse(f"at most {limit} {name} values")
+    return ids
+
+
+def _number(value: float | None, name: str, low: float, high: float) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise refuse(f"{name} must be a number")
+    if not low <= value <= high:
+        raise refuse(f"{name} must be between {low:g} and {high:g}")
+    return float(value)
+
+
+def _integer(value: int | None, name: str, low: int, high: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise refuse(f"{name} must be an integer")
+    if not low <= value <= high:
+        raise refuse(f"{name} must be between {low} and {high}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSettings:
+    """The chat model and its sampling parameters; None leaves a parameter to the model's default."""
+
+    model_id: int | None = None  # None: the platform's default chat model
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    max_tokens: int | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+    response_format: ResponseFormat | None = None
+    history_rounds: int = 3  # Coze's context_round
+    current_time_in_prompt: bool = True  # Coze's sp_current_time
+
+    def checked(self) -> ModelSettings:
+        if self.model_id is not None:
+            checked_id(self.model_id, "model_id")
+        rounds = _integer(self.history_rounds, "context_round", 0, MAX_HISTORY_ROUNDS)
+        if not isinstance(self.current_time_in_prompt, bool):
+            raise refuse("sp_current_time must be a boolean")
+        fmt = self.response_format
+        if fmt is not None and fmt not in set(ResponseFormat):
+            raise refuse(f"response_format must be one of {[f.value for f in ResponseFormat]}")
+        return replace(
+            self,
+            temperature=_number(self.temperature, "temperature", 0, 2),
+            top_p=_number(self.top_p, "top_p", 0, 1),
+            top_k=_integer(self.top_k, "top_k", 1, 1000),
+            max_tokens=_integer(self.max_tokens, "max_tokens", 1, 1_000_000),
+            presence_penalty=_number(self.presence_penalty, "presence_penalty", -2, 2),
+            frequency_penalty=_number(self.frequency_penalty, "frequency_penalty", -2, 2),
+            response_format=None if fmt is None else ResponseFormat(fmt),
+            history_rounds=rounds if rounds is not None else 3,
+        )
+
+    def merged(self, patch: Mapping[str, Any]) -> ModelSettings:
+        """These settings with the fields named in `patch` replaced (a partial update), checked."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(patch) - known)
+        if unknown:
+            raise refuse(f"unknown model settings {unknown}")
+        values = dict(patch)
+        if isinstance(values.get("response_format"), str):
+            try:
+                values["response_format"] = ResponseFormat(values["response_format"])
+            except ValueError:
+                raise refuse(f"response_format must be one of {[f.value for f in ResponseFormat]}") from None
+        return replace(self, **values).checked()
+
+    def sampling(self) -> dict[str, Any]:
+        """The parameters that are set, by the LLM runtime's names."""
+        names = ("temperature", "top_p", "top_k", "max_tokens", "presence_penalty", "frequency_penalty")
+        found: dict[str, Any] = {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+        if self.response_format is not None:
+            found["response_format"] = self.response_format.value
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Onboarding:
+    prologue: str = ""
+    suggested_questions: tuple[str, ...] = ()
+
+    def checked(self) -> Onboarding:
+        checked_text(self.prologue, "prologue", MAX_PROLOGUE)
+        if not all(isinstance(q, str) for q in self.suggested_questions):
+            raise refuse("suggested_questions must be text")
+        questions = tuple(q.strip() for q in self.suggested_questions if q.strip())
+        if len(questions) > MAX_QUESTIONS:
+            raise refuse(f"at most {MAX_QUESTIONS} suggested_questions")
+        for q in questions:
+            checked_text(q, "suggested question", MAX_QUESTION)
+        return Onboarding(self.prologue, questions)
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestReply:
+    """Follow-up suggestions after each answer: off, the platform's prompt, or the agent's own."""
+
+    mode: SuggestReplyMode = SuggestReplyMode.DISABLE
+    customized_prompt: str = ""
+
+    def checked(self) -> SuggestReply:
+        try:
+            mode = SuggestReplyMode(self.mode)
+        except ValueError:
+            raise refuse(f"reply_mode must be one of {[m.value for m in SuggestReplyMode]}") from None
+        prompt = checked_text(self.customized_prompt, "customized_prompt", MAX_SUGGEST_PROMPT)
+        if mode is SuggestReplyMode.CUSTOMIZED and not prompt.strip():
+            raise refuse("customized_prompt is required when reply_mode is customized")
+        return SuggestReply(mode, prompt)
+
+
+@dataclass(frozen=True, slots=True)
+class PluginBinding:
+    plugin_id: int
+    api_id: int
+
+    def checked(self) -> PluginBinding:
+        return PluginBinding(checked_id(self.plugin_id, "plugin_id"), checked_id(self.api_id, "api_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBinding:
+    dataset_ids: tuple[int, ...] = ()
+    auto_call: bool = True
+    search_strategy: int = 0
+
+    def checked(self) -> KnowledgeBinding:
+        if not isinstance(self.auto_call, bool):
+            raise refuse("auto_call must be a boolean")
+        if isinstance(self.search_strategy, bool) or self.search_strategy not in SEARCH_STRATEGIES:
+            raise refuse(f"search_strategy must be one of {list(SEARCH_STRATEGIES)}")
+        return KnowledgeBinding(
+            checked_ids(self.dataset_ids, "dataset_id", MAX_DATASETS), self.auto_call, self.search_strategy
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    keyword: str
+    default_value: str = ""
+    description: str = ""
+    enabled: bool = True
+    prompt_enabled: bool = True
+
+    def checked(self) -> Variable:
+        if not isinstance(self.keyword, str) or not _KEYWORD.match(self.keyword):
+            raise refuse(
+                f"variable keyword {str(self.keyword)[:60]!r} must start with a letter and hold only "
+                "letters, digits and '_' (at most 50)"
+            )
+        checked_text(self.default_value, f"variable {self.keyword} default_value", MAX_VARIABLE_VALUE)
+        checked_text(self.description, f"variable {self.keyword} description", MAX_DESCRIPTION)
+        if not isinstance(self.enabled, bool) or not isinstance(self.prompt_enabled, bool):
+            raise refuse(f"variable {self.keyword}: enable and prompt_enable must be booleans")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class ClientToolSpec:
+    """A tool the client runs (Coze "local plugin"); `parameters` is a JSON Schema of type object."""
+
+    name: str
+    description: str = ""
+    parameters: Mapping[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
+
+    def checked(self) -> ClientToolSpec:
+        if not isinstance(self.name, str) or not _TOOL_NAME.match(self.name):
+            raise refuse(
+                f"client tool name {str(self.name)[:70]!r} must start with a letter or '_' and hold only "
+                "letters, digits, '_' and '-' (at most 64)"
+            )
+        checked_text(self.description, f"client tool {self.name} description", MAX_TOOL_DESCRIPTION)
+        check_object_schema(self.parameters, f"client tool {self.name} parameters")
+        return self
+
+
+def check_object_schema(schema: object, name: str) -> None:
+    """A JSON Schema whose top level is an object: what function-calling models take as arguments."""
+    if not isinstance(schema, Mapping):
+        raise refuse(f"{name} must be a JSON Schema object")
+    try:
+        size = len(json.dumps(schema, ensure_ascii=False, allow_nan=False))
+    except (TypeError, ValueError):
+        raise refuse(f"{name} must be plain JSON") from None
+    if size > MAX_TOOL_SCHEMA_BYTES:
+        raise refuse(f"{name} must be at most {MAX_TOOL_SCHEMA_BYTES} bytes of JSON")
+    if schema.get("type") != "object":
+        raise refuse(f'{name} must have "type": "object"')
+    properties = schema.get("properties", {})
+    if not isinstance(properties, Mapping) or not all(isinstance(v, Mapping) for v in properties.values()):
+        raise refuse(f"{name}.properties must map names to schemas")
+    required = schema.get("required", [])
+    if not isinstance(required, list) or not all(isinstance(r, str) and r in properties for r in required):
+        raise refuse(f"{name}.required must list names of its properties")
+    if _depth(schema) > MAX_SCHEMA_DEPTH:
+        raise refuse(f"{name} nests deeper than {MAX_SCHEMA_DEPTH} levels")
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, Mapping):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0

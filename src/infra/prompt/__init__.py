@@ -1,0 +1,1 @@
+"""Prompt templates: the sandboxed persona renderer."""
