@@ -57,6 +57,8 @@ FILLERS: dict[str, Any] = {
     "role_code": "probe_role",
     "role_name": "probe",
     "is_disabled": 1,
+    # agents: the SPA's publish names its connectors as keys
+    "connectors": {"1024": {}},
 }
 # Routes for super admins outside /api/admin: a non-admin is refused (403) before any lookup. The
 # organisation tree is global (no space owns it), so managing it is for super admins (docs/adr/0015);
@@ -107,6 +109,7 @@ class World:
     owner_space: str
     owner_token_id: str
     owner_id: str
+    owner_bot: str
     intruder: AsyncTestClient  # type: ignore[type-arg]
     intruder_token: str
 
@@ -127,6 +130,12 @@ async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
             json={"name": "owned", "duration_day": "1"},
         )
         w.owner_token_id = made.json()["data"]["personal_access_token"]["id"]
+        made = await c.post("/api/draftbot/create", json={"space_id": w.owner_space, "name": "Owned"})
+        w.owner_bot = made.json()["data"]["bot_id"]
+        published = await c.post(
+            "/api/draftbot/publish", json={"bot_id": w.owner_bot, "connectors": {"1024": {}}}
+        )
+        assert published.json()["code"] == 0, published.text
         await sign_in(c, intruder["email"])
         made = await c.post(
             "/api/permission_api/pat/create_personal_access_token_and_permission",
@@ -144,6 +153,16 @@ def foreign_id(w: World, path: str, name: str) -> str:
         return w.owner_token_id
     if name == "user_id":
         return w.owner_id
+    if name == "bot_id":
+        return w.owner_bot
+    if name == "workspace_id":
+        return w.owner_space
+    if name == "connector_id":
+        return "1024"  # a publish channel, not a resource: the bot it names is the foreign one
+    if name == "cursor_id":
+        return "0"  # a paging cursor (an offset), not a resource
+    if name == "icon_file_id":
+        return "1"  # the space (or bot) beside it is foreign, refused before the file is looked at
     if name == "organization_id":
         return "1"  # accepted from Coze front ends and ignored: tokens bind to spaces instead
     if path.startswith(ADMIN_ONLY):

@@ -8,8 +8,9 @@ from typing import Any
 
 import msgspec
 
+from api.agent_fields import ClientToolConfig, ids_of, one_id
 from api.envelope import Envelope
-from api.schemas import id_str, parse_id
+from api.schemas import id_str
 from application.agent.dto import AgentView
 from domain.agent.entities import AgentChanges
 from domain.agent.errors import InvalidAgentConfig
@@ -22,7 +23,6 @@ from domain.agent.values import (
     SuggestReplyMode,
     Variable,
 )
-from domain.common.errors import InvalidInput
 
 
 class PromptInfo(msgspec.Struct):
@@ -87,12 +87,6 @@ class VariableConfig(msgspec.Struct):
     prompt_enable: bool = True
 
 
-class ClientToolConfig(msgspec.Struct):
-    name: str
-    description: str = ""
-    parameters: dict[str, Any] = msgspec.field(default_factory=lambda: {"type": "object", "properties": {}})
-
-
 class BotConfigFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     description: str | None = None
     icon_file_id: str | None = None
@@ -126,17 +120,6 @@ class UnpublishBotRequest(msgspec.Struct, forbid_unknown_fields=True):
     connector_id: str
     bot_id: str | None = None
     unpublish_reason: str | None = None
-
-
-def ids_of(values: list[str], name: str) -> tuple[int, ...]:
-    try:
-        return tuple(parse_id(v) for v in values)
-    except InvalidInput:
-        raise InvalidAgentConfig(reason=f"{name} must hold int64 ids as strings") from None
-
-
-def one_id(value: str, name: str) -> int:
-    return ids_of([value], name)[0]
 
 
 def model_patch(m: ModelInfoConfig) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
 from api.agent_errors import InvalidParameter
+from api.agent_fields import one_id
 from api.openapi.bot_schemas import (
     Bot,
     BotIdData,
@@ -36,7 +37,6 @@ from api.openapi.bot_schemas import (
     UnpublishBotRequest,
     UpdateBotRequest,
     changes_of,
-    one_id,
 )
 from api.schemas import Int64Id, id_str
 from api.security.identity import CurrentActor

@@ -2,7 +2,7 @@
 
 from litestar.types import ControllerRouterHandler
 
-from api.web import corporation, models, passport, permission, permission_users, spaces, tokens
+from api.web import corporation, draftbot, models, passport, permission, permission_users, spaces, tokens
 
 ROUTES: list[ControllerRouterHandler] = [
     *passport.ROUTES,
@@ -12,4 +12,5 @@ ROUTES: list[ControllerRouterHandler] = [
     *permission.ROUTES,
     *permission_users.ROUTES,
     *models.ROUTES,
+    *draftbot.ROUTES,
 ]

@@ -58,11 +58,12 @@ class AgentService:
         require_scope(actor, Scope.BOT_WRITE)
         changes = changes or AgentChanges()
         now = self._clock.now()
-        config = changes.config_of(AgentConfig())
-        icon = await self._icon(actor, changes.icon, icon_file_id)
-        await self._check(config, None)
         async with self._uow() as uow:
+            # Rights first: another space's id is not found, whatever else the request holds.
             await self._access.space(actor, space_id, AgentAction.CREATE)
+            config = changes.config_of(AgentConfig())
+            icon = await self._icon(actor, changes.icon, icon_file_id)
+            await self._check(config, None)
             draft = AgentDraft.create(
                 self._ids.next_id(), space_id, actor.user_id, name, now, description, icon, config
             )
@@ -82,12 +83,12 @@ class AgentService:
         self, actor: Actor, agent_id: int, changes: AgentChanges, icon_file_id: int | None = None
     ) -> AgentView:
         require_scope(actor, Scope.BOT_WRITE)
-        icon = await self._icon(actor, changes.icon, icon_file_id)
-        if icon is not None:
-            changes = replace(changes, icon=icon)
         now = self._clock.now()
         async with self._uow() as uow:
             draft = await self._access.agent(actor, agent_id, AgentAction.UPDATE, for_update=True)
+            icon = await self._icon(actor, changes.icon, icon_file_id)
+            if icon is not None:
+                changes = replace(changes, icon=icon)
             before = draft.config
             draft.apply(changes, now)  # checks shape and limits before changing anything
             await self._check(draft.config, before)
@@ -105,11 +106,13 @@ class AgentService:
         page_size: int = 20,
         status: ListFilter = ListFilter.ALL,
         connector_id: int | None = None,
+        offset: int | None = None,
     ) -> Page[AgentSummary]:
-        """Drafts of a space (newest change first); PUBLISHED_ONLINE is the publish service's."""
+        """Drafts of a space (newest change first); PUBLISHED_ONLINE is the publish service's.
+        `offset` (cursor paging) overrides `page`."""
         require_scope(actor, Scope.BOT_READ)
         size = bounded(page_size)
-        offset = max(page - 1, 0) * size
+        offset = max(page - 1, 0) * size if offset is None else max(offset, 0)
         connector = None if connector_id is None else checked_connectors([connector_id])[0]
         published = {ListFilter.PUBLISHED_DRAFT: True, ListFilter.UNPUBLISHED_DRAFT: False}.get(status)
         async with self._uow():

@@ -1,0 +1,255 @@
+"""SPA bodies for agents, after Coze Studio's bot_common BotInfo / BotInfoForUpdate field names
+(ids and times as strings). `client_tools` is a cozeplus extension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from api.agent_fields import ClientToolConfig, ids_of, one_id
+from api.schemas import id_str
+from application.agent.dto import AgentView
+from domain.agent.entities import AgentChanges, Icon
+from domain.agent.errors import InvalidAgentConfig
+from domain.agent.values import (
+    ClientToolSpec,
+    KnowledgeBinding,
+    Onboarding,
+    PluginBinding,
+    ResponseFormat,
+    SuggestReply,
+    SuggestReplyMode,
+    Variable,
+)
+
+# Coze Studio's enums: ModelResponseFormat and SuggestReplyMode numbers.
+RESPONSE_FORMATS = (ResponseFormat.TEXT, ResponseFormat.MARKDOWN, ResponseFormat.JSON)
+SUGGEST_MODES = {0: SuggestReplyMode.ENABLE, 1: SuggestReplyMode.CUSTOMIZED, 2: SuggestReplyMode.DISABLE}
+SUGGEST_NUMBERS = {mode: number for number, mode in SUGGEST_MODES.items()}
+
+
+class PromptInfo(msgspec.Struct):
+    prompt: str = ""
+
+
+class ShortMemoryPolicy(msgspec.Struct):
+    history_round: int | None = None
+    context_mode: int | None = None
+
+
+class ModelInfo(msgspec.Struct, forbid_unknown_fields=True):
+    model_id: str | None = None
+    temperature: float | None = None
+    max_tokens: int | None = None
+    top_p: float | None = None
+    frequency_penalty: float | None = None
+    presence_penalty: float | None = None
+    short_memory_policy: ShortMemoryPolicy | None = None
+    top_k: int | None = None
+    response_format: int | None = None
+    model_style: int | None = None
+    sp_current_time: bool | None = None
+
+
+class OnboardingInfo(msgspec.Struct):
+    prologue: str = ""
+    suggested_questions: list[str] = msgspec.field(default_factory=list)
+
+
+class SuggestReplyInfo(msgspec.Struct):
+    suggest_reply_mode: int = 2
+    customized_suggest_prompt: str = ""
+
+
+class PluginInfo(msgspec.Struct):
+    plugin_id: str
+    api_id: str
+    api_name: str = ""
+
+
+class WorkflowInfo(msgspec.Struct):
+    workflow_id: str
+
+
+class KnowledgeInfo(msgspec.Struct):
+    id: str
+    name: str = ""
+
+
+class Knowledge(msgspec.Struct):
+    knowledge_info: list[KnowledgeInfo] = msgspec.field(default_factory=list)
+    auto: bool = True
+    search_strategy: int = 0
+
+
+class VariableItem(msgspec.Struct):
+    key: str
+    description: str = ""
+    default_value: str = ""
+    is_system: bool = False
+    prompt_disabled: bool = False
+    is_disabled: bool = False
+
+
+class BotInfoForUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    bot_id: str
+    name: str | None = None
+    description: str | None = None
+    icon_uri: str | None = None
+    prompt_info: PromptInfo | None = None
+    model_info: ModelInfo | None = None
+    onboarding_info: OnboardingInfo | None = None
+    suggest_reply_info: SuggestReplyInfo | None = None
+    plugin_info_list: list[PluginInfo] | None = None
+    workflow_info_list: list[WorkflowInfo] | None = None
+    knowledge: Knowledge | None = None
+    variable_list: list[VariableItem] | None = None
+    shortcut_sort: list[str] | None = None
+    client_tools: list[ClientToolConfig] | None = None
+
+
+def _model_patch(m: ModelInfo) -> dict[str, Any]:
+    patch: dict[str, Any] = {}
+    if m.model_id:
+        patch["model_id"] = one_id(m.model_id, "model_id")
+    for name in ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty", "top_k"):
+        if getattr(m, name) is not None:
+            patch[name] = getattr(m, name)
+    if m.response_format is not None:
+        if not 0 <= m.response_format < len(RESPONSE_FORMATS):
+            raise InvalidAgentConfig(reason="response_format must be 0 (text), 1 (markdown) or 2 (json)")
+        patch["response_format"] = RESPONSE_FORMATS[m.response_format]
+    if m.short_memory_policy is not None and m.short_memory_policy.history_round is not None:
+        patch["history_rounds"] = m.short_memory_policy.history_round
+    if m.sp_current_time is not None:
+        patch["current_time_in_prompt"] = m.sp_current_time
+    return patch
+
+
+def changes_of(b: BotInfoForUpdate) -> AgentChanges:
+    s = b.suggest_reply_info
+    if s is not None and s.suggest_reply_mode not in SUGGEST_MODES:
+        raise InvalidAgentConfig(reason="suggest_reply_mode must be 0 (system), 1 (custom) or 2 (disable)")
+    k = b.knowledge
+    return AgentChanges(
+        name=b.name,
+        description=b.description,
+        icon=None if b.icon_uri is None else Icon(b.icon_uri),
+        persona_prompt=None if b.prompt_info is None else b.prompt_info.prompt,
+        model=None if b.model_info is None else _model_patch(b.model_info),
+        onboarding=None
+        if b.onboarding_info is None
+        else Onboarding(b.onboarding_info.prologue, tuple(b.onboarding_info.suggested_questions)),
+        suggest_reply=None
+        if s is None
+        else SuggestReply(SUGGEST_MODES[s.suggest_reply_mode], s.customized_suggest_prompt),
+        plugins=None
+        if b.plugin_info_list is None
+        else tuple(
+            PluginBinding(one_id(p.plugin_id, "plugin_id"), one_id(p.api_id, "api_id"))
+            for p in b.plugin_info_list
+        ),
+        workflow_ids=None
+        if b.workflow_info_list is None
+        else ids_of([w.workflow_id for w in b.workflow_info_list], "workflow_id"),
+        knowledge=None
+        if k is None
+        else KnowledgeBinding(
+            ids_of([i.id for i in k.knowledge_info], "knowledge id"), k.auto, k.search_strategy
+        ),
+        variables=None
+        if b.variable_list is None
+        else tuple(
+            Variable(v.key, v.default_value, v.description, not v.is_disabled, not v.prompt_disabled)
+            for v in b.variable_list
+            if not v.is_system
+        ),
+        shortcut_command_ids=None if b.shortcut_sort is None else ids_of(b.shortcut_sort, "shortcut_sort"),
+        client_tools=None
+        if b.client_tools is None
+        else tuple(ClientToolSpec(t.name, t.description, t.parameters) for t in b.client_tools),
+    )
+
+
+class BotInfo(msgspec.Struct):
+    """A draft as the editor shows it."""
+
+    bot_id: str
+    name: str
+    description: str
+    icon_uri: str
+    icon_url: str
+    creator_id: str
+    space_id: str
+    create_time: str
+    update_time: str
+    connector_id: str
+    version: str
+    bot_mode: int
+    status: int
+    prompt_info: PromptInfo
+    model_info: ModelInfo
+    onboarding_info: OnboardingInfo
+    suggest_reply_info: SuggestReplyInfo
+    plugin_info_list: list[PluginInfo]
+    workflow_info_list: list[WorkflowInfo]
+    knowledge: Knowledge
+    variable_list: list[VariableItem]
+    shortcut_sort: list[str]
+    client_tools: list[ClientToolConfig]
+
+    @classmethod
+    def of(cls, a: AgentView) -> BotInfo:
+        c, m = a.config, a.config.model
+        return cls(
+            bot_id=id_str(a.id),
+            name=a.name,
+            description=a.description,
+            icon_uri=a.icon_uri,
+            icon_url=a.icon_url,
+            creator_id=id_str(a.owner_id),
+            space_id=id_str(a.space_id),
+            create_time=str(int(a.created_at.timestamp())),
+            update_time=str(int(a.updated_at.timestamp())),
+            connector_id=str(a.connector_id),
+            version=a.version,
+            bot_mode=c.bot_mode,
+            status=1,
+            prompt_info=PromptInfo(c.persona_prompt),
+            model_info=ModelInfo(
+                model_id=None if m.model_id is None else id_str(m.model_id),
+                temperature=m.temperature,
+                max_tokens=m.max_tokens,
+                top_p=m.top_p,
+                frequency_penalty=m.frequency_penalty,
+                presence_penalty=m.presence_penalty,
+                short_memory_policy=ShortMemoryPolicy(m.history_rounds, 0),
+                top_k=m.top_k,
+                response_format=None
+                if m.response_format is None
+                else RESPONSE_FORMATS.index(m.response_format),
+                sp_current_time=m.current_time_in_prompt,
+            ),
+            onboarding_info=OnboardingInfo(c.onboarding.prologue, list(c.onboarding.suggested_questions)),
+            suggest_reply_info=SuggestReplyInfo(
+                SUGGEST_NUMBERS[c.suggest_reply.mode], c.suggest_reply.customized_prompt
+            ),
+            plugin_info_list=[PluginInfo(id_str(p.plugin_id), id_str(p.api_id)) for p in c.plugins],
+            workflow_info_list=[WorkflowInfo(id_str(w)) for w in c.workflow_ids],
+            knowledge=Knowledge(
+                [KnowledgeInfo(id_str(i)) for i in c.knowledge.dataset_ids],
+                c.knowledge.auto_call,
+                c.knowledge.search_strategy,
+            ),
+            variable_list=[
+                VariableItem(
+                    v.keyword, v.description, v.default_value, False, not v.prompt_enabled, not v.enabled
+                )
+                for v in c.variables
+            ],
+            shortcut_sort=[id_str(i) for i in c.shortcut_command_ids],
+            client_tools=[
+                ClientToolConfig(t.name, t.description, dict(t.parameters)) for t in c.client_tools
+            ],
+        )
