@@ -93,11 +93,14 @@ def test_completed_chat_on_the_wire(served: Served, owner: Account, echo_bot: Ec
     assert events[-2][1]["usage"]["output_count"] == 2
 
 
-def test_model_failure_on_the_wire(served: Served, owner: Account, echo_bot: EchoBot) -> None:
-    response = post(served, owner.token, "/v3/chat", chat_body(echo_bot.bot_id, "/fail now"), {})
+@pytest.mark.parametrize("text", ["/fail now", "/fail-after 2 one two three"], ids=["at-once", "mid-answer"])
+def test_model_failure_on_the_wire(served: Served, owner: Account, echo_bot: EchoBot, text: str) -> None:
+    response = post(served, owner.token, "/v3/chat", chat_body(echo_bot.bot_id, text), {})
     events = parse_events(response)
     names = [name for name, _ in events]
     assert names[0] == "conversation.chat.created"
+    if "fail-after" in text:
+        assert "".join(d["content"] for n, d in events if n == "conversation.message.delta") == "one two"
     assert names[-2:] == ["conversation.chat.failed", "done"], names
     failed = events[-2][1]
     assert failed["status"] == "failed" and failed["last_error"]["code"] > 0 and failed["last_error"]["msg"]

@@ -134,6 +134,25 @@ def test_model_failure_ends_the_stream_with_chat_failed(coze: Coze, echo_bot: Ec
     assert fetched.failed_at
 
 
+def test_model_failure_mid_answer(coze: Coze, echo_bot: EchoBot) -> None:
+    events = read_stream(
+        coze.chat.stream(
+            bot_id=echo_bot.bot_id,
+            user_id=USER,
+            additional_messages=question("/fail-after 2 one two three four"),
+        )
+    )
+    seen = kinds(events)
+    assert seen[-1] == "conversation.chat.failed", seen
+    assert deltas(events) == "one two"
+    failed = chat_of(events, ChatEventType.CONVERSATION_CHAT_FAILED)
+    assert failed.last_error is not None and failed.last_error.code > 0 and failed.last_error.msg
+    assert (
+        coze.chat.retrieve(conversation_id=failed.conversation_id, chat_id=failed.id).status
+        == ChatStatus.FAILED
+    )
+
+
 def test_model_failure_non_stream(coze: Coze, echo_bot: EchoBot) -> None:
     chat = coze.chat.create(bot_id=echo_bot.bot_id, user_id=USER, additional_messages=question("/fail"))
     assert chat.status == ChatStatus.IN_PROGRESS
