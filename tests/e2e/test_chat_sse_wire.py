@@ -47,13 +47,13 @@ def post(
     )
 
 
-def parse_events(response: httpx.Response) -> list[tuple[str, Any]]:
+def parse_events(response: httpx.Response, body: str | None = None) -> list[tuple[str, Any]]:
     """Strictly: blocks of exactly `event:` + `data:` lines, single-line JSON data, nothing else,
-    and nothing after the terminal `done`."""
+    and nothing after the terminal `done`. `body` when the response was read as a stream."""
     assert response.headers["content-type"].startswith("text/event-stream"), response.headers
     assert "content-encoding" not in response.headers, "event streams are never compressed"
     assert response.headers.get("x-tt-logid")
-    text = response.text.replace("\r\n", "\n")
+    text = (response.text if body is None else body).replace("\r\n", "\n")
     blocks = [b for b in text.split("\n\n") if b.strip()]
     events = []
     for block in blocks:
@@ -104,6 +104,33 @@ def test_model_failure_on_the_wire(served: Served, owner: Account, echo_bot: Ech
     assert names[-2:] == ["conversation.chat.failed", "done"], names
     failed = events[-2][1]
     assert failed["status"] == "failed" and failed["last_error"]["code"] > 0 and failed["last_error"]["msg"]
+
+
+def test_canceled_chat_on_the_wire(served: Served, owner: Account, echo_bot: EchoBot) -> None:
+    words = " ".join(f"c{i}" for i in range(40))
+    headers = {"Authorization": f"Bearer {owner.token}"}
+    url = f"{served.base_url}/v3/chat"
+    with httpx.stream(
+        "POST", url, json=chat_body(echo_bot.bot_id, f"/slow {words}"), headers=headers
+    ) as response:
+        chunks = response.iter_text()
+        body = ""
+        while "conversation.message.delta" not in body:
+            body += next(chunks)
+        created = json.loads(body.split("data:", 1)[1].split("\n", 1)[0])
+        canceled = httpx.post(
+            f"{served.base_url}/v3/chat/cancel",
+            json={"conversation_id": created["conversation_id"], "chat_id": created["id"]},
+            headers=headers,
+        )
+        assert canceled.json()["data"]["status"] == "canceled", canceled.text
+        body += "".join(chunks)
+    events = parse_events(response, body)
+    names = [name for name, _ in events]
+    assert "conversation.chat.completed" not in names
+    assert names[-1] == "done"
+    terminal = [data for name, data in events if name.startswith("conversation.chat.")][-1]
+    assert terminal["status"] == "canceled", names
 
 
 @pytest.mark.parametrize(
