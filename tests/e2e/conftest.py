@@ -109,10 +109,8 @@ def give_client_tool(
 ) -> None:
     """Add a client tool to the agent's draft through the SPA API (cozepy's bots.update has no
     field for it); publish afterwards for the token API to see it."""
+    tool = {"name": name, "description": description, "parameters": parameters}
     owner.spa(
         "/api/playground_api/draftbot/update_draft_bot_info",
-        {
-            "bot_id": bot_id,
-            "client_tools": [{"name": name, "description": description, "parameters": parameters}],
-        },
+        {"bot_info": {"bot_id": bot_id, "client_tools": [tool]}},
     )
