@@ -8,8 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
+from cozepy import Coze
 
-from tests.e2e.conftest import EchoBot
+from tests.e2e.conftest import EchoBot, create_echo_bot, give_client_tool
 from tests.support.served import Account, Served
 
 UNKNOWN_ID = "7000000000000000001"
@@ -131,6 +132,37 @@ def test_canceled_chat_on_the_wire(served: Served, owner: Account, echo_bot: Ech
     assert names[-1] == "done"
     terminal = [data for name, data in events if name.startswith("conversation.chat.")][-1]
     assert terminal["status"] == "canceled", names
+
+
+def test_tool_call_and_submitted_outputs_on_the_wire(
+    served: Served, coze: Coze, owner: Account, echo_model_id: str
+) -> None:
+    bot_id = create_echo_bot(coze, owner, echo_model_id, "wire tools", publish=False)
+    give_client_tool(owner, bot_id, "lookup", "look a word up", {"type": "object", "properties": {}})
+    coze.bots.publish(bot_id=bot_id)
+
+    asked = parse_events(
+        post(served, owner.token, "/v3/chat", chat_body(bot_id, '/tool lookup {"q": 1}'), {})
+    )
+    assert [n for n, _ in asked][-2:] == ["conversation.chat.requires_action", "done"]
+    chat = asked[-2][1]
+    call = chat["required_action"]["submit_tool_outputs"]["tool_calls"][0]
+    assert call["function"] == {
+        "name": "lookup",
+        "arguments": json.dumps({"q": 1}, separators=(",", ":")),
+    } or (json.loads(call["function"]["arguments"]) == {"q": 1})
+
+    resumed = post(
+        served,
+        owner.token,
+        "/v3/chat/submit_tool_outputs",
+        {"tool_outputs": [{"tool_call_id": call["id"], "output": "found it"}], "stream": True},
+        {"conversation_id": chat["conversation_id"], "chat_id": chat["id"]},
+    )
+    events = parse_events(resumed)
+    names = [n for n, _ in events]
+    assert names[-2:] == ["conversation.chat.completed", "done"], names
+    assert "".join(d["content"] for n, d in events if n == "conversation.message.delta") == "found it"
 
 
 @pytest.mark.parametrize(
