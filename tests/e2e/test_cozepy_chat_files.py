@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from cozepy import (
+    AsyncCoze,
     ChatEventType,
     Coze,
     CozeAPIError,
@@ -21,7 +22,7 @@ from cozepy import (
 
 from tests.e2e.conftest import EchoBot
 from tests.e2e.test_cozepy_chat import USER
-from tests.support.cozepy_tools import answer_text, chat_of, read_stream
+from tests.support.cozepy_tools import answer_text, chat_of, read_stream, read_stream_async
 
 
 def tiny_png() -> bytes:
@@ -85,3 +86,20 @@ def test_another_users_file_cannot_be_sent(coze: Coze, stranger_coze: Coze, echo
             additional_messages=[Message.build_user_question_objects(objects)],
         )
     assert refused_in_chat.value.code in (4000, 4005, 4200)
+
+
+async def test_async_upload_and_use(acoze: AsyncCoze, echo_bot: EchoBot) -> None:
+    uploaded = await acoze.files.upload(file=("async.png", tiny_png()))
+    assert (await acoze.files.retrieve(file_id=uploaded.id)).file_name == "async.png"
+    objects = [
+        MessageObjectString.build_text("async look"),
+        MessageObjectString.build_image(file_id=uploaded.id),
+    ]
+    events = await read_stream_async(
+        acoze.chat.stream(
+            bot_id=echo_bot.bot_id,
+            user_id=USER,
+            additional_messages=[Message.build_user_question_objects(objects)],
+        )
+    )
+    assert "async look" in answer_text(events)[1]
