@@ -38,7 +38,8 @@ def test_stream_event_sequence(coze: Coze, echo_bot: EchoBot) -> None:
         and e.message
         and e.message.type == "answer"
     ]
-    assert len(deltas) == words(text) and len(answer_done) == 1
+    # builtin-echo yields a chunk per word; the server may relay them merged into fewer deltas.
+    assert 1 <= len(deltas) <= words(text) and len(answer_done) == 1
     assert deltas[0] > 1 and deltas[-1] < answer_done[0] < len(events) - 1
 
     created = chat_of(events, ChatEventType.CONVERSATION_CHAT_CREATED)
