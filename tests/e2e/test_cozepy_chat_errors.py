@@ -91,6 +91,15 @@ def test_another_users_conversation(served: Served, stranger: Account, conversat
     assert refused(call) == 4200
 
 
+def test_another_users_bot(stranger_coze: Coze, echo_bot: EchoBot) -> None:
+    """The owner's published agent lives in the owner's personal space: a stranger may not run it."""
+    call = lambda: stranger_coze.chat.stream(  # noqa: E731
+        bot_id=echo_bot.bot_id, user_id=USER, additional_messages=question("borrowing")
+    )
+    assert refused(call) in (4006, 4101, 4200)
+    assert refused(lambda: stranger_coze.conversations.create(bot_id=echo_bot.bot_id)) in (4006, 4101, 4200)
+
+
 @pytest.mark.parametrize(
     "meta_data",
     [
