@@ -17,7 +17,7 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ import httpx
 from tests.support.databases import empty_database
 from tests.support.processes import COZEPLUS, cozeplus_env, free_port, start, wait_http
 from tests.support.servers import server_url
+from tests.support.storage import drop_bucket, s3_config
 
 SERVED_KINDS = ("embedded", "servers")
 # What /readyz must report per kind: proof the parametrisation runs on what it claims.
@@ -57,7 +58,6 @@ class Served:
     env: dict[str, str]
     log: Path
     process: subprocess.Popen[bytes]
-    notes: dict[str, Any] = field(default_factory=dict)
 
     def log_tail(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:]
@@ -92,7 +92,7 @@ def _real_servers(tmp: Path) -> Iterator[dict[str, str]]:
         bucket = f"cz-e2e-{tag}"
         runs, events, kv = f"CPE2E_RUNS_{tag}", f"CPE2E_EVENTS_{tag}", f"cpe2e_{tag}"
         stack.callback(lambda: asyncio.run(_drop_nats(nats_url, [runs, events], kv)))
-        stack.callback(_drop_bucket, s3_endpoint, access, secret, bucket)
+        stack.callback(lambda: drop_bucket(s3_config(bucket, endpoint=s3_endpoint)))
         yield {
             "COZEPLUS_DATABASE_URL": database_url,
             "COZEPLUS_NATS_URL": nats_url,
@@ -106,18 +106,6 @@ def _real_servers(tmp: Path) -> Iterator[dict[str, str]]:
             "COZEPLUS_STORAGE_ACCESS_KEY": access,
             "COZEPLUS_STORAGE_SECRET_KEY": secret,
         }
-
-
-def _drop_bucket(endpoint: str, access: str, secret: str, bucket: str) -> None:
-    from minio import Minio
-
-    client = Minio(endpoint, access, secret, secure=False)
-    if not client.bucket_exists(bucket):
-        return
-    for item in client.list_objects(bucket, recursive=True):
-        if item.object_name:
-            client.remove_object(bucket, item.object_name)
-    client.remove_bucket(bucket)
 
 
 @contextmanager
