@@ -1,11 +1,8 @@
 """cozepy 0.20.0, unmodified, drives the bots API of a running `cozeplus serve`: create, update,
-publish, unpublish, retrieve (v1 and v2) and list (v1 and v2) paging to the end."""
+publish, unpublish, retrieve (v1 and v2) and list (v1 and v2) paging to the end. Runs on the
+shared served process of tests/e2e/conftest.py, once per parametrisation."""
 
 from __future__ import annotations
-
-import signal
-import subprocess
-from collections.abc import Iterator
 
 import pytest
 from cozepy import (
@@ -18,45 +15,18 @@ from cozepy import (
     CozeAPIError,
     PublishStatus,
     SuggestReplyMode,
-    TokenAuth,
 )
 from cozepy.bots import BotMode, PluginIDList, WorkflowIDList
 
-from tests.support.processes import COZEPLUS, cozeplus_env, free_port, start, wait_http
+from tests.e2e.conftest import coze_for
+from tests.support.served import Account, Served
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    tmp = tmp_path_factory.mktemp("cozepy-bots")
-    port = free_port()
-    env = cozeplus_env(COZEPLUS_DATA_DIR=str(tmp / "data"), COZEPLUS_PORT=str(port))
-    subprocess.run([*COZEPLUS, "migrate"], env=env, check=True, capture_output=True)
-    proc = start(["serve"], tmp, env, tmp / "serve.log")
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}", env
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
-
-
-def run(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run([*COZEPLUS, *args], env=env, capture_output=True, text=True, check=True)
-    return out.stdout.strip()
-
-
-@pytest.fixture(scope="module")
-def coze(server: tuple[str, dict[str, str]]) -> tuple[Coze, str, str]:
-    """A client with a fresh account's token, its personal space id and the builtin-echo model id."""
-    base_url, env = server
-    run(env, "admin", "create-user", "--email", "bots@example.com", "--password", "sdk password 1")
-    token = run(env, "admin", "create-token", "--email", "bots@example.com", "--name", "bots", "--days", "1")
-    client = Coze(auth=TokenAuth(token), base_url=base_url)
-    space = next(iter(client.workspaces.list())).id
-    echo = next(
-        line.split("\t")[0] for line in run(env, "models", "list").splitlines() if "builtin-echo" in line
-    )
-    return client, space, echo
+def coze(served: Served, owner: Account, echo_model_id: str) -> tuple[Coze, str, str]:
+    """A client with the session owner's token, its personal space id and the builtin-echo model id
+    (the shared served process: embedded defaults, then the real servers)."""
+    return coze_for(served, owner.token), owner.space_id, echo_model_id
 
 
 def test_bot_life_cycle(coze: tuple[Coze, str, str]) -> None:

@@ -1,0 +1,177 @@
+"""Client-side tools (Coze "local plugins") through cozepy 0.20.0: the run stops in
+requires_action with the tool call, submit_tool_outputs resumes it (stream and not), and
+builtin-echo answers with the tool's output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cozepy import (
+    AsyncCoze,
+    Chat,
+    ChatEventType,
+    ChatStatus,
+    ChatToolCall,
+    Coze,
+    CozeAPIError,
+    ToolOutput,
+)
+
+from tests.e2e.conftest import create_echo_bot, give_client_tool
+from tests.e2e.test_cozepy_chat import USER, question
+from tests.support.cozepy_tools import (
+    answer_text,
+    chat_of,
+    kinds,
+    read_stream,
+    read_stream_async,
+    wait_chat,
+    wait_chat_async,
+)
+from tests.support.served import Account
+
+ASK = '/tool get_weather {"city": "x"}'
+WEATHER = {
+    "type": "object",
+    "properties": {"city": {"type": "string", "description": "where"}},
+    "required": ["city"],
+}
+
+
+@pytest.fixture(scope="module")
+def tool_bot(coze: Coze, owner: Account, echo_model_id: str) -> str:
+    """A published echo agent with the client tool get_weather."""
+    bot_id = create_echo_bot(coze, owner, echo_model_id, "weather", publish=False)
+    give_client_tool(owner, bot_id, "get_weather", "the weather in a city", WEATHER)
+    coze.bots.publish(bot_id=bot_id, connector_ids=["1024"])
+    return bot_id
+
+
+def the_call(chat: Chat) -> ChatToolCall:
+    assert chat.status == ChatStatus.REQUIRES_ACTION
+    assert chat.required_action is not None and chat.required_action.type == "submit_tool_outputs"
+    assert chat.required_action.submit_tool_outputs is not None
+    calls = chat.required_action.submit_tool_outputs.tool_calls
+    assert len(calls) == 1, calls
+    call = calls[0]
+    assert call.id and call.type == "function" and call.function is not None
+    assert call.function.name == "get_weather"
+    assert json.loads(call.function.arguments) == {"city": "x"}
+    return call
+
+
+def ask(coze: Coze, bot_id: str) -> tuple[Chat, ChatToolCall]:
+    events = read_stream(coze.chat.stream(bot_id=bot_id, user_id=USER, additional_messages=question(ASK)))
+    seen = kinds(events)
+    assert seen[0] == "conversation.chat.created" and seen[-1] == "conversation.chat.requires_action", seen
+    assert "conversation.chat.completed" not in seen
+    chat = chat_of(events, ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION)
+    return chat, the_call(chat)
+
+
+def test_tool_call_then_streamed_outputs(coze: Coze, tool_bot: str) -> None:
+    chat, call = ask(coze, tool_bot)
+    fetched = coze.chat.retrieve(conversation_id=chat.conversation_id, chat_id=chat.id)
+    assert the_call(fetched).id == call.id
+    # Waiting for the client is not a run that can be cancelled.
+    with pytest.raises(CozeAPIError) as not_cancellable:
+        coze.chat.cancel(conversation_id=chat.conversation_id, chat_id=chat.id)
+    assert not_cancellable.value.code == 4104
+
+    output = "sunny and 25 degrees"
+    events = read_stream(
+        coze.chat.submit_tool_outputs(
+            conversation_id=chat.conversation_id,
+            chat_id=chat.id,
+            tool_outputs=[ToolOutput(tool_call_id=call.id, output=output)],
+            stream=True,
+        )
+    )
+    seen = kinds(events)
+    assert seen[-1] == "conversation.chat.completed", seen
+    assert "conversation.chat.requires_action" not in seen
+    assert answer_text(events) == (output, output)
+    completed = chat_of(events, ChatEventType.CONVERSATION_CHAT_COMPLETED)
+    assert completed.id == chat.id and completed.usage is not None and completed.usage.output_count > 0
+
+    answers = [
+        m.content
+        for m in coze.chat.messages.list(conversation_id=chat.conversation_id, chat_id=chat.id)
+        if m.type == "answer"
+    ]
+    assert answers == [output]
+    assert (
+        coze.chat.retrieve(conversation_id=chat.conversation_id, chat_id=chat.id).status
+        == ChatStatus.COMPLETED
+    )
+
+
+def test_tool_outputs_without_streaming(coze: Coze, tool_bot: str) -> None:
+    chat, call = ask(coze, tool_bot)
+    resumed = coze.chat.submit_tool_outputs(
+        conversation_id=chat.conversation_id,
+        chat_id=chat.id,
+        tool_outputs=[ToolOutput(tool_call_id=call.id, output="rain")],
+        stream=False,
+    )
+    assert resumed.id == chat.id and resumed.status in (ChatStatus.IN_PROGRESS, ChatStatus.COMPLETED)
+    done = wait_chat(coze, chat.conversation_id, chat.id)
+    assert done.status == ChatStatus.COMPLETED
+    messages = coze.chat.messages.list(conversation_id=chat.conversation_id, chat_id=chat.id)
+    assert [m.content for m in messages if m.type == "answer"] == ["rain"]
+
+
+def test_outputs_for_an_unknown_call_are_refused(coze: Coze, tool_bot: str) -> None:
+    chat, call = ask(coze, tool_bot)
+    with pytest.raises(CozeAPIError) as wrong:
+        coze.chat.submit_tool_outputs(
+            conversation_id=chat.conversation_id,
+            chat_id=chat.id,
+            tool_outputs=[ToolOutput(tool_call_id=call.id + "-other", output="rain")],
+            stream=False,
+        )
+    assert wrong.value.code == 4000
+    assert the_call(coze.chat.retrieve(conversation_id=chat.conversation_id, chat_id=chat.id)).id == call.id
+
+
+def test_a_completed_chat_takes_no_tool_outputs(coze: Coze, tool_bot: str) -> None:
+    chat, call = ask(coze, tool_bot)
+    outputs = [ToolOutput(tool_call_id=call.id, output="snow")]
+    coze.chat.submit_tool_outputs(
+        conversation_id=chat.conversation_id, chat_id=chat.id, tool_outputs=outputs, stream=False
+    )
+    wait_chat(coze, chat.conversation_id, chat.id)
+    with pytest.raises(CozeAPIError) as again:
+        coze.chat.submit_tool_outputs(
+            conversation_id=chat.conversation_id, chat_id=chat.id, tool_outputs=outputs, stream=False
+        )
+    assert again.value.code in (4000, 4001)
+
+
+async def test_async_tool_round_trip(acoze: AsyncCoze, tool_bot: str) -> None:
+    events = await read_stream_async(
+        acoze.chat.stream(bot_id=tool_bot, user_id=USER, additional_messages=question(ASK))
+    )
+    chat = chat_of(events, ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION)
+    call = the_call(chat)
+    resumed = await read_stream_async(
+        acoze.chat.submit_tool_outputs_stream(
+            conversation_id=chat.conversation_id,
+            chat_id=chat.id,
+            tool_outputs=[ToolOutput(tool_call_id=call.id, output="async fog")],
+        )
+    )
+    assert answer_text(resumed) == ("async fog", "async fog")
+    assert kinds(resumed)[-1] == "conversation.chat.completed"
+
+    second = await read_stream_async(
+        acoze.chat.stream(bot_id=tool_bot, user_id=USER, additional_messages=question(ASK))
+    )
+    chat2 = chat_of(second, ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION)
+    await acoze.chat.submit_tool_outputs(
+        conversation_id=chat2.conversation_id,
+        chat_id=chat2.id,
+        tool_outputs=[ToolOutput(tool_call_id=the_call(chat2).id, output="async hail")],
+    )
+    assert (await wait_chat_async(acoze, chat2.conversation_id, chat2.id)).status == ChatStatus.COMPLETED
