@@ -102,11 +102,13 @@ class ChatStarter:
     async def start(self, actor: Actor, request: StartChat) -> ChatHandle:
         require_scope(actor, Scope.CHAT)
         checked = checked_start(request)
-        snapshot = await self._agents.snapshot(actor, request.agent_id, draft=request.draft)
         now = self._clock.now()
         chat_id = self._ids.next_id()
         failed_holders: list[ChatRun] = []
         async with self._uow() as tx:
+            # Read in the same transaction (one connection for the whole start): the agent's
+            # lookups join it.
+            snapshot = await self._agents.snapshot(actor, request.agent_id, draft=request.draft)
             conversation, fresh = await self._conversation(actor, request, snapshot, now)
             check_branching(request, bool(checked.messages))
             first_turn = conversation.leaf_message_id is None and not conversation.name
