@@ -144,20 +144,31 @@ _RELEASE = (
     .where(_BY_ID, _CONVERSATION.c.running_chat_id == bindparam("b_chat"))
     .values(running_chat_id=None, running_since=None)
 )
+_CLAIM_CONDITION = (
+    _BY_ID,
+    _CONVERSATION.c.deleted_at.is_(None),
+    or_(
+        _CONVERSATION.c.running_chat_id.is_(None),
+        _CONVERSATION.c.running_chat_id == bindparam("b_chat"),
+        and_(
+            _CONVERSATION.c.running_since.is_not(None),
+            _CONVERSATION.c.running_since < bindparam("b_stale"),
+        ),
+    ),
+)
+_CLAIM_AND_MOVE = (
+    _CONVERSATION.update()
+    .where(*_CLAIM_CONDITION)
+    .values(
+        running_chat_id=bindparam("b_chat"),
+        running_since=bindparam("b_now"),
+        leaf_message_id=bindparam("b_leaf"),
+        updated_at=bindparam("b_now"),
+    )
+)
 _CLAIM = (
     _CONVERSATION.update()
-    .where(
-        _BY_ID,
-        _CONVERSATION.c.deleted_at.is_(None),
-        or_(
-            _CONVERSATION.c.running_chat_id.is_(None),
-            _CONVERSATION.c.running_chat_id == bindparam("b_chat"),
-            and_(
-                _CONVERSATION.c.running_since.is_not(None),
-                _CONVERSATION.c.running_since < bindparam("b_stale"),
-            ),
-        ),
-    )
+    .where(*_CLAIM_CONDITION)
     .values(running_chat_id=bindparam("b_chat"), running_since=bindparam("b_now"))
 )
 
@@ -256,13 +267,23 @@ class SqlConversationRepository:
         )
         return result.rowcount == 1
 
-    async def claim(self, conversation_id: int, chat_id: int, now: datetime, stale_before: datetime) -> bool:
+    async def claim(
+        self,
+        conversation_id: int,
+        chat_id: int,
+        now: datetime,
+        stale_before: datetime,
+        leaf_message_id: int | None = None,
+    ) -> bool:
         # One conditional UPDATE: the database serialises writers on the row (InnoDB row lock, SQLite's
         # write lock) and re-checks the condition against the committed value, so of many
         # concurrent claims exactly one matches. Re-claiming one's own chat refreshes the timestamp.
-        result: CursorResult[Any] = await current_session().execute(  # type: ignore[assignment]
-            _CLAIM, {"b_id": conversation_id, "b_chat": chat_id, "b_now": now, "b_stale": stale_before}
-        )
+        params = {"b_id": conversation_id, "b_chat": chat_id, "b_now": now, "b_stale": stale_before}
+        if leaf_message_id is None:
+            statement = _CLAIM
+        else:
+            statement, params["b_leaf"] = _CLAIM_AND_MOVE, leaf_message_id
+        result: CursorResult[Any] = await current_session().execute(statement, params)  # type: ignore[assignment]
         return result.rowcount == 1
 
     async def release(self, conversation_id: int, chat_id: int) -> None:

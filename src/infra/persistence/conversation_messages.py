@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -91,6 +92,11 @@ _UPDATE_RUN = _RUN.update().where(_RUN.c.id == bindparam("b_id"))
 class SqlMessageRepository:
     async def add(self, message: Message) -> None:
         await current_session().execute(_MESSAGE.insert(), {"id": message.id, **_message_values(message)})
+
+    async def add_many(self, messages: Sequence[Message]) -> None:
+        if messages:
+            rows = [{"id": m.id, **_message_values(m)} for m in messages]
+            await current_session().execute(_MESSAGE.insert(), rows)
 
     async def get(self, message_id: int) -> Message | None:
         row = (

@@ -142,21 +142,17 @@ class ChatStarter:
                 auto_save_history=request.auto_save_history,
                 created_at=now,
             )
-            if request.auto_save_history:
-                for message in added:
-                    await self._messages.add(message)
-                await self._messages.add(answer)
-                conversation.leaf_message_id = answer.id
-            conversation.updated_at = now
-            await self._runs.add(run)
+            leaf = answer.id if request.auto_save_history else None
             if fresh:
                 conversation.running_chat_id, conversation.running_since = chat_id, now
+                conversation.leaf_message_id = leaf
                 await self._conversations.add(conversation)
                 await self._sections.add(Section(conversation.section_id, conversation.id, now))
             else:
-                failed_holders = await self._claim(conversation, run, now)
-                if request.auto_save_history:
-                    await self._conversations.set_leaf(conversation.id, answer.id, now)
+                failed_holders = await self._claim(conversation, run, now, leaf)
+            if leaf is not None:
+                await self._messages.add_many([*added, answer])
+            await self._runs.add(run)
             await tx.commit()
         for holder in failed_holders:
             await self._liveness.announce(holder)
@@ -378,7 +374,9 @@ class ChatStarter:
             updated_at=now,
         )
 
-    async def _claim(self, conversation: Conversation, run: ChatRun, now: datetime) -> list[ChatRun]:
+    async def _claim(
+        self, conversation: Conversation, run: ChatRun, now: datetime, leaf: int | None
+    ) -> list[ChatRun]:
         """Take the conversation for `run`; a holder that cannot finish by itself is failed first."""
         failed: list[ChatRun] = []
         holder_id = conversation.running_chat_id
@@ -392,9 +390,11 @@ class ChatStarter:
                 failed.append(holder)
             else:  # a claim left behind by a run that already ended
                 await self._conversations.release(conversation.id, holder_id)
-        if not await self._conversations.claim(conversation.id, run.id, now, now - CLAIM_TAKEOVER):
+        if not await self._conversations.claim(conversation.id, run.id, now, now - CLAIM_TAKEOVER, leaf):
             raise ChatAlreadyRunning()
         conversation.running_chat_id, conversation.running_since = run.id, now
+        if leaf is not None:
+            conversation.leaf_message_id = leaf
         return failed
 
     async def _files_of(
