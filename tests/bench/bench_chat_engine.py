@@ -90,7 +90,7 @@ class Bench:
             await self.client.get("/v1/users/me")
         return (server_cpu(self.pid) - cpu) / requests * 1000
 
-    async def concurrent(self, clients: int, seconds: float) -> tuple[float, int, float, float]:
+    async def concurrent(self, clients: int, seconds: float) -> tuple[float, int, float, float, float, float]:
         times: list[float] = []
         errors = 0
         stop = time.perf_counter() + seconds
@@ -106,14 +106,13 @@ class Bench:
                 except Exception:
                     errors += 1
 
-        began = time.perf_counter()
+        began, cpu, own = time.perf_counter(), server_cpu(self.pid), time.process_time()
         await asyncio.gather(*(client() for _ in range(clients)))
-        return (
-            len(times) / (time.perf_counter() - began),
-            errors,
-            percentile(times, 0.5),
-            percentile(times, 0.99),
-        )
+        elapsed = time.perf_counter() - began
+        server_share = (server_cpu(self.pid) - cpu) / elapsed
+        client_share = (time.process_time() - own) / elapsed
+        rate = len(times) / elapsed
+        return rate, errors, percentile(times, 0.5), percentile(times, 0.99), server_share, client_share
 
 
 async def measure(bench: Bench, args: argparse.Namespace) -> None:
@@ -124,10 +123,10 @@ async def measure(bench: Bench, args: argparse.Namespace) -> None:
         cpu, p50, p99 = await bench.sequential(args.turns, same=same)
         case = "turn, 1 client, " + ("same conversation" if same else "new conversation each")
         print(f"{case:44} {cpu:14.2f} {p50:8.2f} {p99:8.2f}")
-    rate, errors, p50, p99 = await bench.concurrent(args.clients, args.seconds)
+    rate, errors, p50, p99, server, client = await bench.concurrent(args.clients, args.seconds)
     print(
         f"turns, {args.clients} clients (a conversation each): {rate:.1f} turns/s, {errors} errors, "
-        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms; cores busy: server {server:.2f}, this client {client:.2f}"
     )
     await bench.client.aclose()
 
