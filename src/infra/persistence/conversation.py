@@ -78,6 +78,8 @@ class MessageRow(Base):
         # Listing a conversation's messages in id order, either way (MessageRepository.page).
         Index("ix_conversation_message_conversation_id", "conversation_id", "id"),
         Index("ix_conversation_message_chat_id", "chat_id"),
+        # Walking a branch back from its leaf within a section (MessageRepository.path).
+        Index("ix_conversation_message_section_id", "section_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Int64, primary_key=True, autoincrement=False)
