@@ -28,6 +28,7 @@ from application.conversation.chat.commands import (
     has_substance,
 )
 from application.conversation.chat.engine import CLAIM_TAKEOVER, ChatEngine, Segment
+from application.conversation.chat.gate import WriteGate
 from application.conversation.chat.liveness import Liveness
 from application.conversation.chat.prompt import TOOL_CALL_ID_KEY, file_ids, history_limit
 from application.conversation.chat.runner import ChatRunner
@@ -91,6 +92,7 @@ class ChatStarter:
         liveness: Liveness,
         runner: ChatRunner,
         clock: Clock,
+        gate: WriteGate | None = None,
         ids: IdGenerator,
     ) -> None:
         self._access = access
@@ -98,6 +100,7 @@ class ChatStarter:
         self._messages, self._runs, self._streams = messages, runs, streams
         self._agents, self._files, self._engine = agents, files, engine
         self._liveness, self._runner, self._clock, self._ids = liveness, runner, clock, ids
+        self._gate = gate or WriteGate()
 
     async def start(self, actor: Actor, request: StartChat) -> ChatHandle:
         require_scope(actor, Scope.CHAT)
@@ -105,7 +108,7 @@ class ChatStarter:
         now = self._clock.now()
         chat_id = self._ids.next_id()
         failed_holders: list[ChatRun] = []
-        async with self._uow() as tx:
+        async with self._gate, self._uow() as tx:
             # Read in the same transaction (one connection for the whole start): the agent's
             # lookups join it.
             snapshot = await self._agents.snapshot(actor, request.agent_id, draft=request.draft)
@@ -179,7 +182,7 @@ class ChatStarter:
         require_scope(actor, Scope.CHAT)
         now = self._clock.now()
         expired: ChatRun | None = None
-        async with self._uow() as tx:
+        async with self._gate, self._uow() as tx:
             conversation = await self._access.load(actor, conversation_id)
             run = await run_of(self._runs, conversation, chat_id)
             if run.status is not ChatStatus.REQUIRES_ACTION:
