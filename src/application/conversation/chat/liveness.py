@@ -25,6 +25,7 @@ from domain.conversation.values import ChatError, ChatStatus, MessageStatus
 log = logging.getLogger("cozeplus.chat")
 
 ABANDONED = ChatError(5000, "the process running this chat stopped before it finished")
+NOT_STARTED = ChatError(5000, "the chat could not be started: its event stream is unavailable")
 
 
 def tool_wait_expired(seconds: float) -> ChatError:

@@ -9,7 +9,8 @@ launched, detached from the request.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,7 +30,7 @@ from application.conversation.chat.commands import (
 )
 from application.conversation.chat.engine import CLAIM_TAKEOVER, ChatEngine, Segment
 from application.conversation.chat.gate import WriteGate
-from application.conversation.chat.liveness import Liveness
+from application.conversation.chat.liveness import NOT_STARTED, Liveness
 from application.conversation.chat.prompt import TOOL_CALL_ID_KEY, file_ids, history_limit
 from application.conversation.chat.runner import ChatRunner
 from application.conversation.chat.views import CHAT_CREATED, CHAT_IN_PROGRESS, chat_view
@@ -159,9 +160,10 @@ class ChatStarter:
             await tx.commit()
         for holder in failed_holders:
             await self._liveness.announce(holder)
-        await self._streams.append(str(chat_id), CHAT_CREATED, chat_view(run, ChatStatus.CREATED))
         view = chat_view(run)
-        await self._streams.append(str(chat_id), CHAT_IN_PROGRESS, view)
+        async with self._failing_on_error(chat_id):
+            await self._streams.append(str(chat_id), CHAT_CREATED, chat_view(run, ChatStatus.CREATED))
+            await self._streams.append(str(chat_id), CHAT_IN_PROGRESS, view)
         segment = Segment(
             run,
             answer,
@@ -245,16 +247,27 @@ class ChatStarter:
         if expired is not None:
             await self._liveness.announce(expired)
             raise ChatNotAwaitingTools(reason="it waited too long and failed")
-        status = await self._streams.status(str(run.id))
-        after = status.last_offset if status is not None else 0
-        # Seen alive at once by other processes (its created_at is old, so no grace applies).
-        await self._runner.mark_alive(run.id)
         view = chat_view(run)
-        await self._streams.append(str(run.id), CHAT_IN_PROGRESS, view)
+        async with self._failing_on_error(run.id):
+            status = await self._streams.status(str(run.id))
+            after = status.last_offset if status is not None else 0
+            # Seen alive at once by other processes (its created_at is old, so no grace applies).
+            await self._runner.mark_alive(run.id)
+            await self._streams.append(str(run.id), CHAT_IN_PROGRESS, view)
         self._engine.launch(Segment(run, answer, snapshot, [*history, *added], save_history=True))
         return ChatHandle(
             view, run.id, conversation.id, conversation.section_id, run.question_id, answer.id, after
         )
+
+    @asynccontextmanager
+    async def _failing_on_error(self, chat_id: int) -> AsyncIterator[None]:
+        """A run stream (or key-value store) that fails between the commit and the launch leaves a
+        run nobody generates: fail it at once rather than when it is found abandoned."""
+        try:
+            yield
+        except Exception:
+            await self._liveness.fail(chat_id, NOT_STARTED)
+            raise
 
     # -- parts of a start -------------------------------------------------------------------------
     async def _conversation(
