@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -143,7 +143,14 @@ class InMemoryConversations(_Table):
         row.name, row.updated_at = name, at
         return True
 
-    async def claim(self, conversation_id: int, chat_id: int, now: datetime, stale_before: datetime) -> bool:
+    async def claim(
+        self,
+        conversation_id: int,
+        chat_id: int,
+        now: datetime,
+        stale_before: datetime,
+        leaf_message_id: int | None = None,
+    ) -> bool:
         row = self.rows.get(conversation_id)
         if row is None:
             return False
@@ -151,6 +158,8 @@ class InMemoryConversations(_Table):
         if held and row.running_since is not None and row.running_since >= stale_before:
             return False
         row.running_chat_id, row.running_since = chat_id, now
+        if leaf_message_id is not None:
+            row.leaf_message_id, row.updated_at = leaf_message_id, now
         return True
 
     async def release(self, conversation_id: int, chat_id: int) -> None:
@@ -173,6 +182,10 @@ class InMemoryMessages(_Table):
 
     async def add(self, message: Message) -> None:
         self.rows[message.id] = copy.deepcopy(message)
+
+    async def add_many(self, messages: Sequence[Message]) -> None:
+        for message in messages:
+            await self.add(message)
 
     async def get(self, message_id: int) -> Message | None:
         found = self.rows.get(message_id)

@@ -7,9 +7,9 @@ describes the schema migration 0009 creates.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Boolean, Index, String, Text, and_, or_, select, update
+from sqlalchemy import Boolean, Index, String, Table, Text, and_, bindparam, or_, select, update
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
@@ -130,6 +130,51 @@ class ChatRunRow(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
+# The chat path runs these on every turn: statements built once (Core, parameters bound at execution)
+# skip the ORM's per-call statement building and cache-key work.
+_CONVERSATION = cast(Table, ConversationRow.__table__)
+_SECTION = cast(Table, SectionRow.__table__)
+_BY_ID = _CONVERSATION.c.id == bindparam("b_id")
+_UPDATE_CONVERSATION = _CONVERSATION.update().where(_BY_ID)
+_SET_LEAF = (
+    _CONVERSATION.update()
+    .where(_BY_ID)
+    .values(leaf_message_id=bindparam("b_leaf"), updated_at=bindparam("b_at"))
+)
+_RELEASE = (
+    _CONVERSATION.update()
+    .where(_BY_ID, _CONVERSATION.c.running_chat_id == bindparam("b_chat"))
+    .values(running_chat_id=None, running_since=None)
+)
+_CLAIM_CONDITION = (
+    _BY_ID,
+    _CONVERSATION.c.deleted_at.is_(None),
+    or_(
+        _CONVERSATION.c.running_chat_id.is_(None),
+        _CONVERSATION.c.running_chat_id == bindparam("b_chat"),
+        and_(
+            _CONVERSATION.c.running_since.is_not(None),
+            _CONVERSATION.c.running_since < bindparam("b_stale"),
+        ),
+    ),
+)
+_CLAIM_AND_MOVE = (
+    _CONVERSATION.update()
+    .where(*_CLAIM_CONDITION)
+    .values(
+        running_chat_id=bindparam("b_chat"),
+        running_since=bindparam("b_now"),
+        leaf_message_id=bindparam("b_leaf"),
+        updated_at=bindparam("b_now"),
+    )
+)
+_CLAIM = (
+    _CONVERSATION.update()
+    .where(*_CLAIM_CONDITION)
+    .values(running_chat_id=bindparam("b_chat"), running_since=bindparam("b_now"))
+)
+
+
 def _conversation_values(c: Conversation) -> dict[str, Any]:
     """The columns a save may change. The running chat is left alone: only claim/release write it,
     so a save racing with a chat start cannot undo the claim."""
@@ -149,18 +194,20 @@ class SqlConversationRepository:
         now = c.created_at or c.updated_at
         if now is None:
             raise ValueError("a new conversation needs created_at")
-        current_session().add(
-            ConversationRow(
-                id=c.id,
-                space_id=c.space_id,
-                agent_id=c.agent_id,
-                creator_id=c.creator_id,
-                connector_id=c.connector_id,
-                running_chat_id=c.running_chat_id,
-                running_since=c.running_since,
-                created_at=now,
-                **{**_conversation_values(c), "updated_at": c.updated_at or now},
-            )
+        await current_session().execute(
+            _CONVERSATION.insert(),
+            {
+                "id": c.id,
+                "space_id": c.space_id,
+                "agent_id": c.agent_id,
+                "creator_id": c.creator_id,
+                "connector_id": c.connector_id,
+                "running_chat_id": c.running_chat_id,
+                "running_since": c.running_since,
+                "created_at": now,
+                **_conversation_values(c),
+                "updated_at": c.updated_at or now,
+            },
         )
 
     async def get(self, conversation_id: int) -> Conversation | None:
@@ -174,13 +221,8 @@ class SqlConversationRepository:
         return None if row is None else row.to_entity()
 
     async def save(self, conversation: Conversation) -> None:
-        session = current_session()
-        await session.flush()  # a conversation added in this unit of work must exist first
-        await session.execute(
-            update(ConversationRow)
-            .where(ConversationRow.id == conversation.id)
-            .values(**_conversation_values(conversation))
-            .execution_options(synchronize_session=False)
+        await current_session().execute(
+            _UPDATE_CONVERSATION, {"b_id": conversation.id, **_conversation_values(conversation)}
         )
 
     async def list_for(
@@ -211,10 +253,7 @@ class SqlConversationRepository:
 
     async def set_leaf(self, conversation_id: int, leaf_message_id: int, at: datetime) -> None:
         await current_session().execute(
-            update(ConversationRow)
-            .where(ConversationRow.id == conversation_id)
-            .values(leaf_message_id=leaf_message_id, updated_at=at)
-            .execution_options(synchronize_session=False)
+            _SET_LEAF, {"b_id": conversation_id, "b_leaf": leaf_message_id, "b_at": at}
         )
 
     async def name_if_unnamed(self, conversation_id: int, name: str, at: datetime) -> bool:
@@ -230,40 +269,32 @@ class SqlConversationRepository:
         )
         return result.rowcount == 1
 
-    async def claim(self, conversation_id: int, chat_id: int, now: datetime, stale_before: datetime) -> bool:
+    async def claim(
+        self,
+        conversation_id: int,
+        chat_id: int,
+        now: datetime,
+        stale_before: datetime,
+        leaf_message_id: int | None = None,
+    ) -> bool:
         # One conditional UPDATE: the database serialises writers on the row (InnoDB row lock, SQLite's
         # write lock) and re-checks the condition against the committed value, so of many
         # concurrent claims exactly one matches. Re-claiming one's own chat refreshes the timestamp.
-        result: CursorResult[Any] = await current_session().execute(  # type: ignore[assignment]
-            update(ConversationRow)
-            .where(
-                ConversationRow.id == conversation_id,
-                ConversationRow.deleted_at.is_(None),
-                or_(
-                    ConversationRow.running_chat_id.is_(None),
-                    ConversationRow.running_chat_id == chat_id,
-                    and_(
-                        ConversationRow.running_since.is_not(None),
-                        ConversationRow.running_since < stale_before,
-                    ),
-                ),
-            )
-            .values(running_chat_id=chat_id, running_since=now)
-            .execution_options(synchronize_session=False)
-        )
+        params = {"b_id": conversation_id, "b_chat": chat_id, "b_now": now, "b_stale": stale_before}
+        if leaf_message_id is None:
+            statement = _CLAIM
+        else:
+            statement, params["b_leaf"] = _CLAIM_AND_MOVE, leaf_message_id
+        result: CursorResult[Any] = await current_session().execute(statement, params)  # type: ignore[assignment]
         return result.rowcount == 1
 
     async def release(self, conversation_id: int, chat_id: int) -> None:
-        await current_session().execute(
-            update(ConversationRow)
-            .where(ConversationRow.id == conversation_id, ConversationRow.running_chat_id == chat_id)
-            .values(running_chat_id=None, running_since=None)
-            .execution_options(synchronize_session=False)
-        )
+        await current_session().execute(_RELEASE, {"b_id": conversation_id, "b_chat": chat_id})
 
 
 class SqlSectionRepository:
     async def add(self, section: Section) -> None:
-        current_session().add(
-            SectionRow(id=section.id, conversation_id=section.conversation_id, created_at=section.created_at)
+        await current_session().execute(
+            _SECTION.insert(),
+            {"id": section.id, "conversation_id": section.conversation_id, "created_at": section.created_at},
         )

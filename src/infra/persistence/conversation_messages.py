@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, select, update
 
 from domain.conversation.entities import ChatRun, Message
 from domain.conversation.ports import MessageSlice
@@ -81,11 +82,21 @@ def _message_values(m: Message) -> dict[str, Any]:
 
 
 _LIVE = MessageRow.deleted_at.is_(None)
+# Built once: the chat path writes messages and runs on every turn (see conversation.py).
+_MESSAGE = cast(Table, MessageRow.__table__)
+_RUN = cast(Table, ChatRunRow.__table__)
+_UPDATE_MESSAGE = _MESSAGE.update().where(_MESSAGE.c.id == bindparam("b_id"))
+_UPDATE_RUN = _RUN.update().where(_RUN.c.id == bindparam("b_id"))
 
 
 class SqlMessageRepository:
     async def add(self, message: Message) -> None:
-        current_session().add(MessageRow(id=message.id, **_message_values(message)))
+        await current_session().execute(_MESSAGE.insert(), {"id": message.id, **_message_values(message)})
+
+    async def add_many(self, messages: Sequence[Message]) -> None:
+        if messages:
+            rows = [{"id": m.id, **_message_values(m)} for m in messages]
+            await current_session().execute(_MESSAGE.insert(), rows)
 
     async def get(self, message_id: int) -> Message | None:
         row = (
@@ -94,14 +105,7 @@ class SqlMessageRepository:
         return None if row is None else _message(row)
 
     async def save(self, message: Message) -> None:
-        session = current_session()
-        await session.flush()
-        await session.execute(
-            update(MessageRow)
-            .where(MessageRow.id == message.id)
-            .values(**_message_values(message))
-            .execution_options(synchronize_session=False)
-        )
+        await current_session().execute(_UPDATE_MESSAGE, {"b_id": message.id, **_message_values(message)})
 
     async def page(
         self,
@@ -239,42 +243,43 @@ def _run(row: ChatRunRow) -> ChatRun:
     )
 
 
-def _run_row(r: ChatRun) -> ChatRunRow:
+def _run_values(r: ChatRun) -> dict[str, Any]:
     if r.created_at is None:
         raise ValueError("a chat run needs created_at")
-    return ChatRunRow(
-        id=r.id,
-        conversation_id=r.conversation_id,
-        section_id=r.section_id,
-        space_id=r.space_id,
-        agent_id=r.agent_id,
-        agent_version=r.agent_version,
-        connector_id=r.connector_id,
-        creator_id=r.creator_id,
-        end_user=r.end_user,
-        status=r.status.value,
-        question_id=r.question_id,
-        answer_id=r.answer_id,
-        inserted_message_ids=list(r.inserted_message_ids),
-        meta_data=dict(r.meta_data),
-        usage=_usage_json(r.usage),
-        last_error={"code": r.last_error.code, "msg": r.last_error.msg},
-        required_action=[{"id": c.id, "name": c.name, "arguments": c.arguments} for c in r.required_action],
-        stream=r.stream,
-        auto_save_history=r.auto_save_history,
-        created_at=r.created_at,
-        completed_at=r.completed_at,
-        failed_at=r.failed_at,
-    )
+    return {
+        "conversation_id": r.conversation_id,
+        "section_id": r.section_id,
+        "space_id": r.space_id,
+        "agent_id": r.agent_id,
+        "agent_version": r.agent_version,
+        "connector_id": r.connector_id,
+        "creator_id": r.creator_id,
+        "end_user": r.end_user,
+        "status": r.status.value,
+        "question_id": r.question_id,
+        "answer_id": r.answer_id,
+        "inserted_message_ids": list(r.inserted_message_ids),
+        "meta_data": dict(r.meta_data),
+        "usage": _usage_json(r.usage),
+        "last_error": {"code": r.last_error.code, "msg": r.last_error.msg},
+        "required_action": [
+            {"id": c.id, "name": c.name, "arguments": c.arguments} for c in r.required_action
+        ],
+        "stream": r.stream,
+        "auto_save_history": r.auto_save_history,
+        "created_at": r.created_at,
+        "completed_at": r.completed_at,
+        "failed_at": r.failed_at,
+    }
 
 
 class SqlChatRunRepository:
     async def add(self, run: ChatRun) -> None:
-        current_session().add(_run_row(run))
+        await current_session().execute(_RUN.insert(), {"id": run.id, **_run_values(run)})
 
     async def get(self, chat_id: int) -> ChatRun | None:
         row = await current_session().get(ChatRunRow, chat_id, populate_existing=True)
         return None if row is None else _run(row)
 
     async def save(self, run: ChatRun) -> None:
-        await current_session().merge(_run_row(run))
+        await current_session().execute(_UPDATE_RUN, {"b_id": run.id, **_run_values(run)})
