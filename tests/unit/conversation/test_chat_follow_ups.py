@@ -22,6 +22,7 @@ from crossdomain.agent import AgentModelConfig
 from domain.common.llm import ChatChunk, ChatRequest, ModelProviderError, Role, Usage
 from domain.conversation.entities import Message
 from domain.conversation.values import ChatStatus, MessageRole, MessageStatus, MessageType
+from infra.runstream.inprocess import InProcessRunStreams
 from tests.support.chat_kit import ChatKit, actor, kit
 from tests.support.conversation_fakes import FakeModelRuntime, agent_snapshot
 from tests.support.fakes import CountingIds
@@ -61,8 +62,8 @@ def _is_suggestion(request: ChatRequest) -> bool:
     return request.messages[-1].content.startswith("Question: ")
 
 
-async def started(model: Scripted, *, prompt: str = "", on: bool = True) -> ChatKit:
-    k = kit(model, title_mode="off")  # type: ignore[arg-type]
+async def started(model: Scripted, *, prompt: str = "", on: bool = True, **options: object) -> ChatKit:
+    k = kit(model, title_mode="off", **options)  # type: ignore[arg-type]
     snapshot = agent_snapshot()
     k.directory.put(
         replace(
@@ -162,6 +163,23 @@ async def test_the_next_turn_does_not_see_the_suggestions(model: Scripted) -> No
         ]
         stored = await k.messages.get(second.question_id or 0)
         assert stored is not None and stored.parent_id == first.answer_id
+    finally:
+        await k.runner.stop()
+
+
+async def test_an_expired_stream_is_replayed_with_the_stored_suggestions(model: Scripted) -> None:
+    k = await started(model, streams=InProcessRunStreams(ttl=0.2))
+    try:
+        handle = await turn(k, "remember me")
+        await k.events(handle)
+        await asyncio.sleep(0.3)
+        replayed = await k.events(handle)
+        assert [(e.kind, e.data.get("type")) for e in replayed] == [
+            ("conversation.message.completed", "answer"),
+            *[("conversation.message.completed", "follow_up")] * 3,
+            ("conversation.chat.completed", None),
+            ("done", None),
+        ]
     finally:
         await k.runner.stop()
 
