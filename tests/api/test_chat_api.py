@@ -55,13 +55,17 @@ async def test_a_streamed_chat_on_the_wire(me: ChatUser) -> None:
         "conversation.message.delta",
         "conversation.message.delta",
         "conversation.message.completed",
+        "conversation.message.completed",
         "conversation.chat.completed",
         "done",
     ]
     chat = events[-2]["data"]
     assert chat["status"] == "completed" and chat["bot_id"] == me.bot
     assert chat["usage"]["output_count"] == 3 and chat["usage"]["token_count"] > 3
-    answer = events[-3]["data"]
+    answer, note = events[-4]["data"], events[-3]["data"]
+    # Coze's verbose note that the answer is finished, on the stream only.
+    assert (note["type"], note["chat_id"]) == ("verbose", chat["id"]) and note["id"] != answer["id"]
+    assert json.loads(note["content"])["msg_type"] == "generate_answer_finish"
     assert (answer["role"], answer["type"], answer["content"]) == ("assistant", "answer", "hello brave world")
     assert answer["chat_id"] == chat["id"] and answer["conversation_id"] == chat["conversation_id"]
 

@@ -3,10 +3,20 @@ builtin-echo agent, polling, retrieve, the chat's messages, history within a con
 
 from __future__ import annotations
 
-from cozepy import ChatEventType, ChatStatus, Coze, Message, MessageRole
+from cozepy import (
+    BotSuggestReplyInfo,
+    ChatEventType,
+    ChatStatus,
+    Coze,
+    Message,
+    MessageRole,
+    MessageType,
+    SuggestReplyMode,
+)
 
-from tests.e2e.conftest import EchoBot
+from tests.e2e.conftest import API_CONNECTOR, EchoBot, create_echo_bot
 from tests.support.cozepy_tools import answer_text, chat_of, kinds, read_stream, wait_chat
+from tests.support.served import Account
 
 USER = "e2e-user"
 
@@ -41,6 +51,9 @@ def test_stream_event_sequence(coze: Coze, echo_bot: EchoBot) -> None:
     # builtin-echo yields a chunk per word; the server may relay them merged into fewer deltas.
     assert 1 <= len(deltas) <= words(text) and len(answer_done) == 1
     assert deltas[0] > 1 and deltas[-1] < answer_done[0] < len(events) - 1
+    # Coze's verbose note follows the answer; cozepy reads it as a message of its own type.
+    note = events[answer_done[0] + 1].message
+    assert note is not None and note.type == MessageType.VERBOSE and "generate_answer_finish" in note.content
 
     created = chat_of(events, ChatEventType.CONVERSATION_CHAT_CREATED)
     assert created.status == ChatStatus.CREATED
@@ -168,3 +181,50 @@ def test_additional_messages_carry_context(coze: Coze, echo_bot: EchoBot) -> Non
     alone = chat_of(single, ChatEventType.CONVERSATION_CHAT_COMPLETED).usage
     assert with_context is not None and alone is not None
     assert with_context.input_count == alone.input_count + 3
+
+
+def test_follow_up_suggestions_of_an_agent_that_enables_them(
+    coze: Coze, owner: Account, echo_model_id: str
+) -> None:
+    bot_id = create_echo_bot(coze, owner, echo_model_id, "suggesting", publish=False)
+    coze.bots.update(
+        bot_id=bot_id, suggest_reply_info=BotSuggestReplyInfo(reply_mode=SuggestReplyMode.ENABLE)
+    )
+    coze.bots.publish(bot_id=bot_id, connector_ids=[API_CONNECTOR])
+    conversation = coze.conversations.create(bot_id=bot_id)
+    first_q, second_q = "alpha beta gamma", "delta epsilon"
+
+    def turn(text: str) -> tuple[list[Message], str]:
+        events = read_stream(
+            coze.chat.stream(
+                bot_id=bot_id,
+                user_id=USER,
+                conversation_id=conversation.id,
+                additional_messages=question(text),
+            )
+        )
+        done = [
+            e.message for e in events if e.event == ChatEventType.CONVERSATION_MESSAGE_COMPLETED and e.message
+        ]
+        return done, chat_of(events, ChatEventType.CONVERSATION_CHAT_COMPLETED).id
+
+    messages, first_id = turn(first_q)
+    # builtin-echo "suggests" the question-and-answer text it was asked about, on one line.
+    assert [m.type for m in messages] == [MessageType.ANSWER, MessageType.VERBOSE, MessageType.FOLLOW_UP]
+    follow_up = messages[-1]
+    assert follow_up.content == f"Question: {first_q} Answer: {first_q}" and follow_up.chat_id == first_id
+    listed = list(coze.chat.messages.list(conversation_id=conversation.id, chat_id=first_id))
+    assert [(m.type, m.id) for m in listed] == [
+        (MessageType.ANSWER, messages[0].id),
+        (MessageType.FOLLOW_UP, follow_up.id),
+    ]
+
+    _, second_id = turn(second_q)
+    first = coze.chat.retrieve(conversation_id=conversation.id, chat_id=first_id).usage
+    second = coze.chat.retrieve(conversation_id=conversation.id, chat_id=second_id).usage
+    assert first is not None and second is not None
+    # Each run counts its answer and its suggestion call (which sees one question and one answer);
+    # the second answer's prompt holds the first question and answer but not the suggestion.
+    answer_growth = words(first_q) + words(second_q)
+    suggestion_growth = 2 * (words(second_q) - words(first_q))
+    assert second.input_count == first.input_count + answer_growth + suggestion_growth

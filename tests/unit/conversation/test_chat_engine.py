@@ -63,11 +63,21 @@ async def test_a_turn_streams_every_event_and_persists_at_start_and_end(k: ChatK
         "conversation.chat.created",
         "conversation.chat.in_progress",
         *["conversation.message.delta"] * 4,
-        "conversation.message.completed",
+        "conversation.message.completed",  # the answer
+        "conversation.message.completed",  # Coze's verbose note that the answer is finished
         "conversation.chat.completed",
         "done",
     ]
     assert events[-1].final and not any(e.final for e in events[:-1])
+    note = events[-3].data
+    assert note["type"] == "verbose" and note["id"] != str(handle.answer_id)
+    assert json.loads(note["content"]) == {
+        "msg_type": "generate_answer_finish",
+        "data": '{"finish_reason":0,"FinData":""}',
+        "from_module": None,
+        "from_unit": None,
+    }
+    assert note["chat_id"] == str(handle.chat_id) and note["role"] == "assistant"
     assert "".join(e.data["content"] for e in events if e.kind.endswith("delta")) == "hello brave new world"
     assert events[0].data["status"] == "created" and events[-2].data["status"] == "completed"
     assert events[-2].data["meta_data"] == {"order": "7"}

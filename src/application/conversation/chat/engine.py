@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from application.conversation.chat.followups import FollowUpSuggester
 from application.conversation.chat.gate import WriteGate
 from application.conversation.chat.prompt import (
     function_call_content,
@@ -32,6 +33,7 @@ from application.conversation.chat.views import (
     MESSAGE_COMPLETED,
     MESSAGE_DELTA,
     STATUS_EVENT,
+    answer_finish_view,
     chat_view,
     delta_base,
     message_view,
@@ -105,12 +107,14 @@ class ChatEngine:
         runner: ChatRunner,
         describe_error: ErrorDescriber,
         titles: TitleWriter | None = None,
+        follow_ups: FollowUpSuggester | None = None,
     ) -> None:
         self._uow, self._conversations, self._messages, self._runs = uow, conversations, messages, runs
         self._streams, self._models, self._renderer = streams, models, renderer
         self._clock, self._ids, self._runner = clock, ids, runner
         self._describe, self._titles = describe_error, titles
         self._gate = gate or WriteGate()
+        self._follow_ups = follow_ups or FollowUpSuggester(models, ids)
 
     def launch(self, segment: Segment) -> None:
         self._runner.launch(segment.run.id, lambda live: self._generate(segment, live))
@@ -182,21 +186,39 @@ class ChatEngine:
         else:
             answer.status = MessageStatus.AVAILABLE
             run.complete(now, total)
+        follow_ups: list[Message] = []
+        shown = (
+            answer if answer.type is MessageType.ANSWER and (answer.content or run.status.terminal) else None
+        )
+        if run.status is ChatStatus.COMPLETED and segment.snapshot.follow_up_suggestions:
+            follow_ups = await self._suggest(segment, answer)
+            shown = None  # already on the stream
         try:
-            await self._save(segment, calls)
+            await self._save(segment, calls, follow_ups)
         except Exception as exc:
             log.error("chat_outcome_not_saved chat=%s", run.id, exc_info=exc)
             run = replace(run, status=ChatStatus.FAILED, last_error=SAVE_ERROR, failed_at=now)
             await self._emit_end(run, [], answer=None)
             return
-        shown = (
-            answer if answer.type is MessageType.ANSWER and (answer.content or run.status.terminal) else None
-        )
-        await self._emit_end(run, calls, answer=shown)
+        await self._emit_end(run, calls + follow_ups, answer=shown)
         if segment.name_conversation and run.status is ChatStatus.COMPLETED and self._titles is not None:
             self._titles.schedule(
                 segment.run.conversation_id, segment.snapshot.model.model_id, segment.history, answer
             )
+
+    async def _suggest(self, segment: Segment, answer: Message) -> list[Message]:
+        """Coze's order: the answer and its finish note go out first, the suggestions are asked for
+        while the reader already has the whole answer, then they are saved with the outcome and
+        streamed before the chat's end. Their usage counts in the run's."""
+        try:
+            await self._emit_answer(segment.run, answer)
+        except Exception as exc:  # readers fall back to the database (see follow.py)
+            log.error("chat_events_lost chat=%s", segment.run.id, exc_info=exc)
+        found = await self._follow_ups.suggest(
+            segment.snapshot, segment.history, segment.files, answer, self._clock.now()
+        )
+        segment.run.usage = segment.run.usage + found.usage
+        return found.messages
 
     def _call_messages(self, answer: Message, calls: list[ToolCall], now: datetime) -> list[Message]:
         """The answer so far stays an answer when it has text; each requested call becomes a
@@ -225,7 +247,7 @@ class ChatEngine:
             parent = message.id
         return out
 
-    async def _save(self, segment: Segment, calls: list[Message]) -> None:
+    async def _save(self, segment: Segment, calls: list[Message], follow_ups: list[Message]) -> None:
         run, answer = segment.run, segment.answer
         async with self._gate, self._uow() as tx:
             new = [m for m in calls if m.id != answer.id]
@@ -233,6 +255,8 @@ class ChatEngine:
                 await self._messages.save(answer)
                 for message in new:
                     await self._messages.add(message)
+                if follow_ups:  # children of the answer; the leaf stays on the answer
+                    await self._messages.add_many(follow_ups)
             if run.status is ChatStatus.REQUIRES_ACTION:
                 # The claim stays; re-claiming stamps since when the run waits for tool outputs.
                 now = self._clock.now()
@@ -244,11 +268,20 @@ class ChatEngine:
                 await self._conversations.release(run.conversation_id, run.id)
             await tx.commit()
 
+    async def _emit_answer(self, run: ChatRun, answer: Message) -> None:
+        """The completed answer, then (for a completed chat) Coze's stream-only verbose note that
+        the answer is finished."""
+        run_id = str(run.id)
+        await self._streams.append(run_id, MESSAGE_COMPLETED, message_view(answer))
+        if run.status is ChatStatus.COMPLETED:
+            finish = answer_finish_view(answer, self._ids.next_id())
+            await self._streams.append(run_id, MESSAGE_COMPLETED, finish)
+
     async def _emit_end(self, run: ChatRun, calls: list[Message], *, answer: Message | None) -> None:
         run_id = str(run.id)
         try:
             if answer is not None:
-                await self._streams.append(run_id, MESSAGE_COMPLETED, message_view(answer))
+                await self._emit_answer(run, answer)
             for call in calls:
                 await self._streams.append(run_id, MESSAGE_COMPLETED, message_view(call))
             await self._streams.append(run_id, STATUS_EVENT[run.status], chat_view(run))

@@ -20,6 +20,9 @@ from domain.conversation.errors import ChatNotFound
 from domain.conversation.ports import ChatRunRepository, MessageRepository
 from domain.conversation.values import ChatStatus, MessageStatus, MessageType
 
+# What a chat wrote, replayed in id order (the verbose note after an answer is not stored).
+_REPLAYED = frozenset({MessageType.ANSWER, MessageType.FUNCTION_CALL, MessageType.FOLLOW_UP})
+
 
 class RunFollower:
     def __init__(
@@ -82,7 +85,7 @@ class RunFollower:
         for message in written:
             if message.id in inserted or message.status is MessageStatus.STREAMING:
                 continue
-            if message.type in (MessageType.ANSWER, MessageType.FUNCTION_CALL):
+            if message.type in _REPLAYED:
                 offset += 1
                 yield RunEvent(offset, MESSAGE_COMPLETED, message_view(message))
         offset += 1

@@ -8,11 +8,12 @@ cheap and identical in content.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from domain.conversation.entities import ChatRun, Message
-from domain.conversation.values import ChatStatus
+from domain.conversation.values import ChatStatus, MessageType
 
 # Event kinds on a chat's run stream, named as Coze names its SSE events.
 CHAT_CREATED = "conversation.chat.created"
@@ -95,6 +96,32 @@ def message_view(message: Message, bot_id: int | None = None) -> dict[str, Any]:
         "updated_at": unix(message.updated_at or message.created_at),
         "reasoning_content": message.reasoning_content,
     }
+    return view
+
+
+# Coze's verbose note that an answer is finished (finish_reason 0: a normal end); stream-only.
+ANSWER_FINISH_CONTENT = json.dumps(
+    {
+        "msg_type": "generate_answer_finish",
+        "data": json.dumps({"finish_reason": 0, "FinData": ""}, separators=(",", ":")),
+        "from_module": None,
+        "from_unit": None,
+    },
+    separators=(",", ":"),
+)
+
+
+def answer_finish_view(answer: Message, message_id: int) -> dict[str, Any]:
+    """The `verbose` message Coze sends after a completed answer; it is not stored."""
+    view = message_view(answer)
+    view.update(
+        id=str(message_id),
+        type=MessageType.VERBOSE.value,
+        content=ANSWER_FINISH_CONTENT,
+        content_type="text",
+        meta_data={},
+        reasoning_content="",
+    )
     return view
 
 
