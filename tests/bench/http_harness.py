@@ -108,6 +108,17 @@ def process_cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def process_rss_bytes(pid: int) -> int | None:
+    """Resident memory of a process now; None where /proc is missing."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
 def generate_load(
     client: str,
     port: int,
@@ -274,6 +285,9 @@ class Server:
 
     def cpu_seconds(self) -> float | None:
         return None if self.proc is None else process_cpu_seconds(self.proc.pid)
+
+    def rss_bytes(self) -> int | None:
+        return None if self.proc is None else process_rss_bytes(self.proc.pid)
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

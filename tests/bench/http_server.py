@@ -1,6 +1,7 @@
-"""One server process for the HTTP benchmarks: `ours` (the full app) or `bare` (Litestar, no middleware).
+"""One server process for the HTTP benchmarks: `ours` (the full app), `bare` (Litestar, no middleware)
+or `sse` (bare Litestar streaming chat events, the baseline of bench_chat; see sse_baseline.py).
 
-    python -m tests.bench.http_server {ours|bare} --fd N --data-dir DIR --database-url URL [--me ID]
+    python -m tests.bench.http_server {ours|bare|sse} --fd N --data-dir DIR --database-url URL [--me ID]
 
 The parent binds the listening socket and hands it over as fd N, so no port is picked by guessing.
 Both apps run under the same uvicorn options as `cozeplus serve` (httptools, uvloop when installed,
@@ -89,7 +90,7 @@ def loop_name() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("kind", choices=("ours", "bare"))
+    parser.add_argument("kind", choices=("ours", "bare", "sse"))
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--database-url", required=True)
@@ -97,6 +98,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.kind == "ours":
         app = ours_app(args.data_dir, args.database_url)
+    elif args.kind == "sse":
+        from tests.bench.sse_baseline import sse_app
+
+        app = sse_app()
     else:
         app = bare_app(args.database_url, args.me)
     config = uvicorn.Config(
