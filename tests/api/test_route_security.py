@@ -188,6 +188,12 @@ def foreign_id(w: World, path: str, name: str) -> str:
         return w.owner_conversation
     if name in ("message_id", "before_id", "after_id"):
         return w.owner_message
+    if name in ("query_message_id", "answer_message_id", "regen_message_id", "edit_message_id"):
+        return w.owner_message  # chat routes: the owner's conversation is refused before the message
+    if name == "seq_id":
+        return "0"  # an offset in a chat's event stream, not a resource
+    if name in ("local_message_id", "device_id", "shortcut_cmd_id"):
+        return "1"  # the SPA's own markers, echoed or ignored: not resources
     if name == "chat_id":
         return "1"  # a filter inside a conversation: the foreign conversation id is refused first
     if name == "organization_id":

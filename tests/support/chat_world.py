@@ -4,14 +4,17 @@ reader that parses a body the way cozepy does (exactly `event:` then `data:`, no
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+import httpx
 from litestar.testing import AsyncTestClient
 
 from bootstrap.settings import Settings
 from tests.support.identity import create_user, sign_in
 
+T = TypeVar("T")
 PAT = "/api/permission_api/pat"
 Client = AsyncTestClient  # type: ignore[type-arg]
 WEATHER_TOOL = {
@@ -100,3 +103,18 @@ def parse_sse(body: bytes) -> list[dict[str, Any]]:
         assert data_line.startswith("data:"), data_line
         events.append({"event": kind_line[6:].strip(), "data": json.loads(data_line[5:].strip())})
     return events
+
+
+def in_app_loop(client: Client, work: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
+    """Run `work` on the app's own event loop with a client of its own, so that requests can overlap:
+    Litestar's test client runs the app behind a blocking portal, one request at a time."""
+
+    async def run() -> T:
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url=str(client.base_url), cookies=client.cookies, headers=client.headers
+        ) as inner:
+            return await work(inner)
+
+    with client.portal() as portal:
+        return portal.call(run)

@@ -3,6 +3,7 @@
 from litestar.types import ControllerRouterHandler
 
 from api.web import (
+    chat,
     conversation,
     corporation,
     draftbot,
@@ -26,4 +27,5 @@ ROUTES: list[ControllerRouterHandler] = [
     *draftbot.ROUTES,
     *files.ROUTES,
     *conversation.ROUTES,
+    *chat.ROUTES,
 ]

@@ -10,6 +10,7 @@ from application.conversation.chat.commands import (
     NewMessage,
     StartChat,
     ToolOutput,
+    check_branching,
     checked_start,
     checked_tool_outputs,
 )
@@ -85,10 +86,13 @@ def test_limits_and_flags() -> None:
 
 def test_regenerate_and_edit_rules() -> None:
     with pytest.raises(InvalidChatRequest):
-        checked_start(start(q(), regenerate_id=5))
+        check_branching(start(q(), regenerate_id=5), has_messages=True)
+    with pytest.raises(InvalidChatRequest):
+        check_branching(start(regenerate_id=5, edit_id=6), has_messages=False)
     with pytest.raises(InvalidMessage):
-        checked_start(start(edit_id=5))
-    assert checked_start(start(regenerate_id=5)).messages == ()
+        check_branching(start(edit_id=5), has_messages=False)
+    check_branching(start(regenerate_id=5), has_messages=False)
+    check_branching(start(q(), edit_id=5), has_messages=True)
 
 
 def test_tool_outputs_must_answer_exactly_the_awaited_calls() -> None:

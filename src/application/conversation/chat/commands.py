@@ -96,18 +96,22 @@ def checked_start(request: StartChat) -> CheckedStart:
     if not request.stream and not request.auto_save_history:
         raise NonStreamNeedsHistory()
     messages = checked_messages(request.messages)
-    if request.regenerate_id is not None and messages:
-        raise InvalidChatRequest(reason="a regenerated answer takes no new messages")
-    if request.regenerate_id is not None and request.edit_id is not None:
-        raise InvalidChatRequest(reason="regenerate and edit exclude each other")
-    if request.edit_id is not None and not messages:
-        raise InvalidMessage(reason="an edited question needs its new content")
     return CheckedStart(
         request,
         messages,
         checked_variables(request.custom_variables),
         checked_meta_data(request.meta_data),
     )
+
+
+def check_branching(request: StartChat, has_messages: bool) -> None:
+    """Regenerate and edit rules; checked once the conversation is known to be the caller's."""
+    if request.regenerate_id is not None and request.edit_id is not None:
+        raise InvalidChatRequest(reason="regenerate and edit exclude each other")
+    if request.regenerate_id is not None and has_messages:
+        raise InvalidChatRequest(reason="a regenerated answer takes no new messages")
+    if request.edit_id is not None and not has_messages:
+        raise InvalidMessage(reason="an edited question needs its new content")
 
 
 def checked_messages(items: Sequence[NewMessage]) -> tuple[CheckedMessage, ...]:

@@ -22,6 +22,7 @@ from application.conversation.chat.commands import (
     CheckedMessage,
     StartChat,
     ToolOutput,
+    check_branching,
     checked_start,
     checked_tool_outputs,
     has_substance,
@@ -107,6 +108,7 @@ class ChatStarter:
         failed_holders: list[ChatRun] = []
         async with self._uow() as tx:
             conversation, fresh = await self._conversation(actor, request, snapshot, now)
+            check_branching(request, bool(checked.messages))
             first_turn = conversation.leaf_message_id is None and not conversation.name
             branch = await self._branch(conversation, fresh, request, snapshot)
             added = self._new_messages(
