@@ -3,10 +3,17 @@ events, measured in the same run.
 
     python -m tests.bench.bench_chat        (or `make bench`, which runs every benchmark)
 
-Targets: today the baseline only -- sse_baseline.py (bare Litestar, POST /v3/chat streaming the
-builtin-echo tokens of the query as Coze chat events), served by uvicorn in its own process through
-http_server.py (`sse`), with the same uvicorn options as `cozeplus serve`. cozeplus's /v3/chat joins
-as a second `ChatTarget` (its bot, token and a conversation per client go into the turn factory).
+Targets, one server process at a time, each served by uvicorn with `cozeplus serve`'s options
+(httptools, uvloop, one worker) through http_server.py:
+- bare: sse_baseline.py (bare Litestar, POST /v3/chat streaming the builtin-echo tokens of the query
+  as Coze chat events, nothing else);
+- embedded: cozeplus (`ours`: build_asgi, the whole middleware chain, access log on to a file) on
+  SQLite in a temporary data dir with in-process run streams and KV; the account, tokens, agent and
+  conversations are set up over HTTP (chat_cozeplus.py); every turn is POST
+  /v3/chat?conversation_id=<the client's own> with stream true and auto_save_history, so it writes
+  the question, the answer and the run, and relays the run stream;
+- servers: the same on MariaDB (a throw-away database) + NATS JetStream (run streams, KV, event bus),
+  when COZEPLUS_TEST_MYSQL_URL and COZEPLUS_TEST_NATS_URL are set (as `make bench` sets them).
 
 Per target, in this order:
 - server memory per open stream: K turns of a `/slow` query (one token per 200 ms, so they stay open
@@ -17,7 +24,9 @@ The load client (sse_load.py) runs in this process on raw asyncio sockets (uvloo
 2-core machine it competes with the server for CPU, which the figures include.
 
 Knobs (environment): COZEPLUS_BENCH_CHAT_SECONDS (10), _WARMUP (2), _CLIENTS ("50,200"),
-_LATENCY_TURNS (300), _STREAMS (200), _WORDS (12, tokens per answer).
+_LATENCY_TURNS (300), _STREAMS (200), _WORDS (12, tokens per answer), _SERVERS (auto|on|off).
+Held cozeplus chats are canceled through /v3/chat/cancel before the next measurement (their runs
+outlive the dropped connections).
 """
 
 from __future__ import annotations
@@ -29,11 +38,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.bench.http_harness import Server, environment_lines
+from tests.bench.chat_cozeplus import (
+    ChatWorld,
+    cancel_held,
+    chat_target,
+    create_user,
+    mysql_database,
+    prepare,
+)
+from tests.bench.http_harness import Server, environment_lines, migrate
 from tests.bench.sse_load import MemoryStats, SseTarget, TurnStats, open_streams, run, run_turns
 
 SENTENCE = "cozeplus streams each word of this answer to the client as one message delta event"
 HOLD_WORDS = 300  # x 200 ms: a minute of an open stream, far longer than the measurement
+WARM_CLIENTS = 4
+MYSQL_ENV, NATS_ENV = "COZEPLUS_TEST_MYSQL_URL", "COZEPLUS_TEST_NATS_URL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +63,7 @@ class Knobs:
     latency_turns: int
     streams: int
     words: int
+    servers: str  # "auto" (when MariaDB and NATS are configured), "on" or "off"
 
     @classmethod
     def from_env(cls, prefix: str = "COZEPLUS_BENCH_CHAT_") -> Knobs:
@@ -57,7 +77,18 @@ class Knobs:
             latency_turns=int(env("LATENCY_TURNS", "300")),
             streams=int(env("STREAMS", "200")),
             words=int(env("WORDS", "12")),
+            servers=env("SERVERS", "auto"),
         )
+
+
+def real_servers(knobs: Knobs) -> tuple[str, str] | None:
+    """(MariaDB URL, NATS URL) for the second cozeplus configuration, or None to skip it."""
+    mysql, nats = os.environ.get(MYSQL_ENV), os.environ.get(NATS_ENV)
+    if knobs.servers == "off" or (knobs.servers == "auto" and not (mysql and nats)):
+        return None
+    if not (mysql and nats):
+        raise SystemExit(f"COZEPLUS_BENCH_CHAT_SERVERS=on needs {MYSQL_ENV} and {NATS_ENV}")
+    return mysql, nats
 
 
 def query(words: int) -> str:
@@ -105,7 +136,7 @@ def baseline_target(server: Server, knobs: Knobs) -> ChatTarget:
 
 
 def measure(target: ChatTarget, knobs: Knobs) -> ChatFigures:
-    warm = run(run_turns(target.turn, 4, seconds=knobs.warmup))
+    warm = run(run_turns(target.turn, WARM_CLIENTS, seconds=knobs.warmup))
     print(f"  {target.name}: warm-up {warm.turns} turns, {warm.error_count} errors", flush=True)
     memory = run(open_streams(target.hold, knobs.streams, target.rss))
     if target.release is not None:
@@ -155,6 +186,32 @@ def table(figures: Sequence[ChatFigures], knobs: Knobs) -> list[str]:
     return lines
 
 
+def cozeplus_target(server: Server, world: ChatWorld, knobs: Knobs, name: str) -> ChatTarget:
+    body = chat_body(query(knobs.words), bot_id=world.bot_id)
+    hold = chat_body("/slow " + query(HOLD_WORDS), bot_id=world.bot_id)
+    return ChatTarget(
+        name=name,
+        turn=chat_target(world, world.conversations, body),
+        hold=chat_target(world, world.held, hold),
+        rss=server.rss_bytes,
+        release=lambda: print(f"  {name}: canceled {cancel_held(world)} held chats", flush=True),
+    )
+
+
+def measure_cozeplus(
+    name: str, root: Path, tmp: Path, knobs: Knobs, database_url: str, env: dict[str, str]
+) -> ChatFigures:
+    """`cozeplus serve` (build_asgi under the same uvicorn options) on a freshly migrated database."""
+    data_dir = tmp / name
+    data_dir.mkdir()
+    url = database_url or f"sqlite+aiosqlite:///{data_dir / 'cozeplus.db'}"
+    migrate(url)
+    account = create_user(data_dir, url)
+    with Server("ours", root, data_dir, url, tmp / f"{name}-stdout.log", env=env) as server:
+        world = prepare(server, account, max((*knobs.clients, WARM_CLIENTS, 1)), knobs.streams)
+        return measure(cozeplus_target(server, world, knobs, name), knobs)
+
+
 def main() -> int:
     knobs = Knobs.from_env()
     root = Path(__file__).resolve().parents[2]
@@ -165,12 +222,23 @@ def main() -> int:
         f" {knobs.latency_turns} single-client turns; {knobs.seconds:g} s per concurrency;"
         f" {knobs.streams} held streams for memory"
     )
+    servers = real_servers(knobs)
+    print(
+        "cozeplus: build_asgi under `cozeplus serve`'s uvicorn options, access log on (to a file);"
+        " 'embedded' = SQLite + in-process run streams/KV"
+        + ("; 'servers' = MariaDB + NATS JetStream" if servers else " (MariaDB + NATS: not configured)")
+    )
     figures = []
-    with (
-        tempfile.TemporaryDirectory(prefix="cozeplus-bench-chat-") as tmp,
-        Server("sse", root, Path(tmp), "sqlite+aiosqlite://", Path(tmp) / "sse-stdout.log") as bare,
-    ):
-        figures.append(measure(baseline_target(bare, knobs), knobs))
+    with tempfile.TemporaryDirectory(prefix="cozeplus-bench-chat-") as tmp_name:
+        tmp = Path(tmp_name)
+        with Server("sse", root, tmp, "sqlite+aiosqlite://", tmp / "sse-stdout.log") as bare:
+            figures.append(measure(baseline_target(bare, knobs), knobs))
+        figures.append(measure_cozeplus("embedded", root, tmp, knobs, "", {}))
+        if servers is not None:
+            mysql, nats = servers
+            with mysql_database(mysql) as url:
+                env = {"COZEPLUS_NATS_URL": nats}
+                figures.append(measure_cozeplus("servers", root, tmp, knobs, url, env))
     for line in table(figures, knobs):
         print(line)
     failed = [f.name for f in figures if any(load.error_count for load in f.loads)]
