@@ -10,6 +10,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from infra.persistence import sqlite_driver
+
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
@@ -23,14 +25,16 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
         self.url = make_url(url)
         kwargs: dict[str, Any] = {"echo": echo}
+        engine_url = self.url
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:":
                 Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30}
+            engine_url = self.url.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
         else:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, pool_pre_ping=True)
             kwargs["connect_args"] = {"charset": "utf8mb4"}
-        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        self.engine: AsyncEngine = create_async_engine(engine_url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
