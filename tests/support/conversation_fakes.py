@@ -143,7 +143,15 @@ class InMemoryConversations(_Table):
         row.name, row.updated_at = name, at
         return True
 
-    async def claim(self, conversation_id: int, chat_id: int, now: datetime, stale_before: datetime) -> bool:
+    async def claim(
+        self,
+        conversation_id: int,
+        chat_id: int,
+        now: datetime,
+        stale_before: datetime,
+        *,
+        leaf_message_id: int | None = None,
+    ) -> bool:
         row = self.rows.get(conversation_id)
         if row is None:
             return False
@@ -151,6 +159,8 @@ class InMemoryConversations(_Table):
         if held and row.running_since is not None and row.running_since >= stale_before:
             return False
         row.running_chat_id, row.running_since = chat_id, now
+        if leaf_message_id is not None:
+            row.leaf_message_id, row.updated_at = leaf_message_id, now
         return True
 
     async def release(self, conversation_id: int, chat_id: int) -> None:

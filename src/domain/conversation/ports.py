@@ -41,11 +41,20 @@ class ConversationRepository(Protocol):
         overwrites the caller's); True when it was set."""
         ...
 
-    async def claim(self, conversation_id: int, chat_id: int, now: datetime, stale_before: datetime) -> bool:
+    async def claim(
+        self,
+        conversation_id: int,
+        chat_id: int,
+        now: datetime,
+        stale_before: datetime,
+        *,
+        leaf_message_id: int | None = None,
+    ) -> bool:
         """Mark `chat_id` as the running chat, atomically, unless another chat runs there.
 
         A claim older than `stale_before` is considered abandoned (its process died) and is taken
-        over. Returns False when another chat holds the conversation."""
+        over. Returns False when another chat holds the conversation. With `leaf_message_id`, a
+        successful claim also moves the leaf there as set_leaf does (one write for a chat start)."""
         ...
 
     async def release(self, conversation_id: int, chat_id: int) -> None:

@@ -7,9 +7,9 @@ describes the schema migration 0009 creates.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Boolean, Index, String, Text, and_, or_, select, update
+from sqlalchemy import Boolean, Index, Integer, String, Table, Text, and_, bindparam, or_, select, update
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
@@ -228,36 +228,53 @@ class SqlConversationRepository:
         )
         return result.rowcount == 1
 
-    async def claim(self, conversation_id: int, chat_id: int, now: datetime, stale_before: datetime) -> bool:
+    async def claim(
+        self,
+        conversation_id: int,
+        chat_id: int,
+        now: datetime,
+        stale_before: datetime,
+        *,
+        leaf_message_id: int | None = None,
+    ) -> bool:
         # One conditional UPDATE: the database serialises writers on the row (InnoDB row lock, SQLite's
         # write lock) and re-checks the condition against the committed value, so of many
         # concurrent claims exactly one matches. Re-claiming one's own chat refreshes the timestamp.
-        result: CursorResult[Any] = await current_session().execute(  # type: ignore[assignment]
-            update(ConversationRow)
-            .where(
-                ConversationRow.id == conversation_id,
-                ConversationRow.deleted_at.is_(None),
-                or_(
-                    ConversationRow.running_chat_id.is_(None),
-                    ConversationRow.running_chat_id == chat_id,
-                    and_(
-                        ConversationRow.running_since.is_not(None),
-                        ConversationRow.running_since < stale_before,
-                    ),
-                ),
-            )
-            .values(running_chat_id=chat_id, running_since=now)
-            .execution_options(synchronize_session=False)
-        )
+        values: dict[str, Any] = {"running_chat_id": chat_id, "running_since": now}
+        if leaf_message_id is not None:
+            values.update(leaf_message_id=leaf_message_id, updated_at=now)
+        params = {"row_id": conversation_id, "chat_id": chat_id, "stale_before": stale_before, **values}
+        result: CursorResult[Any] = await current_session().execute(_CLAIM, params)  # type: ignore[assignment]
         return result.rowcount == 1
 
     async def release(self, conversation_id: int, chat_id: int) -> None:
-        await current_session().execute(
-            update(ConversationRow)
-            .where(ConversationRow.id == conversation_id, ConversationRow.running_chat_id == chat_id)
-            .values(running_chat_id=None, running_since=None)
-            .execution_options(synchronize_session=False)
-        )
+        params = {
+            "row_id": conversation_id,
+            "chat_id": chat_id,
+            "running_chat_id": None,
+            "running_since": None,
+        }
+        await current_session().execute(_RELEASE, params)
+
+
+# A chat turn claims and releases its conversation: built once with bound parameters, the SET
+# clause from the columns given when they run (building a statement per call, with its cache key,
+# costs more than running it).
+_TABLE = cast(Table, ConversationRow.__table__)
+_ROW_ID, _CHAT_ID = bindparam("row_id", type_=Integer), bindparam("chat_id", type_=Integer)
+_CLAIM = update(_TABLE).where(
+    _TABLE.c.id == _ROW_ID,
+    _TABLE.c.deleted_at.is_(None),
+    or_(
+        _TABLE.c.running_chat_id.is_(None),
+        _TABLE.c.running_chat_id == _CHAT_ID,
+        and_(
+            _TABLE.c.running_since.is_not(None),
+            _TABLE.c.running_since < bindparam("stale_before", type_=UtcDateTime),
+        ),
+    ),
+)
+_RELEASE = update(_TABLE).where(_TABLE.c.id == _ROW_ID, _TABLE.c.running_chat_id == _CHAT_ID)
 
 
 class SqlSectionRepository:

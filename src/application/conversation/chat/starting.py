@@ -102,11 +102,13 @@ class ChatStarter:
     async def start(self, actor: Actor, request: StartChat) -> ChatHandle:
         require_scope(actor, Scope.CHAT)
         checked = checked_start(request)
-        snapshot = await self._agents.snapshot(actor, request.agent_id, draft=request.draft)
         now = self._clock.now()
         chat_id = self._ids.next_id()
         failed_holders: list[ChatRun] = []
         async with self._uow() as tx:
+            # Read in the start's unit of work: one session, and the caller's membership of the
+            # agent's space is read once for both permission checks (the agent's, the conversation's).
+            snapshot = await self._agents.snapshot(actor, request.agent_id, draft=request.draft)
             conversation, fresh = await self._conversation(actor, request, snapshot, now)
             check_branching(request, bool(checked.messages))
             first_turn = conversation.leaf_message_id is None and not conversation.name
@@ -152,9 +154,8 @@ class ChatStarter:
                 await self._conversations.add(conversation)
                 await self._sections.add(Section(conversation.section_id, conversation.id, now))
             else:
-                failed_holders = await self._claim(conversation, run, now)
-                if request.auto_save_history:
-                    await self._conversations.set_leaf(conversation.id, answer.id, now)
+                leaf = answer.id if request.auto_save_history else None
+                failed_holders = await self._claim(conversation, run, now, leaf)
             await tx.commit()
         for holder in failed_holders:
             await self._liveness.announce(holder)
@@ -376,8 +377,11 @@ class ChatStarter:
             updated_at=now,
         )
 
-    async def _claim(self, conversation: Conversation, run: ChatRun, now: datetime) -> list[ChatRun]:
-        """Take the conversation for `run`; a holder that cannot finish by itself is failed first."""
+    async def _claim(
+        self, conversation: Conversation, run: ChatRun, now: datetime, leaf: int | None
+    ) -> list[ChatRun]:
+        """Take the conversation for `run` (and move its leaf to `leaf`, when given); a holder that
+        cannot finish by itself is failed first."""
         failed: list[ChatRun] = []
         holder_id = conversation.running_chat_id
         if holder_id is not None and holder_id != run.id:
@@ -390,7 +394,9 @@ class ChatStarter:
                 failed.append(holder)
             else:  # a claim left behind by a run that already ended
                 await self._conversations.release(conversation.id, holder_id)
-        if not await self._conversations.claim(conversation.id, run.id, now, now - CLAIM_TAKEOVER):
+        if not await self._conversations.claim(
+            conversation.id, run.id, now, now - CLAIM_TAKEOVER, leaf_message_id=leaf
+        ):
             raise ChatAlreadyRunning()
         conversation.running_chat_id, conversation.running_since = run.id, now
         return failed
