@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    case,
+    literal,
+    select,
+    update,
+)
 
 from domain.conversation.entities import ChatRun, Message
 from domain.conversation.ports import MessageSlice
@@ -20,6 +32,7 @@ from domain.conversation.values import (
     ToolCallRequest,
     Usage,
 )
+from infra.persistence.base import Base
 from infra.persistence.conversation import ChatRunRow, MessageRow
 from infra.persistence.uow import current_session
 
@@ -33,7 +46,7 @@ def _usage_json(usage: Usage) -> dict[str, int]:
     return {"input_count": usage.input_count, "output_count": usage.output_count}
 
 
-def _message(row: MessageRow) -> Message:
+def _message(row: MessageRow | Row[Any]) -> Message:
     return Message(
         id=row.id,
         conversation_id=row.conversation_id,
@@ -83,6 +96,50 @@ def _message_values(m: Message) -> dict[str, Any]:
 _LIVE = MessageRow.deleted_at.is_(None)
 
 
+def _path_statement() -> Select[Any]:
+    """One recursive query (SQLite, MariaDB 10.2+, MySQL 8) walks parent ids from the leaf up to
+    the start of the section, counting live messages so the walk stops once `limit` are found.
+    Parents always have smaller ids (ids are time-ordered), which also rules out cycles. Built once
+    with bound parameters: a chat turn runs it, and building it (and its cache key) cost more than
+    running it."""
+    m = MessageRow.__table__.c
+    section, limit = bindparam("section_id", type_=Integer), bindparam("limit", type_=Integer)
+    live = case((m.deleted_at.is_(None), 1), else_=0)
+    start = (
+        select(m.id, m.parent_id, literal(0).label("depth"), live.label("kept"))
+        .where(m.id == bindparam("leaf_id", type_=Integer), m.section_id == section)
+        .cte("branch", recursive=True)
+    )
+    step = (
+        select(m.id, m.parent_id, start.c.depth + 1, start.c.kept + live)
+        .join_from(start, MessageRow.__table__, m.id == start.c.parent_id)
+        .where(m.section_id == section, m.id < start.c.id, start.c.kept < limit)
+    )
+    branch = start.union_all(step)
+    return (
+        select(*MessageRow.__table__.c)
+        .join(branch, m.id == branch.c.id)
+        .where(m.deleted_at.is_(None))
+        .order_by(branch.c.depth)
+        .limit(limit)
+    )
+
+
+_PATH = _path_statement()
+
+
+def _update_by_id(row: type[Base]) -> Update:
+    """UPDATE <table> SET <the columns given when it runs> WHERE id = :row_id, built once: the
+    chat engine saves an answer and a run per turn, and a statement built per call (with its cache
+    key) costs several times what running it does."""
+    table = cast(Table, row.__table__)
+    return update(table).where(table.c.id == bindparam("row_id", type_=Integer))
+
+
+_SAVE_MESSAGE = _update_by_id(MessageRow)
+_SAVE_RUN = _update_by_id(ChatRunRow)
+
+
 class SqlMessageRepository:
     async def add(self, message: Message) -> None:
         current_session().add(MessageRow(id=message.id, **_message_values(message)))
@@ -96,12 +153,7 @@ class SqlMessageRepository:
     async def save(self, message: Message) -> None:
         session = current_session()
         await session.flush()
-        await session.execute(
-            update(MessageRow)
-            .where(MessageRow.id == message.id)
-            .values(**_message_values(message))
-            .execution_options(synchronize_session=False)
-        )
+        await session.execute(_SAVE_MESSAGE, {"row_id": message.id, **_message_values(message)})
 
     async def page(
         self,
@@ -158,37 +210,12 @@ class SqlMessageRepository:
         return [_message(r) for r in rows]
 
     async def path(self, leaf_id: int, section_id: int, limit: int) -> list[Message]:
-        """One recursive query (SQLite, MariaDB 10.2+, MySQL 8) walks parent ids from the leaf up to
-        the start of the section, counting live messages so the walk stops once `limit` are found.
-        Parents always have smaller ids (ids are time-ordered), which also rules out cycles."""
+        """The branch that ends at `leaf_id`, oldest first, at most `limit` live messages of the
+        section (one query, see _path_statement); read as plain rows, not ORM objects."""
         if limit <= 0:
             return []
-        m = MessageRow.__table__.c
-        live = case((m.deleted_at.is_(None), 1), else_=0)
-        start = (
-            select(m.id, m.parent_id, literal(0).label("depth"), live.label("kept"))
-            .where(m.id == leaf_id, m.section_id == section_id)
-            .cte("branch", recursive=True)
-        )
-        step = (
-            select(m.id, m.parent_id, start.c.depth + 1, start.c.kept + live)
-            .join_from(start, MessageRow.__table__, m.id == start.c.parent_id)
-            .where(m.section_id == section_id, m.id < start.c.id, start.c.kept < limit)
-        )
-        branch = start.union_all(step)
-        rows = (
-            (
-                await current_session().execute(
-                    select(MessageRow)
-                    .join(branch, MessageRow.id == branch.c.id)
-                    .where(_LIVE)
-                    .order_by(branch.c.depth)
-                    .limit(limit)
-                )
-            )
-            .scalars()
-            .all()
-        )
+        params = {"leaf_id": leaf_id, "section_id": section_id, "limit": limit}
+        rows = (await current_session().execute(_PATH, params)).all()
         return [_message(r) for r in reversed(rows)]
 
     async def delete_conversation(self, conversation_id: int, at: datetime) -> None:
@@ -231,42 +258,46 @@ def _run(row: ChatRunRow) -> ChatRun:
     )
 
 
-def _run_row(r: ChatRun) -> ChatRunRow:
+def _run_values(r: ChatRun) -> dict[str, Any]:
     if r.created_at is None:
         raise ValueError("a chat run needs created_at")
-    return ChatRunRow(
-        id=r.id,
-        conversation_id=r.conversation_id,
-        section_id=r.section_id,
-        space_id=r.space_id,
-        agent_id=r.agent_id,
-        agent_version=r.agent_version,
-        connector_id=r.connector_id,
-        creator_id=r.creator_id,
-        end_user=r.end_user,
-        status=r.status.value,
-        question_id=r.question_id,
-        answer_id=r.answer_id,
-        inserted_message_ids=list(r.inserted_message_ids),
-        meta_data=dict(r.meta_data),
-        usage=_usage_json(r.usage),
-        last_error={"code": r.last_error.code, "msg": r.last_error.msg},
-        required_action=[{"id": c.id, "name": c.name, "arguments": c.arguments} for c in r.required_action],
-        stream=r.stream,
-        auto_save_history=r.auto_save_history,
-        created_at=r.created_at,
-        completed_at=r.completed_at,
-        failed_at=r.failed_at,
-    )
+    return {
+        "conversation_id": r.conversation_id,
+        "section_id": r.section_id,
+        "space_id": r.space_id,
+        "agent_id": r.agent_id,
+        "agent_version": r.agent_version,
+        "connector_id": r.connector_id,
+        "creator_id": r.creator_id,
+        "end_user": r.end_user,
+        "status": r.status.value,
+        "question_id": r.question_id,
+        "answer_id": r.answer_id,
+        "inserted_message_ids": list(r.inserted_message_ids),
+        "meta_data": dict(r.meta_data),
+        "usage": _usage_json(r.usage),
+        "last_error": {"code": r.last_error.code, "msg": r.last_error.msg},
+        "required_action": [
+            {"id": c.id, "name": c.name, "arguments": c.arguments} for c in r.required_action
+        ],
+        "stream": r.stream,
+        "auto_save_history": r.auto_save_history,
+        "created_at": r.created_at,
+        "completed_at": r.completed_at,
+        "failed_at": r.failed_at,
+    }
 
 
 class SqlChatRunRepository:
     async def add(self, run: ChatRun) -> None:
-        current_session().add(_run_row(run))
+        current_session().add(ChatRunRow(id=run.id, **_run_values(run)))
 
     async def get(self, chat_id: int) -> ChatRun | None:
         row = await current_session().get(ChatRunRow, chat_id, populate_existing=True)
         return None if row is None else _run(row)
 
     async def save(self, run: ChatRun) -> None:
-        await current_session().merge(_run_row(run))
+        # One UPDATE, where merge() would SELECT the row first (a chat turn saves its run once).
+        session = current_session()
+        await session.flush()
+        await session.execute(_SAVE_RUN, {"row_id": run.id, **_run_values(run)})
