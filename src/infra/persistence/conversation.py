@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Boolean, Index, Integer, String, Table, Text, and_, bindparam, or_, select, update
+from sqlalchemy import Boolean, Index, Integer, Row, String, Table, Text, and_, bindparam, or_, select, update
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
@@ -45,22 +45,27 @@ class ConversationRow(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     def to_entity(self) -> Conversation:
-        return Conversation(
-            id=self.id,
-            space_id=self.space_id,
-            agent_id=self.agent_id,
-            creator_id=self.creator_id,
-            connector_id=self.connector_id,
-            section_id=self.section_id,
-            name=self.name,
-            meta_data=dict(self.meta_data or {}),
-            leaf_message_id=self.leaf_message_id,
-            running_chat_id=self.running_chat_id,
-            running_since=self.running_since,
-            created_at=self.created_at,
-            updated_at=self.updated_at,
-            deleted_at=self.deleted_at,
-        )
+        return conversation_of(self)
+
+
+def conversation_of(row: ConversationRow | Row[Any]) -> Conversation:
+    """The entity from an ORM row or a plain result row of the table."""
+    return Conversation(
+        id=row.id,
+        space_id=row.space_id,
+        agent_id=row.agent_id,
+        creator_id=row.creator_id,
+        connector_id=row.connector_id,
+        section_id=row.section_id,
+        name=row.name,
+        meta_data=dict(row.meta_data or {}),
+        leaf_message_id=row.leaf_message_id,
+        running_chat_id=row.running_chat_id,
+        running_since=row.running_since,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
+    )
 
 
 class SectionRow(Base):
@@ -162,14 +167,8 @@ class SqlConversationRepository:
         )
 
     async def get(self, conversation_id: int) -> Conversation | None:
-        row = (
-            await current_session().execute(
-                select(ConversationRow).where(
-                    ConversationRow.id == conversation_id, ConversationRow.deleted_at.is_(None)
-                )
-            )
-        ).scalar_one_or_none()
-        return None if row is None else row.to_entity()
+        row = (await current_session().execute(_GET, {"row_id": conversation_id})).first()
+        return None if row is None else conversation_of(row)
 
     async def save(self, conversation: Conversation) -> None:
         session = current_session()
@@ -257,7 +256,7 @@ class SqlConversationRepository:
         await current_session().execute(_RELEASE, params)
 
 
-# A chat turn claims and releases its conversation: built once with bound parameters, the SET
+# A chat turn reads, claims and releases its conversation: built once with bound parameters, the SET
 # clause from the columns given when they run (building a statement per call, with its cache key,
 # costs more than running it).
 _TABLE = cast(Table, ConversationRow.__table__)
@@ -275,6 +274,7 @@ _CLAIM = update(_TABLE).where(
     ),
 )
 _RELEASE = update(_TABLE).where(_TABLE.c.id == _ROW_ID, _TABLE.c.running_chat_id == _CHAT_ID)
+_GET = select(*_TABLE.c).where(_TABLE.c.id == _ROW_ID, _TABLE.c.deleted_at.is_(None))
 
 
 class SqlSectionRepository:
