@@ -32,6 +32,7 @@ outlive the dropped connections).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -205,11 +206,19 @@ def measure_cozeplus(
     data_dir = tmp / name
     data_dir.mkdir()
     url = database_url or f"sqlite+aiosqlite:///{data_dir / 'cozeplus.db'}"
+    logging.getLogger("asyncmy").setLevel(logging.ERROR)  # MariaDB's notes on named primary keys
     migrate(url)
     account = create_user(data_dir, url)
     with Server("ours", root, data_dir, url, tmp / f"{name}-stdout.log", env=env) as server:
         world = prepare(server, account, max((*knobs.clients, WARM_CLIENTS, 1)), knobs.streams)
-        return measure(cozeplus_target(server, world, knobs, name), knobs)
+        try:
+            return measure(cozeplus_target(server, world, knobs, name), knobs)
+        except Exception:
+            log = server.stdout_path.read_text(errors="replace").splitlines()
+            failures = [line for line in log if '"level": "error"' in line or '"status": 5' in line]
+            print(f"  {name}: server errors (last 5 of {len(failures)}):", *failures[-5:], sep="\n    ")
+            print(f"  {name}: server stderr:\n{server.stderr_path.read_text(errors='replace')[-3000:]}")
+            raise
 
 
 def main() -> int:
