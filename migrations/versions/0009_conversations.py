@@ -80,6 +80,7 @@ def upgrade() -> None:
         "ix_conversation_message_conversation_id", "conversation_message", ["conversation_id", "id"]
     )
     op.create_index("ix_conversation_message_chat_id", "conversation_message", ["chat_id"])
+    op.create_index("ix_conversation_message_section_id", "conversation_message", ["section_id", "id"])
     op.create_table(
         "chat_run",
         sa.Column("id", ID, autoincrement=False, nullable=False),

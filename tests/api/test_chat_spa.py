@@ -131,22 +131,23 @@ async def test_resume_from_a_seq_id_gets_the_rest_of_the_answer(me: ChatUser) ->
 
 async def test_break_message_stops_the_answer(me: ChatUser) -> None:
     async def chat_and_break(c: httpx.AsyncClient) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
-        running = asyncio.create_task(
-            c.post("/api/conversation/chat", json={"bot_id": me.bot, "query": SLOW})
-        )
-        for _ in range(200):
-            got = (
-                await c.post("/api/conversation/get_message_list", json={"bot_id": me.bot, "cursor": "0"})
-            ).json()
-            if got["message_list"]:
+        # Like the SPA: the history first (it opens the playground conversation), then the chat.
+        listing = {"bot_id": me.bot, "cursor": "0"}
+        cid = (await c.post("/api/conversation/get_message_list", json=listing)).json()["conversation_id"]
+        chat = {"bot_id": me.bot, "conversation_id": cid, "query": SLOW}
+        running = asyncio.create_task(c.post("/api/conversation/chat", json=chat))
+        question = None
+        for _ in range(500):
+            got = (await c.post("/api/conversation/get_message_list", json=listing)).json()
+            question = next((m for m in got["message_list"] if m["role"] == "user"), None)
+            if question is not None:
                 break
             await asyncio.sleep(0.02)
-        print("LIST", got)
-        question = next(m for m in got["message_list"] if m["role"] == "user")
+        assert question is not None, got
         await asyncio.sleep(0.5)
-        body = {"conversation_id": got["conversation_id"], "query_message_id": question["message_id"]}
+        body = {"conversation_id": cid, "query_message_id": question["message_id"]}
         stop = (await c.post("/api/conversation/break_message", json=body)).json()
-        return parse_sse((await running).content), stop, got["conversation_id"]
+        return parse_sse((await running).content), stop, cid
 
     events, stop, cid = in_app_loop(me.client, chat_and_break)
     assert stop["code"] == 0

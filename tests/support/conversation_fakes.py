@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -149,7 +149,6 @@ class InMemoryConversations(_Table):
         chat_id: int,
         now: datetime,
         stale_before: datetime,
-        *,
         leaf_message_id: int | None = None,
     ) -> bool:
         row = self.rows.get(conversation_id)
@@ -183,6 +182,10 @@ class InMemoryMessages(_Table):
 
     async def add(self, message: Message) -> None:
         self.rows[message.id] = copy.deepcopy(message)
+
+    async def add_many(self, messages: Sequence[Message]) -> None:
+        for message in messages:
+            await self.add(message)
 
     async def get(self, message_id: int) -> Message | None:
         found = self.rows.get(message_id)

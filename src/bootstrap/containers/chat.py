@@ -9,6 +9,7 @@ from application.conversation.chat.agents import AgentGate
 from application.conversation.chat.control import ChatControl
 from application.conversation.chat.engine import ChatEngine, ErrorDescriber
 from application.conversation.chat.follow import RunFollower
+from application.conversation.chat.gate import WriteGate
 from application.conversation.chat.liveness import Liveness
 from application.conversation.chat.runner import ChatRunner
 from application.conversation.chat.service import ChatService
@@ -69,7 +70,10 @@ class ChatContainer(containers.DeclarativeContainer):
     title_mode = providers.Dependency(instance_of=str, default="auto")
     tool_wait_s = providers.Dependency(instance_of=float, default=600.0)
 
+    serial_writes = providers.Dependency(instance_of=bool, default=False)
+
     runner = providers.Singleton(ChatRunner, kv=kv)
+    gate = providers.Singleton(WriteGate, serial=serial_writes)
     model_facts: providers.Provider[ModelFacts] = providers.Singleton(
         RuntimeModelFacts, runtime=model_runtime
     )
@@ -82,6 +86,7 @@ class ChatContainer(containers.DeclarativeContainer):
         streams=streams,
         runner=runner,
         clock=clock,
+        gate=gate,
         tool_wait_s=tool_wait_s,
     )
     titles = providers.Singleton(
@@ -108,6 +113,7 @@ class ChatContainer(containers.DeclarativeContainer):
         runner=runner,
         describe_error=describe_error,
         titles=titles,
+        gate=gate,
     )
     follower = providers.Singleton(
         RunFollower, uow=uow, messages=messages, runs=runs, streams=streams, liveness=liveness
@@ -129,6 +135,7 @@ class ChatContainer(containers.DeclarativeContainer):
         runner=runner,
         clock=clock,
         ids=ids,
+        gate=gate,
     )
     control = providers.Singleton(
         ChatControl,

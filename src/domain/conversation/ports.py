@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -47,14 +48,13 @@ class ConversationRepository(Protocol):
         chat_id: int,
         now: datetime,
         stale_before: datetime,
-        *,
         leaf_message_id: int | None = None,
     ) -> bool:
         """Mark `chat_id` as the running chat, atomically, unless another chat runs there.
 
         A claim older than `stale_before` is considered abandoned (its process died) and is taken
-        over. Returns False when another chat holds the conversation. With `leaf_message_id`, a
-        successful claim also moves the leaf there as set_leaf does (one write for a chat start)."""
+        over. Returns False when another chat holds the conversation. With `leaf_message_id`, the
+        same write moves the end of the current branch (a chat start is one statement)."""
         ...
 
     async def release(self, conversation_id: int, chat_id: int) -> None:
@@ -68,6 +68,10 @@ class SectionRepository(Protocol):
 
 class MessageRepository(Protocol):
     async def add(self, message: Message) -> None: ...
+
+    async def add_many(self, messages: Sequence[Message]) -> None:
+        """Add several messages in one statement (a chat's question and its answer)."""
+        ...
 
     async def get(self, message_id: int) -> Message | None:
         """None for unknown and deleted messages."""

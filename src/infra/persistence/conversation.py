@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Boolean, Index, Integer, Row, String, Table, Text, and_, bindparam, or_, select, update
+from sqlalchemy import Boolean, Index, String, Table, Text, and_, bindparam, or_, select, update
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
@@ -45,27 +45,22 @@ class ConversationRow(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     def to_entity(self) -> Conversation:
-        return conversation_of(self)
-
-
-def conversation_of(row: ConversationRow | Row[Any]) -> Conversation:
-    """The entity from an ORM row or a plain result row of the table."""
-    return Conversation(
-        id=row.id,
-        space_id=row.space_id,
-        agent_id=row.agent_id,
-        creator_id=row.creator_id,
-        connector_id=row.connector_id,
-        section_id=row.section_id,
-        name=row.name,
-        meta_data=dict(row.meta_data or {}),
-        leaf_message_id=row.leaf_message_id,
-        running_chat_id=row.running_chat_id,
-        running_since=row.running_since,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        deleted_at=row.deleted_at,
-    )
+        return Conversation(
+            id=self.id,
+            space_id=self.space_id,
+            agent_id=self.agent_id,
+            creator_id=self.creator_id,
+            connector_id=self.connector_id,
+            section_id=self.section_id,
+            name=self.name,
+            meta_data=dict(self.meta_data or {}),
+            leaf_message_id=self.leaf_message_id,
+            running_chat_id=self.running_chat_id,
+            running_since=self.running_since,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            deleted_at=self.deleted_at,
+        )
 
 
 class SectionRow(Base):
@@ -83,6 +78,8 @@ class MessageRow(Base):
         # Listing a conversation's messages in id order, either way (MessageRepository.page).
         Index("ix_conversation_message_conversation_id", "conversation_id", "id"),
         Index("ix_conversation_message_chat_id", "chat_id"),
+        # Walking a branch back from its leaf within a section (MessageRepository.path).
+        Index("ix_conversation_message_section_id", "section_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Int64, primary_key=True, autoincrement=False)
@@ -133,6 +130,51 @@ class ChatRunRow(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
+# The chat path runs these on every turn: statements built once (Core, parameters bound at execution)
+# skip the ORM's per-call statement building and cache-key work.
+_CONVERSATION = cast(Table, ConversationRow.__table__)
+_SECTION = cast(Table, SectionRow.__table__)
+_BY_ID = _CONVERSATION.c.id == bindparam("b_id")
+_UPDATE_CONVERSATION = _CONVERSATION.update().where(_BY_ID)
+_SET_LEAF = (
+    _CONVERSATION.update()
+    .where(_BY_ID)
+    .values(leaf_message_id=bindparam("b_leaf"), updated_at=bindparam("b_at"))
+)
+_RELEASE = (
+    _CONVERSATION.update()
+    .where(_BY_ID, _CONVERSATION.c.running_chat_id == bindparam("b_chat"))
+    .values(running_chat_id=None, running_since=None)
+)
+_CLAIM_CONDITION = (
+    _BY_ID,
+    _CONVERSATION.c.deleted_at.is_(None),
+    or_(
+        _CONVERSATION.c.running_chat_id.is_(None),
+        _CONVERSATION.c.running_chat_id == bindparam("b_chat"),
+        and_(
+            _CONVERSATION.c.running_since.is_not(None),
+            _CONVERSATION.c.running_since < bindparam("b_stale"),
+        ),
+    ),
+)
+_CLAIM_AND_MOVE = (
+    _CONVERSATION.update()
+    .where(*_CLAIM_CONDITION)
+    .values(
+        running_chat_id=bindparam("b_chat"),
+        running_since=bindparam("b_now"),
+        leaf_message_id=bindparam("b_leaf"),
+        updated_at=bindparam("b_now"),
+    )
+)
+_CLAIM = (
+    _CONVERSATION.update()
+    .where(*_CLAIM_CONDITION)
+    .values(running_chat_id=bindparam("b_chat"), running_since=bindparam("b_now"))
+)
+
+
 def _conversation_values(c: Conversation) -> dict[str, Any]:
     """The columns a save may change. The running chat is left alone: only claim/release write it,
     so a save racing with a chat start cannot undo the claim."""
@@ -152,32 +194,35 @@ class SqlConversationRepository:
         now = c.created_at or c.updated_at
         if now is None:
             raise ValueError("a new conversation needs created_at")
-        current_session().add(
-            ConversationRow(
-                id=c.id,
-                space_id=c.space_id,
-                agent_id=c.agent_id,
-                creator_id=c.creator_id,
-                connector_id=c.connector_id,
-                running_chat_id=c.running_chat_id,
-                running_since=c.running_since,
-                created_at=now,
-                **{**_conversation_values(c), "updated_at": c.updated_at or now},
-            )
+        await current_session().execute(
+            _CONVERSATION.insert(),
+            {
+                "id": c.id,
+                "space_id": c.space_id,
+                "agent_id": c.agent_id,
+                "creator_id": c.creator_id,
+                "connector_id": c.connector_id,
+                "running_chat_id": c.running_chat_id,
+                "running_since": c.running_since,
+                "created_at": now,
+                **_conversation_values(c),
+                "updated_at": c.updated_at or now,
+            },
         )
 
     async def get(self, conversation_id: int) -> Conversation | None:
-        row = (await current_session().execute(_GET, {"row_id": conversation_id})).first()
-        return None if row is None else conversation_of(row)
+        row = (
+            await current_session().execute(
+                select(ConversationRow).where(
+                    ConversationRow.id == conversation_id, ConversationRow.deleted_at.is_(None)
+                )
+            )
+        ).scalar_one_or_none()
+        return None if row is None else row.to_entity()
 
     async def save(self, conversation: Conversation) -> None:
-        session = current_session()
-        await session.flush()  # a conversation added in this unit of work must exist first
-        await session.execute(
-            update(ConversationRow)
-            .where(ConversationRow.id == conversation.id)
-            .values(**_conversation_values(conversation))
-            .execution_options(synchronize_session=False)
+        await current_session().execute(
+            _UPDATE_CONVERSATION, {"b_id": conversation.id, **_conversation_values(conversation)}
         )
 
     async def list_for(
@@ -208,10 +253,7 @@ class SqlConversationRepository:
 
     async def set_leaf(self, conversation_id: int, leaf_message_id: int, at: datetime) -> None:
         await current_session().execute(
-            update(ConversationRow)
-            .where(ConversationRow.id == conversation_id)
-            .values(leaf_message_id=leaf_message_id, updated_at=at)
-            .execution_options(synchronize_session=False)
+            _SET_LEAF, {"b_id": conversation_id, "b_leaf": leaf_message_id, "b_at": at}
         )
 
     async def name_if_unnamed(self, conversation_id: int, name: str, at: datetime) -> bool:
@@ -233,52 +275,26 @@ class SqlConversationRepository:
         chat_id: int,
         now: datetime,
         stale_before: datetime,
-        *,
         leaf_message_id: int | None = None,
     ) -> bool:
         # One conditional UPDATE: the database serialises writers on the row (InnoDB row lock, SQLite's
         # write lock) and re-checks the condition against the committed value, so of many
         # concurrent claims exactly one matches. Re-claiming one's own chat refreshes the timestamp.
-        values: dict[str, Any] = {"running_chat_id": chat_id, "running_since": now}
-        if leaf_message_id is not None:
-            values.update(leaf_message_id=leaf_message_id, updated_at=now)
-        params = {"row_id": conversation_id, "chat_id": chat_id, "stale_before": stale_before, **values}
-        result: CursorResult[Any] = await current_session().execute(_CLAIM, params)  # type: ignore[assignment]
+        params = {"b_id": conversation_id, "b_chat": chat_id, "b_now": now, "b_stale": stale_before}
+        if leaf_message_id is None:
+            statement = _CLAIM
+        else:
+            statement, params["b_leaf"] = _CLAIM_AND_MOVE, leaf_message_id
+        result: CursorResult[Any] = await current_session().execute(statement, params)  # type: ignore[assignment]
         return result.rowcount == 1
 
     async def release(self, conversation_id: int, chat_id: int) -> None:
-        params = {
-            "row_id": conversation_id,
-            "chat_id": chat_id,
-            "running_chat_id": None,
-            "running_since": None,
-        }
-        await current_session().execute(_RELEASE, params)
-
-
-# A chat turn reads, claims and releases its conversation: built once with bound parameters, the SET
-# clause from the columns given when they run (building a statement per call, with its cache key,
-# costs more than running it).
-_TABLE = cast(Table, ConversationRow.__table__)
-_ROW_ID, _CHAT_ID = bindparam("row_id", type_=Integer), bindparam("chat_id", type_=Integer)
-_CLAIM = update(_TABLE).where(
-    _TABLE.c.id == _ROW_ID,
-    _TABLE.c.deleted_at.is_(None),
-    or_(
-        _TABLE.c.running_chat_id.is_(None),
-        _TABLE.c.running_chat_id == _CHAT_ID,
-        and_(
-            _TABLE.c.running_since.is_not(None),
-            _TABLE.c.running_since < bindparam("stale_before", type_=UtcDateTime),
-        ),
-    ),
-)
-_RELEASE = update(_TABLE).where(_TABLE.c.id == _ROW_ID, _TABLE.c.running_chat_id == _CHAT_ID)
-_GET = select(*_TABLE.c).where(_TABLE.c.id == _ROW_ID, _TABLE.c.deleted_at.is_(None))
+        await current_session().execute(_RELEASE, {"b_id": conversation_id, "b_chat": chat_id})
 
 
 class SqlSectionRepository:
     async def add(self, section: Section) -> None:
-        current_session().add(
-            SectionRow(id=section.id, conversation_id=section.conversation_id, created_at=section.created_at)
+        await current_session().execute(
+            _SECTION.insert(),
+            {"id": section.id, "conversation_id": section.conversation_id, "created_at": section.created_at},
         )

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    Row,
-    Select,
-    Table,
-    Update,
-    bindparam,
-    case,
-    insert,
-    literal,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, Table, bindparam, select, update
 
 from domain.conversation.entities import ChatRun, Message
 from domain.conversation.ports import MessageSlice
@@ -33,7 +21,6 @@ from domain.conversation.values import (
     ToolCallRequest,
     Usage,
 )
-from infra.persistence.base import Base
 from infra.persistence.conversation import ChatRunRow, MessageRow
 from infra.persistence.uow import current_session
 
@@ -47,7 +34,7 @@ def _usage_json(usage: Usage) -> dict[str, int]:
     return {"input_count": usage.input_count, "output_count": usage.output_count}
 
 
-def _message(row: MessageRow | Row[Any]) -> Message:
+def _message(row: MessageRow) -> Message:
     return Message(
         id=row.id,
         conversation_id=row.conversation_id,
@@ -95,59 +82,21 @@ def _message_values(m: Message) -> dict[str, Any]:
 
 
 _LIVE = MessageRow.deleted_at.is_(None)
-
-
-def _path_statement() -> Select[Any]:
-    """One recursive query (SQLite, MariaDB 10.2+, MySQL 8) walks parent ids from the leaf up to
-    the start of the section, counting live messages so the walk stops once `limit` are found.
-    Parents always have smaller ids (ids are time-ordered), which also rules out cycles. Built once
-    with bound parameters: a chat turn runs it, and building it (and its cache key) cost more than
-    running it."""
-    m = MessageRow.__table__.c
-    section, limit = bindparam("section_id", type_=Integer), bindparam("limit", type_=Integer)
-    live = case((m.deleted_at.is_(None), 1), else_=0)
-    start = (
-        select(m.id, m.parent_id, literal(0).label("depth"), live.label("kept"))
-        .where(m.id == bindparam("leaf_id", type_=Integer), m.section_id == section)
-        .cte("branch", recursive=True)
-    )
-    step = (
-        select(m.id, m.parent_id, start.c.depth + 1, start.c.kept + live)
-        .join_from(start, MessageRow.__table__, m.id == start.c.parent_id)
-        .where(m.section_id == section, m.id < start.c.id, start.c.kept < limit)
-    )
-    branch = start.union_all(step)
-    return (
-        select(*MessageRow.__table__.c)
-        .join(branch, m.id == branch.c.id)
-        .where(m.deleted_at.is_(None))
-        .order_by(branch.c.depth)
-        .limit(limit)
-    )
-
-
-_PATH = _path_statement()
-
-
-def _update_by_id(row: type[Base]) -> Update:
-    """UPDATE <table> SET <the columns given when it runs> WHERE id = :row_id, built once: the
-    chat engine saves an answer and a run per turn, and a statement built per call (with its cache
-    key) costs several times what running it does."""
-    table = cast(Table, row.__table__)
-    return update(table).where(table.c.id == bindparam("row_id", type_=Integer))
-
-
-_SAVE_MESSAGE = _update_by_id(MessageRow)
-_SAVE_RUN = _update_by_id(ChatRunRow)
-# Rows are inserted at once, as plain statements: the ORM's deferred flush of a chat start's
-# question, answer and run cost about twice as much CPU (and nothing reads them back as objects).
-_INSERT_MESSAGE = insert(cast(Table, MessageRow.__table__))
-_INSERT_RUN = insert(cast(Table, ChatRunRow.__table__))
+# Built once: the chat path writes messages and runs on every turn (see conversation.py).
+_MESSAGE = cast(Table, MessageRow.__table__)
+_RUN = cast(Table, ChatRunRow.__table__)
+_UPDATE_MESSAGE = _MESSAGE.update().where(_MESSAGE.c.id == bindparam("b_id"))
+_UPDATE_RUN = _RUN.update().where(_RUN.c.id == bindparam("b_id"))
 
 
 class SqlMessageRepository:
     async def add(self, message: Message) -> None:
-        await current_session().execute(_INSERT_MESSAGE, {"id": message.id, **_message_values(message)})
+        await current_session().execute(_MESSAGE.insert(), {"id": message.id, **_message_values(message)})
+
+    async def add_many(self, messages: Sequence[Message]) -> None:
+        if messages:
+            rows = [{"id": m.id, **_message_values(m)} for m in messages]
+            await current_session().execute(_MESSAGE.insert(), rows)
 
     async def get(self, message_id: int) -> Message | None:
         row = (
@@ -156,9 +105,7 @@ class SqlMessageRepository:
         return None if row is None else _message(row)
 
     async def save(self, message: Message) -> None:
-        session = current_session()
-        await session.flush()
-        await session.execute(_SAVE_MESSAGE, {"row_id": message.id, **_message_values(message)})
+        await current_session().execute(_UPDATE_MESSAGE, {"b_id": message.id, **_message_values(message)})
 
     async def page(
         self,
@@ -215,13 +162,46 @@ class SqlMessageRepository:
         return [_message(r) for r in rows]
 
     async def path(self, leaf_id: int, section_id: int, limit: int) -> list[Message]:
-        """The branch that ends at `leaf_id`, oldest first, at most `limit` live messages of the
-        section (one query, see _path_statement); read as plain rows, not ORM objects."""
+        """Read the section's messages below the leaf newest first, in batches of twice the limit,
+        and walk the parent chain through them; another batch only when the chain leaves the one
+        read (many sibling branches). Parents have smaller ids than their children (ids are
+        time-ordered), so the walk only ever moves down the index and always ends. Measured against
+        one recursive CTE in tests/bench/bench_conversation_path.py (docs/bench/conversation.md):
+        usually one statement and faster on SQLite and MariaDB alike."""
         if limit <= 0:
             return []
-        params = {"leaf_id": leaf_id, "section_id": section_id, "limit": limit}
-        rows = (await current_session().execute(_PATH, params)).all()
-        return [_message(r) for r in reversed(rows)]
+        session = current_session()
+        batch = max(2 * limit, 16)
+        read: dict[int, MessageRow] = {}
+        below = leaf_id
+        current: int | None = leaf_id
+        found: list[MessageRow] = []
+        while current is not None and len(found) < limit:
+            row = read.get(current)
+            if row is None:
+                if current > below:
+                    break  # not in this section (or not a parent that precedes its child)
+                rows = (
+                    (
+                        await session.execute(
+                            select(MessageRow)
+                            .where(MessageRow.section_id == section_id, MessageRow.id <= below)
+                            .order_by(MessageRow.id.desc())
+                            .limit(batch)
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+                if not rows:
+                    break
+                read.update((r.id, r) for r in rows)
+                below = rows[-1].id - 1
+                continue
+            if row.deleted_at is None:
+                found.append(row)
+            current = row.parent_id
+        return [_message(r) for r in reversed(found)]
 
     async def delete_conversation(self, conversation_id: int, at: datetime) -> None:
         await current_session().execute(
@@ -295,14 +275,11 @@ def _run_values(r: ChatRun) -> dict[str, Any]:
 
 class SqlChatRunRepository:
     async def add(self, run: ChatRun) -> None:
-        await current_session().execute(_INSERT_RUN, {"id": run.id, **_run_values(run)})
+        await current_session().execute(_RUN.insert(), {"id": run.id, **_run_values(run)})
 
     async def get(self, chat_id: int) -> ChatRun | None:
         row = await current_session().get(ChatRunRow, chat_id, populate_existing=True)
         return None if row is None else _run(row)
 
     async def save(self, run: ChatRun) -> None:
-        # One UPDATE, where merge() would SELECT the row first (a chat turn saves its run once).
-        session = current_session()
-        await session.flush()
-        await session.execute(_SAVE_RUN, {"row_id": run.id, **_run_values(run)})
+        await current_session().execute(_UPDATE_RUN, {"b_id": run.id, **_run_values(run)})

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 import pytest
 
 from application.conversation.chat.commands import NewMessage, StartChat
 from application.conversation.chat.starting import ChatHandle
 from crossdomain.agent import AgentVariable
+from domain.common.errors import Unavailable
 from domain.common.llm import ChatChunk, ChatRequest, Role, Usage
 from domain.conversation.errors import (
     AgentNotAvailable,
@@ -20,6 +22,7 @@ from domain.conversation.errors import (
     InvalidMessage,
 )
 from domain.conversation.values import ChatStatus, MessageStatus
+from infra.runstream.inprocess import InProcessRunStreams
 from tests.support.chat_kit import ChatKit, actor, kit
 from tests.support.conversation_fakes import agent_snapshot
 
@@ -329,3 +332,29 @@ async def test_messages_of_a_chat_are_what_it_wrote(k: ChatKit) -> None:
     assert listed[0]["chat_id"] == str(handle.chat_id)
     with pytest.raises(ConversationNotFound):
         await k.chats.messages(actor(2), handle.conversation_id, handle.chat_id)
+
+
+class BrokenStreams(InProcessRunStreams):
+    """A run stream that is down: every append fails."""
+
+    async def append(self, run_id: str, kind: str, data: Mapping[str, Any]) -> int:
+        raise RunStreamDown()
+
+
+class RunStreamDown(Unavailable):
+    message_key = "runstream.unavailable"
+
+
+async def test_a_stream_that_fails_after_the_commit_fails_the_run_at_once() -> None:
+    k = kit(streams=BrokenStreams())
+    await k.runner.start()
+    try:
+        with pytest.raises(RunStreamDown):
+            await k.chats.start(actor(), ask("hello"))
+        (run,) = k.store.tables["runs"].values()
+        assert run.status is ChatStatus.FAILED and "could not be started" in run.last_error.msg
+        conversation = await k.conversations.get(run.conversation_id)
+        assert conversation is not None and conversation.running_chat_id is None
+        assert k.runner.running() == 0  # nothing was launched
+    finally:
+        await k.runner.stop()

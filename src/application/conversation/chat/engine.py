@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from application.conversation.chat.gate import WriteGate
 from application.conversation.chat.prompt import (
     function_call_content,
     model_messages,
@@ -99,6 +100,7 @@ class ChatEngine:
         models: ModelRuntime,
         renderer: PersonaRenderer,
         clock: Clock,
+        gate: WriteGate | None = None,
         ids: IdGenerator,
         runner: ChatRunner,
         describe_error: ErrorDescriber,
@@ -108,6 +110,7 @@ class ChatEngine:
         self._streams, self._models, self._renderer = streams, models, renderer
         self._clock, self._ids, self._runner = clock, ids, runner
         self._describe, self._titles = describe_error, titles
+        self._gate = gate or WriteGate()
 
     def launch(self, segment: Segment) -> None:
         self._runner.launch(segment.run.id, lambda live: self._generate(segment, live))
@@ -224,7 +227,7 @@ class ChatEngine:
 
     async def _save(self, segment: Segment, calls: list[Message]) -> None:
         run, answer = segment.run, segment.answer
-        async with self._uow() as tx:
+        async with self._gate, self._uow() as tx:
             new = [m for m in calls if m.id != answer.id]
             if segment.save_history:
                 await self._messages.save(answer)

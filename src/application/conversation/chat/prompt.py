@@ -40,8 +40,9 @@ def system_prompt(
 
 
 def history_limit(rounds: int, extra: int = 0) -> int:
-    """How many messages to read back from the leaf: generous, the window is cut by questions."""
-    return (max(rounds, 0) + 1) * 8 + extra
+    """How many messages to read back from the leaf: a question and an answer per round, with room
+    for a tool call or two; the window is then cut at question boundaries."""
+    return (max(rounds, 0) + 1) * 4 + extra
 
 
 def window(path: Sequence[Message], rounds: int) -> list[Message]:

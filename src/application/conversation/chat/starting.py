@@ -9,7 +9,8 @@ launched, detached from the request.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,7 +29,8 @@ from application.conversation.chat.commands import (
     has_substance,
 )
 from application.conversation.chat.engine import CLAIM_TAKEOVER, ChatEngine, Segment
-from application.conversation.chat.liveness import Liveness
+from application.conversation.chat.gate import WriteGate
+from application.conversation.chat.liveness import NOT_STARTED, Liveness
 from application.conversation.chat.prompt import TOOL_CALL_ID_KEY, file_ids, history_limit
 from application.conversation.chat.runner import ChatRunner
 from application.conversation.chat.views import CHAT_CREATED, CHAT_IN_PROGRESS, chat_view
@@ -91,6 +93,7 @@ class ChatStarter:
         liveness: Liveness,
         runner: ChatRunner,
         clock: Clock,
+        gate: WriteGate | None = None,
         ids: IdGenerator,
     ) -> None:
         self._access = access
@@ -98,6 +101,7 @@ class ChatStarter:
         self._messages, self._runs, self._streams = messages, runs, streams
         self._agents, self._files, self._engine = agents, files, engine
         self._liveness, self._runner, self._clock, self._ids = liveness, runner, clock, ids
+        self._gate = gate or WriteGate()
 
     async def start(self, actor: Actor, request: StartChat) -> ChatHandle:
         require_scope(actor, Scope.CHAT)
@@ -105,9 +109,9 @@ class ChatStarter:
         now = self._clock.now()
         chat_id = self._ids.next_id()
         failed_holders: list[ChatRun] = []
-        async with self._uow() as tx:
-            # Read in the start's unit of work: one session, and the caller's membership of the
-            # agent's space is read once for both permission checks (the agent's, the conversation's).
+        async with self._gate, self._uow() as tx:
+            # Read in the same transaction (one connection for the whole start): the agent's
+            # lookups join it.
             snapshot = await self._agents.snapshot(actor, request.agent_id, draft=request.draft)
             conversation, fresh = await self._conversation(actor, request, snapshot, now)
             check_branching(request, bool(checked.messages))
@@ -142,26 +146,24 @@ class ChatStarter:
                 auto_save_history=request.auto_save_history,
                 created_at=now,
             )
-            if request.auto_save_history:
-                for message in added:
-                    await self._messages.add(message)
-                await self._messages.add(answer)
-                conversation.leaf_message_id = answer.id
-            conversation.updated_at = now
-            await self._runs.add(run)
+            leaf = answer.id if request.auto_save_history else None
             if fresh:
                 conversation.running_chat_id, conversation.running_since = chat_id, now
+                conversation.leaf_message_id = leaf
                 await self._conversations.add(conversation)
                 await self._sections.add(Section(conversation.section_id, conversation.id, now))
             else:
-                leaf = answer.id if request.auto_save_history else None
                 failed_holders = await self._claim(conversation, run, now, leaf)
+            if leaf is not None:
+                await self._messages.add_many([*added, answer])
+            await self._runs.add(run)
             await tx.commit()
         for holder in failed_holders:
             await self._liveness.announce(holder)
-        await self._streams.append(str(chat_id), CHAT_CREATED, chat_view(run, ChatStatus.CREATED))
         view = chat_view(run)
-        await self._streams.append(str(chat_id), CHAT_IN_PROGRESS, view)
+        async with self._failing_on_error(chat_id):
+            await self._streams.append(str(chat_id), CHAT_CREATED, chat_view(run, ChatStatus.CREATED))
+            await self._streams.append(str(chat_id), CHAT_IN_PROGRESS, view)
         segment = Segment(
             run,
             answer,
@@ -182,7 +184,7 @@ class ChatStarter:
         require_scope(actor, Scope.CHAT)
         now = self._clock.now()
         expired: ChatRun | None = None
-        async with self._uow() as tx:
+        async with self._gate, self._uow() as tx:
             conversation = await self._access.load(actor, conversation_id)
             run = await run_of(self._runs, conversation, chat_id)
             if run.status is not ChatStatus.REQUIRES_ACTION:
@@ -245,16 +247,27 @@ class ChatStarter:
         if expired is not None:
             await self._liveness.announce(expired)
             raise ChatNotAwaitingTools(reason="it waited too long and failed")
-        status = await self._streams.status(str(run.id))
-        after = status.last_offset if status is not None else 0
-        # Seen alive at once by other processes (its created_at is old, so no grace applies).
-        await self._runner.mark_alive(run.id)
         view = chat_view(run)
-        await self._streams.append(str(run.id), CHAT_IN_PROGRESS, view)
+        async with self._failing_on_error(run.id):
+            status = await self._streams.status(str(run.id))
+            after = status.last_offset if status is not None else 0
+            # Seen alive at once by other processes (its created_at is old, so no grace applies).
+            await self._runner.mark_alive(run.id)
+            await self._streams.append(str(run.id), CHAT_IN_PROGRESS, view)
         self._engine.launch(Segment(run, answer, snapshot, [*history, *added], save_history=True))
         return ChatHandle(
             view, run.id, conversation.id, conversation.section_id, run.question_id, answer.id, after
         )
+
+    @asynccontextmanager
+    async def _failing_on_error(self, chat_id: int) -> AsyncIterator[None]:
+        """A run stream (or key-value store) that fails between the commit and the launch leaves a
+        run nobody generates: fail it at once rather than when it is found abandoned."""
+        try:
+            yield
+        except Exception:
+            await self._liveness.fail(chat_id, NOT_STARTED)
+            raise
 
     # -- parts of a start -------------------------------------------------------------------------
     async def _conversation(
@@ -380,8 +393,7 @@ class ChatStarter:
     async def _claim(
         self, conversation: Conversation, run: ChatRun, now: datetime, leaf: int | None
     ) -> list[ChatRun]:
-        """Take the conversation for `run` (and move its leaf to `leaf`, when given); a holder that
-        cannot finish by itself is failed first."""
+        """Take the conversation for `run`; a holder that cannot finish by itself is failed first."""
         failed: list[ChatRun] = []
         holder_id = conversation.running_chat_id
         if holder_id is not None and holder_id != run.id:
@@ -394,11 +406,11 @@ class ChatStarter:
                 failed.append(holder)
             else:  # a claim left behind by a run that already ended
                 await self._conversations.release(conversation.id, holder_id)
-        if not await self._conversations.claim(
-            conversation.id, run.id, now, now - CLAIM_TAKEOVER, leaf_message_id=leaf
-        ):
+        if not await self._conversations.claim(conversation.id, run.id, now, now - CLAIM_TAKEOVER, leaf):
             raise ChatAlreadyRunning()
         conversation.running_chat_id, conversation.running_since = run.id, now
+        if leaf is not None:
+            conversation.leaf_message_id = leaf
         return failed
 
     async def _files_of(
