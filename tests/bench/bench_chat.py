@@ -19,12 +19,14 @@ Per target, in this order:
 - server memory per open stream: K turns of a `/slow` query (one token per 200 ms, so they stay open
   for a minute) are opened and held after their first token; (server RSS with them - RSS before) / K;
 - single-client latency p50/p99: one connection, turns back to back, time from request to `done`;
-- turns per second, p50/p99 and errors at each concurrency (50 and 200 clients) for a fixed time.
+- turns per second, p50/p99 and errors at each concurrency (50 and 200 clients) for a fixed time;
+- with each of the last two, the server process's CPU time per turn (all its threads, from /proc):
+  the figure other work on a shared machine moves least.
 The load client (sse_load.py) runs in this process on raw asyncio sockets (uvloop when installed); on a
 2-core machine it competes with the server for CPU, which the figures include.
 
-Knobs (environment): COZEPLUS_BENCH_CHAT_SECONDS (10), _WARMUP (2), _CLIENTS ("50,200"),
-_LATENCY_TURNS (300), _STREAMS (200), _WORDS (12, tokens per answer), _SERVERS (auto|on|off).
+Knobs (environment): COZEPLUS_BENCH_CHAT_SECONDS (8), _WARMUP (2), _CLIENTS ("50,200"),
+_LATENCY_TURNS (200), _STREAMS (200), _WORDS (12, tokens per answer), _SERVERS (auto|on|off).
 Held cozeplus chats are canceled through /v3/chat/cancel before the next measurement (their runs
 outlive the dropped connections).
 """
@@ -37,6 +39,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tests.bench.chat_cozeplus import (
@@ -72,10 +75,10 @@ class Knobs:
             return os.environ.get(prefix + name, default)
 
         return cls(
-            seconds=float(env("SECONDS", "10")),
+            seconds=float(env("SECONDS", "8")),
             warmup=float(env("WARMUP", "2")),
             clients=tuple(int(c) for c in env("CLIENTS", "50,200").split(",") if c.strip()),
-            latency_turns=int(env("LATENCY_TURNS", "300")),
+            latency_turns=int(env("LATENCY_TURNS", "200")),
             streams=int(env("STREAMS", "200")),
             words=int(env("WORDS", "12")),
             servers=env("SERVERS", "auto"),
@@ -112,6 +115,7 @@ class ChatTarget:
     turn: SseTarget
     hold: SseTarget
     rss: Callable[[], int | None]
+    cpu: Callable[[], float | None]  # the server process's CPU seconds so far (all its threads)
     # Called once the held streams are dropped. A server whose runs outlive their connection
     # (cozeplus's runs are detached from the request) must cancel them here, or they go on streaming
     # into the measurements that follow.
@@ -124,6 +128,16 @@ class ChatFigures:
     memory: MemoryStats
     latency: TurnStats
     loads: list[TurnStats]
+    cpu_ms: list[float | None]  # server CPU per turn: single client, then each load
+
+
+def cpu_per_turn(target: ChatTarget, stats_of: Callable[[], TurnStats]) -> tuple[TurnStats, float | None]:
+    before = target.cpu()
+    stats = stats_of()
+    after = target.cpu()
+    if before is None or after is None or not stats.turns:
+        return stats, None
+    return stats, (after - before) / stats.turns * 1000
 
 
 def baseline_target(server: Server, knobs: Knobs) -> ChatTarget:
@@ -133,6 +147,7 @@ def baseline_target(server: Server, knobs: Knobs) -> ChatTarget:
         turn=SseTarget.at(url, chat_body(query(knobs.words))),
         hold=SseTarget.at(url, chat_body("/slow " + query(HOLD_WORDS))),
         rss=server.rss_bytes,
+        cpu=server.cpu_seconds,
     )
 
 
@@ -148,32 +163,49 @@ def measure(target: ChatTarget, knobs: Knobs) -> ChatFigures:
         f" (server RSS {mib[0]:.1f} -> {mib[1]:.1f} MiB, {mib[2]:.1f} MiB once closed)",
         flush=True,
     )
-    latency = run(run_turns(target.turn, 1, turns_per_client=knobs.latency_turns))
+    latency, latency_cpu = cpu_per_turn(
+        target, lambda: run(run_turns(target.turn, 1, turns_per_client=knobs.latency_turns))
+    )
     if latency.error_count or latency.deltas != knobs.words * latency.turns:
         # Every answer must be the query's words, one delta each, or the comparison means nothing.
         raise RuntimeError(
             f"{target.name}: {latency.deltas} deltas in {latency.turns} turns (expected {knobs.words} each),"
             f" errors {dict(latency.errors)}"
         )
-    print(f"  {target.name}: single client p50 {latency.p(50):.2f} ms p99 {latency.p(99):.2f} ms", flush=True)
-    loads = []
+    print(
+        f"  {target.name}: single client p50 {latency.p(50):.2f} ms p99 {latency.p(99):.2f} ms,"
+        f" server CPU {_ms(latency_cpu)} ms/turn",
+        flush=True,
+    )
+    loads: list[TurnStats] = []
+    cpu_ms = [latency_cpu]
     for clients in knobs.clients:
-        load = run(run_turns(target.turn, clients, seconds=knobs.seconds))
+        load, load_cpu = cpu_per_turn(target, partial(_load, target, clients, knobs.seconds))
         print(
             f"  {target.name}: {clients} clients {load.turns_per_s:.0f} turns/s,"
-            f" p50 {load.p(50):.1f} ms p99 {load.p(99):.1f} ms, errors {dict(load.errors) or 0}",
+            f" p50 {load.p(50):.1f} ms p99 {load.p(99):.1f} ms, errors {dict(load.errors) or 0},"
+            f" server CPU {_ms(load_cpu)} ms/turn",
             flush=True,
         )
         loads.append(load)
-    return ChatFigures(target.name, memory, latency, loads)
+        cpu_ms.append(load_cpu)
+    return ChatFigures(target.name, memory, latency, loads, cpu_ms)
+
+
+def _load(target: ChatTarget, clients: int, seconds: float) -> TurnStats:
+    return run(run_turns(target.turn, clients, seconds=seconds))
+
+
+def _ms(value: float | None) -> str:
+    return "?" if value is None else f"{value:.2f}"
 
 
 def table(figures: Sequence[ChatFigures], knobs: Knobs) -> list[str]:
     lines = [
         f"{'target':<8} {'1 client p50/p99 ms':>20} "
         + " ".join(f"{f'{c} clients turns/s (p50/p99 ms, errors)':>38}" for c in knobs.clients)
-        + f" {'KiB per open stream':>20}",
-        "-" * (30 + 39 * len(knobs.clients) + 21),
+        + f" {'KiB per open stream':>20} {'server CPU ms/turn':>20}",
+        "-" * (30 + 39 * len(knobs.clients) + 42),
     ]
     for f in figures:
         loads = " ".join(
@@ -182,7 +214,7 @@ def table(figures: Sequence[ChatFigures], knobs: Knobs) -> list[str]:
         )
         lines.append(
             f"{f.name:<8} {f'{f.latency.p(50):.2f}/{f.latency.p(99):.2f}':>20} {loads}"
-            f" {f.memory.per_stream_bytes / 1024:>20.1f}"
+            f" {f.memory.per_stream_bytes / 1024:>20.1f} {' / '.join(_ms(c) for c in f.cpu_ms):>20}"
         )
     return lines
 
@@ -195,6 +227,7 @@ def cozeplus_target(server: Server, world: ChatWorld, knobs: Knobs, name: str) -
         turn=chat_target(world, world.conversations, body),
         hold=chat_target(world, world.held, hold),
         rss=server.rss_bytes,
+        cpu=server.cpu_seconds,
         release=lambda: print(f"  {name}: canceled {cancel_held(world)} held chats", flush=True),
     )
 
