@@ -25,7 +25,7 @@ Per target, in this order:
 The load client (sse_load.py) runs in this process on raw asyncio sockets (uvloop when installed); on a
 2-core machine it competes with the server for CPU, which the figures include.
 
-Knobs (environment): COZEPLUS_BENCH_CHAT_SECONDS (8), _WARMUP (2), _CLIENTS ("50,200"),
+Knobs (environment): COZEPLUS_BENCH_CHAT_SECONDS (6), _WARMUP (2), _CLIENTS ("50,200"),
 _LATENCY_TURNS (200), _STREAMS (200), _WORDS (12, tokens per answer), _SERVERS (auto|on|off).
 Held cozeplus chats are canceled through /v3/chat/cancel before the next measurement (their runs
 outlive the dropped connections).
@@ -75,7 +75,7 @@ class Knobs:
             return os.environ.get(prefix + name, default)
 
         return cls(
-            seconds=float(env("SECONDS", "8")),
+            seconds=float(env("SECONDS", "6")),
             warmup=float(env("WARMUP", "2")),
             clients=tuple(int(c) for c in env("CLIENTS", "50,200").split(",") if c.strip()),
             latency_turns=int(env("LATENCY_TURNS", "200")),

@@ -15,6 +15,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ SPACE_PATH = "/api/playground_api/space/save"
 MODELS_PATH = "/api/bot/get_type_list"
 ECHO_MODEL = "builtin-echo"
 API_CONNECTOR = "1024"
+SETUP_THREADS = 8  # set-up and clean-up requests in flight at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +87,9 @@ def prepare(server: Server, account: Account, conversations: int, held: int) -> 
         assert isinstance(data, dict)
         return str(data["id"])
 
-    return ChatWorld(
-        port,
-        bot_id,
-        bearer,
-        [conversation() for _ in range(conversations)],
-        [conversation() for _ in range(held)],
-    )
+    with ThreadPoolExecutor(SETUP_THREADS) as pool:
+        made = list(pool.map(lambda _: conversation(), range(conversations + held)))
+    return ChatWorld(port, bot_id, bearer, made[:conversations], made[conversations:])
 
 
 def chat_target(world: ChatWorld, conversations: list[str], body: bytes) -> SseTarget:
@@ -105,35 +103,31 @@ def chat_target(world: ChatWorld, conversations: list[str], body: bytes) -> SseT
 
 
 def cancel_held(world: ChatWorld, timeout_s: float = 30.0) -> int:
-    """Cancel the held chats (their runs outlive the dropped connections) and wait until each
-    conversation is free again; the number canceled."""
-    canceled = 0
+    """Cancel the held chats (their runs outlive the dropped connections); the number canceled."""
     deadline = time.monotonic() + timeout_s
-    for conversation in world.held:
-        query = f"?conversation_id={conversation}"
-        while True:
-            listed = _ok(
-                world.port, "POST", f"/v1/conversation/message/list{query}", {"limit": 1}, world.bearer
-            )["data"]
-            assert isinstance(listed, list)
-            chat_id = listed[0]["chat_id"] if listed else None
-            status, answer = http_json(
-                world.port,
-                "POST",
-                "/v3/chat/cancel",
-                {"conversation_id": conversation, "chat_id": chat_id},
-                world.bearer,
-            )
-            code = answer.get("code") if isinstance(answer, dict) else None
-            if status == 200 and code == 0:
-                canceled += 1
-                break
-            if code == 4104:  # not cancellable: it already ended
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"cancel of a held chat failed: {status} {answer}")
-            time.sleep(0.05)
-    return canceled
+    with ThreadPoolExecutor(SETUP_THREADS) as pool:
+        return sum(pool.map(lambda conversation: _cancel(world, conversation, deadline), world.held))
+
+
+def _cancel(world: ChatWorld, conversation: str, deadline: float) -> int:
+    """Cancel the conversation's latest chat: 1 when canceled, 0 when it had ended already."""
+    query = f"?conversation_id={conversation}"
+    while True:
+        listed = _ok(world.port, "POST", f"/v1/conversation/message/list{query}", {"limit": 1}, world.bearer)[
+            "data"
+        ]
+        assert isinstance(listed, list)
+        chat_id = listed[0]["chat_id"] if listed else None
+        body = {"conversation_id": conversation, "chat_id": chat_id}
+        status, answer = http_json(world.port, "POST", "/v3/chat/cancel", body, world.bearer)
+        code = answer.get("code") if isinstance(answer, dict) else None
+        if status == 200 and code == 0:
+            return 1
+        if code == 4104:  # not cancellable: it already ended
+            return 0
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"cancel of a held chat failed: {status} {answer}")
+        time.sleep(0.05)
 
 
 @contextmanager
