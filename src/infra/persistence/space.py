@@ -94,7 +94,10 @@ class SqlSpaceRepository:
         row = await current_session().get(SpaceMemberRow, (space_id, user_id))
         if row is None:
             return None
-        pin(row)  # several permission checks in one unit of work read the same membership once
+        # Permission checks read the caller's membership once per check, and one request often
+        # checks twice in one unit of work (a chat turn: agent:read, then agent:execute); pinned,
+        # the second read is answered from the identity map.
+        pin(row)
         return row.to_entity()
 
     async def members(self, space_id: int, offset: int, limit: int) -> tuple[Sequence[SpaceMember], int]:
