@@ -216,8 +216,10 @@ class Server:
         database_url: str,
         stdout: Path,
         extra_args: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.kind = kind
+        self.env = dict(env or {})
         self.extra_args = list(extra_args)
         self.root = root
         self.data_dir = data_dir
@@ -237,6 +239,7 @@ class Server:
             **os.environ,
             "PYTHONPATH": os.pathsep.join([str(self.root), os.environ.get("PYTHONPATH", "")]),
             **UNLIMITED_RATE,
+            **self.env,
         }
         cmd = [
             sys.executable,

@@ -187,6 +187,17 @@ async def test_increment_counts_across_processes_and_keeps_its_window(make_kv: F
         await stores[0].increment(text, ttl=60)
 
 
+async def test_a_hot_counter_counts_every_concurrent_increment(make_kv: Factory) -> None:
+    # A rate-limit window of one busy token: hundreds of requests at once in one process, a few
+    # in another. Every increment must land (a lost compare-and-set race is retried, not raised).
+    stores = [await make_kv(), await make_kv(peer=True)]
+    k = key("hot")
+    calls = [stores[0].increment(k, ttl=60) for _ in range(300)]
+    calls += [stores[1].increment(k, ttl=60) for _ in range(20)]
+    counts = await asyncio.gather(*calls)
+    assert sorted(counts) == list(range(1, 321))
+
+
 @pytest.mark.parametrize(
     "bad",
     ["", ".a", "a.", "a..b", "a*", "a.>", ">", "a b", "a\tb", "a/b", "ü", "k" * 257, None, 7],

@@ -15,9 +15,11 @@ are written with our own headers through plain JetStream publishes.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import structlog
 from nats.js import api
@@ -40,6 +42,25 @@ CAS_ATTEMPTS = 50
 
 class KvContention(RuntimeError):
     """A counter or delete kept losing compare-and-set races (should not happen in practice)."""
+
+
+class _KeyTurns:
+    """One asyncio lock per key, kept only while someone in this process holds or awaits it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._locks[key]
 
 
 class NatsKeyValue:
@@ -66,6 +87,7 @@ class NatsKeyValue:
         self._clock = clock
         self._ready = False
         self._server_ttl = False
+        self._counting = _KeyTurns()
 
     @property
     def max_ttl(self) -> float:
@@ -210,6 +232,13 @@ class NatsKeyValue:
     async def increment(self, key: str, *, by: int = 1, ttl: float) -> int:
         key, ttl = validate_key(key), validate_ttl(ttl, self._max_ttl)
         await self._ensure()
+        # Increments of one key take turns within this process: hundreds at once (a busy token's
+        # rate-limit window) would otherwise lose compare-and-set races to each other until some
+        # ran out of attempts. Only other processes race now, one contender each.
+        async with self._counting.turn(key):
+            return await self._increment(key, by, ttl)
+
+    async def _increment(self, key: str, by: int, ttl: float) -> int:
         for _ in range(CAS_ATTEMPTS):
             msg = await self._raw(key)
             if msg is None or not self._is_live(msg):

@@ -8,7 +8,13 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from infra.persistence import sqlite_driver
+
+IDLE_PING_S = 10.0  # a pooled MySQL connection idle this long is pinged before use
+_IDLE_SINCE = "cozeplus.idle_since"
 
 
 def sqlite_url(path: Path) -> str:
@@ -20,19 +26,25 @@ class Database:
 
     name = "database"
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, pool_size: int = 10, idle_ping_s: float = IDLE_PING_S
+    ) -> None:
         self.url = make_url(url)
         kwargs: dict[str, Any] = {"echo": echo}
+        engine_url = self.url
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:":
                 Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30}
+            engine_url = self.url.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
             kwargs["connect_args"] = {"charset": "utf8mb4"}
-        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        self.engine: AsyncEngine = create_async_engine(engine_url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            _ping_when_idle(self.engine, idle_ping_s)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 
     @property
@@ -57,6 +69,31 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _ping_when_idle(engine: AsyncEngine, idle_s: float) -> None:
+    """Ping a pooled connection at checkout only when it sat idle for `idle_s` or longer.
+
+    SQLAlchemy's pool_pre_ping pings on every checkout: a round trip per unit of work, three per
+    chat turn, while a busy pool hands out connections that were in use a moment ago. A server
+    restart or a network cut shows on connections that waited; a dead one found here is replaced
+    (DisconnectionError makes the pool connect anew), and one that dies in use fails that request
+    and invalidates the pool, as before (ADR 0027)."""
+
+    def checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < idle_s:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # whatever the driver raises, the connection is not usable
+            raise DisconnectionError(f"pooled connection failed its ping: {type(exc).__name__}") from exc
+
+    event.listen(engine.sync_engine, "checkin", checkin)
+    event.listen(engine.sync_engine, "checkout", checkout)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
