@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from domain.space.entities import Space, SpaceMember
 from domain.space.values import SpaceRole, SpaceType
 from infra.persistence.base import Base, Int64, UtcDateTime
-from infra.persistence.uow import current_session
+from infra.persistence.uow import current_session, pin
 
 
 class SpaceRow(Base):
@@ -92,7 +92,13 @@ class SqlSpaceRepository:
 
     async def member(self, space_id: int, user_id: int) -> SpaceMember | None:
         row = await current_session().get(SpaceMemberRow, (space_id, user_id))
-        return None if row is None else row.to_entity()
+        if row is None:
+            return None
+        # Permission checks read the caller's membership once per check, and one request often
+        # checks twice in one unit of work (a chat turn: agent:read, then agent:execute); pinned,
+        # the second read is answered from the identity map.
+        pin(row)
+        return row.to_entity()
 
     async def members(self, space_id: int, offset: int, limit: int) -> tuple[Sequence[SpaceMember], int]:
         where = SpaceMemberRow.space_id == space_id
