@@ -115,6 +115,7 @@ class Container(containers.DeclarativeContainer):
         kv=core.kv,
         rate_limit_token_per_min=settings.provided.rate_limit_token_per_min,
         rate_limit_user_per_min=settings.provided.rate_limit_user_per_min,
+        token_auth_cache_ttl_s=settings.provided.token_auth_cache_ttl_s,
     )
     corporation = providers.Container(
         CorporationContainer,
@@ -140,7 +141,9 @@ class Container(containers.DeclarativeContainer):
         ids=core.ids,
         clock=core.clock,
         nats=core.nats,
-        listeners=providers.List(permission.policy_listener),
+        listeners=providers.List(
+            permission.policy_listener, identity.token_revoked_listener, identity.account_status_listener
+        ),
     )
     vectors = providers.Container(
         VectorContainer,

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     rate_limit_token_per_min: int = Field(600, ge=0)  # 0 turns the limit off
     rate_limit_user_per_min: int = Field(1200, ge=0)
+    # Bearer auth is remembered per process for at most this many seconds; revocations and disabled
+    # accounts reach other processes through the event bus sooner (docs/adr/0029). 0: no cache.
+    token_auth_cache_ttl_s: float = Field(5.0, ge=0, le=60)
     # Permission checks are answered from a per-process cache of roles and grants, dropped on every
     # policy change (event bus) and at the latest after this many seconds (docs/adr/0017).
     permission_cache_max_age_s: float = Field(60.0, gt=0, le=86_400)

@@ -1,12 +1,16 @@
-"""Revocation and expiry take effect at once, also for another API process on the same database;
-sign-in failures look the same and take similar time whether or not the account exists."""
+"""Revocation and expiry take effect at once in the process that made the change and for sessions
+everywhere; another API process drops its remembered bearer auth when the event bus tells it
+(docs/adr/0029), within seconds and at the latest after `token_auth_cache_ttl_s`. Sign-in failures
+look the same and take similar time whether or not the account exists."""
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
+from litestar.testing import AsyncTestClient
 from sqlalchemy import update
 
 from bootstrap.container import build_container
@@ -18,6 +22,18 @@ from tests.support.apps import client_with_routes
 from tests.support.identity import ORIGIN, PASSWORD, create_user, new_email, sign_in
 
 PAT = "/api/permission_api/pat"
+# Long enough that only the event bus (not the TTL) can explain a refusal within EVENT_BOUND_S.
+LONG_TTL = {"token_auth_cache_ttl_s": 60.0}
+EVENT_BOUND_S = 10.0
+
+
+async def _refused_within(client: AsyncTestClient, bearer: dict[str, str], seconds: float) -> bool:  # type: ignore[type-arg]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (await client.get("/v1/users/me", headers=bearer)).status_code == 401:
+            return True
+        await asyncio.sleep(0.1)
+    return False
 
 
 async def _expire(settings: Settings, row: type[TokenRow] | type[SessionRow]) -> None:
@@ -33,7 +49,10 @@ async def _expire(settings: Settings, row: type[TokenRow] | type[SessionRow]) ->
 
 async def test_revoked_token_and_session_are_refused_by_another_process(settings: Settings) -> None:
     user = await create_user(settings)
-    async with client_with_routes(settings, []) as first, client_with_routes(settings, []) as second:
+    async with (
+        client_with_routes(settings, [], **LONG_TTL) as first,
+        client_with_routes(settings, [], **LONG_TTL) as second,
+    ):
         await sign_in(first, user["email"])
         made = await first.post(
             f"{PAT}/create_personal_access_token_and_permission", json={"name": "t", "duration_day": "1"}
@@ -46,15 +65,20 @@ async def test_revoked_token_and_session_are_refused_by_another_process(settings
         second.headers["origin"] = ORIGIN
         assert (await second.post("/api/passport/account/info/v2/")).status_code == 200
 
+        assert (await first.get("/v1/users/me", headers=bearer)).status_code == 200
         await first.post(f"{PAT}/delete_personal_access_token_and_permission", json={"id": token_id})
-        assert (await second.get("/v1/users/me", headers=bearer)).status_code == 401
+        assert (await first.get("/v1/users/me", headers=bearer)).status_code == 401  # at once here
+        assert await _refused_within(second, bearer, EVENT_BOUND_S)  # through the event bus there
         await first.get("/api/passport/web/logout/")
         assert (await second.post("/api/passport/account/info/v2/")).status_code == 401
 
 
 async def test_expired_token_and_session_are_refused(settings: Settings) -> None:
+    """Expiry written into the database behind the services' back: seen at once with the token cache
+    off (with it on, after its TTL; expiry by the clock is checked on every call, see
+    tests/integration/test_token_auth_cache.py)."""
     user = await create_user(settings)
-    async with client_with_routes(settings, []) as c:
+    async with client_with_routes(settings, [], token_auth_cache_ttl_s=0.0) as c:
         await sign_in(c, user["email"])
         made = await c.post(
             f"{PAT}/create_personal_access_token_and_permission", json={"name": "t", "duration_day": "1"}
@@ -70,16 +94,22 @@ async def test_expired_token_and_session_are_refused(settings: Settings) -> None
 async def test_disabled_user_loses_tokens_and_sessions(settings: Settings) -> None:
     user = await create_user(settings)
     admin = await create_user(settings, superuser=True)
-    async with client_with_routes(settings, []) as c, client_with_routes(settings, []) as a:
+    async with (
+        client_with_routes(settings, [], **LONG_TTL) as c,
+        client_with_routes(settings, [], **LONG_TTL) as a,
+    ):
         await sign_in(c, user["email"])
         made = await c.post(
             f"{PAT}/create_personal_access_token_and_permission", json={"name": "t", "duration_day": "1"}
         )
         bearer = {"authorization": f"Bearer {made.json()['data']['token']}"}
+        assert (await c.get("/v1/users/me", headers=bearer)).status_code == 200
+        assert (await a.get("/v1/users/me", headers=bearer)).status_code == 200
         await sign_in(a, admin["email"])
         await a.post(f"/api/admin/users/{user['id']}/status", json={"status": "disabled"})
-        assert (await c.get("/v1/users/me", headers=bearer)).status_code == 401
+        assert (await a.get("/v1/users/me", headers=bearer)).status_code == 401  # at once here
         assert (await c.post("/api/passport/account/info/v2/")).status_code == 401
+        assert await _refused_within(c, bearer, EVENT_BOUND_S)  # through the event bus there
 
 
 async def test_unknown_email_and_wrong_password_take_similar_time(settings: Settings) -> None:

@@ -1,5 +1,6 @@
-"""Bearer auth on a warm token reads the token and its owner in one SQL statement (bench_identity's
-figures depend on it), and still refuses a token whose owner is disabled."""
+"""Bearer auth that reaches the database (the per-process cache off, or a cold token) reads the token
+and its owner in one SQL statement (bench_identity's figures depend on it), and still refuses a
+token whose owner is disabled. The cache itself: test_token_auth_cache.py."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.support.identity import PASSWORD, new_email
 
 
 async def test_token_auth_is_one_statement_and_sees_the_owner(settings: Settings) -> None:
-    container = build_container(settings)
+    container = build_container(settings.model_copy(update={"token_auth_cache_ttl_s": 0.0}))
     runtime = Runtime(container, role="test")
     await runtime.start()
     try:

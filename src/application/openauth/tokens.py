@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 
 from application.audit.service import AuditLog
 from application.common.actor import Actor, TokenGrant
+from application.openauth.authcache import AuthSnapshot, TokenAuthCache
 from crossdomain.settings import SettingsReader
 from crossdomain.space import SpaceMembership
 from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.openauth.entities import PersonalAccessToken
 from domain.openauth.errors import InvalidTokenRequest, TokenInvalid, TokenNotFound
+from domain.openauth.events import TokenRevoked
 from domain.openauth.ports import TokenRepository
 from domain.openauth.values import TOKEN_PREFIX, Scope
 from domain.space.errors import SpaceNotFound
@@ -66,10 +68,13 @@ class TokenService:
         audit: AuditLog,
         ids: IdGenerator,
         clock: Clock,
+        cache: TokenAuthCache | None = None,
     ) -> None:
         self._uow, self._tokens, self._users, self._hasher = uow, tokens, users, hasher
         self._membership, self._settings, self._audit = membership, settings, audit
         self._ids, self._clock = ids, clock
+        # Without a cache (ttl 0) every call reads the database.
+        self._cache = cache if cache is not None else TokenAuthCache(ttl_s=0)
 
     async def issue(
         self,
@@ -165,7 +170,9 @@ class TokenService:
         async with self._uow() as uow:
             await self._own(actor, token_id)
             await self._tokens.delete(token_id)
+            uow.record(TokenRevoked(token_id=str(token_id), user_id=str(actor.user_id)))
             await uow.commit()
+        self._cache.forget_all()
         await self._audit.record(
             "token.delete", AuditResult.OK, actor, target_type="token", target_id=token_id
         )
@@ -181,10 +188,36 @@ class TokenService:
         if not bearer.startswith(TOKEN_PREFIX) or len(bearer) > MAX_TOKEN_LENGTH:
             raise TokenInvalid()
         now = self._clock.now()
+        secret_hash = self._hasher.digest(bearer)
+        snapshot = self._cache.get(secret_hash)
+        if snapshot is None:
+            snapshot = await self._lookup(secret_hash, now)
+        elif not snapshot.token.valid_at(now):  # expiry against the clock on every request
+            self._cache.forget(secret_hash)
+            raise TokenInvalid()
+        elif snapshot.token.needs_touch(now):
+            # Marked first, so concurrent calls with this token do not all write it.
+            self._cache.touched(secret_hash, now)
+            async with self._uow() as uow:
+                await self._tokens.touch(snapshot.token.id, now)
+                await uow.commit()
+        token = snapshot.token
+        return Actor(
+            user_id=token.user_id,
+            is_superuser=snapshot.is_superuser,
+            ip=ip,
+            user_agent=user_agent,
+            token=TokenGrant(token.id, token.scopes, token.space_id),
+        )
+
+    async def _lookup(self, secret_hash: str, now: datetime) -> AuthSnapshot:
+        # Taken before the read: a revocation from here on keeps this answer out of the cache, and
+        # the entry's age counts from before the database answered.
+        generation, read_at = self._cache.generation, self._cache.now()
         async with self._uow() as uow:
             # Lookup by keyed hash: the database index does the comparison on a value an attacker
             # cannot steer, so there is no timing signal about stored tokens.
-            token = await self._tokens.get_by_secret_hash(self._hasher.digest(bearer))
+            token = await self._tokens.get_by_secret_hash(secret_hash)
             if token is None or not token.valid_at(now):
                 raise TokenInvalid()
             user = await self._users.get(token.user_id)
@@ -193,10 +226,7 @@ class TokenService:
             if token.needs_touch(now):
                 await self._tokens.touch(token.id, now)
                 await uow.commit()
-        return Actor(
-            user_id=user.id,
-            is_superuser=user.is_superuser,
-            ip=ip,
-            user_agent=user_agent,
-            token=TokenGrant(token.id, token.scopes, token.space_id),
-        )
+                token.last_used_at = now
+        snapshot = AuthSnapshot(token, user.is_superuser, read_at)
+        self._cache.put(secret_hash, snapshot, generation)
+        return snapshot

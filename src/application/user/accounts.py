@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 
 from application.audit.service import AuditLog
 from application.common.actor import Actor, Origin
@@ -11,10 +12,12 @@ from application.common.admin import require_platform_admin
 from application.user.dto import UserDTO
 from crossdomain.permission import PermissionChecker
 from crossdomain.space import PersonalSpaces
+from crossdomain.user import AccountWatcher
 from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.user.entities import User
 from domain.user.errors import EmailTaken, InvalidCredentials, RegistrationClosed, UserNotFound
+from domain.user.events import AccountStatusChanged
 from domain.user.ports import PasswordHasher, SessionRepository, UserRepository
 from domain.user.values import Email, UserStatus, check_password_policy
 
@@ -34,11 +37,13 @@ class AccountService:
         clock: Clock,
         registration_open: bool,
         permissions: PermissionChecker,
+        watchers: Sequence[AccountWatcher] = (),
     ) -> None:
         self._uow, self._users, self._sessions, self._hasher = uow, users, sessions, hasher
         self._spaces, self._audit, self._ids, self._clock = spaces, audit, ids, clock
         self._registration_open = registration_open
         self._permissions = permissions
+        self._watchers = tuple(watchers)
 
     async def register(self, email: str, password: str, origin: Origin, name: str = "") -> UserDTO:
         if not self._registration_open:
@@ -147,7 +152,10 @@ class AccountService:
             await self._users.save(user)
             if status is UserStatus.DISABLED:
                 await self._sessions.revoke_all(user.id, user.updated_at)
+            uow.record(AccountStatusChanged(user_id=str(user.id), status=status.value))
             await uow.commit()
+        for watcher in self._watchers:
+            watcher.account_changed(user_id)
         await self._audit.record(
             "admin.user.status",
             AuditResult.OK,

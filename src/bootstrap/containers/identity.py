@@ -6,14 +6,18 @@ from dependency_injector import containers, providers
 
 from application.audit.service import AuditLog
 from application.common.ratelimit import RateLimiter
+from application.openauth.authcache import TokenAuthCache
 from application.openauth.tokens import TokenService
 from application.space.service import SpaceService
 from application.user.accounts import AccountService
 from application.user.sessions import SessionService
 from crossdomain.permission import PermissionChecker
 from crossdomain.settings import SettingsReader
+from domain.common.eventbus import Listener
 from domain.common.kv import KeyValueStore
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
+from domain.openauth.events import TOKEN_REVOKED
+from domain.user.events import ACCOUNT_STATUS_CHANGED
 from infra.persistence.openauth import SqlTokenRepository
 from infra.persistence.space import SqlSpaceRepository
 from infra.persistence.user import SqlSessionRepository, SqlUserRepository
@@ -37,6 +41,7 @@ class IdentityContainer(containers.DeclarativeContainer):
     rate_limit_token_per_min: providers.Dependency[int] = providers.Dependency(instance_of=int)
     rate_limit_user_per_min: providers.Dependency[int] = providers.Dependency(instance_of=int)
     permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
+    token_auth_cache_ttl_s: providers.Dependency[float] = providers.Dependency(instance_of=float)
 
     users = providers.Singleton(SqlUserRepository)
     sessions = providers.Singleton(SqlSessionRepository)
@@ -49,6 +54,16 @@ class IdentityContainer(containers.DeclarativeContainer):
     login_attempts = providers.Singleton(KvAttemptCounter, kv=kv)
     rate_limiter = providers.Singleton(
         RateLimiter, kv=kv, per_token=rate_limit_token_per_min, per_user=rate_limit_user_per_min
+    )
+
+    token_auth_cache = providers.Singleton(TokenAuthCache, ttl_s=token_auth_cache_ttl_s)
+    # Every process drops its remembered bearer auth when any process revokes a token or changes
+    # an account's status (the TTL bounds what a missed event can leave behind).
+    token_revoked_listener = providers.Singleton(
+        Listener, topic=TOKEN_REVOKED, handler=token_auth_cache.provided.on_credentials_changed
+    )
+    account_status_listener = providers.Singleton(
+        Listener, topic=ACCOUNT_STATUS_CHANGED, handler=token_auth_cache.provided.on_credentials_changed
     )
 
     space_service = providers.Singleton(
@@ -73,6 +88,7 @@ class IdentityContainer(containers.DeclarativeContainer):
         clock=clock,
         registration_open=allow_registration,
         permissions=permissions,
+        watchers=providers.List(token_auth_cache),
     )
     session_service = providers.Singleton(
         SessionService,
@@ -98,4 +114,5 @@ class IdentityContainer(containers.DeclarativeContainer):
         audit=audit,
         ids=ids,
         clock=clock,
+        cache=token_auth_cache,
     )
