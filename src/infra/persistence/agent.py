@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from domain.agent.config import AgentConfig
 from domain.agent.entities import AgentDraft, AgentVersion, Icon, PublishRecord
 from infra.persistence.base import Base, Int64, Json, UtcDateTime
+from infra.persistence.paging import counted_page
 from infra.persistence.uow import current_session
 
 
@@ -162,20 +163,8 @@ class SqlAgentRepository:
                 *([AgentVersionRow.connector_id == connector_id] if connector_id is not None else []),
             )
             where.append(live if published else ~live)
-        session = current_session()
-        total = (
-            await session.execute(select(func.count()).select_from(AgentDraftRow).where(*where))
-        ).scalar_one()
-        rows = (
-            await session.execute(
-                select(AgentDraftRow)
-                .where(*where)
-                .order_by(AgentDraftRow.updated_at.desc(), AgentDraftRow.id.desc())
-                .offset(offset)
-                .limit(limit)
-            )
-        ).scalars()
-        return [r.to_entity() for r in rows], int(total)
+        order = (AgentDraftRow.updated_at.desc(), AgentDraftRow.id.desc())
+        return await counted_page(AgentDraftRow, where, order, offset, limit)
 
 
 class SqlAgentVersionRepository:
@@ -272,20 +261,8 @@ class SqlAgentVersionRepository:
             AgentVersionRow.connector_id == connector_id,
             AgentVersionRow.live.is_(True),
         )
-        session = current_session()
-        total = (
-            await session.execute(select(func.count()).select_from(AgentVersionRow).where(*where))
-        ).scalar_one()
-        rows = (
-            await session.execute(
-                select(AgentVersionRow)
-                .where(*where)
-                .order_by(AgentVersionRow.published_at.desc(), AgentVersionRow.agent_id.desc())
-                .offset(offset)
-                .limit(limit)
-            )
-        ).scalars()
-        return [r.to_entity() for r in rows], int(total)
+        order = (AgentVersionRow.published_at.desc(), AgentVersionRow.agent_id.desc())
+        return await counted_page(AgentVersionRow, where, order, offset, limit)
 
 
 class SqlPublishRecordRepository:

@@ -25,6 +25,7 @@ from domain.corporation.entities import Corporation, Department, Employee, Membe
 from domain.corporation.ports import CorporationQuery, DepartmentQuery
 from domain.corporation.values import CorporationType, DataSource, EmployeeStatus
 from infra.persistence.base import Base, Int64, UtcDateTime
+from infra.persistence.paging import counted_page
 from infra.persistence.uow import current_session
 
 
@@ -237,7 +238,9 @@ class SqlCorporationRepository:
             where.append(CorporationRow.parent_id == query.parent_id)
         if query.type is not None:
             where.append(CorporationRow.corp_type == query.type.value)
-        return await _page(CorporationRow, where, (CorporationRow.sort, CorporationRow.id), offset, limit)
+        return await counted_page(
+            CorporationRow, where, (CorporationRow.sort, CorporationRow.id), offset, limit
+        )
 
 
 class SqlDepartmentRepository:
@@ -292,13 +295,4 @@ class SqlDepartmentRepository:
             where.append(DepartmentRow.parent_id == query.parent_id)
         if query.keyword:
             where.append(DepartmentRow.name.contains(query.keyword, autoescape=True))
-        return await _page(DepartmentRow, where, (DepartmentRow.sort, DepartmentRow.id), offset, limit)
-
-
-async def _page(
-    row: Any, where: list[Any], order: tuple[Any, ...], offset: int, limit: int
-) -> tuple[list[Any], int]:
-    session = current_session()
-    total = (await session.execute(select(func.count()).select_from(row).where(*where))).scalar_one()
-    rows = await session.execute(select(row).where(*where).order_by(*order).offset(offset).limit(limit))
-    return [r.to_entity() for r in rows.scalars()], int(total)
+        return await counted_page(DepartmentRow, where, (DepartmentRow.sort, DepartmentRow.id), offset, limit)
