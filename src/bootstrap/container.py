@@ -209,7 +209,6 @@ class Container(containers.DeclarativeContainer):
         streams=core.run_streams,
         kv=core.kv,
         models=models.runtime,
-        model_runtime=models.runtime,
         renderer=agent.persona_renderer,
         describe_error=providers.Object(chat_error),
         title_mode=settings.provided.chat_titles,

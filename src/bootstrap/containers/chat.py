@@ -20,7 +20,6 @@ from crossdomain.agent import AgentDirectory, PersonaRenderer
 from crossdomain.permission import PermissionChecker
 from crossdomain.upload import UploadedFiles
 from domain.common.kv import KeyValueStore
-from domain.common.llm import ModelRuntime
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.common.runstream import RunStreams
 from domain.conversation.ports import (
@@ -63,8 +62,8 @@ class ChatContainer(containers.DeclarativeContainer):
     files: providers.Dependency[UploadedFiles] = providers.Dependency()
     streams: providers.Dependency[RunStreams] = providers.Dependency()
     kv: providers.Dependency[KeyValueStore] = providers.Dependency()
-    models: providers.Dependency[ModelRuntime] = providers.Dependency()
-    model_runtime: providers.Dependency[ModelRuntimeService] = providers.Dependency()
+    # The model runtime service: the ModelRuntime port, plus the model facts titles ask about.
+    models: providers.Dependency[ModelRuntimeService] = providers.Dependency()
     renderer: providers.Dependency[PersonaRenderer] = providers.Dependency()
     describe_error: providers.Dependency[ErrorDescriber] = providers.Dependency()
     title_mode = providers.Dependency(instance_of=str, default="auto")
@@ -74,9 +73,7 @@ class ChatContainer(containers.DeclarativeContainer):
 
     runner = providers.Singleton(ChatRunner, kv=kv)
     gate = providers.Singleton(WriteGate, serial=serial_writes)
-    model_facts: providers.Provider[ModelFacts] = providers.Singleton(
-        RuntimeModelFacts, runtime=model_runtime
-    )
+    model_facts: providers.Provider[ModelFacts] = providers.Singleton(RuntimeModelFacts, runtime=models)
     liveness = providers.Singleton(
         Liveness,
         uow=uow,
