@@ -21,6 +21,7 @@ from api.context import is_api_surface, request_context
 from api.errors import EXCEPTION_HANDLERS
 from api.health import HealthCheck
 from api.middleware.access import AccessLogMiddleware, HttpMetrics
+from api.middleware.canonical import CanonicalPathMiddleware
 from api.middleware.compression import StreamAwareCompression
 from api.middleware.context import RequestContextMiddleware
 from api.middleware.guards import GuardMiddleware, GuardSet, LocaleGuard
@@ -55,7 +56,7 @@ class AppServices:
 
 
 class CozeplusASGI:
-    """The full chain: context/log id + inspector -> access log -> gzip -> Litestar.
+    """The full chain: context/log id + inspector -> access log -> canonical path -> gzip -> Litestar.
 
     Inside Litestar, CORS wraps the router (so preflights and 404s get CORS headers), then the
     per-route guard positions run: token auth -> session auth -> permission -> i18n.
@@ -132,6 +133,8 @@ def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
     inner: ASGIApp = litestar
     if config.gzip_min_bytes:
         inner = StreamAwareCompression(inner, config.gzip_min_bytes)
+    prefixes = frozenset(route.path.split("/")[1] for route in litestar.routes)
+    inner = CanonicalPathMiddleware(inner, prefixes, config.default_locale)  # before routing
     access = AccessLogMiddleware(inner, metrics, enabled=config.access_log)
     litestar.on_shutdown.append(access.flush)  # the last buffered access lines
     inner = access

@@ -23,6 +23,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.body_too_large": {"en-US": "request body too large", "zh-CN": "请求体过大"},
     "error.not_found": {"en-US": "resource not found", "zh-CN": "资源不存在"},
     "error.route_not_found": {"en-US": "no such API route", "zh-CN": "接口不存在"},
+    "error.non_canonical_path": {
+        "en-US": "the request path is not in canonical form (empty or dot segments, needless "
+        "percent-encoding, ';' parameters or a case variant of a prefix)",
+        "zh-CN": "请求路径不是规范形式（空段或点段、多余的百分号编码、';' 参数或前缀大小写不符）",
+    },
     "error.method_not_allowed": {"en-US": "method not allowed", "zh-CN": "不支持该请求方法"},
     "error.conflict": {"en-US": "the resource was changed concurrently", "zh-CN": "资源已被并发修改"},
     "error.permission_denied": {"en-US": "no permission", "zh-CN": "没有权限"},

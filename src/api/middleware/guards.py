@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from litestar.connection import ASGIConnection
@@ -74,6 +75,19 @@ class GuardSet:
         return steps
 
 
+def route_surface(scope: Scope) -> Surface:
+    """The surface of the matched route's template (Litestar sets it before any middleware runs)."""
+    template = scope.get("path_template")
+    if not isinstance(template, str) or not template:
+        return Surface.STATIC  # nothing matched a route template: no API handler will run
+    return _template_surface(template)
+
+
+@lru_cache(maxsize=4096)
+def _template_surface(template: str) -> Surface:
+    return classify(template)
+
+
 class GuardMiddleware:
     """Runs the guard positions for the request's surface before the route handler."""
 
@@ -85,10 +99,14 @@ class GuardMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
+        # Access is decided from the route the router matched, never from the path as sent: the
+        # template is the route's one canonical spelling, whatever the client wrote (ADR 0005 §Paths).
+        surface = route_surface(scope)
         ctx: RequestContext | None = scope.get(SCOPE_KEY)  # type: ignore[assignment]
         if ctx is None:  # app used without the outer chain (e.g. a bare test client)
-            ctx = RequestContext(log_id=new_log_id(), surface=classify(scope["path"]), started=0.0)
+            ctx = RequestContext(log_id=new_log_id(), surface=surface, started=0.0)
             scope[SCOPE_KEY] = ctx  # type: ignore[literal-required]
+        ctx.surface = surface
         connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope, receive)
         for position, guard in self._chains[ctx.surface]:
             await guard(connection, ctx)

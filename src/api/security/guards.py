@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from litestar.connection import ASGIConnection
 
 from api.context import RequestContext, Surface
+from api.security.access import ADMIN_SURFACE_RIGHT, declared_right
 from api.security.identity import SESSION_COOKIE, bearer, client_ip, csrf_checked, is_public
 from application.common.actor import Actor
 from application.common.ratelimit import RateLimiter
@@ -84,10 +85,11 @@ class SessionAuthGuard:
 
 
 class PermissionGuard:
-    """Coarse rules at the chain: rate limits for every authenticated caller, and the admin surface
-    for those the PermissionChecker allows to manage `admin` (super_admin only: the resource is not
-    in the catalogue custom roles draw from). Finer rules (space roles, token scopes) live in the
-    application services, which know the resource."""
+    """Coarse rules at the chain, from the matched route: rate limits for every authenticated caller;
+    the admin surface for those the PermissionChecker allows to manage `admin` (super_admin only:
+    the resource is not in the catalogue custom roles draw from); and the global right a route
+    declares (api/security/access.py). Finer rules (space roles, token scopes) live in the
+    application services, which know the resource; they also re-check the admin rights."""
 
     def __init__(self, limiter: RateLimiter | None = None, checker: PermissionChecker | None = None) -> None:
         self._limiter = limiter
@@ -97,13 +99,18 @@ class PermissionGuard:
         actor = ctx.principal
         if isinstance(actor, Actor) and self._limiter is not None:
             await self._limiter.check(actor)
-        if ctx.surface is not Surface.ADMIN or is_public(connection):
+        if is_public(connection):
+            return
+        right = declared_right(connection.scope.get("route_handler"))
+        if right is None and ctx.surface is Surface.ADMIN:
+            right = ADMIN_SURFACE_RIGHT
+        if right is None:
             return
         if not isinstance(actor, Actor):
             raise PermissionDenied()
         if self._checker is None:
             allowed = actor.is_superuser
         else:
-            allowed = await self._checker.check(actor, GLOBAL_DOMAIN, "admin:*", "manage")
+            allowed = await self._checker.check(actor, GLOBAL_DOMAIN, *right)
         if not allowed:
             raise PermissionDenied()

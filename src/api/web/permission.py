@@ -13,9 +13,10 @@ from litestar.params import JSONBody
 
 from api.envelope import Envelope
 from api.schemas import id_str, parse_id
+from api.security.access import requires
 from api.security.identity import CurrentActor
 from application.permission.dto import RoleDTO, TemplateGroup
-from application.permission.roles import RoleService
+from application.permission.roles import ADMIN_OBJECT, RoleService
 from domain.permission.entities import PermissionEntry
 from domain.permission.values import MAX_ENTRIES, DomainKind, Effect
 
@@ -208,4 +209,7 @@ async def list_templates(
     return TemplateListResponse(data=[TemplateDomain.of(g) for g in groups if wanted in (None, g.domain)])
 
 
-ROUTES = [create_role, update_role, delete_role, get_role, list_roles, list_templates]
+ROUTES = [
+    *requires(ADMIN_OBJECT, "manage", create_role, update_role, delete_role),
+    *requires(ADMIN_OBJECT, "read", get_role, list_roles, list_templates),
+]

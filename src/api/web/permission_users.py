@@ -13,9 +13,10 @@ from litestar.params import JSONBody
 
 from api.envelope import Envelope
 from api.schemas import id_str, parse_id
+from api.security.access import requires
 from api.security.identity import CurrentActor
 from application.permission.dto import UserRoleDTO
-from application.permission.grants import MAX_ROLES_PER_CALL, GrantService
+from application.permission.grants import ADMIN_OBJECT, MAX_ROLES_PER_CALL, GrantService
 from application.user.accounts import AccountService
 from application.user.dto import UserDTO
 from domain.common.errors import InvalidInput
@@ -202,4 +203,9 @@ async def reset_password(
     return Envelope()
 
 
-ROUTES = [list_users, assign_roles, unassign_roles, user_roles, update_status, reset_password]
+ROUTES = [
+    *requires(
+        ADMIN_OBJECT, "manage", list_users, assign_roles, unassign_roles, update_status, reset_password
+    ),
+    *requires(ADMIN_OBJECT, "read", user_roles),
+]

@@ -9,6 +9,7 @@ from litestar.params import JSONBody
 
 from api.envelope import Envelope
 from api.schemas import Int64Id, id_str
+from api.security.access import requires
 from api.security.identity import CurrentActor
 from api.web.corporation.schemas import (
     PREFIX,
@@ -27,7 +28,7 @@ from api.web.corporation.schemas import (
     optional_id,
     same_id,
 )
-from application.corporation.common import CorporationDTO
+from application.corporation.common import ORGANIZATION, CorporationDTO
 from application.corporation.corporations import CorporationService
 from domain.corporation.ports import CorporationQuery
 
@@ -148,4 +149,12 @@ async def list_corporations(
     )
 
 
-ROUTES = [create_corporation, get_corporation, update_corporation, delete_corporation, list_corporations]
+ROUTES = requires(
+    ORGANIZATION,
+    "manage",
+    create_corporation,
+    get_corporation,
+    update_corporation,
+    delete_corporation,
+    list_corporations,
+)

@@ -11,6 +11,7 @@ from litestar.params import JSONBody
 
 from api.envelope import Envelope
 from api.schemas import Int64Id, id_str, parse_id
+from api.security.access import requires
 from api.security.identity import CurrentActor
 from api.web.corporation.schemas import (
     PREFIX,
@@ -29,7 +30,7 @@ from api.web.corporation.schemas import (
     same_id,
 )
 from api.web.corporation.tree import OrgTreeNode
-from application.corporation.common import DepartmentDTO
+from application.corporation.common import ORGANIZATION, DepartmentDTO
 from application.corporation.departments import DepartmentService
 from domain.corporation.ports import DepartmentQuery
 
@@ -196,7 +197,9 @@ async def department_tree(
     return DepartmentTreeResponse(data=[OrgTreeNode.of(n) for n in nodes])
 
 
-ROUTES = [
+ROUTES = requires(
+    ORGANIZATION,
+    "manage",
     create_department,
     get_department,
     update_department,
@@ -204,4 +207,4 @@ ROUTES = [
     list_departments,
     sort_departments,
     department_tree,
-]
+)

@@ -11,6 +11,7 @@ from litestar.params import JSONBody
 
 from api.envelope import Envelope
 from api.schemas import Int64Id, id_str, parse_id
+from api.security.access import requires
 from api.security.identity import CurrentActor
 from api.web.corporation.schemas import (
     PREFIX,
@@ -27,6 +28,7 @@ from api.web.corporation.schemas import (
     millis,
     optional_id,
 )
+from application.corporation.common import ORGANIZATION
 from application.corporation.employees import EmployeeDTO, EmployeeFields, EmployeeFilter, EmployeeService
 from domain.corporation.entities import Membership
 from domain.corporation.values import MAX_DEPARTMENTS_PER_EMPLOYEE
@@ -232,7 +234,9 @@ async def restore_employee(
     return EmployeeResponse(data=EmployeeData.of(employee))
 
 
-ROUTES = [
+ROUTES = requires(
+    ORGANIZATION,
+    "manage",
     create_employee,
     get_employee,
     update_employee,
@@ -241,4 +245,4 @@ ROUTES = [
     change_department,
     resign_employee,
     restore_employee,
-]
+)
