@@ -52,7 +52,9 @@ class Deployment:
 
     def coze(self, node: Served) -> Coze:
         return Coze(
-            auth=TokenAuth(self.owner.token), base_url=node.base_url, http_client=SyncHTTPClient(timeout=WAIT_S)
+            auth=TokenAuth(self.owner.token),
+            base_url=node.base_url,
+            http_client=SyncHTTPClient(timeout=WAIT_S),
         )
 
 
@@ -91,7 +93,9 @@ def _deployment(tmp: Path, processes: int, database_url: str | None) -> Iterator
         )
         if database_url is None:  # SQLite: one file every process of this test would share
             env["COZEPLUS_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp / 'chat.db'}"
-        migrated = subprocess.run([*COZEPLUS, "migrate"], env=env, capture_output=True, text=True, check=False)
+        migrated = subprocess.run(
+            [*COZEPLUS, "migrate"], env=env, capture_output=True, text=True, check=False
+        )
         assert migrated.returncode == 0, migrated.stderr[-3000:]
         nodes = [stack.enter_context(_serve(env, tmp, f"node{i}")) for i in range(processes)]
         owner = sign_up(nodes[0], "faults")

@@ -47,7 +47,9 @@ class FlakyStreams:
         self._check_write(kind)
         return await self.inner.append(run_id, kind, data)
 
-    async def finish(self, run_id: str, kind: str = FINISH_KIND, data: Mapping[str, Any] | None = None) -> int:
+    async def finish(
+        self, run_id: str, kind: str = FINISH_KIND, data: Mapping[str, Any] | None = None
+    ) -> int:
         self._check_write(kind)
         return await self.inner.finish(run_id, kind, data)
 
@@ -86,7 +88,9 @@ def slow(words: int) -> StartChat:
     return StartChat(agent_id=100, end_user="u1", messages=[NewMessage("user", text)])
 
 
-async def read_until(k: ChatKit, handle: ChatHandle, deltas: int) -> tuple[list[RunEvent], asyncio.Task[None]]:
+async def read_until(
+    k: ChatKit, handle: ChatHandle, deltas: int
+) -> tuple[list[RunEvent], asyncio.Task[None]]:
     """Start reading in a task; return once `deltas` deltas were read (the list keeps growing)."""
     seen: list[RunEvent] = []
     flowing = asyncio.Event()
@@ -104,10 +108,12 @@ async def read_until(k: ChatKit, handle: ChatHandle, deltas: int) -> tuple[list[
     return seen, task
 
 
-async def settled(k: ChatKit) -> None:
-    async with asyncio.timeout(5):
-        while k.runner.running():
-            await asyncio.sleep(0.01)
+async def settled(k: ChatKit, chat_id: int) -> None:
+    """The chat's generation has finished writing its outcome."""
+    live = k.runner.local(chat_id)
+    if live is not None and live.task is not None:
+        async with asyncio.timeout(5):
+            await live.task
 
 
 def assert_ended_failed(events: list[RunEvent], key: str) -> dict[str, Any]:
@@ -129,7 +135,7 @@ async def test_a_stream_that_cannot_be_written_fails_the_chat_and_its_reader_end
         await reader
     chat = assert_ended_failed(seen, INTERRUPTED)
     assert "FakeStore" in chat["last_error"]["msg"]
-    await settled(k)
+    await settled(k, handle.chat_id)
     run = await k.runs.get(handle.chat_id)
     assert run is not None and run.status is ChatStatus.FAILED and INTERRUPTED in run.last_error.msg
     answer = await k.messages.get(handle.answer_id)
@@ -150,7 +156,7 @@ async def test_a_reader_that_cannot_read_while_the_run_goes_on_fails_it_after_th
     async with asyncio.timeout(5):
         await reader
     assert_ended_failed(seen, INTERRUPTED)
-    await settled(k)
+    await settled(k, handle.chat_id)
     # Failed by its own generation (it runs here), with the reader's reason; not canceled.
     run = await k.runs.get(handle.chat_id)
     assert run is not None and run.status is ChatStatus.FAILED and INTERRUPTED in run.last_error.msg
@@ -185,7 +191,7 @@ async def test_a_run_failed_meanwhile_is_not_overwritten_by_its_generation(
     async with asyncio.timeout(5):
         await reader
     assert_ended_failed(seen, "gone elsewhere")
-    await settled(k)
+    await settled(k, handle.chat_id)
     run = await k.runs.get(handle.chat_id)
     assert run is not None and run.status is ChatStatus.FAILED and run.last_error.msg == "gone elsewhere"
     answer = await k.messages.get(handle.answer_id)
@@ -199,7 +205,7 @@ async def test_a_resume_after_the_outage_reports_the_failed_run(flaky: tuple[Cha
     _, reader = await read_until(k, handle, 1)
     async with asyncio.timeout(5):
         await reader
-    await settled(k)
+    await settled(k, handle.chat_id)
     streams.writes = streams.reads = "ok"  # back, without the chat's end on its stream
     again = await k.chats.reattach(actor(), handle.conversation_id, chat_id=handle.chat_id)
     async with asyncio.timeout(5):
