@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cozepy import ChatEventType, ChatStatus, Coze, Message, SyncHTTPClient, TokenAuth
+from cozepy import ChatEventType, ChatStatus, Coze, CozeAPIError, Message, SyncHTTPClient, TokenAuth
 
 from tests.e2e.conftest import create_echo_bot
 from tests.support.databases import empty_database
@@ -308,6 +308,16 @@ def test_one_process_readers_end_when_nats_fails(single: Deployment, kind: str) 
         during = spa_resume(node, single.owner, spa.chat)
         during.wait_end()
         assert_spa_failed(during)
+        # A chat started now is refused before its stream begins, with the cause (cozepy raises).
+        with pytest.raises(CozeAPIError) as refused:
+            list(
+                single.coze(node).chat.stream(
+                    bot_id=single.bot_id,
+                    user_id="u1",
+                    additional_messages=[Message.build_user_question_text("too early")],
+                )
+            )
+        assert refused.value.code == 5030 and "NATS" in str(refused.value.msg), refused.value
     finally:
         recover(single, kind)
 
