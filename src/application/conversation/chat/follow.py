@@ -130,7 +130,7 @@ class RunFollower:
 
     async def _while_running(self, run: ChatRun, state: _Reading) -> None:
         """A pause while the database says the run goes on: fail it once nobody can read it."""
-        run = await self._settle(run)
+        run = await self._liveness.settle(run)
         if _segment_over(run) or state.pause is _Pause.QUIET:
             return  # failed as abandoned (its end is announced or replayed), or simply quiet
         now = time.monotonic()
@@ -146,13 +146,6 @@ class RunFollower:
         if run is None:
             raise ChatNotFound(chat_id=str(chat_id))
         return run
-
-    async def _settle(self, run: ChatRun) -> ChatRun:
-        try:
-            return await self._liveness.settle(run)
-        except Exception as exc:  # liveness lives in the key-value store, which may be down too
-            log.info("chat_liveness_unknown chat=%s error=%s", run.id, type(exc).__name__)
-            return run
 
     async def _interrupt(self, run: ChatRun, service: str) -> None:
         """The run goes on but nobody can read its stream: fail it, so every reader ends."""
