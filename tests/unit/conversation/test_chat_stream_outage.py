@@ -13,6 +13,7 @@ import pytest
 from application.conversation.chat.commands import NewMessage, StartChat
 from application.conversation.chat.starting import ChatHandle
 from application.conversation.chat.views import MESSAGE_COMPLETED, MESSAGE_DELTA
+from domain.common.llm import ChatChunk, ChatRequest
 from domain.common.runstream import FINISH_KIND, RunEvent, RunStatus, RunStreamUnavailable
 from domain.conversation.values import ChatError, ChatStatus, MessageStatus
 from infra.runstream.inprocess import InProcessRunStreams
@@ -162,6 +163,43 @@ async def test_a_reader_that_cannot_read_while_the_run_goes_on_fails_it_after_th
     assert run is not None and run.status is ChatStatus.FAILED and INTERRUPTED in run.last_error.msg
     answer = await k.messages.get(handle.answer_id)
     assert answer is not None and answer.status is MessageStatus.FAILED and answer.content
+
+
+async def test_a_read_that_stalls_while_the_run_goes_on_fails_it_after_the_bound(
+    flaky: tuple[ChatKit, FlakyStreams],
+) -> None:
+    k, streams = flaky
+    handle = await k.chats.start(actor(), slow(200))
+    seen, reader = await read_until(k, handle, 2)
+    streams.reads = "stall"  # the tail moves on; this reader receives nothing any more
+    async with asyncio.timeout(5):
+        await reader
+    assert_ended_failed(seen, INTERRUPTED)
+    await settled(k, handle.chat_id)
+    run = await k.runs.get(handle.chat_id)
+    assert run is not None and run.status is ChatStatus.FAILED
+
+
+class ThinkingModel:
+    """A word, then a silence longer than the reader's outage bound, then another word."""
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[ChatChunk]:
+        yield ChatChunk(text="hmm")
+        await asyncio.sleep(2.0)
+        yield ChatChunk(text=" yes")
+
+
+async def test_a_quiet_stream_of_a_thinking_model_is_not_an_outage() -> None:
+    k = kit(ThinkingModel())
+    await k.runner.start()
+    try:
+        handle = await k.chats.start(actor(), slow(1))
+        async with asyncio.timeout(8):
+            events = await k.events(handle)
+        assert events[-2].kind == "conversation.chat.completed", [e.kind for e in events]
+        assert [e.data["content"] for e in events if e.kind == MESSAGE_DELTA] == ["hmm", " yes"]
+    finally:
+        await k.runner.stop()
 
 
 async def test_a_stalled_read_ends_from_the_database_once_the_run_is_over(

@@ -10,7 +10,8 @@ looks at the run in the database (docs/adr/0036-chat-streams-under-outage.md):
   A stream that can still be read gets one more idle wait first, since the database is written
   just before the end is streamed;
 - the run goes on: a run whose process died is failed (see liveness.py); a run whose stream stays
-  unreadable for `outage_s` is failed with "the chat's event stream was interrupted" — by its own
+  unreadable for `outage_s` (the store does not answer, or the stream's tail is ahead of a reader
+  that receives nothing) is failed with "the chat's event stream was interrupted" — by its own
   generation when it runs in this process — and then ends as above.
 
 A stream that no longer exists (expired, or kept by a process that restarted) is replaced by the
@@ -131,14 +132,26 @@ class RunFollower:
     async def _while_running(self, run: ChatRun, state: _Reading) -> None:
         """A pause while the database says the run goes on: fail it once nobody can read it."""
         run = await self._liveness.settle(run)
-        if _segment_over(run) or state.pause is _Pause.QUIET:
-            return  # failed as abandoned (its end is announced or replayed), or simply quiet
+        if _segment_over(run):
+            return  # failed as abandoned: its end is announced, or replayed from the database
+        if state.pause is _Pause.QUIET and not await self._stuck(run.id, state):
+            return  # simply quiet: the model is thinking
         now = time.monotonic()
         if state.unreadable_since is None:
             state.unreadable_since = now
         if now - state.unreadable_since >= self.outage_s:
             await self._interrupt(run, state.service)
         await asyncio.sleep(self.retry_s)  # a store that fails fast is not asked in a loop
+
+    async def _stuck(self, chat_id: int, state: _Reading) -> bool:
+        """Quiet, or unable to read? The stream's tail tells: unreachable, or ahead of the cursor
+        while nothing arrived (a stalled reader)."""
+        try:
+            status = await self._streams.status(str(chat_id))
+        except RunStreamUnavailable as exc:
+            state.service = exc.service
+            return True
+        return status is not None and status.last_offset > state.cursor
 
     async def _load(self, chat_id: int) -> ChatRun:
         async with self._uow():
