@@ -177,16 +177,16 @@ class NatsRunStreams:
         return f"{self.subject_prefix}.{run_id}"
 
     async def append(self, run_id: str, kind: str, data: Mapping[str, Any]) -> int:
-        body = encode_data(data)
+        run_id, kind, body = validate_run_id(run_id), validate_kind(kind), encode_data(data)
         with _reachable():
-            return await self._publish(validate_run_id(run_id), validate_kind(kind), body, final=False)
+            return await self._publish(run_id, kind, body, final=False)
 
     async def finish(
         self, run_id: str, kind: str = FINISH_KIND, data: Mapping[str, Any] | None = None
     ) -> int:
-        body = encode_data(data)
+        run_id, kind, body = validate_run_id(run_id), validate_kind(kind), encode_data(data)
         with _reachable():
-            return await self._publish(validate_run_id(run_id), validate_kind(kind), body, final=True)
+            return await self._publish(run_id, kind, body, final=True)
 
     async def _publish(self, run_id: str, kind: str, body: bytes, *, final: bool) -> int:
         await self._ensure()
