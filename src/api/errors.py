@@ -46,6 +46,7 @@ from domain.conversation.errors import (
     ChatNotAwaitingTools,
     ChatNotCancellable,
     ChatNotFound,
+    ChatStreamInterrupted,
     ConversationNotFound,
     InvalidChat,
     InvalidChatRequest,
@@ -109,6 +110,8 @@ _DOMAIN: dict[type[DomainError], ErrorSpec] = {
     ChatNotCancellable: ErrorSpec(HTTP_409_CONFLICT, 4104),
     # Coze has no code of its own for tool outputs sent to a chat that is not waiting for them.
     ChatNotAwaitingTools: ErrorSpec(HTTP_409_CONFLICT, 4001),
+    # A chat whose event stream broke off (its store unreachable); in `last_error`, not answered.
+    ChatStreamInterrupted: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5031),
     InvalidChatRequest: ErrorSpec(HTTP_400_BAD_REQUEST, 4000),
 }
 

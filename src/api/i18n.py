@@ -211,6 +211,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "conversation.not_found": {"en-US": "conversation not found", "zh-CN": "会话不存在"},
     "conversation.message_not_found": {"en-US": "message not found", "zh-CN": "消息不存在"},
     "conversation.chat_not_found": {"en-US": "chat not found", "zh-CN": "对话不存在"},
+    "conversation.chat_stream_interrupted": {
+        "en-US": "the chat's event stream was interrupted ({service} unreachable)",
+        "zh-CN": "对话的事件流中断（{service} 无法访问）",
+    },
+    "runstream.unavailable": {
+        "en-US": "chat event streams are unavailable ({service} unreachable)",
+        "zh-CN": "对话事件流暂不可用（{service} 无法访问）",
+    },
     "conversation.invalid": {"en-US": "invalid conversation: {reason}", "zh-CN": "会话无效：{reason}"},
     "conversation.invalid_message": {"en-US": "invalid message: {reason}", "zh-CN": "消息无效：{reason}"},
     "conversation.invalid_chat": {"en-US": "invalid chat: {reason}", "zh-CN": "对话请求无效：{reason}"},

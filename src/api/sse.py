@@ -41,14 +41,16 @@ def event(kind: str, data: bytes) -> bytes:
     return b"event:" + kind.encode() + b"\ndata:" + data + b"\n\n"
 
 
-def error_event(exc: BaseException, name: str = "error") -> bytes:
-    """A failure after the response started: {code, msg} as the API would have answered."""
+def failure(exc: BaseException) -> tuple[int, str]:
+    """The code and words of a failure after the response started, as the API would answer."""
     if isinstance(exc, DomainError):
-        code, text = spec_for_domain(exc).code, message(exc.message_key, "en-US", exc.params)
-    else:
-        log.error("sse_stream_failed", exc_info=exc)
-        code, text = 5000, message("error.internal", "en-US")
-    return event(name, json_line({"code": code, "msg": text}))
+        return spec_for_domain(exc).code, message(exc.message_key, "en-US", exc.params)
+    log.error("sse_stream_failed", exc_info=exc)
+    return 5000, message("error.internal", "en-US")
+
+
+def error_event(code: int, text: str) -> bytes:
+    return event("error", json_line({"code": code, "msg": text}))
 
 
 def sse_response(chunks: AsyncIterator[bytes]) -> Stream:
@@ -56,11 +58,15 @@ def sse_response(chunks: AsyncIterator[bytes]) -> Stream:
 
 
 Encoder = Callable[[RunEvent], bytes | None]
+Failed = Callable[[int, str], bytes]
 
 
-async def relay(events: AsyncIterator[RunEvent], encode: Encoder, done: bytes) -> AsyncIterator[bytes]:
-    """Encode run events until the segment's `done`, then end the body; a failure of the stream
-    itself (not of the chat: that is an event) becomes an error event."""
+async def relay(
+    events: AsyncIterator[RunEvent], encode: Encoder, done: bytes, failed: Failed
+) -> AsyncIterator[bytes]:
+    """Encode run events until the segment's `done`, then end the body. The reader ends every
+    stream well-formed by itself (follow.py); should it raise anyway (the database down too), the
+    surface's own failure event and `done` still end the body, never silence."""
     try:
         async for item in events:
             if item.kind == "done":
@@ -70,4 +76,5 @@ async def relay(events: AsyncIterator[RunEvent], encode: Encoder, done: bytes) -
             if chunk is not None:
                 yield chunk
     except Exception as exc:
-        yield error_event(exc)
+        yield failed(*failure(exc))
+        yield done

@@ -4,6 +4,7 @@ keyset paging in both orders, the branch path, chat runs."""
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -378,3 +379,39 @@ async def test_chat_run_round_trip(store: Store) -> None:
         got = await store.runs.get(run.id)
         assert await store.runs.get(store.ids.next_id()) is None
     assert got == run and got.status is ChatStatus.FAILED and got.required_action == ()
+
+
+async def test_an_outcome_is_not_saved_over_a_run_that_already_ended(store: Store) -> None:
+    c = await new_conversation(store)
+    run = ChatRun(
+        id=store.ids.next_id(),
+        conversation_id=c.id,
+        section_id=c.section_id,
+        space_id=5,
+        agent_id=10,
+        agent_version="3",
+        connector_id=1024,
+        creator_id=1,
+        end_user="end-user-1",
+        question_id=store.ids.next_id(),
+        created_at=T0,
+    )
+    async with store.uow() as uow:
+        await store.runs.add(run)
+        await uow.commit()
+    run.start()
+    async with store.uow() as uow:
+        assert await store.runs.save_unless_ended(run)  # still running: saved
+        await uow.commit()
+    failed = copy.deepcopy(run)
+    failed.fail(T0 + timedelta(seconds=2), ChatError(5031, "stream gone"), Usage())
+    async with store.uow() as uow:
+        assert await store.runs.save_unless_ended(failed)  # the reader's failure
+        await uow.commit()
+    run.complete(T0 + timedelta(seconds=3), Usage(4, 5))
+    async with store.uow() as uow:
+        assert not await store.runs.save_unless_ended(run)  # the generation's late outcome
+        await uow.commit()
+    async with store.uow():
+        got = await store.runs.get(run.id)
+    assert got is not None and got.status is ChatStatus.FAILED and got.last_error.msg == "stream gone"

@@ -19,7 +19,7 @@ from application.conversation.chat.starting import ChatHandle, ChatStarter
 from application.conversation.chat.titles import TitleWriter
 from domain.common.errors import DomainError
 from domain.common.llm import ChatModel
-from domain.common.runstream import RunEvent
+from domain.common.runstream import RunEvent, RunStreams
 from domain.conversation.values import ChatError
 from infra.kv.inprocess import InProcessKeyValue
 from infra.llm.echo import EchoChatModel
@@ -70,7 +70,7 @@ class ChatKit:
     permissions: FakePermissions = field(default_factory=FakePermissions)
     files: FakeUploadedFiles = field(default_factory=FakeUploadedFiles)
     facts: FakeModelFacts = field(default_factory=FakeModelFacts)
-    streams: InProcessRunStreams = field(default_factory=InProcessRunStreams)
+    streams: RunStreams = field(default_factory=InProcessRunStreams)
     kv: InProcessKeyValue = field(default_factory=InProcessKeyValue)
     title_mode: str = "auto"
 
@@ -112,7 +112,11 @@ class ChatKit:
             runs=self.runs,
             streams=self.streams,
             liveness=self.liveness,
+            runner=self.runner,
+            describe_error=describe,
             idle_s=0.5,
+            outage_s=1.0,
+            retry_s=0.05,
         )
         self.access = ConversationAccess(self.conversations, self.directory, self.permissions)
         starter = ChatStarter(

@@ -258,6 +258,13 @@ class InMemoryRuns(_Table):
     async def save(self, run: ChatRun) -> None:
         self.rows[run.id] = copy.deepcopy(run)
 
+    async def save_unless_ended(self, run: ChatRun) -> bool:
+        stored = self.rows.get(run.id)
+        if stored is None or stored.status.terminal:
+            return False
+        self.rows[run.id] = copy.deepcopy(run)
+        return True
+
 
 def agent_snapshot(
     agent_id: int = 100,

@@ -4,6 +4,7 @@ goes on when a client drops the connection, and any API process can serve any ch
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -18,6 +19,7 @@ from api.sse import event, json_line, relay, sse_response
 from application.conversation.chat.commands import NewMessage, StartChat, ToolOutput
 from application.conversation.chat.service import ChatService
 from application.conversation.chat.starting import ChatHandle
+from application.conversation.chat.views import CHAT_FAILED
 from domain.common.errors import InvalidInput
 from domain.common.runstream import RunEvent
 from domain.conversation.errors import AgentNotAvailable, ChatNotFound, InvalidChatRequest
@@ -72,8 +74,18 @@ def _encode(item: RunEvent) -> bytes:
 
 def _answer(chats: ChatService, handle: ChatHandle, stream: bool) -> Response[Any]:
     if stream:
-        return sse_response(relay(chats.events(handle), _encode, DONE))
+        return sse_response(relay(chats.events(handle), _encode, DONE, _failed(handle)))
     return Response(ChatResponse(data=handle.chat))
+
+
+def _failed(handle: ChatHandle) -> Callable[[int, str], bytes]:
+    """cozepy raises on `event: error`: a stream that breaks ends as a failed chat, then `done`."""
+
+    def failed(code: int, text: str) -> bytes:
+        chat = {**handle.chat, "status": "failed", "last_error": {"code": code, "msg": text}}
+        return event(CHAT_FAILED, json_line(chat))
+
+    return failed
 
 
 def _chat_id(value: IdField) -> int:

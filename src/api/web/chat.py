@@ -156,6 +156,11 @@ class SpaEncoder:
                 )
         return None
 
+    def failed(self, code: int, text: str) -> bytes:
+        """The stream broke (the reader could not end it from the database either)."""
+        self.status = "failed"
+        return event("error", json_line({"code": code, "msg": text}))
+
     def done(self) -> bytes:
         return event(
             "done",
@@ -174,7 +179,7 @@ def _stream(chats: ChatService, handle: ChatHandle, local_message_id: str = "") 
     encoder = SpaEncoder(handle, local_message_id)
 
     async def body() -> Any:
-        async for chunk in relay(chats.events(handle), encoder, b""):
+        async for chunk in relay(chats.events(handle), encoder, b"", encoder.failed):
             if chunk:
                 yield chunk
         yield encoder.done()

@@ -113,7 +113,14 @@ class ChatContainer(containers.DeclarativeContainer):
         gate=gate,
     )
     follower = providers.Singleton(
-        RunFollower, uow=uow, messages=messages, runs=runs, streams=streams, liveness=liveness
+        RunFollower,
+        uow=uow,
+        messages=messages,
+        runs=runs,
+        streams=streams,
+        liveness=liveness,
+        runner=runner,
+        describe_error=describe_error,
     )
     agents = providers.Singleton(AgentGate, directory=directory, permissions=permissions)
     starter = providers.Singleton(

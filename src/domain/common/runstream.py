@@ -8,6 +8,11 @@ Offsets are positive integers that strictly increase within a run; they are opaq
 necessarily contiguous) so that an adapter can use its log's own sequence numbers. A reader
 resumes with `after=<offset of the last event it saw>`; `after=0` starts at the oldest kept event.
 
+Failures: every call is bounded in time. When the store behind the streams cannot be reached
+(down, stalled, not connected) a call raises `RunStreamUnavailable` within the adapter's bound —
+`read` also mid-iteration — and never hangs or leaks the client library's own errors; callers
+retry later or fall back to what the database holds.
+
 Retention: an event is kept for at least the store's TTL after it was appended and a run keeps at
 most the store's `max_events` newest events. A run whose events have all expired is unknown.
 """
@@ -19,7 +24,7 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from domain.common.errors import Conflict, InvalidInput, NotFound
+from domain.common.errors import Conflict, InvalidInput, NotFound, Unavailable
 
 # One subject token in NATS terms: no dots (they would add a level), no wildcards, no whitespace.
 RUN_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
@@ -43,6 +48,17 @@ class RunNotFound(NotFound):
     """The run never existed here, or all its events expired."""
 
     message_key = "runstream.run_not_found"
+
+
+class RunStreamUnavailable(Unavailable):
+    """The store behind the run streams did not answer in time or is not connected: the call may
+    or may not have taken effect (a timed-out append can still land later). `service` names it."""
+
+    message_key = "runstream.unavailable"
+
+    def __init__(self, service: str, **params: object) -> None:
+        super().__init__(service=service, **params)
+        self.service = service
 
 
 class RunAlreadyFinished(Conflict):
@@ -94,7 +110,8 @@ class RunStreams(Protocol):
     async def append(self, run_id: str, kind: str, data: Mapping[str, Any]) -> int:
         """Append one event (JSON-serialisable `data`); returns its offset.
 
-        The first append creates the run. Raises RunAlreadyFinished after `finish`."""
+        The first append creates the run. Raises RunAlreadyFinished after `finish`,
+        RunStreamUnavailable when the store cannot be reached."""
         ...
 
     async def finish(
@@ -108,7 +125,9 @@ class RunStreams(Protocol):
 
         follow=True waits for new events until the terminal one; follow=False stops at the last
         event that existed when reading began. Raises RunNotFound for an unknown run, also when a
-        followed run expires before it finished (its writer died)."""
+        followed run expires before it finished (its writer died). Raises RunStreamUnavailable
+        (also between events) when the store cannot be reached; a follower that sees no event
+        for a while is not told anything: bound its waits yourself."""
         ...
 
     async def status(self, run_id: str) -> RunStatus | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.common.errors import Conflict, InvalidInput, NotFound
+from domain.common.errors import Conflict, InvalidInput, NotFound, Unavailable
 from domain.common.llm import ModelError
 
 
@@ -82,6 +82,13 @@ class ChatNotAwaitingTools(Conflict):
     """submit_tool_outputs on a chat that is not in requires_action, or outputs that do not match."""
 
     message_key = "conversation.chat_not_awaiting_tools"
+
+
+class ChatStreamInterrupted(Unavailable):
+    """A chat's run stream could not be written or read any more (its store is unreachable), so
+    the chat was failed: `service` names the store (NATS)."""
+
+    message_key = "conversation.chat_stream_interrupted"
 
 
 class InvalidChatRequest(InvalidInput):

@@ -87,6 +87,8 @@ _MESSAGE = cast(Table, MessageRow.__table__)
 _RUN = cast(Table, ChatRunRow.__table__)
 _UPDATE_MESSAGE = _MESSAGE.update().where(_MESSAGE.c.id == bindparam("b_id"))
 _UPDATE_RUN = _RUN.update().where(_RUN.c.id == bindparam("b_id"))
+_ENDED = [s.value for s in ChatStatus if s.terminal]
+_UPDATE_RUN_UNLESS_ENDED = _RUN.update().where(_RUN.c.id == bindparam("b_id"), _RUN.c.status.not_in(_ENDED))
 
 
 class SqlMessageRepository:
@@ -283,3 +285,10 @@ class SqlChatRunRepository:
 
     async def save(self, run: ChatRun) -> None:
         await current_session().execute(_UPDATE_RUN, {"b_id": run.id, **_run_values(run)})
+
+    async def save_unless_ended(self, run: ChatRun) -> bool:
+        # One conditional UPDATE: no extra read on the turn's end (matched rows, also on MySQL).
+        result = await current_session().execute(
+            _UPDATE_RUN_UNLESS_ENDED, {"b_id": run.id, **_run_values(run)}
+        )
+        return bool(getattr(result, "rowcount", 0))

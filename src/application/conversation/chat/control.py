@@ -14,7 +14,7 @@ from application.conversation.chat.runner import ChatRunner
 from application.conversation.chat.starting import ChatHandle
 from application.conversation.chat.views import chat_view, message_view
 from domain.common.ports import UnitOfWorkFactory
-from domain.common.runstream import RunStreams
+from domain.common.runstream import RunStreams, RunStreamUnavailable
 from domain.conversation.entities import ChatRun, Conversation
 from domain.conversation.errors import ChatNotCancellable, ChatNotFound, MessageNotFound
 from domain.conversation.ports import ChatRunRepository, ConversationRepository, MessageRepository
@@ -91,7 +91,10 @@ class ChatControl:
         return await self._stop(run)
 
     async def _stop(self, run: ChatRun) -> ChatRun:
-        status = await self._streams.status(str(run.id))
+        try:
+            status = await self._streams.status(str(run.id))
+        except RunStreamUnavailable:
+            status = None  # then wait for the end from the start: the follower bounds the wait
         after = status.last_offset if status is not None else 0
         await self._runner.request_cancel(run.id)
         try:

@@ -44,9 +44,9 @@ from domain.common.errors import DomainError
 from domain.common.llm import ChatChunk, ChatMessage, ChatRequest, ModelRuntime, ToolCall
 from domain.common.llm import Usage as ModelUsage
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
-from domain.common.runstream import RunStreams
+from domain.common.runstream import RunStreams, RunStreamUnavailable
 from domain.conversation.entities import ChatRun, Message
-from domain.conversation.errors import ToolNotOffered
+from domain.conversation.errors import ChatStreamInterrupted, ToolNotOffered
 from domain.conversation.ports import ChatRunRepository, ConversationRepository, MessageRepository
 from domain.conversation.values import (
     ChatError,
@@ -127,10 +127,16 @@ class ChatEngine:
             task = asyncio.current_task()
             while task is not None and task.cancelling():
                 task.uncancel()
-            if live.cancel_requested and not live.shutting_down:
+            if live.failure is not None:  # a reader found the stream unreadable (follow.py)
+                out.error = live.failure
+            elif live.cancel_requested and not live.shutting_down:
                 out.canceled = True
             else:
                 out.error = SHUTDOWN_ERROR
+        except RunStreamUnavailable as exc:
+            # Its readers cannot get the events either: fail now; they end from the database.
+            log.warning("chat_stream_interrupted chat=%s service=%s", segment.run.id, exc.service)
+            out.error = self._describe(ChatStreamInterrupted(service=exc.service))
         except Exception as exc:
             if not isinstance(exc, DomainError):  # a bug, not a model or input failure
                 log.error("chat_generation_failed chat=%s", segment.run.id, exc_info=exc)
@@ -194,11 +200,14 @@ class ChatEngine:
             follow_ups = await self._suggest(segment, answer)
             shown = None  # already on the stream
         try:
-            await self._save(segment, calls, follow_ups)
+            saved = await self._save(segment, calls, follow_ups)
         except Exception as exc:
             log.error("chat_outcome_not_saved chat=%s", run.id, exc_info=exc)
             run = replace(run, status=ChatStatus.FAILED, last_error=SAVE_ERROR, failed_at=now)
             await self._emit_end(run, [], answer=None)
+            return
+        if not saved:  # failed meanwhile by whoever found it unreachable; they ended its stream
+            log.warning("chat_outcome_superseded chat=%s status=%s", run.id, run.status.value)
             return
         await self._emit_end(run, calls + follow_ups, answer=shown)
         if segment.name_conversation and run.status is ChatStatus.COMPLETED and self._titles is not None:
@@ -213,7 +222,7 @@ class ChatEngine:
         try:
             await self._emit_answer(segment.run, answer)
         except Exception as exc:  # readers fall back to the database (see follow.py)
-            log.error("chat_events_lost chat=%s", segment.run.id, exc_info=exc)
+            _events_lost(segment.run.id, exc)
         found = await self._follow_ups.suggest(
             segment.snapshot, segment.history, segment.files, answer, self._clock.now()
         )
@@ -247,9 +256,13 @@ class ChatEngine:
             parent = message.id
         return out
 
-    async def _save(self, segment: Segment, calls: list[Message], follow_ups: list[Message]) -> None:
+    async def _save(self, segment: Segment, calls: list[Message], follow_ups: list[Message]) -> bool:
+        """The segment's outcome in one transaction; False (nothing written) when the run was
+        already ended by someone else."""
         run, answer = segment.run, segment.answer
         async with self._gate, self._uow() as tx:
+            if not await self._runs.save_unless_ended(run):
+                return False
             new = [m for m in calls if m.id != answer.id]
             if segment.save_history:
                 await self._messages.save(answer)
@@ -263,10 +276,10 @@ class ChatEngine:
                 await self._conversations.claim(run.conversation_id, run.id, now, now - CLAIM_TAKEOVER)
                 if segment.save_history and new:
                     await self._conversations.set_leaf(run.conversation_id, new[-1].id, now)
-            await self._runs.save(run)
             if run.status.terminal:
                 await self._conversations.release(run.conversation_id, run.id)
             await tx.commit()
+        return True
 
     async def _emit_answer(self, run: ChatRun, answer: Message) -> None:
         """The completed answer, then (for a completed chat) Coze's stream-only verbose note that
@@ -290,7 +303,14 @@ class ChatEngine:
             else:
                 await self._streams.append(run_id, DONE, {})
         except Exception as exc:  # readers fall back to the database (see follow.py)
-            log.error("chat_events_lost chat=%s", run.id, exc_info=exc)
+            _events_lost(run.id, exc)
+
+
+def _events_lost(chat_id: int, exc: Exception) -> None:
+    if isinstance(exc, RunStreamUnavailable):  # an outage, logged where it was found: no traceback
+        log.warning("chat_events_lost chat=%s service=%s", chat_id, exc.service)
+    else:
+        log.error("chat_events_lost chat=%s", chat_id, exc_info=exc)
 
 
 def _delta(base: dict[str, object], chunk: ChatChunk, out: _Output) -> dict[str, object]:

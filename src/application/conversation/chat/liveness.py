@@ -63,7 +63,12 @@ class Liveness:
         young = run.created_at is not None and now - run.created_at < timedelta(seconds=self.grace_s)
         if self._runner.local(run.id) is not None or young:  # too young to have a heartbeat yet
             return None
-        return None if await self._runner.alive_elsewhere(run.id) else ABANDONED
+        try:
+            alive = await self._runner.alive_elsewhere(run.id)
+        except Exception as exc:  # the key-value store is down: cannot tell, so do not fail it
+            log.info("chat_liveness_unknown chat=%s error=%s", run.id, type(exc).__name__)
+            return None
+        return None if alive else ABANDONED
 
     async def settle(self, run: ChatRun, conversation: Conversation | None = None) -> ChatRun:
         """The run as it stands, failed first when it cannot finish by itself."""

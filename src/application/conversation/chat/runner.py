@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.common.kv import KeyValueStore
+from domain.conversation.values import ChatError
 
 log = logging.getLogger("cozeplus.chat")
 
@@ -47,14 +48,18 @@ class LiveRun:
     shutting_down: bool = False
     finishing: bool = False  # writing its outcome: too late to cancel
     heartbeat_at: float = 0.0
+    failure: ChatError | None = None  # stopped because it cannot go on: fail with this, not cancel
 
-    def stop(self, *, shutdown: bool = False) -> bool:
-        """Cancel the task unless it is already writing its outcome; True when it was told to stop."""
+    def stop(self, *, shutdown: bool = False, failure: ChatError | None = None) -> bool:
+        """Cancel the task unless it is already writing its outcome; True when it was told to stop.
+        With `failure` the run ends failed with that error instead of canceled."""
         if self.finishing or self.task is None or self.task.done():
             return False
-        if self.cancel_requested or self.shutting_down:  # already told; one cancel() is enough
+        if self.cancel_requested or self.shutting_down or self.failure:  # one cancel() is enough
             return True
-        if shutdown:
+        if failure is not None:
+            self.failure = failure
+        elif shutdown:
             self.shutting_down = True
         else:
             self.cancel_requested = True
