@@ -62,13 +62,20 @@ class HmacSecretHasher:
         self._key = derive_key(key, purpose)
 
     def digest(self, secret: str) -> str:
-        return hmac.new(self._key, secret.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._key, _bytes(secret), hashlib.sha256).hexdigest()
 
     def new_secret(self, nbytes: int = 32) -> str:
         return secrets.token_urlsafe(nbytes)
 
     def sign(self, value: str) -> str:
-        return hmac.new(self._key, b"sig:" + value.encode(), hashlib.sha256).hexdigest()[:32]
+        return hmac.new(self._key, b"sig:" + _bytes(value), hashlib.sha256).hexdigest()[:32]
 
     def verify_signature(self, value: str, signature: str) -> bool:
-        return hmac.compare_digest(self.sign(value), signature)
+        # Bytes on both sides: compare_digest refuses str with non-ASCII characters (a TypeError),
+        # and the signature is whatever the client put in its cookie.
+        return hmac.compare_digest(self.sign(value).encode(), _bytes(signature))
+
+
+def _bytes(text: str) -> bytes:
+    """UTF-8 for any str a client could send, lone surrogates included: never raises."""
+    return text.encode("utf-8", "surrogatepass")
