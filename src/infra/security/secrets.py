@@ -9,6 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from infra.privatefs import PRIVATE_FILE, narrow, private_dir
+
 SECRET_BYTES = 32
 SERVER_SECRET_FILE = Path("secrets") / "server.key"
 
@@ -33,11 +35,12 @@ def load_or_create_secret(path: Path) -> bytes:
     private temporary file and hard-linked into place, which fails for all but the first, and
     everyone then reads the winner's secret.
     """
+    private_dir(path.parent)
     if path.exists():
+        narrow(path, PRIVATE_FILE)  # a key copied in by hand keeps no wider mode than one made here
         return _read(path)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(secrets.token_hex(SECRET_BYTES).encode())
