@@ -149,3 +149,16 @@ async def test_deeply_nested_bodies(
     assert await counts(settings) == before
     if surface == "admin":
         assert (await me.client.get("/api/admin/settings")).json()["data"]["settings"] == []
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 900])
+async def test_setting_value_nested_too_deep(me: ChatUser, settings: Settings, depth: int) -> None:
+    """900 levels pass the body decoder; measuring the value's size would then recurse as deep."""
+    admin = await create_user(settings, superuser=True)
+    await sign_in(me.client, admin["email"])
+    raw = b'{"value": ' + b"[" * depth + b"]" * depth + b"}"
+    r = await me.client.put(
+        "/api/admin/settings/site.title", content=raw, headers={"content-type": "application/json"}
+    )
+    assert "value" in refused(r)["msg"]
+    assert (await me.client.get("/api/admin/settings")).json()["data"]["settings"] == []
