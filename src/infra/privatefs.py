@@ -26,6 +26,18 @@ log = structlog.get_logger("cozeplus.files")
 
 def private_dir(path: Path) -> Path:
     """`mkdir -p` whose new folders are 0700; `path` itself is narrowed to 0700 when it exists."""
+    for attempt in range(3):
+        try:
+            _make_dirs(path)
+            break
+        except FileNotFoundError:  # a parent was pruned meanwhile (local storage removes empty folders)
+            if attempt == 2:
+                raise
+    narrow(path, PRIVATE_DIR)
+    return path
+
+
+def _make_dirs(path: Path) -> None:
     missing: list[Path] = []
     folder = path
     while not folder.exists() and folder != folder.parent:
@@ -35,8 +47,6 @@ def private_dir(path: Path) -> Path:
         with contextlib.suppress(FileExistsError):  # another process made it meanwhile
             new.mkdir(mode=PRIVATE_DIR)
             os.chmod(new, PRIVATE_DIR)
-    narrow(path, PRIVATE_DIR)
-    return path
 
 
 def private_file(path: Path) -> Path:
