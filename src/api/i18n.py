@@ -21,6 +21,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "不支持的内容类型，请使用 application/json",
     },
     "error.body_too_large": {"en-US": "request body too large", "zh-CN": "请求体过大"},
+    "error.body_too_deep": {
+        "en-US": "request body nests JSON too deeply",
+        "zh-CN": "请求体的 JSON 嵌套层级过深",
+    },
+    "json.too_deep": {
+        "en-US": "invalid parameters: {field} nests JSON deeper than {limit} levels",
+        "zh-CN": "参数无效：{field} 的 JSON 嵌套超过 {limit} 层",
+    },
+    "json.too_large": {
+        "en-US": "invalid parameters: {field} is longer than {limit} characters of JSON",
+        "zh-CN": "参数无效：{field} 的 JSON 超过 {limit} 个字符",
+    },
+    "json.malformed": {
+        "en-US": "invalid parameters: {field} is not valid JSON",
+        "zh-CN": "参数无效：{field} 不是合法的 JSON",
+    },
     "error.not_found": {"en-US": "resource not found", "zh-CN": "资源不存在"},
     "error.route_not_found": {"en-US": "no such API route", "zh-CN": "接口不存在"},
     "error.non_canonical_path": {
@@ -282,11 +298,19 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-@lru_cache(maxsize=512)
+MAX_ACCEPT_LANGUAGE = 512  # real headers are a few dozen characters; the rest is not read
+
+
 def negotiate(accept_language: str | None, default: str = "en-US") -> str:
     """Pick the best supported locale from an Accept-Language header (q-values honoured)."""
     if not accept_language:
         return default
+    # Cut before the cache: it keys on the text, and a client chooses how long that is.
+    return _negotiate(accept_language[:MAX_ACCEPT_LANGUAGE], default)
+
+
+@lru_cache(maxsize=512)
+def _negotiate(accept_language: str, default: str) -> str:
     best, best_q = default, -1.0
     for index, part in enumerate(accept_language.split(",")[:20]):
         tag, _, params = part.strip().partition(";")

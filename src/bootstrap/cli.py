@@ -13,6 +13,7 @@ from bootstrap.http import package_version
 from bootstrap.logging import configure_logging
 from bootstrap.models_cli import models
 from bootstrap.settings import Settings
+from infra.privatefs import private_dir
 
 
 @click.group()
@@ -36,7 +37,7 @@ def migrate(revision: str, down: bool) -> None:
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     url = settings.resolved_database_url
     if down:
         alembic.downgrade(migrations_dir(), url, revision)
@@ -55,7 +56,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     common = {
         "host": host or settings.host,
         "port": port or settings.port,

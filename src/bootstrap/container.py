@@ -99,6 +99,7 @@ class Container(containers.DeclarativeContainer):
         ids=core.ids,
         clock=core.clock,
         audit=audit.audit_log,
+        audit_entries=audit.entries,
         permissions=permission.checker,
     )
     identity = providers.Container(
@@ -141,6 +142,7 @@ class Container(containers.DeclarativeContainer):
         ids=core.ids,
         clock=core.clock,
         nats=core.nats,
+        permissions=permission.checker,
         listeners=providers.List(
             permission.policy_listener, identity.token_revoked_listener, identity.account_status_listener
         ),

@@ -64,7 +64,7 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             "tokens": _provide(identity.token_service),
             "roles": _provide(container.permission.role_service),
             "grants": _provide(container.permission.grant_service),
-            "audit": _provide(container.audit.audit_log),
+            "audit": _provide(container.system.audit_trail),
             "object_links": _provide(container.storage.object_links),
             "uploads": _provide(container.upload.upload_service),
             "dead_letter_service": _provide(container.eventbus.dead_letter_service),

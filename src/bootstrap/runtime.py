@@ -13,6 +13,7 @@ import structlog
 from bootstrap.container import Container
 from infra.idgen import SnowflakeIds
 from infra.persistence.worker_lease import WorkerLeases
+from infra.privatefs import private_dir
 
 log = structlog.get_logger("cozeplus.runtime")
 
@@ -44,6 +45,7 @@ class Runtime:
         return ids
 
     async def start(self) -> None:
+        private_dir(self.container.settings().data_dir)  # before anything is written below it
         db = self.container.core.database()
         ok, detail = await db.check()
         if not ok:

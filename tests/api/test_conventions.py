@@ -16,6 +16,7 @@ from litestar.testing import AsyncTestClient
 
 from api.context import RequestContext
 from api.middleware.guards import GuardSet, LocaleGuard
+from application.common.actor import Actor
 from bootstrap.settings import Settings
 from domain.common.errors import PermissionDenied, Unauthenticated
 from tests.support.apps import client_with_routes
@@ -48,6 +49,18 @@ def token_echo() -> dict[str, Any]:
     return {"code": 0, "msg": "", "data": None}
 
 
+# The admin services ask who calls (a second line behind the guard), so the stand-in auth positions
+# sign every request in as a super admin.
+ADMIN = Actor(user_id=1, is_superuser=True)
+
+
+class AdminSession:
+    """Stands in for session auth: these tests are about the chain, not about who is signed in."""
+
+    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], ctx: RequestContext) -> None:
+        ctx.principal = ADMIN
+
+
 class RecordingGuard:
     """A dummy guard: records its position and refuses when the request asks it to."""
 
@@ -58,10 +71,13 @@ class RecordingGuard:
         self.seen.append(self.position)
         if connection.headers.get("x-test-deny") == self.position:
             raise self.error()
+        if self.position in ("token_auth", "session_auth"):
+            ctx.principal = ADMIN
 
 
 def _client(settings: Settings, guards: GuardSet | None = None, **overrides: Any) -> AsyncTestClient:  # type: ignore[type-arg]
-    unguarded = guards or GuardSet(i18n=LocaleGuard("en-US"))  # these tests are about the chain, not auth
+    # These tests are about the chain, not auth.
+    unguarded = guards or GuardSet(session_auth=AdminSession(), i18n=LocaleGuard("en-US"))
     return client_with_routes(settings, [boom, big, stream, token_echo], unguarded, **overrides)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from application.common.actor import Actor
 from application.system.dead_letters import DeadLetterService
 from domain.common.errors import InvalidInput
 from domain.common.eventbus import Consumer, DeadLetterNotFound, Event, Listener
@@ -16,6 +17,7 @@ from infra.persistence.eventbus import SqlDeadLetterRepository
 from infra.persistence.outbox import OutboxRow
 from tests.support.databases import migrated_database
 from tests.support.eventbus import BusHarness, Recorder, ThingHappened, wait_for
+from tests.support.permission import Permissions
 from tests.support.servers import server_url
 
 TOPIC = "test.thing_happened"
@@ -46,9 +48,12 @@ async def harness(bus_target: tuple[str, str, str | None]) -> AsyncIterator[BusH
         await h.stop()
 
 
+ADMIN = Actor(user_id=1, is_superuser=True)
+
+
 def dead_letters(h: BusHarness) -> DeadLetterService:
     assert h.bus is not None
-    return DeadLetterService(h.uow, SqlDeadLetterRepository(), h.bus, h.clock)
+    return DeadLetterService(h.uow, SqlDeadLetterRepository(), h.bus, h.clock, Permissions().checker)
 
 
 async def test_every_group_gets_every_event_once(harness: BusHarness) -> None:
@@ -96,7 +101,7 @@ async def test_failed_attempts_are_retried_and_their_writes_rolled_back(harness:
     assert [e.attempt for e in flaky.calls] == [1, 2, 3]
     # The failed attempts wrote effect rows too, but those rolled back with the handler.
     assert await harness.effects("flaky") == {"retry-me": 1}
-    assert (await dead_letters(harness).list()).items == []
+    assert (await dead_letters(harness).list(ADMIN)).items == []
 
 
 async def test_poison_event_is_dead_lettered_then_replayed_to_its_group_only(harness: BusHarness) -> None:
@@ -107,10 +112,10 @@ async def test_poison_event_is_dead_lettered_then_replayed_to_its_group_only(har
     service = dead_letters(harness)
 
     async def dead_lettered() -> bool:
-        return len((await service.list(group="fragile")).items) == 1
+        return len((await service.list(ADMIN, group="fragile")).items) == 1
 
     await wait_for(dead_lettered, "a dead letter for group fragile")
-    [letter] = (await service.list()).items
+    [letter] = (await service.list(ADMIN)).items
     assert (letter.group, letter.topic, letter.dedupe_id, letter.payload) == (
         "fragile",
         TOPIC,
@@ -125,7 +130,7 @@ async def test_poison_event_is_dead_lettered_then_replayed_to_its_group_only(har
     assert await harness.effects("fragile") == {}
 
     poison.always_fail = False  # the bug is fixed; replay it
-    replayed = await service.replay(letter.id)
+    replayed = await service.replay(ADMIN, letter.id)
     assert replayed.replay_count == 1
     assert replayed.replayed_at is not None
 
@@ -136,9 +141,9 @@ async def test_poison_event_is_dead_lettered_then_replayed_to_its_group_only(har
     await bus.publish(TOPIC, {"n": 0}, "barrier")
     await wait_for(lambda: _has(healthy, "barrier"), "the barrier in the healthy group")
     assert healthy.call_counts() == {"poison-1": 1, "barrier": 1}  # the replay went to 'fragile' only
-    assert (await service.list(group="sturdy")).items == []
+    assert (await service.list(ADMIN, group="sturdy")).items == []
     with pytest.raises(DeadLetterNotFound):
-        await service.replay(123456789)
+        await service.replay(ADMIN, 123456789)
 
 
 def _has(recorder: Recorder, dedupe_id: str) -> bool:
@@ -198,7 +203,7 @@ async def test_bad_names_are_refused(harness: BusHarness) -> None:
         with pytest.raises(InvalidInput):
             await bus.publish(TOPIC, {}, dedupe_id)
     with pytest.raises(InvalidInput):
-        await dead_letters(harness).list(group="bad-group")
+        await dead_letters(harness).list(ADMIN, group="bad-group")
 
 
 async def test_readiness_names_the_adapter(harness: BusHarness) -> None:

@@ -10,10 +10,30 @@ from typing import Any
 
 import aiosqlite.core
 import pytest
+import sqlalchemy
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from infra.persistence import sqlite_driver
 from infra.persistence.database import Database
+
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+
+
+def test_runs_on_the_sqlalchemy_it_declares() -> None:
+    """The module imports (on 2.0 it cannot), the installed release is one it supports, and the
+    lower bound in pyproject.toml is the release the module says it needs."""
+    import re
+    import tomllib
+
+    found = re.match(r"(\d+)\.(\d+)\.(\d+)", sqlalchemy.__version__)
+    assert found is not None
+    assert tuple(int(n) for n in found.groups()) >= sqlite_driver.MIN_SQLALCHEMY
+    declared = tomllib.loads(PYPROJECT.read_text())["project"]["dependencies"]
+    [spec] = [d for d in declared if d.lower().startswith("sqlalchemy")]
+    major, minor, _ = sqlite_driver.MIN_SQLALCHEMY
+    assert f">={major}.{minor}," in spec.replace(" ", ""), spec
+    assert sqlite_driver.DRIVER
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ from litestar.params import FromQuery, QueryParameter
 
 from api.envelope import Envelope
 from api.schemas import id_str, parse_id
-from application.audit.service import AuditEntryDTO, AuditLog
+from api.security.identity import CurrentActor
+from application.audit.service import AuditEntryDTO, AuditTrail
 from domain.audit.entities import AuditQuery, AuditResult
 
-Audit = NamedDependency[AuditLog]
+Audit = NamedDependency[AuditTrail]
 
 
 class AuditItem(msgspec.Struct):
@@ -59,6 +60,7 @@ class AuditPageResponse(Envelope, kw_only=True):
 @get("/api/admin/audit/list", tags=["admin: audit"])
 async def list_audit(
     audit: Audit,
+    actor: CurrentActor,
     actor_id: Annotated[str | None, QueryParameter(max_length=20)] = None,
     action: Annotated[str | None, QueryParameter(max_length=64)] = None,
     result: FromQuery[AuditResult | None] = None,
@@ -76,7 +78,7 @@ async def list_audit(
         since=since,
         until=until,
     )
-    found = await audit.search(query, page, size)
+    found = await audit.search(actor, query, page, size)
     return AuditPageResponse(
         data=AuditPage([AuditItem.of(e) for e in found.items], found.total, found.has_more)
     )

@@ -12,6 +12,7 @@ from litestar.params import Parameter
 
 from api.envelope import Envelope
 from api.schemas import INT64_MAX, Int64Id, id_str
+from api.security.identity import CurrentActor
 from application.system.dead_letters import DeadLetterDTO, DeadLetterService
 
 
@@ -67,12 +68,15 @@ class DeadLettersController(Controller):
     async def list_dead_letters(
         self,
         dead_letter_service: Service,
+        actor: CurrentActor,
         group: Annotated[str | None, Parameter(max_length=48)] = None,
         topic: Annotated[str | None, Parameter(max_length=128)] = None,
         before_id: Annotated[int | None, Parameter(ge=1, le=INT64_MAX)] = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
     ) -> DeadLetterListResponse:
-        page = await dead_letter_service.list(group=group, topic=topic, before_id=before_id, limit=limit)
+        page = await dead_letter_service.list(
+            actor, group=group, topic=topic, before_id=before_id, limit=limit
+        )
         next_id = None if page.next_before_id is None else id_str(page.next_before_id)
         return DeadLetterListResponse(
             data=DeadLetterListData(
@@ -81,5 +85,8 @@ class DeadLettersController(Controller):
         )
 
     @post("/{dead_letter_id:int}/replay", status_code=200)
-    async def replay(self, dead_letter_id: Int64Id, dead_letter_service: Service) -> DeadLetterResponse:
-        return DeadLetterResponse(data=DeadLetterView.of(await dead_letter_service.replay(dead_letter_id)))
+    async def replay(
+        self, dead_letter_id: Int64Id, dead_letter_service: Service, actor: CurrentActor
+    ) -> DeadLetterResponse:
+        replayed = await dead_letter_service.replay(actor, dead_letter_id)
+        return DeadLetterResponse(data=DeadLetterView.of(replayed))

@@ -82,17 +82,21 @@ class SettingsController(Controller):
     tags = ["admin: settings"]
 
     @get("/")
-    async def list_settings(self, settings_service: Service) -> SettingListResponse:
-        items = await settings_service.list_settings()
+    async def list_settings(self, settings_service: Service, actor: CurrentActor) -> SettingListResponse:
+        items = await settings_service.list_settings(actor)
         return SettingListResponse(data=SettingListData(settings=[SettingView.of(s) for s in items]))
 
     @get("/revisions/{revision_id:int}")
-    async def get_revision(self, revision_id: Int64Id, settings_service: Service) -> RevisionResponse:
-        return RevisionResponse(data=RevisionView.of(await settings_service.revision(revision_id)))
+    async def get_revision(
+        self, revision_id: Int64Id, settings_service: Service, actor: CurrentActor
+    ) -> RevisionResponse:
+        return RevisionResponse(data=RevisionView.of(await settings_service.revision(actor, revision_id)))
 
     @get("/{key:str}")
-    async def get_setting(self, key: SettingKeyParam, settings_service: Service) -> SettingResponse:
-        return SettingResponse(data=SettingView.of(await settings_service.get(key)))
+    async def get_setting(
+        self, key: SettingKeyParam, settings_service: Service, actor: CurrentActor
+    ) -> SettingResponse:
+        return SettingResponse(data=SettingView.of(await settings_service.get(actor, key)))
 
     @put("/{key:str}")
     async def put_setting(
@@ -110,7 +114,8 @@ class SettingsController(Controller):
         self,
         key: SettingKeyParam,
         settings_service: Service,
+        actor: CurrentActor,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> RevisionListResponse:
-        revisions = await settings_service.history(key, limit)
+        revisions = await settings_service.history(actor, key, limit)
         return RevisionListResponse(data=RevisionListData(revisions=[RevisionView.of(r) for r in revisions]))

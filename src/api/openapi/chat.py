@@ -21,10 +21,12 @@ from application.conversation.chat.service import ChatService
 from application.conversation.chat.starting import ChatHandle
 from application.conversation.chat.views import CHAT_FAILED
 from domain.common.errors import InvalidInput
+from domain.common.jsonvalue import check_json_value
 from domain.common.runstream import RunEvent
 from domain.conversation.errors import AgentNotAvailable, ChatNotFound, InvalidChatRequest
 
 Chats = NamedDependency[ChatService]
+IGNORED_OBJECTS = ("parameters", "extra_params", "custom_config", "shortcut_command")
 DONE = b'event:done\ndata:"[DONE]"\n\n'
 
 
@@ -112,6 +114,8 @@ async def create_chat(
     """Streamed: Coze's chat events, then `done`. Not streamed: the Chat, still in progress."""
     if not isinstance(data.user_id, str | int) or isinstance(data.user_id, bool):
         raise InvalidChatRequest(reason="user_id is required")
+    for name in IGNORED_OBJECTS:  # accepted but unused: still within the JSON limits
+        check_json_value(getattr(data, name), field=name)
     request = StartChat(
         agent_id=_bot_id(data.bot_id),
         end_user=str(data.user_id),

@@ -1,4 +1,5 @@
-"""Writes and reads the audit log. Writes join the caller's unit of work when there is one."""
+"""Writes the audit log (every context, no caller check: the write is the record of one) and
+reads it for platform admins."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from application.common.actor import Actor, Origin
+from application.common.admin import require_platform_admin
 from application.common.paging import Page, bounded
+from crossdomain.permission import PermissionChecker
 from domain.audit.entities import AuditEntry, AuditQuery, AuditResult
 from domain.audit.ports import AuditRepository
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
@@ -60,7 +63,18 @@ class AuditLog:
             await self._entries.add(entry)
             await uow.commit()
 
-    async def search(self, query: AuditQuery, page: int, page_size: int) -> Page[AuditEntryDTO]:
+
+class AuditTrail:
+    """The admin console's view of the audit log. Kept apart from AuditLog, which the permission
+    context itself writes to: the checker this needs could not be given to that one."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, entries: AuditRepository, permissions: PermissionChecker
+    ) -> None:
+        self._uow, self._entries, self._permissions = uow, entries, permissions
+
+    async def search(self, actor: Actor, query: AuditQuery, page: int, page_size: int) -> Page[AuditEntryDTO]:
+        await require_platform_admin(self._permissions, actor)
         size = bounded(page_size)
         async with self._uow():
             entries, total = await self._entries.list(query, max(page - 1, 0) * size, size)

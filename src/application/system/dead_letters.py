@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from application.common.actor import Actor
+from application.common.admin import require_platform_admin
+from crossdomain.permission import PermissionChecker
 from domain.common.eventbus import (
     DeadLetter,
     DeadLetterNotFound,
@@ -53,33 +56,44 @@ class DeadLetterPage:
 
 
 class DeadLetterService:
+    """Platform admins only: a dead letter's payload is any context's data."""
+
     def __init__(
-        self, uow: UnitOfWorkFactory, dead_letters: DeadLetterRepository, bus: EventBus, clock: Clock
+        self,
+        uow: UnitOfWorkFactory,
+        dead_letters: DeadLetterRepository,
+        bus: EventBus,
+        clock: Clock,
+        permissions: PermissionChecker,
     ) -> None:
         self._uow = uow
         self._dead_letters = dead_letters
         self._bus = bus
         self._clock = clock
+        self._permissions = permissions
 
     async def list(
         self,
+        actor: Actor,
         group: str | None = None,
         topic: str | None = None,
         before_id: int | None = None,
         limit: int = 50,
     ) -> DeadLetterPage:
+        await require_platform_admin(self._permissions, actor)
         query = DeadLetterQuery(group=group, topic=topic, before_id=before_id, limit=limit)
         async with self._uow():
             found = list(await self._dead_letters.list(query))
         items = [DeadLetterDTO.of(d) for d in found]
         return DeadLetterPage(items, items[-1].id if len(items) == limit else None)
 
-    async def replay(self, dead_letter_id: int) -> DeadLetterDTO:
+    async def replay(self, actor: Actor, dead_letter_id: int) -> DeadLetterDTO:
         """Deliver the event again to the group that gave up on it (and to no other group).
 
         The redelivery is confirmed by the bus before the record is marked, so a failed replay can
         simply be repeated; the processed record makes an extra delivery harmless.
         """
+        await require_platform_admin(self._permissions, actor)
         async with self._uow():
             found = await self._dead_letters.get(dead_letter_id)
         if found is None:

@@ -63,7 +63,8 @@ class SystemSettingsService:
         self._clock = clock
         self._permissions = permissions
 
-    async def get(self, key: str) -> SettingDTO:
+    async def get(self, actor: Actor, key: str) -> SettingDTO:
+        await require_platform_admin(self._permissions, actor)
         setting_key = SettingKey(key)
         async with self._uow():
             setting = await self._settings.get(setting_key)
@@ -72,12 +73,15 @@ class SystemSettingsService:
         return SettingDTO.of(setting)
 
     async def value(self, key: str, default: JsonValue) -> JsonValue:
-        """crossdomain.settings.SettingsReader: the stored value, or `default` when unset."""
+        """crossdomain.settings.SettingsReader: the stored value, or `default` when unset.
+
+        For other contexts reading a setting that governs them (not a caller's request): no check."""
         async with self._uow():
             setting = await self._settings.get(SettingKey(key))
         return default if setting is None else setting.value
 
-    async def list_settings(self) -> list[SettingDTO]:
+    async def list_settings(self, actor: Actor) -> list[SettingDTO]:
+        await require_platform_admin(self._permissions, actor)
         async with self._uow():
             return [SettingDTO.of(s) for s in await self._settings.list()]
 
@@ -113,13 +117,15 @@ class SystemSettingsService:
         )
         return SettingDTO.of(setting)
 
-    async def history(self, key: str, limit: int = 20) -> list[SettingRevisionDTO]:
+    async def history(self, actor: Actor, key: str, limit: int = 20) -> list[SettingRevisionDTO]:
+        await require_platform_admin(self._permissions, actor)
         setting_key = SettingKey(key)
         async with self._uow():
             revisions = await self._settings.list_revisions(setting_key, min(max(limit, 1), MAX_HISTORY))
         return [SettingRevisionDTO.of(r) for r in revisions]
 
-    async def revision(self, revision_id: int) -> SettingRevisionDTO:
+    async def revision(self, actor: Actor, revision_id: int) -> SettingRevisionDTO:
+        await require_platform_admin(self._permissions, actor)
         async with self._uow():
             revision = await self._settings.get_revision(revision_id)
         if revision is None:

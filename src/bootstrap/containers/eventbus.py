@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 
 from application.system.dead_letters import DeadLetterService
 from bootstrap.settings import Settings
+from crossdomain.permission import PermissionChecker
 from domain.common.ports import Clock, IdGenerator
 from infra.eventbus.delivery import DeliveryRunner, RetryPolicy
 from infra.eventbus.inprocess import InProcessEventBus
@@ -35,6 +36,7 @@ class EventBusContainer(containers.DeclarativeContainer):
     ids: providers.Dependency[IdGenerator] = providers.Dependency()
     clock: providers.Dependency[Clock] = providers.Dependency()
     nats: providers.Dependency[NatsConnection] = providers.Dependency()  # the process's shared connection
+    permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
 
     # Every context's consumers (domain.common.eventbus.Consumer); tests override this list.
     consumers = providers.List()
@@ -95,5 +97,10 @@ class EventBusContainer(containers.DeclarativeContainer):
 
     dead_letter_repository = providers.Singleton(SqlDeadLetterRepository)
     dead_letter_service = providers.Singleton(
-        DeadLetterService, uow=uow, dead_letters=dead_letter_repository, bus=bus, clock=clock
+        DeadLetterService,
+        uow=uow,
+        dead_letters=dead_letter_repository,
+        bus=bus,
+        clock=clock,
+        permissions=permissions,
     )

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from application.audit.service import AuditLog
+from application.audit.service import AuditLog, AuditTrail
 from application.system.settings import SystemSettingsService
 from crossdomain.permission import PermissionChecker
+from domain.audit.ports import AuditRepository
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from infra.persistence.system import SqlSettingRepository
 
@@ -15,6 +16,7 @@ class SystemContainer(containers.DeclarativeContainer):
     clock: providers.Dependency[Clock] = providers.Dependency()
     audit: providers.Dependency[AuditLog] = providers.Dependency()
     permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
+    audit_entries: providers.Dependency[AuditRepository] = providers.Dependency()
 
     setting_repository = providers.Singleton(SqlSettingRepository)
     settings_service = providers.Singleton(
@@ -26,3 +28,5 @@ class SystemContainer(containers.DeclarativeContainer):
         clock=clock,
         permissions=permissions,
     )
+    # The admin console's reads of the audit log (AuditLog writes it for every context).
+    audit_trail = providers.Singleton(AuditTrail, uow=uow, entries=audit_entries, permissions=permissions)

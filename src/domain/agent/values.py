@@ -6,7 +6,6 @@ megabyte; every refusal names the field so the editor can point at it.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -15,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.agent.errors import InvalidAgentConfig
+from domain.common.jsonvalue import JsonMalformed, JsonTooDeep, JsonTooLarge, check_json_value
 
 INT64_MAX = 2**63 - 1
 MAX_NAME = 40
@@ -267,12 +267,14 @@ def check_object_schema(schema: object, name: str) -> None:
     """A JSON Schema whose top level is an object: what function-calling models take as arguments."""
     if not isinstance(schema, Mapping):
         raise refuse(f"{name} must be a JSON Schema object")
-    try:
-        size = len(json.dumps(schema, ensure_ascii=False, allow_nan=False))
-    except (TypeError, ValueError):
+    try:  # depth first: measuring the size of a deep value would recurse as deep
+        check_json_value(schema, field=name, max_depth=MAX_SCHEMA_DEPTH, max_bytes=MAX_TOOL_SCHEMA_BYTES)
+    except JsonTooDeep:
+        raise refuse(f"{name} nests deeper than {MAX_SCHEMA_DEPTH} levels") from None
+    except JsonTooLarge:
+        raise refuse(f"{name} must be at most {MAX_TOOL_SCHEMA_BYTES} bytes of JSON") from None
+    except JsonMalformed:
         raise refuse(f"{name} must be plain JSON") from None
-    if size > MAX_TOOL_SCHEMA_BYTES:
-        raise refuse(f"{name} must be at most {MAX_TOOL_SCHEMA_BYTES} bytes of JSON")
     if schema.get("type") != "object":
         raise refuse(f'{name} must have "type": "object"')
     properties = schema.get("properties", {})
@@ -281,13 +283,3 @@ def check_object_schema(schema: object, name: str) -> None:
     required = schema.get("required", [])
     if not isinstance(required, list) or not all(isinstance(r, str) and r in properties for r in required):
         raise refuse(f"{name}.required must list names of its properties")
-    if _depth(schema) > MAX_SCHEMA_DEPTH:
-        raise refuse(f"{name} nests deeper than {MAX_SCHEMA_DEPTH} levels")
-
-
-def _depth(value: object) -> int:
-    if isinstance(value, Mapping):
-        return 1 + max((_depth(v) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_depth(v) for v in value), default=0)
-    return 0

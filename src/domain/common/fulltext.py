@@ -19,12 +19,14 @@ from enum import StrEnum
 from typing import Protocol, TypeAlias
 
 from domain.common.errors import Conflict, InvalidInput, NotFound, Unavailable
+from domain.common.jsonvalue import parse_json_bytes
 
 INDEX_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 # `id` holds the document id in every adapter; `__` is where adapters keep companion fields.
 RESERVED_FIELDS = frozenset({"id"})
 MAX_ID_LENGTH = 512
+MAX_CURSOR_CHARS = 12 * MAX_ID_LENGTH + 64  # a score and an id, JSON-escaped (\ud83d\ude00 per char)
 MAX_PAGE_SIZE = 1000
 MAX_OFFSET = 10_000  # deep pages go through `after` cursors (Elasticsearch's max_result_window)
 MAX_FILTER_VALUES = 1024
@@ -315,10 +317,10 @@ def encode_cursor(values: Sequence[str | int | float]) -> str:
 def decode_cursor(cursor: str) -> tuple[float, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        score, last_id = json.loads(raw)
+        score, last_id = parse_json_bytes(raw, field="after", max_chars=MAX_CURSOR_CHARS, max_depth=1)
         if not isinstance(score, int | float) or not isinstance(last_id, str):
             raise ValueError("cursor shape")
-    except (ValueError, binascii.Error, TypeError) as exc:
+    except (ValueError, binascii.Error, TypeError, InvalidInput) as exc:
         raise InvalidInput(field="after", reason="malformed cursor") from exc
     return float(score), last_id
 

@@ -8,12 +8,12 @@ to the start of the current section (clearing the context starts a new section).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from domain.common.jsonvalue import JsonMalformed, parse_json_text
 from domain.conversation.errors import (
     InvalidConversation,
     InvalidMessage,
@@ -76,10 +76,13 @@ class ContentPart:
 
 
 def parse_object_string(content: str) -> tuple[ContentPart, ...]:
-    """Parse Coze's multimodal content: a JSON array of parts, each text or a file by id or URL."""
+    """Parse Coze's multimodal content: a JSON array of parts, each text or a file by id or URL.
+
+    Content longer than a message may be, or nested deeper than the JSON limits, is refused before
+    it is parsed (4000); other malformed content is an invalid message (4005)."""
     try:
-        raw = json.loads(content)
-    except ValueError:
+        raw = parse_json_text(content, field="content", max_chars=MAX_MESSAGE_CHARS)
+    except JsonMalformed:
         raise InvalidMessage(reason="object_string content must be a JSON array") from None
     if not isinstance(raw, list) or not raw:
         raise InvalidMessage(reason="object_string content must be a non-empty JSON array")
@@ -110,11 +113,11 @@ def parse_object_string(content: str) -> tuple[ContentPart, ...]:
 def checked_content(content: Any, content_type: ContentType) -> str:
     if not isinstance(content, str):
         raise InvalidMessage(reason="content must be a string")
+    if content_type is ContentType.OBJECT_STRING:
+        parse_object_string(content)  # its JSON limits first: an oversized object_string is 4000
     if len(content) > MAX_MESSAGE_CHARS:
         raise InvalidMessage(reason=f"content must be at most {MAX_MESSAGE_CHARS} characters")
-    if content_type is ContentType.OBJECT_STRING:
-        parse_object_string(content)
-    elif content_type is ContentType.CARD:
+    if content_type is ContentType.CARD:
         raise InvalidMessage(reason="card messages are written by agents, not sent to them")
     return content
 

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from domain.common.jsonvalue import check_json_value
 from domain.system.errors import InvalidSettingKey, SettingValueTooLarge
 
 # Dotted, lower-case names ("site.title", "registration.enabled"): readable in logs and URLs,
@@ -28,7 +29,8 @@ class SettingKey:
 
 
 def checked_value(value: JsonValue) -> JsonValue:
-    """Accept any JSON value up to MAX_VALUE_BYTES once serialized."""
+    """Accept any JSON value up to MAX_VALUE_BYTES once serialized, nested within the JSON limits."""
+    check_json_value(value, field="value")  # before serializing it: that recurses as deep as it nests
     size = len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
     if size > MAX_VALUE_BYTES:
         raise SettingValueTooLarge(size=size, limit=MAX_VALUE_BYTES)

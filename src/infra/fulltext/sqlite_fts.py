@@ -50,6 +50,7 @@ from infra.fulltext.sqlite_query import (
     where,
     words_table,
 )
+from infra.privatefs import private_file
 
 T = TypeVar("T")
 _TOKENIZER = {
@@ -85,7 +86,7 @@ class SqliteFullTextIndex:
         if self._conn is not None:
             return
         analysis.warm_up()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)  # SQLite gives the -wal and -shm files the same mode
         # `cozeplus serve` and `cozeplus worker` may share the file: wait for the other's write lock.
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")

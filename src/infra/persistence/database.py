@@ -12,6 +12,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from infra.persistence import sqlite_driver
+from infra.privatefs import private_file
 
 IDLE_PING_S = 10.0  # a pooled MySQL connection idle this long is pinged before use
 _IDLE_SINCE = "cozeplus.idle_since"
@@ -19,6 +20,16 @@ _IDLE_SINCE = "cozeplus.idle_since"
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
+
+
+def prepare_sqlite_file(url: str) -> None:
+    """A SQLite database file is created 0600 in a 0700 folder before SQLite opens it; SQLite
+    gives the -wal and -shm files the same mode. Other URLs (and in-memory SQLite) are left alone."""
+    parsed = make_url(url)
+    name = parsed.database or ""
+    on_disk = name not in ("", ":memory:") and not name.startswith("file:")
+    if parsed.get_backend_name() == "sqlite" and on_disk:
+        private_file(Path(name))
 
 
 class Database:
@@ -33,8 +44,7 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo}
         engine_url = self.url
         if self.is_sqlite:
-            if self.url.database and self.url.database != ":memory:":
-                Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            prepare_sqlite_file(url)
             kwargs["connect_args"] = {"timeout": 30}
             engine_url = self.url.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
         else:

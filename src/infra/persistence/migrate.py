@@ -8,6 +8,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from infra.persistence.database import prepare_sqlite_file
+
 
 def alembic_config(script_location: Path, database_url: str) -> Config:
     cfg = Config()
@@ -17,6 +19,7 @@ def alembic_config(script_location: Path, database_url: str) -> Config:
 
 
 def upgrade(script_location: Path, database_url: str, revision: str = "head") -> None:
+    prepare_sqlite_file(database_url)  # `cozeplus migrate` is usually what creates the file
     command.upgrade(alembic_config(script_location, database_url), revision)
 
 

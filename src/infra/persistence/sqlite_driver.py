@@ -28,6 +28,9 @@ from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
 
 DRIVER = "cozeplus_aiosqlite"
+# The first SQLAlchemy this module imports and runs on (pyproject.toml's lower bound says the same):
+# `await_` and the adapter classes' shape below are 2.1's; 2.0 cannot even import it.
+MIN_SQLALCHEMY = (2, 1, 0)
 
 _Outcome = tuple[Any, list[Any], int, int | None]
 

@@ -9,6 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from infra.privatefs import PRIVATE_FILE, narrow, private_dir
+
 SECRET_BYTES = 32
 SERVER_SECRET_FILE = Path("secrets") / "server.key"
 
@@ -33,11 +35,12 @@ def load_or_create_secret(path: Path) -> bytes:
     private temporary file and hard-linked into place, which fails for all but the first, and
     everyone then reads the winner's secret.
     """
+    private_dir(path.parent)
     if path.exists():
+        narrow(path, PRIVATE_FILE)  # a key copied in by hand keeps no wider mode than one made here
         return _read(path)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(secrets.token_hex(SECRET_BYTES).encode())
@@ -62,13 +65,20 @@ class HmacSecretHasher:
         self._key = derive_key(key, purpose)
 
     def digest(self, secret: str) -> str:
-        return hmac.new(self._key, secret.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._key, _bytes(secret), hashlib.sha256).hexdigest()
 
     def new_secret(self, nbytes: int = 32) -> str:
         return secrets.token_urlsafe(nbytes)
 
     def sign(self, value: str) -> str:
-        return hmac.new(self._key, b"sig:" + value.encode(), hashlib.sha256).hexdigest()[:32]
+        return hmac.new(self._key, b"sig:" + _bytes(value), hashlib.sha256).hexdigest()[:32]
 
     def verify_signature(self, value: str, signature: str) -> bool:
-        return hmac.compare_digest(self.sign(value), signature)
+        # Bytes on both sides: compare_digest refuses str with non-ASCII characters (a TypeError),
+        # and the signature is whatever the client put in its cookie.
+        return hmac.compare_digest(self.sign(value).encode(), _bytes(signature))
+
+
+def _bytes(text: str) -> bytes:
+    """UTF-8 for any str a client could send, lone surrogates included: never raises."""
+    return text.encode("utf-8", "surrogatepass")

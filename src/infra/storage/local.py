@@ -47,6 +47,7 @@ from domain.common.storage import (
     object_key,
 )
 from domain.common.storage import content_type as mime_type
+from infra.privatefs import create_private, private_dir, write_private_text
 from infra.storage.body import CHUNK, blocks, chunks
 
 T = TypeVar("T")
@@ -109,8 +110,8 @@ class LocalObjectStorage:
 
     def _folders(self) -> None:
         # Also done by check() and on demand, so the adapter works even if nobody called start().
-        for folder in (self._data, self._meta, self._tmp):
-            folder.mkdir(parents=True, exist_ok=True)
+        for folder in (self.root, self._data, self._meta, self._tmp):
+            private_dir(folder)
 
     def _prepare(self) -> None:
         self._folders()
@@ -308,7 +309,7 @@ def _collect(folder: Path, base: str, partial: str, found: list[str]) -> None:
 
 def _place(source: Path, target: Path, *, durable: bool) -> None:
     for attempt in range(3):
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         try:
             os.replace(source, target)
             break
@@ -338,8 +339,8 @@ def _prune(folder: Path, tree: Path) -> None:
 
 
 def _create(path: Path) -> IO[bytes]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.open("xb")
+    private_dir(path.parent)
+    return create_private(path)
 
 
 def _write(handle: IO[bytes], block: bytes, digest: Any) -> None:
@@ -364,8 +365,7 @@ def _meta_record(info: ObjectInfo, inode: int) -> dict[str, Any]:
 
 
 def _write_json(path: Path, record: dict[str, Any]) -> None:
-    with path.open("w") as handle:
-        json.dump(record, handle)
+    write_private_text(path, json.dumps(record))
 
 
 def _fsync_dir(folder: Path) -> None:

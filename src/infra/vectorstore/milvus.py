@@ -9,6 +9,7 @@ default executor.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
@@ -47,6 +48,7 @@ from domain.common.vectors import (
     check_vector,
     scope_filter,
 )
+from infra.privatefs import PRIVATE_DIR, PRIVATE_FILE, narrow, private_dir, private_umask
 from infra.vectorstore.milvus_filters import compile_filter
 from infra.vectorstore.milvus_schema import (
     NUM_PARTITIONS,
@@ -401,11 +403,17 @@ class MilvusVectorStore:
         try:
             if self._client is None:
                 if self.embedded:
-                    Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
+                    private_dir(Path(self.uri).parent)  # milvus-lite makes its files with the umask
                 try:
-                    client = MilvusClient(
-                        self.uri, token=self._token, db_name=self._db_name, timeout=timeout, dedicated=True
-                    )
+                    # milvus-lite's server process inherits the umask: all it writes comes out private.
+                    with private_umask() if self.embedded else contextlib.nullcontext():
+                        client = MilvusClient(
+                            self.uri,
+                            token=self._token,
+                            db_name=self._db_name,
+                            timeout=timeout,
+                            dedicated=True,
+                        )
                     self._version = str(client.get_server_version(timeout=timeout))
                 except Exception as exc:
                     if self.embedded:
@@ -417,6 +425,8 @@ class MilvusVectorStore:
                     else:
                         self._last_error = f"cannot reach Milvus at {self.uri}: {_reason(exc)}"
                     raise Unavailable(detail=self._last_error) from exc
+                if self.embedded:
+                    _narrow_embedded_files(Path(self.uri))
                 self._client = client
             return self._client
         finally:
@@ -482,3 +492,9 @@ def _hit(spec: CollectionSpec, raw: Any, *, negate: bool) -> VectorHit:
         fields={f.name: entity[f.name] for f in spec.fields if f.name in entity},
         text=entity.get(TEXT_FIELD) if spec.has_text else None,
     )
+
+
+def _narrow_embedded_files(db: Path) -> None:
+    """milvus-lite's database file and its companions (lock, WAL) next to it: 0600."""
+    for path in db.parent.glob(f"*{db.name}*"):
+        narrow(path, PRIVATE_DIR if path.is_dir() else PRIVATE_FILE)

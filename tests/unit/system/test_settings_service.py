@@ -64,10 +64,10 @@ async def test_put_creates_then_changes_and_keeps_revisions(
     changed = await service.put(ADMIN, "site.title", {"en": "cozeplus", "zh": "扣子+"}, expected_version=1)
 
     assert (created.version, changed.version) == (1, 2)
-    assert (await service.get("site.title")).value == {"en": "cozeplus", "zh": "扣子+"}
-    history = await service.history("site.title")
+    assert (await service.get(ADMIN, "site.title")).value == {"en": "cozeplus", "zh": "扣子+"}
+    history = await service.history(ADMIN, "site.title")
     assert [r.version for r in history] == [2, 1]
-    assert (await service.revision(history[1].id)).value == "cozeplus"
+    assert (await service.revision(ADMIN, history[1].id)).value == "cozeplus"
     assert store.outbox == [
         SettingChanged(key="site.title", version=1),
         SettingChanged(key="site.title", version=2),
@@ -81,8 +81,8 @@ async def test_stale_expected_version_is_refused_and_nothing_changes(
     await service.put(ADMIN, "site.title", "b")
     with pytest.raises(SettingVersionConflict):
         await service.put(ADMIN, "site.title", "c", expected_version=1)
-    assert (await service.get("site.title")).value == "b"
-    assert len(await service.history("site.title")) == 2
+    assert (await service.get(ADMIN, "site.title")).value == "b"
+    assert len(await service.history(ADMIN, "site.title")) == 2
     assert len(store.outbox) == 2
 
 
@@ -90,7 +90,7 @@ async def test_expected_version_on_a_missing_setting_conflicts(service: SystemSe
     with pytest.raises(SettingVersionConflict):
         await service.put(ADMIN, "site.title", "x", expected_version=3)
     with pytest.raises(SettingNotFound):
-        await service.get("site.title")
+        await service.get(ADMIN, "site.title")
 
 
 @pytest.mark.parametrize(
@@ -106,20 +106,38 @@ async def test_oversized_value_is_refused_before_anything_is_stored(
 ) -> None:
     with pytest.raises(SettingValueTooLarge):
         await service.put(ADMIN, "site.banner", "x" * (MAX_VALUE_BYTES + 1))
-    assert await service.list_settings() == []
+    assert await service.list_settings(ADMIN) == []
     assert store.outbox == []
 
 
 async def test_unknown_revision(service: SystemSettingsService) -> None:
     with pytest.raises(SettingRevisionNotFound):
-        await service.revision(12345)
+        await service.revision(ADMIN, 12345)
 
 
 async def test_list_is_sorted_by_key(service: SystemSettingsService) -> None:
     for key in ("site.title", "auth.registration", "models.default_chat"):
         await service.put(ADMIN, key, True)
-    assert [s.key for s in await service.list_settings()] == [
+    assert [s.key for s in await service.list_settings(ADMIN)] == [
         "auth.registration",
         "models.default_chat",
         "site.title",
     ]
+
+
+async def test_every_read_checks_the_caller_too(service: SystemSettingsService) -> None:
+    """A second line behind the admin surface's guard: a plain user is refused by the service itself."""
+    made = await service.put(ADMIN, "site.title", "x")
+    plain = Actor(user_id=2)
+    revision = (await service.history(ADMIN, "site.title"))[0].id
+    for call in (
+        service.get(plain, "site.title"),
+        service.list_settings(plain),
+        service.history(plain, "site.title"),
+        service.revision(plain, revision),
+        service.put(plain, "site.title", "y", made.version),
+    ):
+        with pytest.raises(PermissionDenied):
+            await call
+    assert (await service.get(ADMIN, "site.title")).value == "x"
+    assert await service.value("site.title", None) == "x"  # other contexts read without a caller

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from crossdomain.agent import AgentSnapshot, PersonaRenderer
 from crossdomain.upload import UploadedFile
+from domain.common.errors import InvalidInput
+from domain.common.jsonvalue import parse_json_text
 from domain.common.llm import ChatMessage, Role, ToolCall, ToolSpec
 from domain.conversation.entities import Message, parse_object_string
 from domain.conversation.values import ContentType, MessageRole, MessageStatus, MessageType
@@ -127,8 +129,8 @@ def function_call_content(call: ToolCall) -> str:
 
 def function_call_of(message: Message) -> ToolCall:
     try:
-        raw = json.loads(message.content)
+        raw = parse_json_text(message.content, field="content")
         return ToolCall(str(raw["id"]), str(raw["name"]), dict(raw.get("arguments") or {}))
-    except (ValueError, KeyError, TypeError):
+    except (InvalidInput, KeyError, TypeError, ValueError, AttributeError):
         # Edited by hand into something else: the model still sees that a call happened.
         return ToolCall(str(message.id), "unknown", {})
