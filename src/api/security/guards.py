@@ -76,7 +76,10 @@ class SessionAuthGuard:
             if required:
                 raise CsrfRefused()
             return
-        parts = urlsplit(source)
+        try:
+            parts = urlsplit(source)
+        except ValueError:  # e.g. an unbalanced IPv6 bracket: not an origin of ours
+            raise CsrfRefused() from None
         origin = f"{parts.scheme}://{parts.netloc}".lower()
         host = connection.headers.get("host", "").lower()
         if parts.netloc.lower() == host or origin in self._trusted:
