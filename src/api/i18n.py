@@ -30,6 +30,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.rate_limited": {"en-US": "too many requests", "zh-CN": "请求过于频繁"},
     "error.internal": {"en-US": "internal error", "zh-CN": "服务器内部错误"},
     "error.unavailable": {"en-US": "service temporarily unavailable", "zh-CN": "服务暂时不可用"},
+    "error.database_unavailable": {
+        "en-US": "the database is unavailable; try again shortly",
+        "zh-CN": "数据库暂不可用，请稍后重试",
+    },
+    "runstream.unavailable": {
+        "en-US": "chat streaming is unavailable (run stream server down); try again shortly",
+        "zh-CN": "对话流暂不可用（运行流服务器故障），请稍后重试",
+    },
+    "kv.unavailable": {
+        "en-US": "the key-value store is unavailable; try again shortly",
+        "zh-CN": "键值存储暂不可用，请稍后重试",
+    },
+    "vectors.unavailable": {
+        "en-US": "the vector store is unavailable; try again shortly",
+        "zh-CN": "向量存储暂不可用，请稍后重试",
+    },
+    "error.fulltext.unavailable": {
+        "en-US": "the full-text index is unavailable; try again shortly",
+        "zh-CN": "全文索引暂不可用，请稍后重试",
+    },
     "user.invalid_credentials": {"en-US": "wrong email or password", "zh-CN": "邮箱或密码错误"},
     "user.session_invalid": {"en-US": "please sign in", "zh-CN": "请先登录"},
     "user.login_throttled": {

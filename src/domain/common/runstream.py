@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from domain.common.errors import Conflict, InvalidInput, NotFound
+from domain.common.errors import Conflict, InvalidInput, NotFound, Unavailable
 
 # One subject token in NATS terms: no dots (they would add a level), no wildcards, no whitespace.
 RUN_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
@@ -47,6 +47,13 @@ class RunNotFound(NotFound):
 
 class RunAlreadyFinished(Conflict):
     message_key = "runstream.run_finished"
+
+
+class RunStreamUnavailable(Unavailable):
+    """The run streams' server did not answer or the connection to it dropped: an append may not
+    have been stored and a reader's tail has ended; both callers see it within about a second."""
+
+    message_key = "runstream.unavailable"
 
 
 def validate_run_id(run_id: str) -> str:

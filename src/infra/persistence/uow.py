@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.common.errors import DatabaseUnavailable
 from domain.common.events import DomainEvent
 from domain.common.ports import Clock, IdGenerator
 from infra.persistence.database import Database
@@ -50,6 +52,9 @@ class SqlUnitOfWork:
         self._outer = _current.get()
         if self._outer is not None:  # nested: join the enclosing transaction
             return self
+        breaker = self._db.breaker
+        if breaker is not None and not breaker.allow():  # the server dropped out moments ago
+            raise breaker.refuse(DatabaseUnavailable)
         self._session = self._db.session()
         self._token = _current.set(self._session)
         return self
@@ -66,10 +71,23 @@ class SqlUnitOfWork:
             # close() hands the connection back to the pool, whose reset rolls back whatever was
             # not committed: an explicit rollback first would cost one more round trip for nothing.
             await self._session.close()
+        except Exception as closing:  # the connection died with the server: the pool drops it
+            if exc is None:
+                raise self._db.unavailable(closing) or closing from closing
         finally:
             if self._token is not None:
                 _current.reset(self._token)
             self._session = None
+        breaker = self._db.breaker
+        if exc is not None:
+            # The server went away under this unit of work: nothing was committed, say so (503).
+            unavailable = self._db.unavailable(exc)
+            if unavailable is not None:
+                raise unavailable from exc
+            if breaker is not None and isinstance(exc, asyncio.CancelledError):
+                breaker.release()
+        elif breaker is not None:
+            breaker.close()
 
     def record(self, event: DomainEvent) -> None:
         self._events.append(event)

@@ -32,6 +32,7 @@ from domain.common.runstream import (
     RunEvent,
     RunNotFound,
     RunStatus,
+    RunStreamUnavailable,
     validate_after,
     validate_kind,
     validate_run_id,
@@ -47,6 +48,7 @@ EXPECTED_LAST = "Nats-Expected-Last-Subject-Sequence"
 WRONG_LAST_SEQUENCE = 10071
 APPEND_ATTEMPTS = 20
 IDLE_CHECK_S = 5.0  # a silent tail re-checks this often that its run has not expired
+LOST_CHECK_S = 0.5  # and this often that the connection is still up (a tail never hangs on a dead server)
 KNOWN_TAILS = 10_000  # last sequence per run written by this process, to skip a lookup per append
 
 
@@ -116,8 +118,10 @@ class NatsRunStreams:
         return True, f"stream {self.stream}: {info.state.messages} events, {detail}"
 
     async def _ensure(self) -> None:
-        if self._ready:
-            return
+        if not self._ready:
+            await self.connection.call(self._create_stream, RunStreamUnavailable)
+
+    async def _create_stream(self) -> None:
         js = self.connection.jetstream()
         wanted = self._config()
         try:
@@ -155,7 +159,6 @@ class NatsRunStreams:
 
     async def _publish(self, run_id: str, kind: str, body: bytes, *, final: bool) -> int:
         await self._ensure()
-        js = self.connection.jetstream()
         subject = self._subject(run_id)
         expected = self._last.get(run_id, 0)
         for _ in range(APPEND_ATTEMPTS):
@@ -163,7 +166,15 @@ class NatsRunStreams:
             if final:
                 headers[FINAL_HEADER] = "1"
             try:
-                ack = await js.publish(subject, body, headers=headers, stream=self.stream)
+                ack = await self.connection.call(
+                    lambda: self.connection.jetstream().publish(
+                        subject,
+                        body,
+                        headers=headers,  # noqa: B023  # awaited within this iteration
+                        stream=self.stream,
+                    ),
+                    RunStreamUnavailable,
+                )
             except APIError as exc:
                 if exc.err_code != WRONG_LAST_SEQUENCE:
                     raise
@@ -196,7 +207,10 @@ class NatsRunStreams:
     async def _last_message(self, subject: str) -> api.RawStreamMsg | None:
         try:
             # Not the direct-get API: nats-py's form of it is not answered by 2.9 servers.
-            return await self.connection.jetstream().get_msg(self.stream, subject=subject, direct=False)
+            return await self.connection.call(
+                lambda: self.connection.jetstream().get_msg(self.stream, subject=subject, direct=False),
+                RunStreamUnavailable,
+            )
         except NotFoundError:
             return None
 
@@ -221,24 +235,36 @@ class NatsRunStreams:
         if after >= last_seq and (not follow or _is_final(last.headers)):
             return
         stop_at = None if follow else last_seq
-        sub = await self.connection.jetstream().subscribe(
-            subject,
-            stream=self.stream,
-            ordered_consumer=True,
-            config=api.ConsumerConfig(
-                deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
-                opt_start_seq=after + 1,
+        sub = await self.connection.call(
+            lambda: self.connection.jetstream().subscribe(
+                subject,
+                stream=self.stream,
+                ordered_consumer=True,
+                config=api.ConsumerConfig(
+                    deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+                    opt_start_seq=after + 1,
+                ),
             ),
+            RunStreamUnavailable,
         )
+        wait = min(self.idle_check, LOST_CHECK_S)
         try:
+            quiet = 0.0
             while True:
                 try:
-                    msg = await sub.next_msg(timeout=self.idle_check)
+                    msg = await sub.next_msg(timeout=wait)
                 except nats.errors.TimeoutError:
+                    if not self.connection.is_connected:
+                        # Nothing more can arrive: end the tail now, the caller decides what to tell.
+                        raise self.connection.breaker.refuse(RunStreamUnavailable) from None
+                    quiet += wait
                     # Quiet run: its writer may have died; stop once its events have expired.
-                    if await self._last_message(subject) is None:
-                        raise RunNotFound(run_id=run_id) from None
+                    if quiet >= self.idle_check:
+                        quiet = 0.0
+                        if await self._last_message(subject) is None:
+                            raise RunNotFound(run_id=run_id) from None
                     continue
+                quiet = 0.0
                 event = _to_event(msg)
                 if stop_at is not None and event.offset > stop_at:
                     return

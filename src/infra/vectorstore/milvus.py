@@ -40,6 +40,7 @@ from domain.common.vectors import (
     VectorFeatureUnsupported,
     VectorHit,
     VectorRecord,
+    VectorStoreUnavailable,
     check_collection_name,
     check_id,
     check_records,
@@ -47,6 +48,7 @@ from domain.common.vectors import (
     check_vector,
     scope_filter,
 )
+from infra.common.breaker import Breaker, never
 from infra.vectorstore.milvus_filters import compile_filter
 from infra.vectorstore.milvus_schema import (
     NUM_PARTITIONS,
@@ -112,6 +114,7 @@ class MilvusVectorStore:
         self._last_error = "not started"
         self._specs: dict[str, CollectionSpec] = {}
         self._loaded: set[str] = set()
+        self.breaker = Breaker("milvus")
         # pymilvus logs every failed RPC with a traceback; we translate and report failures ourselves.
         logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
 
@@ -397,7 +400,7 @@ class MilvusVectorStore:
         if client is not None:
             return client
         if not self._connect_lock.acquire(blocking=wait):
-            raise Unavailable(detail="connecting")
+            raise VectorStoreUnavailable(reason="connecting")
         try:
             if self._client is None:
                 if self.embedded:
@@ -416,7 +419,7 @@ class MilvusVectorStore:
                         )
                     else:
                         self._last_error = f"cannot reach Milvus at {self.uri}: {_reason(exc)}"
-                    raise Unavailable(detail=self._last_error) from exc
+                    raise VectorStoreUnavailable(reason=self._last_error) from exc
                 self._client = client
             return self._client
         finally:
@@ -426,10 +429,14 @@ class MilvusVectorStore:
         def invoke() -> T:
             return op(self._connected(self._connect_timeout))
 
-        try:
-            return await self._run(invoke)
-        except MilvusException as exc:
-            raise self._translate(collection, exc) from exc
+        async def attempt() -> T:
+            try:
+                return await self._run(invoke)
+            except MilvusException as exc:
+                raise self._translate(collection, exc) from exc
+
+        # Bounded by pymilvus's own per-call timeouts; after a failure the breaker fails calls fast.
+        return await self.breaker.call(attempt, VectorStoreUnavailable, bounded=False, is_failure=never)
 
     async def _read(self, collection: str, op: Callable[[MilvusClient], T]) -> T:
         """A query or search; loads the collection first when this process has not (or it was released)."""
@@ -456,7 +463,7 @@ class MilvusVectorStore:
             return _NotLoaded(reason)
         if code == 2 or "unavailable" in lowered or "connect" in lowered:
             self._last_error = f"Milvus at {self.uri} unreachable: {reason}"
-            return Unavailable(detail=self._last_error)
+            return VectorStoreUnavailable(reason=self._last_error)
         return RuntimeError(f"milvus call on {collection} failed: {reason}")
 
 
