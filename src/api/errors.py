@@ -175,14 +175,8 @@ def envelope_response(
 
 
 def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    headers = None
-    if isinstance(exc, RateLimited | Unavailable):
-        headers = {"Retry-After": str(exc.retry_after)}
-    if isinstance(exc, Unavailable):
-        # The reason (which server, what failed) goes to the log; the client gets the code.
-        log.warning(
-            "dependency_unavailable", path=request.url.path, error=type(exc).__name__, reason=str(exc)[:300]
-        )
+    # Unavailable: the breaker logged why once, when it opened; the access log has each 503.
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited | Unavailable) else None
     return envelope_response(request, spec_for_domain(exc), exc.message_key, exc.params, headers)
 
 

@@ -116,7 +116,10 @@ class NatsConnection:
         if self._nc is not None and not self._nc.is_closed:
             self._stopping = True
             try:
-                await self._nc.drain()
+                if self._nc.is_connected:
+                    await self._nc.drain()
+                else:  # reconnecting: nothing can be drained, stop trying
+                    await self._nc.close()
             finally:
                 self._stopping = False
         self._nc = None

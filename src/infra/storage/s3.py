@@ -167,7 +167,13 @@ class S3ObjectStorage:
         return await loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
 
     async def _call(
-        self, key: str, fn: Callable[..., T], *args: Any, transfer: bool = False, **kwargs: Any
+        self,
+        key: str,
+        fn: Callable[..., T],
+        *args: Any,
+        transfer: bool = False,
+        source: BlockingReader | None = None,
+        **kwargs: Any,
     ) -> T:
         """Run an SDK call in the pool through the breaker and turn its failures into domain errors."""
 
@@ -175,6 +181,8 @@ class S3ObjectStorage:
             try:
                 return await self._run(self._with_bucket, fn, *args, **kwargs)
             except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+                if source is not None and source.failure is not None:
+                    raise source.failure from None  # the caller's stream broke, not the server
                 raise _translate(exc, key) from exc
 
         return await self.breaker.call(attempt, StorageUnavailable, bounded=not transfer, is_failure=never)
@@ -247,6 +255,7 @@ class S3ObjectStorage:
                 content_type=mime,
                 part_size=self.config.part_size,
                 transfer=True,
+                source=reader,
             )
         except BaseException:
             reader.abort()  # also on cancellation: the thread stops reading and the SDK aborts
