@@ -80,6 +80,7 @@ class PrivateMariaDb:
             probe = subprocess.run(
                 ["mariadb", "--no-defaults", "-h127.0.0.1", f"-P{self.port}", "-uroot", "-e", "SELECT 1"],
                 capture_output=True,
+                check=False,
             )
             if probe.returncode == 0:
                 subprocess.run(

@@ -150,7 +150,8 @@ class NatsEventBus:
     async def _guarded(self, send: Callable[[], Awaitable[None]]) -> None:
         """Through the connection's breaker: a bus that is down refuses at once, never hangs a caller."""
         try:
-            await self._conn.call(send, EventBusUnavailable)
+            # A batch of the relay's gets the publish timeout, not the per-request one.
+            await self._conn.call(send, EventBusUnavailable, timeout_s=self._publish_timeout)
         except EventBusUnavailable:
             raise
         except Exception as exc:  # the server answered with an error: not published either

@@ -21,7 +21,7 @@ log = structlog.get_logger("cozeplus.nats")
 T = TypeVar("T")
 
 RETRY_CONNECT_S = 2.0
-CALL_TIMEOUT_S = 2.0  # one request/reply on the request path; a healthy server answers in ms
+CALL_TIMEOUT_S = 1.0  # one request/reply on the request path; a healthy server answers in ms
 PROBE_AFTER_S = 1.0
 
 
@@ -137,7 +137,13 @@ class NatsConnection:
     def jetstream(self) -> JetStreamContext:
         return self.client.jetstream()
 
-    async def call(self, operation: Callable[[], Awaitable[T]], unavailable: Callable[..., Unavailable]) -> T:
+    async def call(
+        self,
+        operation: Callable[[], Awaitable[T]],
+        unavailable: Callable[..., Unavailable],
+        *,
+        timeout_s: float | None = None,
+    ) -> T:
         """Run one request to the server within the call timeout, through the breaker.
 
         While the client is disconnected nats-py would buffer the request and let it wait for its
@@ -146,7 +152,7 @@ class NatsConnection:
             if not self.breaker.is_open:
                 self.breaker.trip("not connected")
             raise self.breaker.refuse(unavailable)
-        return await self.breaker.call(operation, unavailable, is_failure=_is_failure)
+        return await self.breaker.call(operation, unavailable, timeout_s=timeout_s, is_failure=_is_failure)
 
     async def check(self) -> tuple[bool, str]:
         if self._nc is None or not self._nc.is_connected:
