@@ -180,12 +180,20 @@ class S3ObjectStorage:
         async def attempt() -> T:
             try:
                 return await self._run(self._with_bucket, fn, *args, **kwargs)
-            except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+            except Exception as exc:
                 if source is not None and source.failure is not None:
-                    raise source.failure from None  # the caller's stream broke, not the server
-                raise _translate(exc, key) from exc
+                    raise _CallerFailed() from None  # the caller's stream broke, not the server
+                if isinstance(exc, MinioException | urllib3.exceptions.HTTPError | OSError):
+                    raise _translate(exc, key) from exc
+                raise
 
-        return await self.breaker.call(attempt, StorageUnavailable, bounded=not transfer, is_failure=never)
+        try:
+            return await self.breaker.call(
+                attempt, StorageUnavailable, bounded=not transfer, is_failure=never
+            )
+        except _CallerFailed:
+            assert source is not None and source.failure is not None
+            raise source.failure from None
 
     def _with_bucket(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         self._ensure_bucket()
@@ -352,6 +360,10 @@ class S3ObjectStorage:
         if method is LinkMethod.GET:
             return self._client.presigned_get_object(self.config.bucket, key, expires=ttl)
         return self._client.presigned_put_object(self.config.bucket, key, expires=ttl)
+
+
+class _CallerFailed(Exception):
+    """Carries a failure of the caller's own body past the breaker, which must not count it."""
 
 
 def _reason(exc: BaseException) -> str:
