@@ -144,7 +144,7 @@ class Breaker:
         except Unavailable as exc:  # an inner layer already decided
             self.trip(str(exc))
             raise
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, KeyboardInterrupt, GeneratorExit):
             self.release()  # the probe's caller went away: let the next call probe
             raise
         except Exception as exc:

@@ -280,6 +280,10 @@ class _errors:
             raise
         if isinstance(exc, FullTextUnavailable):  # raised in the body (a bulk item refused)
             self.breaker.trip(str(exc))
+        elif isinstance(exc, DomainError):
+            self.breaker.close()
+        else:
+            self.breaker.release()  # not an answer either way: let the next call probe
 
     def _translate(self, exc: BaseException | None) -> None:
         if exc is None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.common.errors import DatabaseUnavailable
+from domain.common.errors import DatabaseUnavailable, DomainError
 from domain.common.events import DomainEvent
 from domain.common.ports import Clock, IdGenerator
 from infra.persistence.database import Database
@@ -84,10 +83,13 @@ class SqlUnitOfWork:
             unavailable = self._db.unavailable(exc)
             if unavailable is not None:
                 raise unavailable from exc
-            if breaker is not None and isinstance(exc, asyncio.CancelledError):
+        if breaker is not None:
+            # Every way out settles a probe: success or a rule's error means the server answered;
+            # anything else (cancelled, a bug) frees the probe slot for the next unit of work.
+            if exc is None or isinstance(exc, DomainError):
+                breaker.close()
+            else:
                 breaker.release()
-        elif breaker is not None:
-            breaker.close()
 
     def record(self, event: DomainEvent) -> None:
         self._events.append(event)
