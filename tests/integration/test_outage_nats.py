@@ -101,6 +101,14 @@ async def test_one_instance_serves_what_does_not_need_nats_and_recovers(
     s, c, _ = apps
     me = await chat_user(c, s)
     assert parse_sse((await c.post("/v3/chat", json=me.chat_body(stream=True), headers=me.bearer)).content)
+    before = (await c.post("/v3/chat", json=me.chat_body(), headers=me.bearer)).json()["data"]
+    ids = {"chat_id": before["id"], "conversation_id": before["conversation_id"]}
+
+    async def finished() -> bool:
+        r = await c.get("/v3/chat/retrieve", params=ids, headers=me.bearer)
+        return bool(r.json()["data"]["status"] == "completed")
+
+    await until(finished, "the non-streamed chat to complete")
 
     nats.stop()
     r = await c.get("/v1/users/me", headers=me.bearer)
@@ -125,7 +133,11 @@ async def test_one_instance_serves_what_does_not_need_nats_and_recovers(
     assert not readiness["components"]["nats"]["ok"]
     assert readiness["components"]["database"]["ok"]
 
-    # Database-only calls: listing conversations, tokens.
+    # Database-only calls: a finished chat, its messages, the conversations.
+    r = await c.get("/v3/chat/retrieve", params=ids, headers=me.bearer)
+    assert (r.status_code, r.json()["data"]["status"]) == (200, "completed"), r.text
+    r = await c.get("/v3/chat/message/list", params=ids, headers=me.bearer)
+    assert r.status_code == 200 and r.json()["code"] == 0, r.text
     r = await c.get("/v1/conversations", params={"bot_id": me.bot}, headers=me.bearer)
     assert r.status_code == 200, r.text
 
