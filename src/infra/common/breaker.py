@@ -136,10 +136,13 @@ class Breaker:
             raise self.refuse(unavailable)
         limit = (timeout_s or self.timeout_s) if bounded else None
         try:
-            async with asyncio.timeout(limit):
+            if limit is None:
                 result = await operation()
+            else:
+                async with asyncio.timeout(limit):
+                    result = await operation()
         except TimeoutError as exc:
-            self.trip(f"no answer within {limit:g} s" if limit else "timed out")
+            self.trip(f"no answer within {limit:g} s" if limit else f"timed out ({type(exc).__name__})")
             raise self._error(unavailable, self.last_error) from exc
         except Unavailable as exc:  # an inner layer already decided
             self.trip(str(exc))

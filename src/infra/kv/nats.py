@@ -145,6 +145,7 @@ class NatsKeyValue:
                     self.stream, subject=self._subject(key), direct=False
                 ),
                 KeyValueUnavailable,
+                single=True,
             )
         except NotFoundError:
             return None
@@ -176,6 +177,7 @@ class NatsKeyValue:
             ack = await self.connection.call(
                 lambda: self.connection.jetstream().publish(self._subject(key), value, headers=headers),
                 KeyValueUnavailable,
+                single=True,
             )
         except APIError as exc:
             if exc.err_code == WRONG_LAST_SEQUENCE:

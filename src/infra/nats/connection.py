@@ -135,7 +135,8 @@ class NatsConnection:
         return self._nc
 
     def jetstream(self) -> JetStreamContext:
-        return self.client.jetstream()
+        # Every JetStream API request and publish from it waits at most the call timeout.
+        return self.client.jetstream(timeout=self.breaker.timeout_s)
 
     async def call(
         self,
@@ -143,16 +144,21 @@ class NatsConnection:
         unavailable: Callable[..., Unavailable],
         *,
         timeout_s: float | None = None,
+        single: bool = False,
     ) -> T:
-        """Run one request to the server within the call timeout, through the breaker.
+        """Run a request to the server within the call timeout, through the breaker.
 
+        `single`: one JetStream request from `jetstream()`, which carries the timeout itself, so no
+        second timer is armed (run-stream appends are the chat path's most frequent call).
         While the client is disconnected nats-py would buffer the request and let it wait for its
         full timeout: refuse at once instead (the breaker opens; the reconnect callback closes it)."""
         if self._nc is None or not self._nc.is_connected:
             if not self.breaker.is_open:
                 self.breaker.trip("not connected")
             raise self.breaker.refuse(unavailable)
-        return await self.breaker.call(operation, unavailable, timeout_s=timeout_s, is_failure=_is_failure)
+        return await self.breaker.call(
+            operation, unavailable, timeout_s=timeout_s, bounded=not single, is_failure=_is_failure
+        )
 
     async def check(self) -> tuple[bool, str]:
         if self._nc is None or not self._nc.is_connected:

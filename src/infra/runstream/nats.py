@@ -174,6 +174,7 @@ class NatsRunStreams:
                         stream=self.stream,
                     ),
                     RunStreamUnavailable,
+                    single=True,
                 )
             except APIError as exc:
                 if exc.err_code != WRONG_LAST_SEQUENCE:
@@ -210,6 +211,7 @@ class NatsRunStreams:
             return await self.connection.call(
                 lambda: self.connection.jetstream().get_msg(self.stream, subject=subject, direct=False),
                 RunStreamUnavailable,
+                single=True,
             )
         except NotFoundError:
             return None
