@@ -14,6 +14,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import ASGIApp, LifeSpanScope, Receive, Scope, Send
+from prometheus_client.registry import Collector
 
 from api import health, objects
 from api.admin.routes import ROUTES as ADMIN_ROUTES
@@ -53,6 +54,7 @@ class AppServices:
     on_startup: Sequence[Callable[[], Awaitable[None]]] = ()
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = ()
     extra_routes: Sequence[Any] = ()
+    collectors: Sequence[Collector] = ()  # more /metrics (breakers, rate-limit fail-open)
 
 
 class CozeplusASGI:
@@ -102,6 +104,8 @@ def _cors(config: HttpConfig) -> CORSConfig | None:
 def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
     guards = services.guards or GuardSet(i18n=LocaleGuard(config.default_locale))
     metrics = HttpMetrics()
+    for collector in services.collectors:
+        metrics.registry.register(collector)
     litestar = Litestar(
         route_handlers=[
             *health.ROUTES,

@@ -31,6 +31,7 @@ from api.context import current_log_id, new_log_id, request_context
 from api.i18n import message, negotiate
 from domain.common.errors import (
     Conflict,
+    DatabaseUnavailable,
     DomainError,
     InvalidInput,
     NotFound,
@@ -39,6 +40,12 @@ from domain.common.errors import (
     Unauthenticated,
     Unavailable,
 )
+from domain.common.eventbus import EventBusUnavailable
+from domain.common.fulltext import FullTextUnavailable
+from domain.common.kv import KeyValueUnavailable
+from domain.common.runstream import RunStreamUnavailable
+from domain.common.storage import StorageUnavailable
+from domain.common.vectors import VectorStoreUnavailable
 from domain.conversation.errors import (
     AgentNotAvailable,
     AgentNotPublished,
@@ -93,6 +100,14 @@ _DOMAIN: dict[type[DomainError], ErrorSpec] = {
     Conflict: ErrorSpec(HTTP_409_CONFLICT, 4090),
     RateLimited: ErrorSpec(HTTP_429_TOO_MANY_REQUESTS, 4008),
     Unavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5030),
+    # One code per backing server, so a client (and an operator reading logs) knows which is down.
+    DatabaseUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5031),
+    RunStreamUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5032),
+    KeyValueUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5033),
+    EventBusUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5034),
+    StorageUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5035),
+    VectorStoreUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5036),
+    FullTextUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5037),
     # Conversations and chats: Coze's own codes (coze-openapi-wire.md section 2, docs/adr/0023).
     ConversationNotFound: ErrorSpec(HTTP_404_NOT_FOUND, 4200),
     MessageNotFound: ErrorSpec(HTTP_404_NOT_FOUND, 4200),
@@ -111,7 +126,7 @@ _DOMAIN: dict[type[DomainError], ErrorSpec] = {
     # Coze has no code of its own for tool outputs sent to a chat that is not waiting for them.
     ChatNotAwaitingTools: ErrorSpec(HTTP_409_CONFLICT, 4001),
     # A chat whose event stream broke off (its store unreachable); in `last_error`, not answered.
-    ChatStreamInterrupted: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5031),
+    ChatStreamInterrupted: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5038),
     InvalidChatRequest: ErrorSpec(HTTP_400_BAD_REQUEST, 4000),
 }
 
@@ -163,7 +178,8 @@ def envelope_response(
 
 
 def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    # Unavailable: the breaker logged why once, when it opened; the access log has each 503.
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited | Unavailable) else None
     return envelope_response(request, spec_for_domain(exc), exc.message_key, exc.params, headers)
 
 

@@ -51,6 +51,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.rate_limited": {"en-US": "too many requests", "zh-CN": "请求过于频繁"},
     "error.internal": {"en-US": "internal error", "zh-CN": "服务器内部错误"},
     "error.unavailable": {"en-US": "service temporarily unavailable", "zh-CN": "服务暂时不可用"},
+    "error.database_unavailable": {
+        "en-US": "the database is unavailable; try again shortly",
+        "zh-CN": "数据库暂不可用，请稍后重试",
+    },
+    "kv.unavailable": {
+        "en-US": "the key-value store is unavailable; try again shortly",
+        "zh-CN": "键值存储暂不可用，请稍后重试",
+    },
+    "vectors.unavailable": {
+        "en-US": "the vector store is unavailable; try again shortly",
+        "zh-CN": "向量存储暂不可用，请稍后重试",
+    },
+    "error.fulltext.unavailable": {
+        "en-US": "the full-text index is unavailable; try again shortly",
+        "zh-CN": "全文索引暂不可用，请稍后重试",
+    },
     "user.invalid_credentials": {"en-US": "wrong email or password", "zh-CN": "邮箱或密码错误"},
     "user.session_invalid": {"en-US": "please sign in", "zh-CN": "请先登录"},
     "user.login_throttled": {
@@ -232,8 +248,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "对话的事件流中断（{service} 无法访问）",
     },
     "runstream.unavailable": {
-        "en-US": "chat event streams are unavailable ({service} unreachable)",
-        "zh-CN": "对话事件流暂不可用（{service} 无法访问）",
+        "en-US": "chat event streams are unavailable ({service} unreachable); try again shortly",
+        "zh-CN": "对话事件流暂不可用（{service} 无法访问），请稍后重试",
     },
     "conversation.invalid": {"en-US": "invalid conversation: {reason}", "zh-CN": "会话无效：{reason}"},
     "conversation.invalid_message": {"en-US": "invalid message: {reason}", "zh-CN": "消息无效：{reason}"},

@@ -50,6 +50,7 @@ class Container(containers.DeclarativeContainer):
         db_echo=settings.provided.db_echo,
         nats_url=settings.provided.resolved_nats_url,
         nats_replicas=settings.provided.nats_replicas,
+        nats_timeout=settings.provided.nats_timeout_s,
         runstream_adapter=settings.provided.runstream_adapter,
         runstream_ttl=settings.provided.runstream_ttl_s,
         runstream_max_events=settings.provided.runstream_max_events,

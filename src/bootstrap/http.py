@@ -10,10 +10,11 @@ from litestar.di import Provide
 
 from api.app import AppServices, CozeplusASGI, HttpConfig, create_app
 from api.middleware.guards import GuardSet, LocaleGuard
+from api.outage_metrics import OutageMetrics
 from api.security.guards import PermissionGuard, SessionAuthGuard, TokenAuthGuard
 from api.security.identity import current_actor
 from bootstrap.container import Container, build_container
-from bootstrap.infrastructure import infrastructure_health_checks, infrastructure_resources
+from bootstrap.infrastructure import breakers, infrastructure_health_checks, infrastructure_resources
 from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
 
@@ -87,6 +88,7 @@ def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> Ap
             container.models.health(),
         ],
         guards=guards,
+        collectors=[OutageMetrics(breakers(container), identity.rate_limiter())],
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
     )

@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     kv_max_ttl_s: float = Field(86_400.0, gt=0, le=30 * 86400)
     kv_bucket: str = Field("cozeplus", pattern=r"^[A-Za-z0-9_-]{1,64}$")
     nats_replicas: int = Field(1, ge=1, le=5)
+    # One request to NATS on the request path; past it the breaker opens (docs/adr/0034).
+    nats_timeout_s: float = Field(1.0, gt=0, le=30)
 
     # Full-text index: unset = embedded SQLite FTS5 under data_dir; `sqlite:///path.db` = embedded at
     # that path; `http(s)://[user:pass@]host:9200` = Elasticsearch. `plain-json` content type is for

@@ -211,7 +211,7 @@ async def test_storage_failing_midway_leaves_nothing(storage_settings: Settings)
     container.upload.storage.override(providers.Object(Breaking()))
     async for world in open_files(storage_settings, container):
         response = await world.upload({"file": ("notes.txt", files.text(200_000))})
-        assert (response.status_code, code(response)) == (503, 5030), response.text
+        assert (response.status_code, code(response)) == (503, 5035), response.text
         assert await world.rows() == 0
         assert [o.key for o in (await real.list("uploads/")).objects] == []
 

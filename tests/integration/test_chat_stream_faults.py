@@ -38,7 +38,7 @@ pytestmark = pytest.mark.timeout(90)
 
 WORDS = [f"w{i}" for i in range(40)]
 SLOW = "/slow " + " ".join(WORDS)  # one word every 200 ms: about 8 s, far longer than the test waits
-STREAM_INTERRUPTED = 5031
+STREAM_INTERRUPTED = 5038
 FAULTS = ["kill", "stall"]
 WAIT_S = 60  # longest wait for a reader to see what it waits for; the pytest timeout bounds all
 
@@ -317,7 +317,7 @@ def test_one_process_readers_end_when_nats_fails(single: Deployment, kind: str) 
                     additional_messages=[Message.build_user_question_text("too early")],
                 )
             )
-        assert refused.value.code == 5030 and "NATS" in str(refused.value.msg), refused.value
+        assert refused.value.code == 5032 and "NATS" in str(refused.value.msg), refused.value
     finally:
         recover(single, kind)
 

@@ -404,7 +404,7 @@ async def test_an_outcome_is_not_saved_over_a_run_that_already_ended(store: Stor
         assert await store.runs.save_unless_ended(run)  # still running: saved
         await uow.commit()
     failed = copy.deepcopy(run)
-    failed.fail(T0 + timedelta(seconds=2), ChatError(5031, "stream gone"), Usage())
+    failed.fail(T0 + timedelta(seconds=2), ChatError(5038, "stream gone"), Usage())
     async with store.uow() as uow:
         assert await store.runs.save_unless_ended(failed)  # the reader's failure
         await uow.commit()

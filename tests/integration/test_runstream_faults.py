@@ -32,9 +32,9 @@ async def _next(reader: AsyncIterator[RunEvent]) -> RunEvent:
 
 @pytest.mark.parametrize("kind", ["kill", "stall"])
 async def test_calls_raise_unavailable_and_recover(server: PrivateNats, kind: str) -> None:
-    connection = NatsConnection(server.url)
+    connection = NatsConnection(server.url, call_timeout=0.5)
     await connection.start()
-    streams = NatsRunStreams(connection, request_timeout=0.5, idle_check=0.3)
+    streams = NatsRunStreams(connection, idle_check=0.3)
     await streams.start()
     try:
         await streams.append("r1", "delta", {"i": 0})

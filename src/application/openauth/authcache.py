@@ -106,5 +106,9 @@ class TokenAuthCache:
         """Event-bus listener: a token was revoked or an account changed, maybe in another process."""
         self.forget_all()
 
+    async def on_missed_events(self) -> None:
+        """Event-bus listener gap (the bus was unreachable): a revocation may have gone unheard."""
+        self.forget_all()
+
     def __len__(self) -> int:
         return len(self._entries)

@@ -86,6 +86,10 @@ class CachedPermissionChecker:
         """Event-bus listener: another process (or this one) changed roles or grants."""
         self.invalidate()
 
+    async def on_missed_events(self) -> None:
+        """Event-bus listener gap (the bus was unreachable): a change may have gone unheard."""
+        self.invalidate()
+
     async def reload(self) -> None:
         async with self._lock:
             await self._load(self._generation)

@@ -26,6 +26,7 @@ class CoreContainer(containers.DeclarativeContainer):
         providers.Dependency()
     )  # str, or None when no port uses NATS (then `nats` is never built)
     nats_replicas = providers.Dependency(instance_of=int, default=1)
+    nats_timeout = providers.Dependency(instance_of=float, default=1.0)
     runstream_adapter = providers.Dependency(instance_of=str, default="inprocess")
     runstream_ttl = providers.Dependency(instance_of=float, default=3600.0)
     runstream_max_events = providers.Dependency(instance_of=int, default=10_000)
@@ -42,7 +43,7 @@ class CoreContainer(containers.DeclarativeContainer):
     worker_leases = providers.Singleton(WorkerLeases, db=database)
 
     # One connection per process, shared by every NATS-backed adapter; created only when one is used.
-    nats = providers.Singleton(NatsConnection, url=nats_url)
+    nats = providers.Singleton(NatsConnection, url=nats_url, call_timeout=nats_timeout)
 
     run_streams = providers.Selector(
         runstream_adapter,

@@ -60,10 +60,16 @@ class IdentityContainer(containers.DeclarativeContainer):
     # Every process drops its remembered bearer auth when any process revokes a token or changes
     # an account's status (the TTL bounds what a missed event can leave behind).
     token_revoked_listener = providers.Singleton(
-        Listener, topic=TOKEN_REVOKED, handler=token_auth_cache.provided.on_credentials_changed
+        Listener,
+        topic=TOKEN_REVOKED,
+        handler=token_auth_cache.provided.on_credentials_changed,
+        on_gap=token_auth_cache.provided.on_missed_events,
     )
     account_status_listener = providers.Singleton(
-        Listener, topic=ACCOUNT_STATUS_CHANGED, handler=token_auth_cache.provided.on_credentials_changed
+        Listener,
+        topic=ACCOUNT_STATUS_CHANGED,
+        handler=token_auth_cache.provided.on_credentials_changed,
+        on_gap=token_auth_cache.provided.on_missed_events,
     )
 
     space_service = providers.Singleton(

@@ -47,7 +47,10 @@ class PermissionContainer(containers.DeclarativeContainer):
         cache_size=cache_size,
     )
     policy_listener = providers.Singleton(
-        Listener, topic=POLICY_CHANGED, handler=checker.provided.on_policy_changed
+        Listener,
+        topic=POLICY_CHANGED,
+        handler=checker.provided.on_policy_changed,
+        on_gap=checker.provided.on_missed_events,
     )
 
     role_service = providers.Singleton(

@@ -46,9 +46,22 @@ class RateLimited(DomainError):
 
 
 class Unavailable(DomainError):
-    """A backing service (vector store, search index, ...) cannot be reached right now; retry later."""
+    """A backing service (vector store, search index, ...) cannot be reached right now; retry later.
+
+    `retry_after`: seconds after which a retry may succeed (the API sends it as Retry-After). Each
+    server has a subclass of its own, so the API answers with a code that names it."""
 
     message_key = "error.unavailable"
 
+    def __init__(self, retry_after: int = 1, **params: Any) -> None:
+        super().__init__(**params)
+        self.retry_after = max(int(retry_after), 1)
+
     def __str__(self) -> str:
-        return str(self.params.get("detail", self.message_key))
+        return str(self.params.get("detail") or self.params.get("reason") or self.message_key)
+
+
+class DatabaseUnavailable(Unavailable):
+    """The database did not answer, or dropped the connection mid-request (a write may be lost)."""
+
+    message_key = "error.database_unavailable"

@@ -103,11 +103,13 @@ class Listener:
 
     Delivery is at most once, without retries or dead letters, and a process that is down or cut off
     misses events: whatever a listener refreshes must be re-readable from the database, and the owner
-    must also refresh on its own after a while (see docs/adr/0017-permissions-rbac.md).
+    must also refresh on its own after a while (see docs/adr/0017-permissions-rbac.md). `on_gap`, when
+    given, is called after the bus was unreachable and is back, when events may have been missed.
     """
 
     topic: str
     handler: EventHandler = field(compare=False)
+    on_gap: Callable[[], Awaitable[None]] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         checked_topic(self.topic)

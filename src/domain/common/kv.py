@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from domain.common.errors import InvalidInput
+from domain.common.errors import InvalidInput, Unavailable
 
 # Dot-separated tokens, as NATS KV keys are subjects: no wildcards (* >), no whitespace, no
 # empty tokens (leading, trailing or doubled dots would change how the key is routed).
@@ -31,6 +31,12 @@ class InvalidKey(InvalidInput):
 
 class InvalidKvValue(InvalidInput):
     message_key = "kv.invalid_value"
+
+
+class KeyValueUnavailable(Unavailable):
+    """The store's server did not answer (down, cut off, timing out); nothing was written."""
+
+    message_key = "kv.unavailable"
 
 
 def validate_key(key: str) -> str:

@@ -50,19 +50,20 @@ class RunNotFound(NotFound):
     message_key = "runstream.run_not_found"
 
 
+class RunAlreadyFinished(Conflict):
+    message_key = "runstream.run_finished"
+
+
 class RunStreamUnavailable(Unavailable):
-    """The store behind the run streams did not answer in time or is not connected: the call may
-    or may not have taken effect (a timed-out append can still land later). `service` names it."""
+    """The store behind the run streams did not answer in time or is not connected: an append may
+    or may not have taken effect (a timed-out one can still land later) and a reader's tail has
+    ended; both callers see it within about a second. `service` names the store (NATS)."""
 
     message_key = "runstream.unavailable"
 
-    def __init__(self, service: str, **params: object) -> None:
-        super().__init__(service=service, **params)
+    def __init__(self, service: str = "NATS", retry_after: int = 1, **params: Any) -> None:
+        super().__init__(retry_after, service=service, **params)
         self.service = service
-
-
-class RunAlreadyFinished(Conflict):
-    message_key = "runstream.run_finished"
 
 
 def validate_run_id(run_id: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from domain.common.errors import Conflict, DomainError, NotFound
+from domain.common.errors import Conflict, DomainError, NotFound, Unavailable
 from domain.common.vector_filters import (
     And,
     Eq,
@@ -81,6 +81,12 @@ class VectorCollectionNotFound(NotFound):
 
     def __str__(self) -> str:
         return f"vector collection {self.name!r} does not exist"
+
+
+class VectorStoreUnavailable(Unavailable):
+    """The vector store did not answer (down, cut off, timing out); retry later."""
+
+    message_key = "vectors.unavailable"
 
 
 class VectorCollectionExists(Conflict):

@@ -276,5 +276,10 @@ class InProcessEventBus:
             pending = await self.pending()
         except Exception as exc:  # readiness reports, never raises
             return False, f"{type(exc).__name__}: deliveries unreadable"
-        state = "running" if self._running else "not started"
-        return True, f"{state}, {len(self._consumers)} consumers, {pending} deliveries pending"
+        if not self._running:
+            return False, f"not started, {len(self._consumers)} consumers registered"
+        running = sum(1 for task in self._tasks if not task.done())
+        if running < len(self._consumers):
+            return False, f"{len(self._consumers) - running} of {len(self._consumers)} consumers stopped"
+        listening = "" if self._tail is None else f", {len(self._listeners)} listeners"
+        return True, f"{running} consumers running{listening}, {pending} deliveries pending"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import orjson
@@ -69,7 +69,7 @@ class NatsEventBus:
         ack_wait_s: float = 30.0,
         max_age_s: float = 7 * 86400,
         duplicate_window_s: float = 300.0,
-        publish_timeout_s: float = 5.0,
+        publish_timeout_s: float = 2.0,
         batch_size: int = 100,
         consumers: Sequence[Consumer] = (),
         listeners: Sequence[Listener] = (),
@@ -97,6 +97,7 @@ class NatsEventBus:
             self.subscribe(consumer)
         for listener in listeners:
             self.listen(listener)
+        connection.on_reconnected(self._resync_listeners)
 
     @property
     def consumers(self) -> Sequence[Consumer]:
@@ -130,7 +131,8 @@ class NatsEventBus:
             (self.subject(e.topic), orjson.dumps(e.payload), {MSG_ID: checked_dedupe_id(e.dedupe_id)})
             for e in events
         ]
-        try:
+
+        async def send() -> None:
             js = self._js()
             # Concurrent requests pipeline on the one connection; any failure fails the batch, and the
             # relay's retry is harmless because the server drops ids it has already stored.
@@ -142,7 +144,17 @@ class NatsEventBus:
                     for subject, data, headers in messages
                 )
             )
-        except Exception as exc:
+
+        await self._guarded(send)
+
+    async def _guarded(self, send: Callable[[], Awaitable[None]]) -> None:
+        """Through the connection's breaker: a bus that is down refuses at once, never hangs a caller."""
+        try:
+            # A batch of the relay's gets the publish timeout, not the per-request one.
+            await self._conn.call(send, EventBusUnavailable, timeout_s=self._publish_timeout)
+        except EventBusUnavailable:
+            raise
+        except Exception as exc:  # the server answered with an error: not published either
             raise EventBusUnavailable(detail=short_error(exc)[:200]) from exc
 
     async def redeliver(self, group: str, event: Event) -> None:
@@ -152,7 +164,8 @@ class NatsEventBus:
             DEDUPE_HEADER: checked_dedupe_id(event.dedupe_id),
             GROUP_HEADER: checked_group(group),
         }
-        try:
+
+        async def send() -> None:
             await self._js().publish(
                 self.subject(event.topic),
                 orjson.dumps(event.payload),
@@ -160,8 +173,8 @@ class NatsEventBus:
                 stream=self.stream,
                 headers=headers,
             )
-        except Exception as exc:
-            raise EventBusUnavailable(detail=short_error(exc)[:200]) from exc
+
+        await self._guarded(send)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -347,6 +360,20 @@ class NatsEventBus:
                 except Exception as exc:  # one listener's failure must not stop the others
                     log.warning("eventbus_listener_failed", topic=topic, error=short_error(exc)[:300])
 
+    async def _resync_listeners(self) -> None:
+        """Events published while this process was cut off never reach its core subscriptions:
+        tell each listener that it may have missed some, so caches re-read the database now."""
+        if not self._ready:
+            return
+        for listener in self._listeners:
+            if listener.on_gap is not None:
+                try:
+                    await listener.on_gap()
+                except Exception as exc:  # one listener's failure must not stop the others
+                    log.warning(
+                        "eventbus_listener_resync_failed", topic=listener.topic, error=short_error(exc)
+                    )
+
     async def _keep_in_progress(self, msg: Msg) -> None:
         while True:
             await asyncio.sleep(self._ack_wait / 3)
@@ -362,7 +389,14 @@ class NatsEventBus:
             info = await self._js().stream_info(self.stream)
         except Exception as exc:  # readiness reports, never raises
             return False, f"stream {self.stream}: {type(exc).__name__}"
-        return True, f"stream {self.stream}: {info.state.messages} messages, {len(self._consumers)} consumers"
+        running = sum(1 for task in self._tasks if not task.done())
+        if running < len(self._consumers):
+            return False, f"{len(self._consumers) - running} of {len(self._consumers)} consumers stopped"
+        return True, (
+            f"stream {self.stream}: {info.state.messages} messages; {running} consumers running "
+            f"({', '.join(durable_name(c) for c in self._consumers) or 'none registered'}), "
+            f"{len(self._listen_subs)} listener subscriptions"
+        )
 
 
 async def _quietly(call: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import elasticsearch as es_errors
 from elasticsearch import AsyncElasticsearch
 
-from domain.common.errors import InvalidInput
+from domain.common.errors import DomainError, InvalidInput
 from domain.common.fulltext import (
     Document,
     FieldType,
@@ -29,6 +30,7 @@ from domain.common.fulltext import (
     validate_doc_id,
     validate_index_name,
 )
+from infra.common.breaker import Breaker
 from infra.fulltext import analysis, es_query
 from infra.fulltext.transport import ContentTypeMode, PlainJsonAiohttpNode
 
@@ -53,6 +55,8 @@ class ElasticsearchFullTextIndex:
         self._timeout = request_timeout
         self._client: AsyncElasticsearch | None = None
         self._specs: dict[str, IndexSpec] = {}
+        # Calls are bounded by the client's request_timeout; the breaker makes them fail fast after.
+        self.breaker = Breaker("elasticsearch")
 
     async def start(self) -> None:
         # No network here: a server that is down at start-up shows in /readyz, it does not stop the app.
@@ -92,7 +96,7 @@ class ElasticsearchFullTextIndex:
         spec = self._specs.get(name)
         if spec is not None:
             return spec
-        async with _errors(name):
+        async with _errors(name, self.breaker):
             mapping = await self.client.indices.get_mapping(index=name)
         meta = mapping.get(name, {}).get("mappings", {}).get("_meta", {}).get(es_query.META_KEY)
         if not isinstance(meta, dict):
@@ -103,7 +107,7 @@ class ElasticsearchFullTextIndex:
 
     async def create_index(self, spec: IndexSpec, *, exist_ok: bool = False) -> None:
         try:
-            async with _errors(spec.name):
+            async with _errors(spec.name, self.breaker):
                 await self.client.indices.create(
                     index=spec.name,
                     settings={"analysis": es_query.ANALYSIS},
@@ -120,14 +124,14 @@ class ElasticsearchFullTextIndex:
         validate_index_name(name)
         self._specs.pop(name, None)
         try:
-            async with _errors(name):
+            async with _errors(name, self.breaker):
                 await self.client.indices.delete(index=name)
         except FullTextIndexNotFound:
             return
 
     async def index_exists(self, name: str) -> bool:
         validate_index_name(name)
-        async with _errors(name):
+        async with _errors(name, self.breaker):
             return bool(await self.client.indices.exists(index=name))
 
     # ------------------------------------------------------------ writes
@@ -165,7 +169,7 @@ class ElasticsearchFullTextIndex:
     ) -> int:
         if not ops:
             return 0
-        async with _errors(index):
+        async with _errors(index, self.breaker):
             response = await self.client.bulk(operations=ops, refresh="wait_for")
         count = 0
         for item in response["items"]:
@@ -180,7 +184,7 @@ class ElasticsearchFullTextIndex:
     async def delete_by_filter(self, index: str, flt: Filter) -> int:
         spec = await self._spec(index)
         check_filter(spec, flt)
-        async with _errors(index):
+        async with _errors(index, self.breaker):
             response = await self.client.delete_by_query(
                 index=index,
                 query={"bool": {"filter": [es_query.query_filter(flt)]}},
@@ -197,7 +201,7 @@ class ElasticsearchFullTextIndex:
         words = analysis.query_words(request.text)
         if request.text.strip() and not words:
             return SearchResult(total=0, hits=[], next_cursor=None)
-        async with _errors(index):
+        async with _errors(index, self.breaker):
             response = await self.client.search(index=index, **es_query.search_body(spec, request, words))
         hits = []
         for raw in response["hits"]["hits"]:
@@ -245,18 +249,43 @@ def _reason(exc: BaseException) -> str:
 
 
 class _errors:
-    """Maps client errors to the port's: missing index, existing index, engine unavailable."""
+    """Maps client errors to the port's: missing index, existing index, engine unavailable; and
+    keeps the breaker: while it is open, calls fail at once without a request (docs/adr/0034)."""
 
-    def __init__(self, index: str) -> None:
+    def __init__(self, index: str, breaker: Breaker) -> None:
         self.index = index
+        self.breaker = breaker
 
     async def __aenter__(self) -> None:
-        return None
+        if not self.breaker.allow():
+            raise self.breaker.refuse(FullTextUnavailable)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
     ) -> None:
         # Never swallows: re-raises as the port's error, or returns None and lets `exc` propagate.
+        if exc is None:
+            self.breaker.close()
+            return
+        if isinstance(exc, asyncio.CancelledError):
+            self.breaker.release()
+            return
+        try:
+            self._translate(exc)
+        except FullTextUnavailable as unavailable:
+            self.breaker.trip(str(unavailable))
+            raise
+        except DomainError:
+            self.breaker.close()  # the engine answered, with an error about the request
+            raise
+        if isinstance(exc, FullTextUnavailable):  # raised in the body (a bulk item refused)
+            self.breaker.trip(str(exc))
+        elif isinstance(exc, DomainError):
+            self.breaker.close()
+        else:
+            self.breaker.release()  # not an answer either way: let the next call probe
+
+    def _translate(self, exc: BaseException | None) -> None:
         if exc is None:
             return
         if isinstance(exc, es_errors.ApiError):

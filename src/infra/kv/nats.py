@@ -25,7 +25,7 @@ import structlog
 from nats.js import api
 from nats.js.errors import APIError, BadRequestError, NotFoundError
 
-from domain.common.kv import KvEntry, validate_key, validate_ttl, validate_value
+from domain.common.kv import KeyValueUnavailable, KvEntry, validate_key, validate_ttl, validate_value
 from infra.kv.counter import next_count
 from infra.nats.connection import NatsConnection
 
@@ -114,8 +114,10 @@ class NatsKeyValue:
         return True, f"bucket {self.bucket} ({ttl_mode}), {detail}"
 
     async def _ensure(self) -> None:
-        if self._ready:
-            return
+        if not self._ready:
+            await self.connection.call(self._create_bucket, KeyValueUnavailable)
+
+    async def _create_bucket(self) -> None:
         js = self.connection.jetstream()
         try:
             await js.create_key_value(
@@ -138,8 +140,12 @@ class NatsKeyValue:
     async def _raw(self, key: str) -> api.RawStreamMsg | None:
         """The key's latest message, whatever it is (value, delete marker, expired value)."""
         try:
-            return await self.connection.jetstream().get_msg(
-                self.stream, subject=self._subject(key), direct=False
+            return await self.connection.call(
+                lambda: self.connection.jetstream().get_msg(
+                    self.stream, subject=self._subject(key), direct=False
+                ),
+                KeyValueUnavailable,
+                single=True,
             )
         except NotFoundError:
             return None
@@ -168,7 +174,11 @@ class NatsKeyValue:
             # Whole seconds rounded up, counted from when the server stores it: never before our deadline.
             headers[MSG_TTL_HEADER] = f"{max(math.ceil(remaining), 1)}s"
         try:
-            ack = await self.connection.jetstream().publish(self._subject(key), value, headers=headers)
+            ack = await self.connection.call(
+                lambda: self.connection.jetstream().publish(self._subject(key), value, headers=headers),
+                KeyValueUnavailable,
+                single=True,
+            )
         except APIError as exc:
             if exc.err_code == WRONG_LAST_SEQUENCE:
                 return None

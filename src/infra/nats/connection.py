@@ -5,14 +5,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import structlog
 from nats.aio.client import Client
 from nats.js import JetStreamContext
+from nats.js.errors import APIError, ServiceUnavailableError
+
+from domain.common.errors import Unavailable
+from infra.common.breaker import Breaker
 
 log = structlog.get_logger("cozeplus.nats")
 
+T = TypeVar("T")
+
 RETRY_CONNECT_S = 2.0
+CALL_TIMEOUT_S = 1.0  # one request/reply on the request path; a healthy server answers in ms
+PROBE_AFTER_S = 1.0
+
+
+def _is_failure(exc: BaseException) -> bool:
+    """The server answered with an error about the request (not found, wrong sequence ...): alive."""
+    return not isinstance(exc, APIError) or isinstance(exc, ServiceUnavailableError)
 
 
 class NatsConnection:
@@ -25,13 +40,24 @@ class NatsConnection:
     name = "nats"
     adapter = "nats-jetstream"
 
-    def __init__(self, url: str, *, connect_timeout: float = 2.0, client_name: str = "cozeplus") -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        connect_timeout: float = 2.0,
+        client_name: str = "cozeplus",
+        call_timeout: float = CALL_TIMEOUT_S,
+        probe_after: float = PROBE_AFTER_S,
+    ) -> None:
         self.url = url
         self._connect_timeout = connect_timeout
+        # One breaker for the server, whichever port calls it (run streams, KV, event bus).
+        self.breaker = Breaker("nats", timeout_s=call_timeout, reset_s=probe_after)
         self._client_name = client_name
         self._nc: Client | None = None
         self._connector: asyncio.Task[None] | None = None
         self._stopping = False
+        self._on_back: list[Callable[[], Awaitable[None]]] = []
 
     async def start(self) -> None:
         if (self._nc is not None and not self._nc.is_closed) or self._connector is not None:
@@ -75,7 +101,10 @@ class NatsConnection:
                 log.debug("nats_still_unreachable", url=self.url, error=type(exc).__name__)
                 continue
             log.info("nats_connected", url=self.url)
+            self.breaker.close()
             self._connector = None
+            for hook in list(self._on_back):
+                await _quietly(hook)
             return
 
     async def stop(self) -> None:
@@ -87,7 +116,10 @@ class NatsConnection:
         if self._nc is not None and not self._nc.is_closed:
             self._stopping = True
             try:
-                await self._nc.drain()
+                if self._nc.is_connected:
+                    await self._nc.drain()
+                else:  # reconnecting: nothing can be drained, stop trying
+                    await self._nc.close()
             finally:
                 self._stopping = False
         self._nc = None
@@ -103,7 +135,30 @@ class NatsConnection:
         return self._nc
 
     def jetstream(self) -> JetStreamContext:
-        return self.client.jetstream()
+        # Every JetStream API request and publish from it waits at most the call timeout.
+        return self.client.jetstream(timeout=self.breaker.timeout_s)
+
+    async def call(
+        self,
+        operation: Callable[[], Awaitable[T]],
+        unavailable: Callable[..., Unavailable],
+        *,
+        timeout_s: float | None = None,
+        single: bool = False,
+    ) -> T:
+        """Run a request to the server within the call timeout, through the breaker.
+
+        `single`: one JetStream request from `jetstream()`, which carries the timeout itself, so no
+        second timer is armed (run-stream appends are the chat path's most frequent call).
+        While the client is disconnected nats-py would buffer the request and let it wait for its
+        full timeout: refuse at once instead (the breaker opens; the reconnect callback closes it)."""
+        if self._nc is None or not self._nc.is_connected:
+            if not self.breaker.is_open:
+                self.breaker.trip("not connected")
+            raise self.breaker.refuse(unavailable)
+        return await self.breaker.call(
+            operation, unavailable, timeout_s=timeout_s, bounded=not single, is_failure=_is_failure
+        )
 
     async def check(self) -> tuple[bool, str]:
         if self._nc is None or not self._nc.is_connected:
@@ -123,6 +178,21 @@ class NatsConnection:
         if self._stopping:  # our own drain, not an outage
             return
         log.warning("nats_disconnected", url=self.url)
+        self.breaker.trip("disconnected")
 
     async def _on_reconnect(self) -> None:
         log.info("nats_reconnected", url=self.url)
+        self.breaker.close()  # the client's reconnect is the probe: the server answered
+        for hook in list(self._on_back):
+            await _quietly(hook)
+
+    def on_reconnected(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Call `hook` after every reconnect (e.g. to resync what may have been missed meanwhile)."""
+        self._on_back.append(hook)
+
+
+async def _quietly(hook: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await hook()
+    except Exception as exc:  # one hook's failure must not stop the others or the client
+        log.warning("nats_reconnect_hook_failed", error=f"{type(exc).__name__}: {exc}"[:200])

@@ -8,14 +8,35 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from domain.common.errors import DatabaseUnavailable
+from infra.common.breaker import Breaker
 from infra.persistence import sqlite_driver
 from infra.privatefs import private_file
 
 IDLE_PING_S = 10.0  # a pooled MySQL connection idle this long is pinged before use
 _IDLE_SINCE = "cozeplus.idle_since"
+CONNECT_TIMEOUT_S = 2  # a new MySQL connection (the server restarting does not hold requests longer)
+POOL_TIMEOUT_S = 5.0  # waiting for a free pooled connection
+# MySQL/MariaDB errors that mean "no server" rather than "bad statement": can't connect, gone away,
+# lost connection, shutdown in progress, connection killed, commands out of sync after a cut.
+_SERVER_GONE = frozenset({1053, 1927, 2002, 2003, 2005, 2006, 2013, 2014, 2055})
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Did this fail because the server is unreachable (not because of the statement)?"""
+    if isinstance(exc, DisconnectionError | InterfaceError | PoolTimeout | ConnectionError):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        orig = exc.orig
+        code = orig.args[0] if orig is not None and orig.args else None
+        return code in _SERVER_GONE or isinstance(orig, OSError)
+    return False
 
 
 def sqlite_url(path: Path) -> str:
@@ -48,14 +69,28 @@ class Database:
             kwargs["connect_args"] = {"timeout": 30}
             engine_url = self.url.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
-            kwargs["connect_args"] = {"charset": "utf8mb4"}
+            kwargs.update(
+                pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, pool_timeout=POOL_TIMEOUT_S
+            )
+            kwargs["connect_args"] = {"charset": "utf8mb4", "connect_timeout": CONNECT_TIMEOUT_S}
         self.engine: AsyncEngine = create_async_engine(engine_url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         else:
             _ping_when_idle(self.engine, idle_ping_s)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # A database server that dropped out fails units of work fast (503) until a probe gets
+        # through; the embedded SQLite file has no server to lose.
+        self.breaker: Breaker | None = None if self.is_sqlite else Breaker("database")
+
+    def unavailable(self, exc: BaseException) -> DatabaseUnavailable | None:
+        """The error a caller should see for `exc`, when it means the server is gone."""
+        if self.breaker is None or not is_outage(exc):
+            return None
+        self.breaker.trip(f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        return DatabaseUnavailable(
+            reason=f"database: {self.breaker.last_error}", retry_after=self.breaker.retry_after()
+        )
 
     @property
     def is_sqlite(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.common.errors import DatabaseUnavailable, DomainError
 from domain.common.events import DomainEvent
 from domain.common.ports import Clock, IdGenerator
 from infra.persistence.database import Database
@@ -50,6 +51,9 @@ class SqlUnitOfWork:
         self._outer = _current.get()
         if self._outer is not None:  # nested: join the enclosing transaction
             return self
+        breaker = self._db.breaker
+        if breaker is not None and not breaker.allow():  # the server dropped out moments ago
+            raise breaker.refuse(DatabaseUnavailable)
         self._session = self._db.session()
         self._token = _current.set(self._session)
         return self
@@ -66,10 +70,26 @@ class SqlUnitOfWork:
             # close() hands the connection back to the pool, whose reset rolls back whatever was
             # not committed: an explicit rollback first would cost one more round trip for nothing.
             await self._session.close()
+        except Exception as closing:  # the connection died with the server: the pool drops it
+            if exc is None:
+                raise self._db.unavailable(closing) or closing from closing
         finally:
             if self._token is not None:
                 _current.reset(self._token)
             self._session = None
+        breaker = self._db.breaker
+        if exc is not None:
+            # The server went away under this unit of work: nothing was committed, say so (503).
+            unavailable = self._db.unavailable(exc)
+            if unavailable is not None:
+                raise unavailable from exc
+        if breaker is not None:
+            # Every way out settles a probe: success or a rule's error means the server answered;
+            # anything else (cancelled, a bug) frees the probe slot for the next unit of work.
+            if exc is None or isinstance(exc, DomainError):
+                breaker.close()
+            else:
+                breaker.release()
 
     def record(self, event: DomainEvent) -> None:
         self._events.append(event)

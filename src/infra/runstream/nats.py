@@ -9,25 +9,20 @@ starting at `after + 1`, so any API process can replay and tail any run.
 Appends carry `Nats-Expected-Last-Subject-Sequence`: the server refuses a write that does not follow
 the run's last event. That serialises concurrent writers of one run and lets a writer in any process
 see the terminal marker and refuse to append after it, without an extra round trip per append.
-
-An unreachable server is `RunStreamUnavailable`, fast: at once while the client knows it is
-disconnected, else after `request_timeout` (nats-py's default is 5 s per call; a chat must notice
-an outage within a few seconds, docs/adr/0036-chat-streams-under-outage.md).
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import nats.errors
 import structlog
-from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.js import JetStreamContext, api
-from nats.js.errors import APIError, NoStreamResponseError, NotFoundError, ServiceUnavailableError
+from nats.js import api
+from nats.js.errors import APIError, NotFoundError
 
 from domain.common.errors import Conflict
 from domain.common.runstream import (
@@ -53,24 +48,8 @@ EXPECTED_LAST = "Nats-Expected-Last-Subject-Sequence"
 WRONG_LAST_SEQUENCE = 10071
 APPEND_ATTEMPTS = 20
 IDLE_CHECK_S = 5.0  # a silent tail re-checks this often that its run has not expired
+LOST_CHECK_S = 0.5  # and this often that the connection is still up (a tail never hangs on a dead server)
 KNOWN_TAILS = 10_000  # last sequence per run written by this process, to skip a lookup per append
-REQUEST_TIMEOUT_S = 2.0  # per JetStream call (publish, get, consumer create): an outage shows in seconds
-# What nats-py raises when the server is down, stalled or being reconnected to.
-_UNREACHABLE: tuple[type[BaseException], ...] = (
-    nats.errors.TimeoutError,
-    nats.errors.NoRespondersError,
-    nats.errors.ConnectionClosedError,
-    nats.errors.ConnectionReconnectingError,
-    nats.errors.ConnectionDrainingError,
-    nats.errors.OutboundBufferLimitError,
-    nats.errors.NoServersError,
-    nats.errors.StaleConnectionError,
-    nats.errors.FlushTimeoutError,
-    nats.errors.UnexpectedEOF,
-    ServiceUnavailableError,
-    NoStreamResponseError,
-    ConnectionError,
-)
 
 
 class RunStreamContention(Conflict):
@@ -91,7 +70,6 @@ class NatsRunStreams:
         max_events: int = 10_000,
         replicas: int = 1,
         idle_check: float = IDLE_CHECK_S,
-        request_timeout: float = REQUEST_TIMEOUT_S,
     ) -> None:
         if ttl <= 0 or max_events < 1:
             raise ValueError("ttl must be positive and max_events at least 1")
@@ -102,19 +80,8 @@ class NatsRunStreams:
         self.max_events = max_events
         self.replicas = replicas
         self.idle_check = idle_check
-        self.request_timeout = request_timeout
         self._ready = False
-        self._js: tuple[Client, JetStreamContext] | None = None
         self._last: OrderedDict[str, int] = OrderedDict()
-
-    def _jetstream(self) -> JetStreamContext:
-        """The JetStream context with this adapter's timeout; fails fast while disconnected."""
-        if not self.connection.is_connected:
-            raise RunStreamUnavailable("NATS", reason="not connected")
-        client = self.connection.client
-        if self._js is None or self._js[0] is not client:
-            self._js = (client, client.jetstream(timeout=self.request_timeout))
-        return self._js[1]
 
     def _config(self) -> api.StreamConfig:
         return api.StreamConfig(
@@ -145,15 +112,17 @@ class NatsRunStreams:
             return False, detail
         try:
             await self._ensure()
-            info = await self._jetstream().stream_info(self.stream)
+            info = await self.connection.jetstream().stream_info(self.stream)
         except Exception as exc:  # readiness reports, never raises
             return False, f"stream {self.stream}: {type(exc).__name__}"
         return True, f"stream {self.stream}: {info.state.messages} events, {detail}"
 
     async def _ensure(self) -> None:
-        if self._ready:
-            return
-        js = self._jetstream()
+        if not self._ready:
+            await self.connection.call(self._create_stream, RunStreamUnavailable)
+
+    async def _create_stream(self) -> None:
+        js = self.connection.jetstream()
         wanted = self._config()
         try:
             info = await js.stream_info(self.stream)
@@ -177,20 +146,19 @@ class NatsRunStreams:
         return f"{self.subject_prefix}.{run_id}"
 
     async def append(self, run_id: str, kind: str, data: Mapping[str, Any]) -> int:
-        run_id, kind, body = validate_run_id(run_id), validate_kind(kind), encode_data(data)
-        with _reachable():
-            return await self._publish(run_id, kind, body, final=False)
+        return await self._publish(
+            validate_run_id(run_id), validate_kind(kind), encode_data(data), final=False
+        )
 
     async def finish(
         self, run_id: str, kind: str = FINISH_KIND, data: Mapping[str, Any] | None = None
     ) -> int:
-        run_id, kind, body = validate_run_id(run_id), validate_kind(kind), encode_data(data)
-        with _reachable():
-            return await self._publish(run_id, kind, body, final=True)
+        return await self._publish(
+            validate_run_id(run_id), validate_kind(kind), encode_data(data), final=True
+        )
 
     async def _publish(self, run_id: str, kind: str, body: bytes, *, final: bool) -> int:
         await self._ensure()
-        js = self._jetstream()
         subject = self._subject(run_id)
         expected = self._last.get(run_id, 0)
         for _ in range(APPEND_ATTEMPTS):
@@ -198,7 +166,16 @@ class NatsRunStreams:
             if final:
                 headers[FINAL_HEADER] = "1"
             try:
-                ack = await js.publish(subject, body, headers=headers, stream=self.stream)
+                ack = await self.connection.call(
+                    lambda: self.connection.jetstream().publish(
+                        subject,
+                        body,
+                        headers=headers,  # noqa: B023  # awaited within this iteration
+                        stream=self.stream,
+                    ),
+                    RunStreamUnavailable,
+                    single=True,
+                )
             except APIError as exc:
                 if exc.err_code != WRONG_LAST_SEQUENCE:
                     raise
@@ -231,15 +208,18 @@ class NatsRunStreams:
     async def _last_message(self, subject: str) -> api.RawStreamMsg | None:
         try:
             # Not the direct-get API: nats-py's form of it is not answered by 2.9 servers.
-            return await self._jetstream().get_msg(self.stream, subject=subject, direct=False)
+            return await self.connection.call(
+                lambda: self.connection.jetstream().get_msg(self.stream, subject=subject, direct=False),
+                RunStreamUnavailable,
+                single=True,
+            )
         except NotFoundError:
             return None
 
     async def status(self, run_id: str) -> RunStatus | None:
         subject = self._subject(validate_run_id(run_id))
-        with _reachable():
-            await self._ensure()
-            last = await self._last_message(subject)
+        await self._ensure()
+        last = await self._last_message(subject)
         if last is None:
             return None
         return RunStatus(last_offset=int(last.seq or 0), finished=_is_final(last.headers))
@@ -248,12 +228,6 @@ class NatsRunStreams:
         return self._read(validate_run_id(run_id), validate_after(after), follow)
 
     async def _read(self, run_id: str, after: int, follow: bool) -> AsyncIterator[RunEvent]:
-        with _reachable():
-            async with contextlib.aclosing(self._events(run_id, after, follow)) as events:
-                async for event in events:
-                    yield event
-
-    async def _events(self, run_id: str, after: int, follow: bool) -> AsyncGenerator[RunEvent, None]:
         await self._ensure()
         subject = self._subject(run_id)
         last = await self._last_message(subject)
@@ -263,24 +237,36 @@ class NatsRunStreams:
         if after >= last_seq and (not follow or _is_final(last.headers)):
             return
         stop_at = None if follow else last_seq
-        sub = await self._jetstream().subscribe(
-            subject,
-            stream=self.stream,
-            ordered_consumer=True,
-            config=api.ConsumerConfig(
-                deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
-                opt_start_seq=after + 1,
+        sub = await self.connection.call(
+            lambda: self.connection.jetstream().subscribe(
+                subject,
+                stream=self.stream,
+                ordered_consumer=True,
+                config=api.ConsumerConfig(
+                    deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+                    opt_start_seq=after + 1,
+                ),
             ),
+            RunStreamUnavailable,
         )
+        wait = min(self.idle_check, LOST_CHECK_S)
         try:
+            quiet = 0.0
             while True:
                 try:
-                    msg = await sub.next_msg(timeout=self.idle_check)
+                    msg = await sub.next_msg(timeout=wait)
                 except nats.errors.TimeoutError:
+                    if not self.connection.is_connected:
+                        # Nothing more can arrive: end the tail now, the caller decides what to tell.
+                        raise self.connection.breaker.refuse(RunStreamUnavailable) from None
+                    quiet += wait
                     # Quiet run: its writer may have died; stop once its events have expired.
-                    if await self._last_message(subject) is None:
-                        raise RunNotFound(run_id=run_id) from None
+                    if quiet >= self.idle_check:
+                        quiet = 0.0
+                        if await self._last_message(subject) is None:
+                            raise RunNotFound(run_id=run_id) from None
                     continue
+                quiet = 0.0
                 event = _to_event(msg)
                 if stop_at is not None and event.offset > stop_at:
                     return
@@ -290,15 +276,6 @@ class NatsRunStreams:
         finally:
             with contextlib.suppress(Exception):  # the consumer is ephemeral; the server reaps it anyway
                 await sub.unsubscribe()
-
-
-@contextlib.contextmanager
-def _reachable() -> Iterator[None]:
-    """nats-py's connection failures as the port's RunStreamUnavailable."""
-    try:
-        yield
-    except _UNREACHABLE as exc:
-        raise RunStreamUnavailable("NATS", reason=type(exc).__name__) from exc
 
 
 def _is_final(headers: Mapping[str, str] | None) -> bool:

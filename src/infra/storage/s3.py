@@ -38,6 +38,7 @@ from domain.common.storage import (
     object_key,
 )
 from domain.common.storage import content_type as mime_type
+from infra.common.breaker import Breaker, never
 from infra.storage.body import CHUNK, BlockingReader, chunks
 
 log = structlog.get_logger("cozeplus.storage")
@@ -45,6 +46,7 @@ log = structlog.get_logger("cozeplus.storage")
 T = TypeVar("T")
 MIN_PART_SIZE = 5 * 1024 * 1024  # S3's smallest part (except the last)
 CREDENTIAL_CODES = frozenset({"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"})
+CALL_TIMEOUT_S = 5.0  # metadata calls (head, delete, list, bucket); transfers follow the SDK's timeouts
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +139,17 @@ class S3ObjectStorage:
     name = "storage"
     adapter = "s3"
 
-    def __init__(self, config: S3Config, *, max_threads: int = 8) -> None:
+    def __init__(
+        self, config: S3Config, *, max_threads: int = 8, call_timeout_s: float = CALL_TIMEOUT_S
+    ) -> None:
         self.config = config
         http = urllib3.PoolManager(
-            timeout=urllib3.Timeout(connect=3.0, read=60.0),
+            timeout=urllib3.Timeout(connect=1.0, read=60.0),
             maxsize=max_threads,
             retries=urllib3.Retry(total=2, backoff_factor=0.1, status_forcelist=[500, 502, 503, 504]),
         )
+        # After a failure, calls fail at once (503) until a probe gets through (docs/adr/0034).
+        self.breaker = Breaker("s3", timeout_s=call_timeout_s)
         self._client = Minio(
             config.endpoint,
             access_key=config.access_key,
@@ -160,12 +166,34 @@ class S3ObjectStorage:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
 
-    async def _call(self, key: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run an SDK call in the pool and turn its failures into domain errors."""
+    async def _call(
+        self,
+        key: str,
+        fn: Callable[..., T],
+        *args: Any,
+        transfer: bool = False,
+        source: BlockingReader | None = None,
+        **kwargs: Any,
+    ) -> T:
+        """Run an SDK call in the pool through the breaker and turn its failures into domain errors."""
+
+        async def attempt() -> T:
+            try:
+                return await self._run(self._with_bucket, fn, *args, **kwargs)
+            except Exception as exc:
+                if source is not None and source.failure is not None:
+                    raise _CallerFailed() from None  # the caller's stream broke, not the server
+                if isinstance(exc, MinioException | urllib3.exceptions.HTTPError | OSError):
+                    raise _translate(exc, key) from exc
+                raise
+
         try:
-            return await self._run(self._with_bucket, fn, *args, **kwargs)
-        except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
-            raise _translate(exc, key) from exc
+            return await self.breaker.call(
+                attempt, StorageUnavailable, bounded=not transfer, is_failure=never
+            )
+        except _CallerFailed:
+            assert source is not None and source.failure is not None
+            raise source.failure from None
 
     def _with_bucket(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         self._ensure_bucket()
@@ -220,6 +248,7 @@ class S3ObjectStorage:
                 len(data),
                 content_type=mime,
                 part_size=self.config.part_size,
+                transfer=True,
             )
             return await self.head(key)
         reader = BlockingReader(chunks(body), asyncio.get_running_loop())
@@ -233,6 +262,8 @@ class S3ObjectStorage:
                 -1,
                 content_type=mime,
                 part_size=self.config.part_size,
+                transfer=True,
+                source=reader,
             )
         except BaseException:
             reader.abort()  # also on cancellation: the thread stops reading and the SDK aborts
@@ -253,7 +284,7 @@ class S3ObjectStorage:
                 response.close()
                 response.release_conn()
 
-        return await self._call(key, fetch)
+        return await self._call(key, fetch, transfer=True)
 
     async def open(self, key: str, *, offset: int = 0, length: int | None = None) -> S3Reader:
         object_key(key)
@@ -329,6 +360,10 @@ class S3ObjectStorage:
         if method is LinkMethod.GET:
             return self._client.presigned_get_object(self.config.bucket, key, expires=ttl)
         return self._client.presigned_put_object(self.config.bucket, key, expires=ttl)
+
+
+class _CallerFailed(Exception):
+    """Carries a failure of the caller's own body past the breaker, which must not count it."""
 
 
 def _reason(exc: BaseException) -> str:

@@ -41,6 +41,7 @@ from domain.common.vectors import (
     VectorFeatureUnsupported,
     VectorHit,
     VectorRecord,
+    VectorStoreUnavailable,
     check_collection_name,
     check_id,
     check_records,
@@ -48,6 +49,7 @@ from domain.common.vectors import (
     check_vector,
     scope_filter,
 )
+from infra.common.breaker import Breaker, never
 from infra.privatefs import PRIVATE_DIR, PRIVATE_FILE, narrow, private_dir, private_umask
 from infra.vectorstore.milvus_filters import compile_filter
 from infra.vectorstore.milvus_schema import (
@@ -114,6 +116,7 @@ class MilvusVectorStore:
         self._last_error = "not started"
         self._specs: dict[str, CollectionSpec] = {}
         self._loaded: set[str] = set()
+        self.breaker = Breaker("milvus")
         # pymilvus logs every failed RPC with a traceback; we translate and report failures ourselves.
         logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
 
@@ -399,7 +402,7 @@ class MilvusVectorStore:
         if client is not None:
             return client
         if not self._connect_lock.acquire(blocking=wait):
-            raise Unavailable(detail="connecting")
+            raise VectorStoreUnavailable(reason="connecting")
         try:
             if self._client is None:
                 if self.embedded:
@@ -424,7 +427,7 @@ class MilvusVectorStore:
                         )
                     else:
                         self._last_error = f"cannot reach Milvus at {self.uri}: {_reason(exc)}"
-                    raise Unavailable(detail=self._last_error) from exc
+                    raise VectorStoreUnavailable(reason=self._last_error) from exc
                 if self.embedded:
                     _narrow_embedded_files(Path(self.uri))
                 self._client = client
@@ -436,10 +439,14 @@ class MilvusVectorStore:
         def invoke() -> T:
             return op(self._connected(self._connect_timeout))
 
-        try:
-            return await self._run(invoke)
-        except MilvusException as exc:
-            raise self._translate(collection, exc) from exc
+        async def attempt() -> T:
+            try:
+                return await self._run(invoke)
+            except MilvusException as exc:
+                raise self._translate(collection, exc) from exc
+
+        # Bounded by pymilvus's own per-call timeouts; after a failure the breaker fails calls fast.
+        return await self.breaker.call(attempt, VectorStoreUnavailable, bounded=False, is_failure=never)
 
     async def _read(self, collection: str, op: Callable[[MilvusClient], T]) -> T:
         """A query or search; loads the collection first when this process has not (or it was released)."""
@@ -466,7 +473,7 @@ class MilvusVectorStore:
             return _NotLoaded(reason)
         if code == 2 or "unavailable" in lowered or "connect" in lowered:
             self._last_error = f"Milvus at {self.uri} unreachable: {reason}"
-            return Unavailable(detail=self._last_error)
+            return VectorStoreUnavailable(reason=self._last_error)
         return RuntimeError(f"milvus call on {collection} failed: {reason}")
 
 

@@ -225,7 +225,7 @@ async def test_a_run_failed_meanwhile_is_not_overwritten_by_its_generation(
     handle = await k.chats.start(actor(), slow(8))
     seen, reader = await read_until(k, handle, 2)
     # Someone else failed it (a reader elsewhere that could not read it, or found it abandoned).
-    await k.liveness.fail(handle.chat_id, ChatError(5031, "gone elsewhere"))
+    await k.liveness.fail(handle.chat_id, ChatError(5038, "gone elsewhere"))
     async with asyncio.timeout(5):
         await reader
     assert_ended_failed(seen, "gone elsewhere")

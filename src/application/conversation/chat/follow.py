@@ -163,7 +163,7 @@ class RunFollower:
     async def _interrupt(self, run: ChatRun, service: str) -> None:
         """The run goes on but nobody can read its stream: fail it, so every reader ends."""
         reason = ChatStreamInterrupted(service=service)
-        error = self._describe(reason) if self._describe is not None else ChatError(5031, str(reason))
+        error = self._describe(reason) if self._describe is not None else ChatError(5038, str(reason))
         log.warning("chat_stream_unreadable chat=%s service=%s", run.id, service)
         live = self._runner.local(run.id) if self._runner is not None else None
         if live is not None and live.stop(failure=error):
