@@ -48,5 +48,5 @@ async def test_the_spa_ends_with_its_error_and_done_naming_the_cause() -> None:
     chunks = [c async for c in relay(breaking(error), encoder, b"", encoder.failed)] + [encoder.done()]
     events = parsed(b"".join(chunks))
     assert [k for k, _ in events] == ["message", "error", "done"]
-    assert events[1][1]["code"] == 5030 and "NATS" in events[1][1]["msg"]
+    assert events[1][1]["code"] == 5032 and "NATS" in events[1][1]["msg"]
     assert events[2][1]["status"] == "failed" and events[2][1]["chat_id"] == "7"
