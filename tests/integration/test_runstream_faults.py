@@ -69,3 +69,36 @@ async def test_calls_raise_unavailable_and_recover(server: PrivateNats, kind: st
             assert [e.kind async for e in streams.read("r2")] == ["delta", "done"]
     finally:
         await connection.stop()
+
+
+async def test_readiness_and_the_breaker_agree_after_a_stall(server: PrivateNats) -> None:
+    """SIGSTOP then SIGCONT: the connection never drops, so no reconnect callback closes the breaker
+    the stall opened. Readiness asks the server itself; once it says the run streams are ready, calls
+    go through at once, not only after the breaker's reset window (here longer than the test)."""
+    connection = NatsConnection(server.url, call_timeout=0.5, probe_after=600)
+    await connection.start()
+    streams = NatsRunStreams(connection)
+    await streams.start()
+    try:
+        await streams.append("r1", "delta", {"i": 0})
+        server.pause()
+        try:
+            with pytest.raises(RunStreamUnavailable):
+                await streams.append("r1", "delta", {"i": 1})
+            assert connection.is_connected  # stalled, not dropped
+            assert not (await streams.check())[0]
+            assert not (await connection.check())[0]
+        finally:
+            server.resume()
+
+        async with asyncio.timeout(30):
+            while True:  # as a load balancer polls /readyz
+                ready, _ = await streams.check()
+                if ready:
+                    break
+                await asyncio.sleep(0.1)
+        assert connection.breaker.state == "closed"
+        await streams.append("r1", "delta", {"i": 2})  # no retry: readiness said so
+        assert (await streams.status("r1")) is not None
+    finally:
+        await connection.stop()

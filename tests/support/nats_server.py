@@ -63,9 +63,18 @@ class PrivateNats:
         self.proc = None
 
     def pause(self) -> None:
-        """SIGSTOP: the server stalls; connections stay open and nothing is answered."""
+        """SIGSTOP: the server stalls; connections stay open and nothing is answered.
+
+        Returns once every thread of the server is stopped: the signal is delivered asynchronously
+        and a request sent right after it could otherwise still be answered."""
         assert self.proc is not None
         os.kill(self.proc.pid, signal.SIGSTOP)
+        tasks = Path(f"/proc/{self.proc.pid}/task")
+        deadline = time.monotonic() + 10
+        while tasks.exists() and not all(_stopped(task / "stat") for task in tasks.iterdir()):
+            if time.monotonic() > deadline:
+                raise RuntimeError("private nats-server did not stop on SIGSTOP")
+            time.sleep(0.01)
 
     def resume(self) -> None:
         assert self.proc is not None
@@ -81,3 +90,11 @@ class PrivateNats:
                 self.proc.kill()
                 self.proc.wait(5)
         self.proc = None
+
+
+def _stopped(stat: Path) -> bool:
+    """A thread's state in /proc (the field after the parenthesised name): T = stopped by a signal."""
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] in ("T", "t")
+    except (OSError, IndexError):  # the thread ended meanwhile
+        return True

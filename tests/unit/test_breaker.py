@@ -135,3 +135,43 @@ async def test_unbounded_calls_have_no_timeout_of_their_own() -> None:
         return "done"
 
     assert await breaker.call(slowish, ServerDown, bounded=False) == "done"
+
+
+async def test_a_readiness_probe_asks_while_open_and_its_answer_closes_it() -> None:
+    """/readyz and the calls agree: a check that got an answer is not followed by refused calls."""
+    clock = Clock()
+    breaker = Breaker("s", reset_s=60.0, clock=clock)
+    breaker.trip("no answer within 1 s")  # a stall: no reconnect callback will close it
+    assert await breaker.probe(ok) == "ok"
+    assert breaker.state == CLOSED
+    assert await breaker.call(ok, ServerDown) == "ok"
+
+
+async def test_a_failed_readiness_probe_opens_it_and_raises_the_error_itself() -> None:
+    breaker = Breaker("s", timeout_s=0.05)
+    with pytest.raises(ConnectionRefusedError):
+        await breaker.probe(refused)
+    assert breaker.state == OPEN
+
+    async def hangs() -> str:
+        await asyncio.sleep(10)
+        return "late"
+
+    breaker.close()
+    with pytest.raises(TimeoutError):
+        await breaker.probe(hangs)
+    assert breaker.is_open and "no answer within 0.05 s" in breaker.last_error
+    with pytest.raises(ServerDown):  # the calls agree with the failed check
+        await breaker.call(ok, ServerDown)
+
+
+async def test_a_readiness_probe_answered_with_an_error_about_the_request_closes_it() -> None:
+    breaker = Breaker("s")
+    breaker.trip("down")
+
+    async def missing() -> str:
+        raise NotFound()
+
+    with pytest.raises(NotFound):
+        await breaker.probe(missing, is_failure=lambda exc: not isinstance(exc, NotFound))
+    assert breaker.state == CLOSED

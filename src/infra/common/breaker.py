@@ -5,7 +5,8 @@ breaker: from then on calls fail at once, without touching the network, until `r
 passed; the next call is then let through alone as a probe (half-open) while the others keep
 failing fast. A probe that succeeds closes the breaker; one that fails opens it again. An owner
 that learns of the server's state another way (a NATS client's reconnect callback) can `close()`
-or `trip()` it directly.
+or `trip()` it directly. Readiness checks go through `probe()`: they ask the server whatever the
+state and their answer settles the breaker, so /readyz never says ready while calls are refused.
 
 Why our own: the candidates on PyPI (pybreaker, aiobreaker, purgatory) either are synchronous,
 unmaintained for years, or bring a storage layer we do not need; this is the part we use.
@@ -156,5 +157,37 @@ class Breaker:
                 raise
             self.trip(f"{type(exc).__name__}: {exc}")
             raise self._error(unavailable, self.last_error) from exc
+        self.close()
+        return result
+
+    async def probe(
+        self,
+        operation: Callable[[], Awaitable[T]],
+        *,
+        timeout_s: float | None = None,
+        is_failure: Callable[[BaseException], bool] = _always,
+    ) -> T:
+        """A readiness check: run `operation()` within the timeout, open or not, and settle the breaker.
+
+        An answer closes the breaker (a server that stalled and came back without its connection
+        dropping has nobody else to tell; otherwise calls stay refused until the reset window ends
+        while /readyz says ready), a failure opens it. Exceptions propagate untranslated: the
+        check reports them."""
+        limit = timeout_s or self.timeout_s
+        try:
+            async with asyncio.timeout(limit):
+                result = await operation()
+        except TimeoutError:
+            self.trip(f"no answer within {limit:g} s")
+            raise
+        except Unavailable as exc:
+            self.trip(str(exc))
+            raise
+        except Exception as exc:
+            if is_failure(exc):
+                self.trip(f"{type(exc).__name__}: {exc}")
+            else:
+                self.close()
+            raise
         self.close()
         return result

@@ -386,7 +386,7 @@ class NatsEventBus:
         if not ok:
             return False, f"nats {detail}"
         try:
-            info = await self._js().stream_info(self.stream)
+            info = await self._conn.probe(lambda: self._js().stream_info(self.stream))
         except Exception as exc:  # readiness reports, never raises
             return False, f"stream {self.stream}: {type(exc).__name__}"
         running = sum(1 for task in self._tasks if not task.done())

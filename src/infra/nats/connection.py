@@ -160,14 +160,25 @@ class NatsConnection:
             operation, unavailable, timeout_s=timeout_s, bounded=not single, is_failure=_is_failure
         )
 
+    async def probe(self, operation: Callable[[], Awaitable[T]]) -> T:
+        """A readiness check's request: sent whatever the breaker's state, and its answer settles it."""
+        return await self.breaker.probe(operation, is_failure=_is_failure)
+
     async def check(self) -> tuple[bool, str]:
+        """A JetStream request and its reply, through the breaker's probe.
+
+        Not `Client.flush()`: when its PING times out (a stalled server) nats-py 2.16 leaves the
+        cancelled future queued, the late PONG fails on it and the client's read loop dies; the
+        client still says connected, reads nothing, and `flush()` returns at once from then on."""
         if self._nc is None or not self._nc.is_connected:
+            if not self.breaker.is_open:  # as `call()` does: the breaker agrees with readiness
+                self.breaker.trip("not connected")
             return False, "not connected"
         started = time.perf_counter()
         try:
-            await self._nc.flush(timeout=1)
+            await self.probe(lambda: self.jetstream().account_info())
         except Exception as exc:  # readiness reports, never raises
-            return False, f"{type(exc).__name__}"
+            return False, _reason(exc)
         return True, f"{(time.perf_counter() - started) * 1000:.1f} ms"
 
     async def _on_error(self, exc: Exception) -> None:
@@ -189,6 +200,12 @@ class NatsConnection:
     def on_reconnected(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Call `hook` after every reconnect (e.g. to resync what may have been missed meanwhile)."""
         self._on_back.append(hook)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "no answer (TimeoutError)"
+    return type(exc).__name__
 
 
 async def _quietly(hook: Callable[[], Awaitable[None]]) -> None:

@@ -112,7 +112,7 @@ class NatsRunStreams:
             return False, detail
         try:
             await self._ensure()
-            info = await self.connection.jetstream().stream_info(self.stream)
+            info = await self.connection.probe(lambda: self.connection.jetstream().stream_info(self.stream))
         except Exception as exc:  # readiness reports, never raises
             return False, f"stream {self.stream}: {type(exc).__name__}"
         return True, f"stream {self.stream}: {info.state.messages} events, {detail}"
