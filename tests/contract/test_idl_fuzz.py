@@ -1,0 +1,160 @@
+"""Schemathesis over the committed idl/ documents against a served app: the contract and the server agree.
+
+Every check runs (server errors, response schemas and headers, negative data refused, positive data
+accepted, unsupported methods, `Allow` headers, auth ...) over the coverage, fuzzing and stateful phases,
+authenticated the way each surface is used: a bearer token for the token API, a session cookie with a
+same-origin header for the SPA and admin APIs. The app is `cozeplus serve` on SQLite on loopback, with
+a super admin of its own. The number of examples per operation is bounded (COZEPLUS_TEST_FUZZ_EXAMPLES,
+default 25; COZEPLUS_TEST_FUZZ_SEED fixes the data) so the whole run stays within a few minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from schemathesis.engine import events
+
+from bootstrap.settings import Settings
+from tests.support.identity import PASSWORD, create_user
+from tests.support.served import Served, served_app
+
+IDL = Path(__file__).resolve().parents[2] / "idl"
+EXAMPLES = int(os.environ.get("COZEPLUS_TEST_FUZZ_EXAMPLES", "25"))
+SEED = int(os.environ.get("COZEPLUS_TEST_FUZZ_SEED", "20261206"))
+
+# Operations a check does not apply to, each with the reason. Nothing else is switched off.
+EXCLUSIONS: dict[str, list[dict[str, Any]]] = {
+    "token-api": [],
+    "web-api": [],
+    "admin-api": [],
+}
+
+
+@dataclass
+class Credentials:
+    bearer: str
+    cookie: str
+    origin: str
+    spare_cookie: str  # a second session, for the operations that end the session they are sent with
+
+
+@dataclass
+class Outcome:
+    failures: Counter[str] = field(default_factory=Counter)  # check name -> failing cases
+    examples: dict[str, str] = field(default_factory=dict)  # "check operation" -> one failure message
+    errors: list[str] = field(default_factory=list)
+    cases: int = 0
+
+
+def _session(base_url: str, email: str) -> str:
+    with httpx.Client(base_url=base_url, headers={"Origin": base_url}, timeout=30) as web:
+        signed = web.post("/api/passport/web/email/login/", json={"email": email, "password": PASSWORD})
+        assert signed.status_code == 200, signed.text
+        return "; ".join(f"{k}={v}" for k, v in web.cookies.items())
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with served_app("embedded", tmp_path_factory.mktemp("fuzz")) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def credentials(served: Served) -> Credentials:
+    settings = Settings(_env_file=None, data_dir=Path(served.env["COZEPLUS_DATA_DIR"]))  # type: ignore[call-arg]
+    admin = asyncio.run(create_user(settings, superuser=True))
+    cookie = _session(served.base_url, admin["email"])
+    with httpx.Client(
+        base_url=served.base_url, headers={"Origin": served.base_url, "Cookie": cookie}, timeout=30
+    ) as web:
+        made = web.post(
+            "/api/permission_api/pat/create_personal_access_token_and_permission",
+            json={"name": "fuzz", "duration_day": "30"},
+        )
+        assert made.json()["code"] == 0, made.text
+    spare = _session(served.base_url, admin["email"])
+    return Credentials(made.json()["data"]["token"], cookie, served.base_url, spare)
+
+
+def _config(name: str, served: Served, creds: Credentials) -> schemathesis.Config:
+    if name == "token-api":
+        headers = {"Authorization": f"Bearer {creds.bearer}"}
+    else:
+        headers = {"Cookie": creds.cookie, "Origin": creds.origin}
+    operations = [dict(o) for o in EXCLUSIONS[name]]
+    if name == "web-api":
+        # Signing out and changing the password end the session they are sent with: they get their own,
+        # so every other operation keeps running signed in.
+        operations.append(
+            {
+                "include-path-regex": r"^/api/passport/(web/logout/|password/change)$",
+                "headers": {"Cookie": creds.spare_cookie, "Origin": creds.origin},
+            }
+        )
+    return schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            "base-url": served.base_url,
+            "headers": headers,
+            "workers": 1,
+            "continue-on-failure": True,
+            "request-timeout": 30,
+            "generation": {"max-examples": EXAMPLES},
+            "checks": {"enabled": True},
+            "operations": operations,
+        }
+    )
+
+
+def _describe(recorder: Any, case_id: str, message: str) -> str:
+    """The failure, the request that caused it and the answer, on one line."""
+    node = recorder.cases.get(case_id)
+    response = recorder.find_response(case_id=case_id)
+    sent = ""
+    if node is not None:
+        case = node.value
+        sent = f"path={case.path_parameters} query={case.query} body={case.body!r}"[:300]
+    answer = "" if response is None else f"-> {response.status_code} {response.text[:200]}"
+    return f"{message.splitlines()[0][:160]} | {sent} {answer}"
+
+
+def _run(name: str, served: Served, creds: Credentials) -> Outcome:
+    doc = json.loads((IDL / f"{name}.json").read_text(encoding="utf-8"))
+    schema = schemathesis.openapi.from_dict(doc, config=_config(name, served, creds))
+    outcome = Outcome()
+    for event in schemathesis.engine.from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            outcome.cases += len(event.recorder.cases)
+            for case_id, nodes in event.recorder.checks.items():
+                for node in nodes:
+                    if node.failure_info is None:
+                        continue
+                    outcome.failures[node.name] += 1
+                    failure = node.failure_info.failure
+                    key = f"{node.name} {failure.operation or event.label}"
+                    outcome.examples.setdefault(key, _describe(event.recorder, case_id, failure.message))
+        elif isinstance(event, events.NonFatalError | events.FatalError):
+            outcome.errors.append(str(getattr(event, "info", event))[:500])
+    return outcome
+
+
+@pytest.mark.parametrize("name", ["token-api", "web-api", "admin-api"])
+def test_documents_and_server_agree(name: str, served: Served, credentials: Credentials) -> None:
+    outcome = _run(name, served, credentials)
+    unique = Counter(key.split(" ", 1)[0] for key in outcome.examples)
+    print(f"\n{name}: {outcome.cases} cases; failing operations by check: {dict(unique) or 'none'}")
+    for key, title in sorted(outcome.examples.items()):
+        print(f"  {key}: {title}")
+    assert outcome.cases > 0
+    assert not outcome.errors, outcome.errors
+    assert not outcome.failures, f"{name}: {dict(outcome.failures)}; see the printed operations"
