@@ -11,6 +11,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.domain": {"en-US": "request could not be completed", "zh-CN": "请求无法完成"},
     "error.invalid_input": {"en-US": "invalid parameters", "zh-CN": "参数无效"},
     "error.invalid_params": {"en-US": "invalid parameters: {detail}", "zh-CN": "参数无效：{detail}"},
+    "error.body_not_object": {
+        "en-US": "the request body must be a JSON object",
+        "zh-CN": "请求体必须是 JSON 对象",
+    },
     "error.malformed_body": {"en-US": "request body is not valid JSON", "zh-CN": "请求体不是合法的 JSON"},
     "error.bad_encoding": {
         "en-US": "request body is not valid UTF-8",

@@ -38,7 +38,7 @@ from api.openapi.bot_schemas import (
     UpdateBotRequest,
     changes_of,
 )
-from api.schemas import Int64Id, id_str
+from api.schemas import Int64Id, QueryId, QueryPage, QuerySize100, id_str, parse_id
 from api.security.identity import CurrentActor
 from application.agent.dto import ListFilter
 from application.agent.publish import PublishService
@@ -48,22 +48,19 @@ from domain.agent.errors import InvalidAgentConfig, InvalidConnector
 
 Agents = NamedDependency[AgentService]
 Publishing = NamedDependency[PublishService]
-Query = Annotated[str | None, QueryParameter(max_length=32)]
 MAX_PAGE_SIZE = 100
-
-
-def _int(value: str | None, name: str, default: int, low: int, high: int) -> int:
-    if value is None or value == "":
-        return default
-    if not value.isascii() or not value.lstrip("-").isdigit() or not low <= int(value) <= high:
-        raise InvalidParameter(detail=f"{name} must be an integer between {low} and {high}")
-    return int(value)
-
-
-def _required_id(value: str | None, name: str) -> int:
-    if not value:
-        raise InvalidAgentConfig(reason=f"{name} is required")
-    return one_id(value, name)
+Flag = Annotated[
+    str | None,
+    QueryParameter(pattern=r"^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])?$", description="true or false"),
+]
+PublishStatus = Annotated[
+    str | None,
+    QueryParameter(pattern=f"^({'|'.join(f.value for f in ListFilter)})?$", description="list filter"),
+]
+ConnectorQuery = Annotated[
+    str | None, QueryParameter(pattern=r"^(1024|999)?$", description="1024 API, 999 Chat SDK")
+]
+PageSize = QuerySize100
 
 
 def _connector(value: str | None) -> int:
@@ -122,9 +119,9 @@ async def unpublish_bot(
 async def get_online_info(
     actor: CurrentActor,
     publish_service: Publishing,
-    bot_id: Annotated[str | None, QueryParameter(max_length=32)] = None,
+    bot_id: QueryId,
 ) -> BotResponse:
-    view = await publish_service.published(actor, _required_id(bot_id, "bot_id"), CONNECTOR_API)
+    view = await publish_service.published(actor, parse_id(bot_id), CONNECTOR_API)
     return BotResponse(data=Bot.of(view))
 
 
@@ -134,7 +131,7 @@ async def retrieve_bot(
     agent_service: Agents,
     publish_service: Publishing,
     bot_id: Int64Id,
-    is_published: Query = None,
+    is_published: Flag = None,
 ) -> BotResponse:
     flag = (is_published or "true").lower()
     if flag not in ("true", "false"):
@@ -150,16 +147,12 @@ async def retrieve_bot(
 async def published_bots_list(
     actor: CurrentActor,
     publish_service: Publishing,
-    space_id: Query = None,
-    page_size: Query = None,
-    page_index: Query = None,
+    space_id: QueryId,
+    page_size: PageSize = 20,
+    page_index: QueryPage = 1,
 ) -> SpaceBotsV1Response:
     page = await publish_service.list_published(
-        actor,
-        _required_id(space_id, "space_id"),
-        CONNECTOR_API,
-        _int(page_index, "page_index", 1, 1, 100_000),
-        _int(page_size, "page_size", 20, 1, MAX_PAGE_SIZE),
+        actor, parse_id(space_id), CONNECTOR_API, page_index, page_size
     )
     bots = [
         SpaceBotV1(
@@ -179,21 +172,14 @@ async def list_bots(
     actor: CurrentActor,
     agent_service: Agents,
     publish_service: Publishing,
-    workspace_id: Query = None,
-    page_size: Query = None,
-    page_index: Query = None,
-    publish_status: Query = None,
-    connector_id: Query = None,
+    workspace_id: QueryId,
+    page_size: PageSize = 20,
+    page_index: QueryPage = 1,
+    publish_status: PublishStatus = None,
+    connector_id: ConnectorQuery = None,
 ) -> SimpleBotsResponse:
-    space = _required_id(workspace_id, "workspace_id")
-    index = _int(page_index, "page_index", 1, 1, 100_000)
-    size = _int(page_size, "page_size", 20, 1, MAX_PAGE_SIZE)
-    try:
-        status = ListFilter(publish_status or ListFilter.PUBLISHED_ONLINE.value)
-    except ValueError:
-        raise InvalidParameter(
-            detail=f"publish_status must be one of {[f.value for f in ListFilter]}"
-        ) from None
+    space, index, size = parse_id(workspace_id), page_index, page_size
+    status = ListFilter(publish_status or ListFilter.PUBLISHED_ONLINE.value)
     connector = _connector(connector_id)
     if status is ListFilter.PUBLISHED_ONLINE:
         page = await publish_service.list_published(actor, space, connector, index, size)

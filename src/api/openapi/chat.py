@@ -4,36 +4,42 @@ goes on when a client drops the connection, and any API process can serve any ch
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Response, post, route
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
-from api.openapi.conversation_views import IdField, MessageBody, QueryText, conversation_id_of, optional_id
+from api.openapi.conversation_views import META_DATA, IdField, MessageBody, optional_id
+from api.schemas import OptionalQueryId, QueryId, WireId, parse_id
 from api.security.identity import CurrentActor
 from api.sse import event, json_line, relay, sse_response
 from application.conversation.chat.commands import NewMessage, StartChat, ToolOutput
 from application.conversation.chat.service import ChatService
 from application.conversation.chat.starting import ChatHandle
-from domain.common.errors import InvalidInput
 from domain.common.runstream import RunEvent
-from domain.conversation.errors import AgentNotAvailable, ChatNotFound, InvalidChatRequest
+from domain.conversation.errors import InvalidChatRequest
 
 Chats = NamedDependency[ChatService]
 DONE = b'event:done\ndata:"[DONE]"\n\n'
 
 
+# The end user a chat is for: any non-empty text (or a number) the caller uses to tell users apart.
+USER_ID = {"oneOf": [{"type": "string", "minLength": 1}, {"type": "integer"}], "description": "end user"}
+
+
 class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
-    bot_id: IdField = None
-    user_id: Any = None
-    additional_messages: list[MessageBody] | None = None
+    bot_id: WireId
+    user_id: Annotated[Any, KwargDefinition(schema_extra=USER_ID)]
+    additional_messages: Annotated[
+        list[MessageBody] | None, KwargDefinition(schema_extra={"maxItems": 100})
+    ] = None
     stream: bool = False
-    custom_variables: dict[str, Any] | None = None
+    custom_variables: dict[Annotated[str, msgspec.Meta(min_length=1, max_length=64)], str] | None = None
     auto_save_history: bool = True
-    meta_data: Any = None
+    meta_data: Annotated[Any, KwargDefinition(schema_extra=META_DATA)] = None
     # Accepted as Coze's API documents them; a single agent has no use for them (yet).
     parameters: dict[str, Any] | None = None
     enable_card: bool | None = None
@@ -44,8 +50,8 @@ class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class CancelRequest(msgspec.Struct, forbid_unknown_fields=True):
-    conversation_id: IdField = None
-    chat_id: IdField = None
+    conversation_id: WireId
+    chat_id: WireId
 
 
 class ToolOutputBody(msgspec.Struct):
@@ -76,32 +82,15 @@ def _answer(chats: ChatService, handle: ChatHandle, stream: bool) -> Response[An
     return Response(ChatResponse(data=handle.chat))
 
 
-def _chat_id(value: IdField) -> int:
-    found = optional_id(value)
-    if found is None:
-        raise ChatNotFound()
-    return found
-
-
-def _bot_id(value: IdField) -> int:
-    try:
-        found = optional_id(value)
-    except InvalidInput:
-        found = None
-    if found is None:
-        raise AgentNotAvailable()
-    return found
-
-
 @post("/v3/chat", status_code=200)
 async def create_chat(
-    actor: CurrentActor, chats: Chats, data: JSONBody[ChatRequest], conversation_id: QueryText = None
+    actor: CurrentActor, chats: Chats, data: JSONBody[ChatRequest], conversation_id: OptionalQueryId = None
 ) -> Response[Any]:
     """Streamed: Coze's chat events, then `done`. Not streamed: the Chat, still in progress."""
-    if not isinstance(data.user_id, str | int) or isinstance(data.user_id, bool):
+    if not isinstance(data.user_id, str | int) or isinstance(data.user_id, bool) or data.user_id == "":
         raise InvalidChatRequest(reason="user_id is required")
     request = StartChat(
-        agent_id=_bot_id(data.bot_id),
+        agent_id=parse_id(data.bot_id),
         end_user=str(data.user_id),
         messages=[_new_message(m) for m in data.additional_messages or ()],
         conversation_id=optional_id(conversation_id),
@@ -120,23 +109,23 @@ def _new_message(body: MessageBody) -> NewMessage:
 
 @route("/v3/chat/retrieve", http_method=["GET", "POST"], status_code=200)
 async def retrieve_chat(
-    actor: CurrentActor, chats: Chats, conversation_id: QueryText = None, chat_id: QueryText = None
+    actor: CurrentActor, chats: Chats, conversation_id: QueryId, chat_id: QueryId
 ) -> ChatResponse:
-    chat = await chats.retrieve(actor, conversation_id_of(conversation_id), _chat_id(chat_id))
+    chat = await chats.retrieve(actor, parse_id(conversation_id), parse_id(chat_id))
     return ChatResponse(data=chat)
 
 
 @post("/v3/chat/cancel", status_code=200)
 async def cancel_chat(actor: CurrentActor, chats: Chats, data: JSONBody[CancelRequest]) -> ChatResponse:
-    chat = await chats.cancel(actor, conversation_id_of(data.conversation_id), _chat_id(data.chat_id))
+    chat = await chats.cancel(actor, parse_id(data.conversation_id), parse_id(data.chat_id))
     return ChatResponse(data=chat)
 
 
 @route("/v3/chat/message/list", http_method=["GET", "POST"], status_code=200)
 async def list_chat_messages(
-    actor: CurrentActor, chats: Chats, conversation_id: QueryText = None, chat_id: QueryText = None
+    actor: CurrentActor, chats: Chats, conversation_id: QueryId, chat_id: QueryId
 ) -> ChatMessagesResponse:
-    listed = await chats.messages(actor, conversation_id_of(conversation_id), _chat_id(chat_id))
+    listed = await chats.messages(actor, parse_id(conversation_id), parse_id(chat_id))
     return ChatMessagesResponse(data=listed)
 
 
@@ -145,14 +134,12 @@ async def submit_tool_outputs(
     actor: CurrentActor,
     chats: Chats,
     data: JSONBody[SubmitToolOutputsRequest],
-    conversation_id: QueryText = None,
-    chat_id: QueryText = None,
+    conversation_id: QueryId,
+    chat_id: QueryId,
 ) -> Response[Any]:
     """Resume a chat waiting in requires_action; streamed, its events continue from there."""
     outputs = [ToolOutput(o.tool_call_id, o.output) for o in data.tool_outputs or ()]
-    handle = await chats.submit_tool_outputs(
-        actor, conversation_id_of(conversation_id), _chat_id(chat_id), outputs
-    )
+    handle = await chats.submit_tool_outputs(actor, parse_id(conversation_id), parse_id(chat_id), outputs)
     return _answer(chats, handle, data.stream)
 
 

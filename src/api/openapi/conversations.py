@@ -2,42 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
 from api.openapi.conversation_views import (
+    META_DATA,
     CozeConversation,
     CozeSection,
     IdField,
     MessageBody,
-    QueryText,
-    conversation_id_of,
     optional_id,
 )
-from api.schemas import Int64Id
+from api.schemas import Int64Id, OptionalQueryId, QueryId, QueryPage, QuerySize50, parse_id
 from api.security.identity import CurrentActor
-from application.conversation.conversations import ConversationService
-from domain.common.errors import InvalidInput
-from domain.conversation.errors import AgentNotAvailable
+from application.conversation.conversations import MAX_LIST_PAGE, ConversationService
+from domain.conversation.values import MAX_CONVERSATION_NAME
 
 Conversations = NamedDependency[ConversationService]
 
 
+Name = Annotated[str, msgspec.Meta(max_length=MAX_CONVERSATION_NAME)]
+
+
 class CreateConversationRequest(msgspec.Struct):
-    messages: list[MessageBody] | None = None
+    messages: Annotated[list[MessageBody] | None, KwargDefinition(schema_extra={"maxItems": 100})] = None
     bot_id: IdField = None
-    name: Any = None
-    connector_id: IdField = None
-    meta_data: Any = None
+    name: Name | None = None
+    connector_id: Literal["1024", "999", 1024, 999, ""] | None = None  # "" and null: the API (1024)
+    meta_data: Annotated[Any, KwargDefinition(schema_extra=META_DATA)] = None
 
 
 class UpdateConversationRequest(msgspec.Struct):
-    name: Any = None
+    name: Name | None = None
 
 
 class ConversationResponse(Envelope, kw_only=True):
@@ -61,29 +62,15 @@ class EmptyResponse(Envelope, kw_only=True):
     data: dict[str, Any]
 
 
-def _name(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput()
-    return value
-
-
-def _page_number(value: str | None, default: int) -> int:
-    """cozepy sends numbers as query text; empty means absent. Out of range is bad input."""
-    if value is None or not value.strip():
-        return default
-    text = value.strip()
-    if not text.isdigit() or len(text) > 6 or int(text) < 1:
-        raise InvalidInput()
-    return int(text)
+def _name(value: str | None) -> str:
+    return value or ""
 
 
 @post("/v1/conversation/create", status_code=200)
 async def create_conversation(
-    actor: CurrentActor, conversations: Conversations, data: JSONBody[CreateConversationRequest | None] = None
+    actor: CurrentActor, conversations: Conversations, data: JSONBody[CreateConversationRequest]
 ) -> ConversationResponse:
-    req = data or CreateConversationRequest()
+    req = data
     created = await conversations.create(
         actor,
         agent_id=optional_id(req.bot_id),
@@ -97,9 +84,9 @@ async def create_conversation(
 
 @get("/v1/conversation/retrieve")
 async def retrieve_conversation(
-    actor: CurrentActor, conversations: Conversations, conversation_id: QueryText = None
+    actor: CurrentActor, conversations: Conversations, conversation_id: QueryId
 ) -> ConversationResponse:
-    found = await conversations.get(actor, conversation_id_of(conversation_id))
+    found = await conversations.get(actor, parse_id(conversation_id))
     return ConversationResponse(data=CozeConversation.of(found))
 
 
@@ -107,20 +94,17 @@ async def retrieve_conversation(
 async def list_conversations(
     actor: CurrentActor,
     conversations: Conversations,
-    bot_id: QueryText = None,
-    page_num: QueryText = None,
-    page_size: QueryText = None,
-    connector_id: QueryText = None,
+    bot_id: QueryId,
+    page_num: QueryPage = 1,
+    page_size: QuerySize50 = MAX_LIST_PAGE,
+    connector_id: OptionalQueryId = None,
 ) -> ConversationListResponse:
-    agent_id = optional_id(bot_id)
-    if agent_id is None:
-        raise AgentNotAvailable()
     connector = optional_id(connector_id)
     page = await conversations.list_for(
         actor,
-        agent_id,
-        _page_number(page_num, 1),
-        _page_number(page_size, 50),
+        parse_id(bot_id),
+        page_num,
+        page_size,
         **({} if connector is None else {"connector_id": connector}),
     )
     items = [CozeConversation.of(c) for c in page.items]
@@ -139,9 +123,9 @@ async def update_conversation(
     actor: CurrentActor,
     conversations: Conversations,
     conversation_id: Int64Id,
-    data: JSONBody[UpdateConversationRequest | None] = None,
+    data: JSONBody[UpdateConversationRequest],
 ) -> ConversationResponse:
-    name = _name((data or UpdateConversationRequest()).name)
+    name = _name(data.name)
     renamed = await conversations.rename(actor, conversation_id, name)
     return ConversationResponse(data=CozeConversation.of(renamed))
 

@@ -6,16 +6,15 @@ part of the same grant (docs/adr/0022). Another user's file id answers 4200, as 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 
 import api.upload_errors  # noqa: F401  # registers the file codes and messages
 from api.envelope import Envelope
-from api.schemas import id_str, parse_id
+from api.schemas import QueryId, id_str, parse_id
 from api.security.identity import CurrentActor
 from api.upload_body import multipart_file
 from application.common.actor import require_scope
@@ -49,9 +48,7 @@ async def upload_file(request: Request[Any, Any, Any], actor: CurrentActor, uplo
 
 
 @get("/v1/files/retrieve", tags=["files"])
-async def retrieve_file(
-    actor: CurrentActor, uploads: Uploads, file_id: Annotated[str, QueryParameter(max_length=32)]
-) -> FileResponse:
+async def retrieve_file(actor: CurrentActor, uploads: Uploads, file_id: QueryId) -> FileResponse:
     return FileResponse(data=CozeFile.of(await uploads.retrieve(actor, parse_id(file_id))))
 
 

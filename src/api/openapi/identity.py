@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import msgspec
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 
 from api.envelope import Envelope
-from api.schemas import id_str
+from api.schemas import QueryPage, QuerySize100, id_str
 from api.security.identity import CurrentActor
 from application.common.actor import require_scope
 from application.space.service import SpaceService
@@ -61,10 +58,10 @@ async def users_me(actor: CurrentActor, accounts: Accounts) -> UserResponse:
 async def workspaces(
     actor: CurrentActor,
     spaces: Spaces,
-    page_num: Annotated[int | None, QueryParameter(ge=1, le=100_000)] = None,
-    page_size: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
+    page_num: QueryPage = 1,
+    page_size: QuerySize100 = 20,
 ) -> WorkspaceListResponse:
-    page = await spaces.list_for(actor, page_num or 1, page_size or 20)
+    page = await spaces.list_for(actor, page_num, page_size)
     items = [Workspace(id_str(s.id), s.name, s.icon_url, s.role, s.type, "") for s in page.items]
     return WorkspaceListResponse(data=WorkspaceList(items, page.total))
 

@@ -10,21 +10,21 @@ from typing import Annotated, Any
 import msgspec
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
 from api.openapi.conversation_views import (
+    CONTENT,
+    CONTENT_TYPE,
+    META_DATA,
     CozeMessage,
     IdField,
     MessageBody,
-    QueryText,
-    conversation_id_of,
     optional_id,
 )
-from api.schemas import id_str
+from api.schemas import QueryId, id_str, parse_id
 from api.security.identity import CurrentActor
 from application.conversation.messages import MAX_MESSAGE_PAGE, MessageService
-from domain.conversation.errors import InvalidMessage
 from domain.conversation.values import ListOrder
 
 Messages = NamedDependency[MessageService]
@@ -39,9 +39,9 @@ class ListMessagesRequest(msgspec.Struct):
 
 
 class ModifyMessageRequest(msgspec.Struct):
-    content: Any = None
-    content_type: Any = None
-    meta_data: Any = None
+    content: Annotated[Any, KwargDefinition(schema_extra=CONTENT)] = None
+    content_type: Annotated[Any, KwargDefinition(schema_extra=CONTENT_TYPE)] = None
+    meta_data: Annotated[Any, KwargDefinition(schema_extra=META_DATA)] = None
 
 
 class MessageResponse(Envelope, kw_only=True):
@@ -59,21 +59,14 @@ class ModifiedMessageResponse(Envelope, kw_only=True):
     message: CozeMessage
 
 
-def _message_id(value: str | None) -> int:
-    found = optional_id(value)
-    if found is None:
-        raise InvalidMessage(reason="message_id is required")
-    return found
-
-
 @post("/v1/conversation/message/create", status_code=200)
 async def create_message(
     actor: CurrentActor,
     conversation_messages: Messages,
     data: JSONBody[MessageBody],
-    conversation_id: QueryText = None,
+    conversation_id: QueryId,
 ) -> MessageResponse:
-    added = await conversation_messages.create(actor, conversation_id_of(conversation_id), data.as_input())
+    added = await conversation_messages.create(actor, parse_id(conversation_id), data.as_input())
     return MessageResponse(data=CozeMessage.of(added))
 
 
@@ -81,13 +74,13 @@ async def create_message(
 async def list_messages(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryText = None,
-    data: JSONBody[ListMessagesRequest | None] = None,
+    conversation_id: QueryId,
+    data: JSONBody[ListMessagesRequest],
 ) -> MessageListResponse:
-    req = data or ListMessagesRequest()
+    req = data
     page = await conversation_messages.page(
         actor,
-        conversation_id_of(conversation_id),
+        parse_id(conversation_id),
         order=req.order or ListOrder.DESC,
         limit=req.limit or MAX_MESSAGE_PAGE,
         before_id=optional_id(req.before_id),
@@ -106,10 +99,10 @@ async def list_messages(
 async def retrieve_message(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryText = None,
-    message_id: QueryText = None,
+    conversation_id: QueryId,
+    message_id: QueryId,
 ) -> MessageResponse:
-    cid, mid = conversation_id_of(conversation_id), _message_id(message_id)
+    cid, mid = parse_id(conversation_id), parse_id(message_id)
     found = await conversation_messages.get(actor, cid, mid)
     return MessageResponse(data=CozeMessage.of(found))
 
@@ -118,15 +111,15 @@ async def retrieve_message(
 async def modify_message(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryText = None,
-    message_id: QueryText = None,
-    data: JSONBody[ModifyMessageRequest | None] = None,
+    conversation_id: QueryId,
+    message_id: QueryId,
+    data: JSONBody[ModifyMessageRequest],
 ) -> ModifiedMessageResponse:
-    req = data or ModifyMessageRequest()
+    req = data
     changed = await conversation_messages.modify(
         actor,
-        conversation_id_of(conversation_id),
-        _message_id(message_id),
+        parse_id(conversation_id),
+        parse_id(message_id),
         content=req.content,
         content_type=req.content_type,
         meta_data=req.meta_data,
@@ -138,10 +131,10 @@ async def modify_message(
 async def delete_message(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryText = None,
-    message_id: QueryText = None,
+    conversation_id: QueryId,
+    message_id: QueryId,
 ) -> MessageResponse:
-    cid, mid = conversation_id_of(conversation_id), _message_id(message_id)
+    cid, mid = parse_id(conversation_id), parse_id(message_id)
     gone = await conversation_messages.delete(actor, cid, mid)
     return MessageResponse(data=CozeMessage.of(gone))
 

@@ -11,7 +11,7 @@ any API process, and the rest of the answer follows (docs/adr/0025-spa-chat.md).
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Response, post
@@ -20,6 +20,7 @@ from litestar.params import JSONBody
 
 from api.envelope import Envelope
 from api.openapi.conversation_views import IdField, conversation_id_of, optional_id
+from api.schemas import INT64_MAX, WireId, parse_id
 from api.security.identity import CurrentActor
 from api.sse import event, json_line, relay, sse_response
 from application.conversation.chat.commands import NewMessage, StartChat
@@ -36,7 +37,8 @@ from application.conversation.chat.views import (
 )
 from application.conversation.conversations import ConversationService
 from domain.common.runstream import RunEvent
-from domain.conversation.errors import AgentNotAvailable, InvalidChatRequest, InvalidMessage
+from domain.conversation.errors import InvalidChatRequest, InvalidMessage
+from domain.conversation.values import MAX_MESSAGE_CHARS
 
 Chats = NamedDependency[ChatService]
 Conversations = NamedDependency[ConversationService]
@@ -45,10 +47,10 @@ _STATUS_EVENTS = (CHAT_COMPLETED, CHAT_FAILED, CHAT_CANCELED, CHAT_REQUIRES_ACTI
 
 
 class AgentRunRequest(msgspec.Struct, forbid_unknown_fields=True):
-    bot_id: IdField = None
+    bot_id: WireId
     conversation_id: IdField = None
-    query: str = ""
-    content_type: str | None = None
+    query: Annotated[str, msgspec.Meta(max_length=MAX_MESSAGE_CHARS)] = ""
+    content_type: Literal["text", "object_string", "mix"] | None = None
     extra: dict[str, str] | None = None
     custom_variables: dict[str, Any] | None = None
     draft_mode: bool | None = None  # the playground always runs the draft
@@ -74,14 +76,17 @@ class AgentRunRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ResumeRequest(msgspec.Struct, forbid_unknown_fields=True):
-    conversation_id: IdField = None
+    conversation_id: WireId
     message_id: IdField = None
     chat_id: IdField = None
-    seq_id: int | str = 0  # the last event seen; 0 for the whole chat
+    seq_id: (
+        Annotated[int, msgspec.Meta(ge=0, le=INT64_MAX)]
+        | Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,18}$")]
+    ) = 0  # the last event seen; 0 for the whole chat
 
 
 class BreakMessageRequest(msgspec.Struct, forbid_unknown_fields=True):
-    conversation_id: IdField = None
+    conversation_id: WireId
     query_message_id: IdField = None
     answer_message_id: IdField = None
     broken_pos: int | None = None
@@ -186,9 +191,7 @@ def _stream(chats: ChatService, handle: ChatHandle, local_message_id: str = "") 
 async def agent_run(
     actor: CurrentActor, chats: Chats, conversations: Conversations, data: JSONBody[AgentRunRequest]
 ) -> Response[Any]:
-    agent_id = optional_id(data.bot_id)
-    if agent_id is None:
-        raise AgentNotAvailable()
+    agent_id = parse_id(data.bot_id)
     conversation_id = optional_id(data.conversation_id)
     if conversation_id is None:
         conversation_id = (await conversations.playground(actor, agent_id)).id

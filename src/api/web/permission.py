@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.envelope import Envelope
-from api.schemas import id_str, parse_id
+from api.schemas import Int64Str, id_str, parse_id
 from api.security.identity import CurrentActor
 from application.permission.dto import RoleDTO, TemplateGroup
 from application.permission.roles import RoleService
@@ -22,6 +22,8 @@ from domain.permission.values import MAX_ENTRIES, DomainKind, Effect
 Roles = NamedDependency[RoleService]
 ROLE = "/api/permission_api/role"
 Text64 = Annotated[str, msgspec.Meta(max_length=64)]
+# A role's name: 1-64 characters once trimmed, none of them control characters.
+RoleName = Annotated[str, msgspec.Meta(pattern=r"^[^\x00-\x1f]*[^\x00-\x1f\s][^\x00-\x1f]*$", max_length=64)]
 Text500 = Annotated[str, msgspec.Meta(max_length=500)]
 
 
@@ -90,23 +92,23 @@ class RoleListResponse(Envelope, kw_only=True):
 
 
 class CreateRoleRequest(msgspec.Struct, forbid_unknown_fields=True):
-    role_code: Annotated[str, msgspec.Meta(max_length=48)]
-    role_name: Text64
+    role_code: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{1,47}$")]
+    role_name: RoleName
     description: Text500 = ""
     domain: DomainKind = DomainKind.SPACE
     permissions: Permissions = msgspec.field(default_factory=list)
 
 
 class UpdateRoleRequest(msgspec.Struct, forbid_unknown_fields=True):
-    id: str
-    role_name: Text64 | None = None
+    id: Int64Str
+    role_name: RoleName | None = None
     description: Text500 | None = None
     is_disabled: bool | None = None
     permissions: Permissions | None = None
 
 
 class RoleRef(msgspec.Struct, forbid_unknown_fields=True):
-    id: str
+    id: Int64Str
 
 
 class ListRolesRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -189,10 +191,8 @@ async def get_role(actor: CurrentActor, roles: Roles, data: JSONBody[RoleRef]) -
 
 
 @post(f"{ROLE}/list", status_code=200)
-async def list_roles(
-    actor: CurrentActor, roles: Roles, data: JSONBody[ListRolesRequest | None] = None
-) -> RoleListResponse:
-    req = data or ListRolesRequest()
+async def list_roles(actor: CurrentActor, roles: Roles, data: JSONBody[ListRolesRequest]) -> RoleListResponse:
+    req = data
     page = await roles.search(actor, req.page, req.page_size, req.keyword, req.is_builtin)
     return RoleListResponse(
         data=RoleList([RoleData.of(r) for r in page.items], page.total, req.page, req.page_size)
@@ -201,10 +201,10 @@ async def list_roles(
 
 @post("/api/permission_api/template/list", status_code=200)
 async def list_templates(
-    actor: CurrentActor, roles: Roles, data: JSONBody[TemplateListRequest | None] = None
+    actor: CurrentActor, roles: Roles, data: JSONBody[TemplateListRequest]
 ) -> TemplateListResponse:
     groups = await roles.template(actor)
-    wanted = data.domain.value if data is not None and data.domain is not None else None
+    wanted = data.domain.value if data.domain is not None else None
     return TemplateListResponse(data=[TemplateDomain.of(g) for g in groups if wanted in (None, g.domain)])
 
 

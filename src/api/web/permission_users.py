@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 import msgspec
 from litestar import post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
-from api.schemas import id_str, parse_id
+from api.schemas import ID_PATTERN, Int64Str, id_str, parse_id
 from api.security.identity import CurrentActor
 from application.permission.dto import UserRoleDTO
 from application.permission.grants import MAX_ROLES_PER_CALL, GrantService
@@ -24,7 +24,16 @@ from domain.user.values import UserStatus
 Grants = NamedDependency[GrantService]
 Accounts = NamedDependency[AccountService]
 USER = "/api/permission_api/user"
-RoleIds = Annotated[list[str], msgspec.Meta(min_length=1, max_length=MAX_ROLES_PER_CALL)]
+RoleIds = Annotated[
+    list[Int64Str],
+    KwargDefinition(
+        schema_extra={
+            "minItems": 1,
+            "maxItems": MAX_ROLES_PER_CALL,
+            "items": {"type": "string", "pattern": ID_PATTERN},
+        }
+    ),
+]  # the count is checked by GrantService (InvalidPermission, 4000)
 Domain = Annotated[str, msgspec.Meta(max_length=32)]
 
 
@@ -68,20 +77,20 @@ class ListUsersRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class AssignRolesRequest(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: str
+    user_id: Int64Str
     role_ids: RoleIds
     domain: Domain = "global"  # "global" or "space:<id>", matching the roles' kind
     expires_at: int | None = None  # unix seconds; none: until unassigned
 
 
 class UnassignRolesRequest(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: str
+    user_id: Int64Str
     role_ids: RoleIds
     domain: Domain = "global"
 
 
 class UserRef(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: str
+    user_id: Int64Str
 
 
 class UserRole(msgspec.Struct):
@@ -121,12 +130,12 @@ class UnassignResponse(Envelope, kw_only=True):
 
 
 class UserStatusRequest(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: str
+    user_id: Int64Str
     is_disabled: Literal[0, 1]
 
 
 class ResetPasswordRequest(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: str
+    user_id: Int64Str
     password: Annotated[str, msgspec.Meta(max_length=128)]
 
 
@@ -144,9 +153,9 @@ def _expiry(seconds: int | None) -> datetime | None:
 
 @post(f"{USER}/list", status_code=200)
 async def list_users(
-    actor: CurrentActor, grants: Grants, accounts: Accounts, data: JSONBody[ListUsersRequest | None] = None
+    actor: CurrentActor, grants: Grants, accounts: Accounts, data: JSONBody[ListUsersRequest]
 ) -> UserListResponse:
-    req = data or ListUsersRequest()
+    req = data
     await grants.require_admin(actor)
     users, total = await accounts.list_users(actor, req.page, req.limit, req.keyword)
     more = req.page * req.limit < total

@@ -8,15 +8,15 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.envelope import Envelope
-from api.schemas import Int64Id, id_str
+from api.schemas import IdChange, IdOrEmpty, Int64Id, id_str
 from api.security.identity import CurrentActor
 from api.web.corporation.schemas import (
     PREFIX,
     SOURCE,
     TAGS,
     CorpType,
-    IdText,
     Keyword,
+    OrgName,
     Page,
     PageSize,
     Sort,
@@ -61,17 +61,17 @@ class CorporationData(msgspec.Struct):
 
 
 class CreateCorpRequest(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
+    name: OrgName
     corp_type: CorpType = CorpType.COMPANY
-    parent_id: IdText | None = None
+    parent_id: IdOrEmpty | None = None
     sort: Sort = 0
     corp_source: Source | None = None
 
 
 class UpdateCorpRequest(msgspec.Struct, forbid_unknown_fields=True):
-    id: IdText | None = None
-    name: str | None = None
-    parent_id: IdText | None = None  # "" or "0": move to the top level
+    id: IdOrEmpty | None = None
+    name: OrgName | None = None
+    parent_id: IdChange | None = None  # "" or "0": move to the top level
     corp_type: CorpType | None = None
     sort: Sort | None = None
     corp_source: Source | None = None
@@ -79,7 +79,7 @@ class UpdateCorpRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 class ListCorpsRequest(msgspec.Struct, forbid_unknown_fields=True):
     keyword: Keyword | None = None
-    parent_id: IdText | None = None
+    parent_id: IdOrEmpty | None = None
     corp_type: CorpType | None = None
     page: Page = 1
     page_size: PageSize = 20
@@ -136,9 +136,9 @@ async def delete_corporation(corp_id: Int64Id, actor: CurrentActor, corporations
 
 @post(f"{PREFIX}/list", status_code=200, tags=TAGS)
 async def list_corporations(
-    actor: CurrentActor, corporations: Corporations, data: JSONBody[ListCorpsRequest | None] = None
+    actor: CurrentActor, corporations: Corporations, data: JSONBody[ListCorpsRequest]
 ) -> CorporationListResponse:
-    req = data or ListCorpsRequest()
+    req = data
     query = CorporationQuery(
         req.keyword or "", optional_id(req.parent_id), None if req.corp_type is None else req.corp_type.domain
     )

@@ -10,9 +10,9 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
 from api.envelope import Envelope
-from api.schemas import id_str
+from api.schemas import IdOrEmpty, OptionalQueryId, id_str
 from api.security.identity import CurrentActor
-from api.web.corporation.schemas import TAGS, CorpType, IdText, maybe_id, optional_id
+from api.web.corporation.schemas import TAGS, CorpType, maybe_id, optional_id
 from application.corporation.tree import OrganisationTreeService
 from domain.corporation.tree import NodeKind, TreeNode
 
@@ -63,7 +63,7 @@ class OrgTreeNode(msgspec.Struct):
 
 
 class OrganizationTreeRequest(msgspec.Struct, forbid_unknown_fields=True):
-    corp_id: IdText | None = None  # absent: every corporation
+    corp_id: IdOrEmpty | None = None  # absent: every corporation
     include_departments: bool = True
     depth: Depth = 0
     include_employee_count: bool = True  # sent by Coze Plus clients; counts are always included
@@ -77,7 +77,7 @@ class OrganizationTreeResponse(Envelope, kw_only=True):
 async def organization_tree(
     actor: CurrentActor,
     org_tree: OrgTree,
-    corp_id: Annotated[str | None, QueryParameter(max_length=20)] = None,
+    corp_id: OptionalQueryId = None,
     include_departments: Annotated[bool, QueryParameter()] = True,
     depth: Annotated[int, QueryParameter(ge=0, le=MAX_DEPTH)] = 0,
 ) -> OrganizationTreeResponse:
@@ -87,9 +87,9 @@ async def organization_tree(
 
 @post(TREE, status_code=200, tags=TAGS)
 async def organization_tree_post(
-    actor: CurrentActor, org_tree: OrgTree, data: JSONBody[OrganizationTreeRequest | None] = None
+    actor: CurrentActor, org_tree: OrgTree, data: JSONBody[OrganizationTreeRequest]
 ) -> OrganizationTreeResponse:
-    req = data or OrganizationTreeRequest()
+    req = data
     nodes = await org_tree.tree(actor, optional_id(req.corp_id), req.include_departments, req.depth)
     return OrganizationTreeResponse(data=[OrgTreeNode.of(n) for n in nodes])
 
