@@ -98,9 +98,34 @@ def _closed_structs(app: Litestar) -> dict[str, bool]:
     return closed
 
 
+def _optional_bodies(app: Litestar) -> set[tuple[str, str]]:
+    """(path, method) of the routes whose body has a default: a missing body means every field at
+    its default. Litestar marks every request body required; idl/ says which are not."""
+    found: set[tuple[str, str]] = set()
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            data = (
+                handler.parsed_fn_signature.parameters.get("data")
+                if isinstance(handler, HTTPRouteHandler)
+                else None
+            )
+            if data is not None and data.has_default:
+                found.update((route.path_format, m.lower()) for m in handler.http_methods)
+    return found
+
+
 def surface_documents(app: Litestar) -> dict[str, dict[str, Any]]:
     full = app.openapi_schema.to_schema()
+    for path, method in _optional_bodies(app):
+        body = full.get("paths", {}).get(path, {}).get(method, {}).get("requestBody")
+        if body is not None:
+            body["required"] = False
+
     schemas: dict[str, Any] = full.get("components", {}).get("schemas", {})
+    for schema in schemas.values():
+        # A handler's default body (a struct instance) lands here; a missing body says it already.
+        if isinstance(schema.get("default"), msgspec.Struct):
+            del schema["default"]
     for name, closed in _closed_structs(app).items():
         if closed and name in schemas and schemas[name].get("type") == "object":
             schemas[name]["additionalProperties"] = False

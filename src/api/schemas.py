@@ -13,6 +13,13 @@ from litestar.params import KwargDefinition, PathParameter, QueryParameter
 
 from domain.common.errors import InvalidInput, NotFound
 
+
+class InvalidParams(InvalidInput):
+    """A query or body value the HTTP layer checks itself; `detail` says which."""
+
+    message_key = "error.invalid_params"
+
+
 INT64_MAX = 2**63 - 1
 # An int64 id as JSON carries it: decimal digits, no sign, no leading zero. 19-digit values above
 # INT64_MAX match too; they name nothing, so they are answered 404 like any unknown id.
@@ -52,10 +59,11 @@ _ID_STRING = {"type": "string", "pattern": ID_PATTERN}
 _ID_NUMBER = {"type": "integer", "minimum": 1, "maximum": INT64_MAX}
 _Number = Annotated[int, msgspec.Meta(ge=1, le=INT64_MAX)]
 
+WIRE_ID_SCHEMA = {"oneOf": [_ID_STRING, _ID_NUMBER], "description": "int64 id"}
 # Token API ids: a string (what cozepy sends) or a number.
 WireId = Annotated[
     Annotated[str, msgspec.Meta(pattern=ID_PATTERN)] | _Number,
-    KwargDefinition(schema_extra={"oneOf": [_ID_STRING, _ID_NUMBER], "description": "int64 id"}),
+    KwargDefinition(schema_extra=WIRE_ID_SCHEMA),
 ]
 # The same where the id may be left out: null and "" mean absent.
 OptionalWireId = Annotated[
@@ -68,18 +76,49 @@ OptionalWireId = Annotated[
     ),
 ]
 
-# Query ids are text: required, or optional where "" means absent.
-QueryId = Annotated[str, QueryParameter(pattern=ID_PATTERN, description="int64 id")]
-OptionalQueryId = Annotated[
-    str | None, QueryParameter(pattern=ID_OR_EMPTY_PATTERN, description="int64 id; empty for none")
+# Query values are text, and cozepy sends a None as "": the handler reads them (query_id, query_int)
+# so that a missing id gets its context's own code (4002 conversation, 4005 message, 4006 bot ...).
+# The document still says what is required and how it is spelled.
+QueryId = Annotated[
+    str | None,
+    QueryParameter(
+        required=True,
+        schema_extra={"oneOf": None, "type": "string", "pattern": ID_PATTERN},
+        description="int64 id",
+    ),
 ]
-# Query page numbers (cozepy sends them as text; Litestar parses the digits).
-QueryPage = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_NUMBER, description="page number, from 1")]
+OptionalQueryId = Annotated[
+    str | None,
+    QueryParameter(
+        schema_extra={"oneOf": None, "type": "string", "pattern": ID_OR_EMPTY_PATTERN},
+        description="int64 id; empty for none",
+    ),
+]
+
+
+def _number_or_empty(maximum: int, what: str) -> KwargDefinition:
+    schema = {
+        "oneOf": [{"type": "integer", "minimum": 1, "maximum": maximum}, {"type": "string", "enum": [""]}]
+    }
+    return QueryParameter(schema_extra=schema, description=f"{what}, 1-{maximum}; empty for the default")
+
+
+# Query paging values: a number in range, or "" for the default; anything else is refused (4000),
+# never clamped. Page sizes go by each list's maximum.
+QueryPage = Annotated[str | None, _number_or_empty(MAX_PAGE_NUMBER, "page number")]
+QuerySize50 = Annotated[str | None, _number_or_empty(50, "page size")]
+QuerySize100 = Annotated[str | None, _number_or_empty(100, "page size")]
 BodyPage = Annotated[int, msgspec.Meta(ge=1, le=MAX_PAGE_NUMBER, description="page number, from 1")]
-# Page sizes by each list's maximum: a larger one is refused (4000), never clamped.
-QuerySize50 = Annotated[int, QueryParameter(ge=1, le=50, description="page size, 1-50")]
-QuerySize100 = Annotated[int, QueryParameter(ge=1, le=100, description="page size, 1-100")]
 BodySize100 = Annotated[int, msgspec.Meta(ge=1, le=100, description="page size, 1-100")]
+
+
+def query_int(value: str | None, default: int, maximum: int, name: str) -> int:
+    """A paging value from the query: "" or absent is the default; outside 1..maximum is refused."""
+    if value is None or value == "":
+        return default
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= maximum:
+        raise InvalidParams(detail=f"{name} must be an integer from 1 to {maximum}")
+    return int(value)
 
 
 def id_str(value: int) -> str:

@@ -51,6 +51,7 @@ EXCLUSIONS: dict[str, list[dict[str, Any]]] = {
         _positive_off(r"^/v1/files/upload$", UPLOADS),
         _positive_off(r"^/v1/conversation/(create|message/create|message/modify)$", MESSAGES),
         _positive_off(r"^/v3/chat$", MESSAGES),
+        _positive_off(r"^/v1/bots/\{bot_id\}/unpublish$", "a bot_id in the body must be the one in the path"),
         _positive_off(
             r"^/v1/bot/(create|update)$",
             "agent settings are checked together by the agent domain (model ids that exist, "

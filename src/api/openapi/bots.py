@@ -38,7 +38,7 @@ from api.openapi.bot_schemas import (
     UpdateBotRequest,
     changes_of,
 )
-from api.schemas import Int64Id, QueryId, QueryPage, QuerySize100, id_str, parse_id
+from api.schemas import MAX_PAGE_NUMBER, Int64Id, QueryId, QueryPage, QuerySize100, id_str, query_int
 from api.security.identity import CurrentActor
 from application.agent.dto import ListFilter
 from application.agent.publish import PublishService
@@ -61,6 +61,20 @@ ConnectorQuery = Annotated[
     str | None, QueryParameter(pattern=r"^(1024|999)?$", description="1024 API, 999 Chat SDK")
 ]
 PageSize = QuerySize100
+
+
+def _required_id(value: str | None, name: str) -> int:
+    if not value:
+        raise InvalidAgentConfig(reason=f"{name} is required")
+    return one_id(value, name)
+
+
+def _page(value: str | None) -> int:
+    return query_int(value, 1, MAX_PAGE_NUMBER, "page_index")
+
+
+def _size(value: str | None) -> int:
+    return query_int(value, 20, MAX_PAGE_SIZE, "page_size")
 
 
 def _connector(value: str | None) -> int:
@@ -100,7 +114,7 @@ async def update_bot(
 async def publish_bot(
     actor: CurrentActor, publish_service: Publishing, data: JSONBody[PublishBotRequest]
 ) -> PublishResponse:
-    connectors = [_connector(c) for c in (data.connector_ids or [str(CONNECTOR_API)])]
+    connectors = [int(c) for c in data.connector_ids] if data.connector_ids else [CONNECTOR_API]
     result = await publish_service.publish(actor, one_id(data.bot_id, "bot_id"), connectors)
     return PublishResponse(data=PublishData(id_str(result.agent_id), result.version))
 
@@ -119,9 +133,9 @@ async def unpublish_bot(
 async def get_online_info(
     actor: CurrentActor,
     publish_service: Publishing,
-    bot_id: QueryId,
+    bot_id: QueryId = None,
 ) -> BotResponse:
-    view = await publish_service.published(actor, parse_id(bot_id), CONNECTOR_API)
+    view = await publish_service.published(actor, _required_id(bot_id, "bot_id"), CONNECTOR_API)
     return BotResponse(data=Bot.of(view))
 
 
@@ -147,12 +161,12 @@ async def retrieve_bot(
 async def published_bots_list(
     actor: CurrentActor,
     publish_service: Publishing,
-    space_id: QueryId,
-    page_size: PageSize = 20,
-    page_index: QueryPage = 1,
+    space_id: QueryId = None,
+    page_size: PageSize = None,
+    page_index: QueryPage = None,
 ) -> SpaceBotsV1Response:
     page = await publish_service.list_published(
-        actor, parse_id(space_id), CONNECTOR_API, page_index, page_size
+        actor, _required_id(space_id, "space_id"), CONNECTOR_API, _page(page_index), _size(page_size)
     )
     bots = [
         SpaceBotV1(
@@ -172,13 +186,13 @@ async def list_bots(
     actor: CurrentActor,
     agent_service: Agents,
     publish_service: Publishing,
-    workspace_id: QueryId,
-    page_size: PageSize = 20,
-    page_index: QueryPage = 1,
+    workspace_id: QueryId = None,
+    page_size: PageSize = None,
+    page_index: QueryPage = None,
     publish_status: PublishStatus = None,
     connector_id: ConnectorQuery = None,
 ) -> SimpleBotsResponse:
-    space, index, size = parse_id(workspace_id), page_index, page_size
+    space, index, size = _required_id(workspace_id, "workspace_id"), _page(page_index), _size(page_size)
     status = ListFilter(publish_status or ListFilter.PUBLISHED_ONLINE.value)
     connector = _connector(connector_id)
     if status is ListFilter.PUBLISHED_ONLINE:

@@ -12,15 +12,16 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
-from api.openapi.conversation_views import META_DATA, IdField, MessageBody, optional_id
-from api.schemas import OptionalQueryId, QueryId, WireId, parse_id
+from api.openapi.conversation_views import META_DATA, IdField, MessageBody, conversation_id_of, optional_id
+from api.schemas import WIRE_ID_SCHEMA, OptionalQueryId, QueryId, WireId, parse_id
 from api.security.identity import CurrentActor
 from api.sse import event, json_line, relay, sse_response
 from application.conversation.chat.commands import NewMessage, StartChat, ToolOutput
 from application.conversation.chat.service import ChatService
 from application.conversation.chat.starting import ChatHandle
+from domain.common.errors import InvalidInput, NotFound
 from domain.common.runstream import RunEvent
-from domain.conversation.errors import InvalidChatRequest
+from domain.conversation.errors import AgentNotAvailable, ChatNotFound, InvalidChatRequest
 
 Chats = NamedDependency[ChatService]
 DONE = b'event:done\ndata:"[DONE]"\n\n'
@@ -31,7 +32,7 @@ USER_ID = {"oneOf": [{"type": "string", "minLength": 1}, {"type": "integer"}], "
 
 
 class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
-    bot_id: WireId
+    bot_id: Annotated[Any, KwargDefinition(schema_extra=WIRE_ID_SCHEMA)]  # malformed: 4006, as Coze
     user_id: Annotated[Any, KwargDefinition(schema_extra=USER_ID)]
     additional_messages: Annotated[
         list[MessageBody] | None, KwargDefinition(schema_extra={"maxItems": 100})
@@ -90,7 +91,7 @@ async def create_chat(
     if not isinstance(data.user_id, str | int) or isinstance(data.user_id, bool) or data.user_id == "":
         raise InvalidChatRequest(reason="user_id is required")
     request = StartChat(
-        agent_id=parse_id(data.bot_id),
+        agent_id=_bot_id(data.bot_id),
         end_user=str(data.user_id),
         messages=[_new_message(m) for m in data.additional_messages or ()],
         conversation_id=optional_id(conversation_id),
@@ -102,6 +103,24 @@ async def create_chat(
     return _answer(chats, await chats.start(actor, request), data.stream)
 
 
+def _chat_id(value: str | None) -> int:
+    found = optional_id(value)
+    if found is None:
+        raise ChatNotFound()
+    return found
+
+
+def _bot_id(value: Any) -> int:
+    """Coze answers a bot id that names no bot it can run, malformed ones included, with 4006."""
+    try:
+        found = optional_id(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+    except (InvalidInput, NotFound):
+        found = None
+    if found is None:
+        raise AgentNotAvailable()
+    return found
+
+
 def _new_message(body: MessageBody) -> NewMessage:
     given = body.as_input()
     return NewMessage(given.role, given.content, given.content_type, given.type, given.meta_data)
@@ -109,9 +128,9 @@ def _new_message(body: MessageBody) -> NewMessage:
 
 @route("/v3/chat/retrieve", http_method=["GET", "POST"], status_code=200)
 async def retrieve_chat(
-    actor: CurrentActor, chats: Chats, conversation_id: QueryId, chat_id: QueryId
+    actor: CurrentActor, chats: Chats, conversation_id: QueryId = None, chat_id: QueryId = None
 ) -> ChatResponse:
-    chat = await chats.retrieve(actor, parse_id(conversation_id), parse_id(chat_id))
+    chat = await chats.retrieve(actor, conversation_id_of(conversation_id), _chat_id(chat_id))
     return ChatResponse(data=chat)
 
 
@@ -123,9 +142,9 @@ async def cancel_chat(actor: CurrentActor, chats: Chats, data: JSONBody[CancelRe
 
 @route("/v3/chat/message/list", http_method=["GET", "POST"], status_code=200)
 async def list_chat_messages(
-    actor: CurrentActor, chats: Chats, conversation_id: QueryId, chat_id: QueryId
+    actor: CurrentActor, chats: Chats, conversation_id: QueryId = None, chat_id: QueryId = None
 ) -> ChatMessagesResponse:
-    listed = await chats.messages(actor, parse_id(conversation_id), parse_id(chat_id))
+    listed = await chats.messages(actor, conversation_id_of(conversation_id), _chat_id(chat_id))
     return ChatMessagesResponse(data=listed)
 
 
@@ -134,12 +153,14 @@ async def submit_tool_outputs(
     actor: CurrentActor,
     chats: Chats,
     data: JSONBody[SubmitToolOutputsRequest],
-    conversation_id: QueryId,
-    chat_id: QueryId,
+    conversation_id: QueryId = None,
+    chat_id: QueryId = None,
 ) -> Response[Any]:
     """Resume a chat waiting in requires_action; streamed, its events continue from there."""
     outputs = [ToolOutput(o.tool_call_id, o.output) for o in data.tool_outputs or ()]
-    handle = await chats.submit_tool_outputs(actor, parse_id(conversation_id), parse_id(chat_id), outputs)
+    handle = await chats.submit_tool_outputs(
+        actor, conversation_id_of(conversation_id), _chat_id(chat_id), outputs
+    )
     return _answer(chats, handle, data.stream)
 
 

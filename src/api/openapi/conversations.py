@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import msgspec
 from litestar import delete, get, post, put
@@ -16,29 +16,45 @@ from api.openapi.conversation_views import (
     CozeSection,
     IdField,
     MessageBody,
+    conversation_id_of,
     optional_id,
 )
-from api.schemas import Int64Id, OptionalQueryId, QueryId, QueryPage, QuerySize50, parse_id
+from api.schemas import MAX_PAGE_NUMBER, Int64Id, OptionalQueryId, QueryId, QueryPage, QuerySize50, query_int
 from api.security.identity import CurrentActor
 from application.conversation.conversations import MAX_LIST_PAGE, ConversationService
+from domain.conversation.errors import AgentNotAvailable
 from domain.conversation.values import MAX_CONVERSATION_NAME
 
 Conversations = NamedDependency[ConversationService]
 
 
-Name = Annotated[str, msgspec.Meta(max_length=MAX_CONVERSATION_NAME)]
+NAME = {"maxLength": MAX_CONVERSATION_NAME}
+CONNECTOR = {
+    "oneOf": [
+        {"type": "string", "enum": ["1024", "999", ""]},
+        {"type": "integer", "enum": [1024, 999]},
+        {"type": "null"},
+    ]
+}
 
 
-class CreateConversationRequest(msgspec.Struct):
+class CreateConversationRequest(msgspec.Struct, frozen=True):
     messages: Annotated[list[MessageBody] | None, KwargDefinition(schema_extra={"maxItems": 100})] = None
     bot_id: IdField = None
-    name: Name | None = None
-    connector_id: Literal["1024", "999", 1024, 999, ""] | None = None  # "" and null: the API (1024)
+    name: Annotated[str | None, KwargDefinition(schema_extra=NAME)] = None  # too long: 4002
+    # "" and null: the API (1024); another value is 4002, as Coze answers it
+    connector_id: Annotated[Any, KwargDefinition(schema_extra=CONNECTOR)] = None
     meta_data: Annotated[Any, KwargDefinition(schema_extra=META_DATA)] = None
 
 
-class UpdateConversationRequest(msgspec.Struct):
-    name: Name | None = None
+NO_CREATE_CONVERSATION = CreateConversationRequest()  # what a missing body means: every field at its default
+
+
+class UpdateConversationRequest(msgspec.Struct, frozen=True):
+    name: Annotated[str | None, KwargDefinition(schema_extra=NAME)] = None
+
+
+NO_UPDATE_CONVERSATION = UpdateConversationRequest()  # what a missing body means: every field at its default
 
 
 class ConversationResponse(Envelope, kw_only=True):
@@ -66,9 +82,18 @@ def _name(value: str | None) -> str:
     return value or ""
 
 
+def _bot_id(value: str | None) -> int:
+    found = optional_id(value)
+    if found is None:
+        raise AgentNotAvailable()
+    return found
+
+
 @post("/v1/conversation/create", status_code=200)
 async def create_conversation(
-    actor: CurrentActor, conversations: Conversations, data: JSONBody[CreateConversationRequest]
+    actor: CurrentActor,
+    conversations: Conversations,
+    data: JSONBody[CreateConversationRequest] = NO_CREATE_CONVERSATION,
 ) -> ConversationResponse:
     req = data
     created = await conversations.create(
@@ -84,9 +109,9 @@ async def create_conversation(
 
 @get("/v1/conversation/retrieve")
 async def retrieve_conversation(
-    actor: CurrentActor, conversations: Conversations, conversation_id: QueryId
+    actor: CurrentActor, conversations: Conversations, conversation_id: QueryId = None
 ) -> ConversationResponse:
-    found = await conversations.get(actor, parse_id(conversation_id))
+    found = await conversations.get(actor, conversation_id_of(conversation_id))
     return ConversationResponse(data=CozeConversation.of(found))
 
 
@@ -94,17 +119,17 @@ async def retrieve_conversation(
 async def list_conversations(
     actor: CurrentActor,
     conversations: Conversations,
-    bot_id: QueryId,
-    page_num: QueryPage = 1,
-    page_size: QuerySize50 = MAX_LIST_PAGE,
+    bot_id: QueryId = None,
+    page_num: QueryPage = None,
+    page_size: QuerySize50 = None,
     connector_id: OptionalQueryId = None,
 ) -> ConversationListResponse:
     connector = optional_id(connector_id)
     page = await conversations.list_for(
         actor,
-        parse_id(bot_id),
-        page_num,
-        page_size,
+        _bot_id(bot_id),
+        query_int(page_num, 1, MAX_PAGE_NUMBER, "page_num"),
+        query_int(page_size, MAX_LIST_PAGE, MAX_LIST_PAGE, "page_size"),
         **({} if connector is None else {"connector_id": connector}),
     )
     items = [CozeConversation.of(c) for c in page.items]
@@ -123,7 +148,7 @@ async def update_conversation(
     actor: CurrentActor,
     conversations: Conversations,
     conversation_id: Int64Id,
-    data: JSONBody[UpdateConversationRequest],
+    data: JSONBody[UpdateConversationRequest] = NO_UPDATE_CONVERSATION,
 ) -> ConversationResponse:
     name = _name(data.name)
     renamed = await conversations.rename(actor, conversation_id, name)

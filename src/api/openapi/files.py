@@ -48,8 +48,8 @@ async def upload_file(request: Request[Any, Any, Any], actor: CurrentActor, uplo
 
 
 @get("/v1/files/retrieve", tags=["files"])
-async def retrieve_file(actor: CurrentActor, uploads: Uploads, file_id: QueryId) -> FileResponse:
-    return FileResponse(data=CozeFile.of(await uploads.retrieve(actor, parse_id(file_id))))
+async def retrieve_file(actor: CurrentActor, uploads: Uploads, file_id: QueryId = None) -> FileResponse:
+    return FileResponse(data=CozeFile.of(await uploads.retrieve(actor, parse_id(file_id or ""))))
 
 
 ROUTES = [upload_file, retrieve_file]

@@ -20,17 +20,19 @@ from api.openapi.conversation_views import (
     CozeMessage,
     IdField,
     MessageBody,
+    conversation_id_of,
     optional_id,
 )
-from api.schemas import QueryId, id_str, parse_id
+from api.schemas import QueryId, id_str
 from api.security.identity import CurrentActor
 from application.conversation.messages import MAX_MESSAGE_PAGE, MessageService
+from domain.conversation.errors import InvalidMessage
 from domain.conversation.values import ListOrder
 
 Messages = NamedDependency[MessageService]
 
 
-class ListMessagesRequest(msgspec.Struct):
+class ListMessagesRequest(msgspec.Struct, frozen=True):
     order: ListOrder | None = None
     chat_id: IdField = None
     before_id: IdField = None
@@ -38,10 +40,16 @@ class ListMessagesRequest(msgspec.Struct):
     limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_MESSAGE_PAGE)] | None = None
 
 
-class ModifyMessageRequest(msgspec.Struct):
+NO_LIST_MESSAGES = ListMessagesRequest()  # what a missing body means: every field at its default
+
+
+class ModifyMessageRequest(msgspec.Struct, frozen=True):
     content: Annotated[Any, KwargDefinition(schema_extra=CONTENT)] = None
     content_type: Annotated[Any, KwargDefinition(schema_extra=CONTENT_TYPE)] = None
     meta_data: Annotated[Any, KwargDefinition(schema_extra=META_DATA)] = None
+
+
+NO_MODIFY_MESSAGE = ModifyMessageRequest()  # what a missing body means: every field at its default
 
 
 class MessageResponse(Envelope, kw_only=True):
@@ -59,14 +67,21 @@ class ModifiedMessageResponse(Envelope, kw_only=True):
     message: CozeMessage
 
 
+def _message_id(value: str | None) -> int:
+    found = optional_id(value)
+    if found is None:
+        raise InvalidMessage(reason="message_id is required")
+    return found
+
+
 @post("/v1/conversation/message/create", status_code=200)
 async def create_message(
     actor: CurrentActor,
     conversation_messages: Messages,
     data: JSONBody[MessageBody],
-    conversation_id: QueryId,
+    conversation_id: QueryId = None,
 ) -> MessageResponse:
-    added = await conversation_messages.create(actor, parse_id(conversation_id), data.as_input())
+    added = await conversation_messages.create(actor, conversation_id_of(conversation_id), data.as_input())
     return MessageResponse(data=CozeMessage.of(added))
 
 
@@ -74,13 +89,13 @@ async def create_message(
 async def list_messages(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryId,
-    data: JSONBody[ListMessagesRequest],
+    conversation_id: QueryId = None,
+    data: JSONBody[ListMessagesRequest] = NO_LIST_MESSAGES,
 ) -> MessageListResponse:
     req = data
     page = await conversation_messages.page(
         actor,
-        parse_id(conversation_id),
+        conversation_id_of(conversation_id),
         order=req.order or ListOrder.DESC,
         limit=req.limit or MAX_MESSAGE_PAGE,
         before_id=optional_id(req.before_id),
@@ -99,10 +114,10 @@ async def list_messages(
 async def retrieve_message(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryId,
-    message_id: QueryId,
+    conversation_id: QueryId = None,
+    message_id: QueryId = None,
 ) -> MessageResponse:
-    cid, mid = parse_id(conversation_id), parse_id(message_id)
+    cid, mid = conversation_id_of(conversation_id), _message_id(message_id)
     found = await conversation_messages.get(actor, cid, mid)
     return MessageResponse(data=CozeMessage.of(found))
 
@@ -111,15 +126,15 @@ async def retrieve_message(
 async def modify_message(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryId,
-    message_id: QueryId,
-    data: JSONBody[ModifyMessageRequest],
+    conversation_id: QueryId = None,
+    message_id: QueryId = None,
+    data: JSONBody[ModifyMessageRequest] = NO_MODIFY_MESSAGE,
 ) -> ModifiedMessageResponse:
     req = data
     changed = await conversation_messages.modify(
         actor,
-        parse_id(conversation_id),
-        parse_id(message_id),
+        conversation_id_of(conversation_id),
+        _message_id(message_id),
         content=req.content,
         content_type=req.content_type,
         meta_data=req.meta_data,
@@ -131,10 +146,10 @@ async def modify_message(
 async def delete_message(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryId,
-    message_id: QueryId,
+    conversation_id: QueryId = None,
+    message_id: QueryId = None,
 ) -> MessageResponse:
-    cid, mid = parse_id(conversation_id), parse_id(message_id)
+    cid, mid = conversation_id_of(conversation_id), _message_id(message_id)
     gone = await conversation_messages.delete(actor, cid, mid)
     return MessageResponse(data=CozeMessage.of(gone))
 

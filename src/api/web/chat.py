@@ -11,12 +11,12 @@ any API process, and the rest of the answer follows (docs/adr/0025-spa-chat.md).
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Response, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
 from api.openapi.conversation_views import IdField, conversation_id_of, optional_id
@@ -43,6 +43,7 @@ from domain.conversation.values import MAX_MESSAGE_CHARS
 Chats = NamedDependency[ChatService]
 Conversations = NamedDependency[ConversationService]
 SPA_CONTENT_TYPES = {"text": "text", "object_string": "object_string", "mix": "object_string"}
+SPA_CONTENT_TYPE = {"oneOf": [{"type": "string", "enum": list(SPA_CONTENT_TYPES)}, {"type": "null"}]}
 _STATUS_EVENTS = (CHAT_COMPLETED, CHAT_FAILED, CHAT_CANCELED, CHAT_REQUIRES_ACTION)
 
 
@@ -50,7 +51,7 @@ class AgentRunRequest(msgspec.Struct, forbid_unknown_fields=True):
     bot_id: WireId
     conversation_id: IdField = None
     query: Annotated[str, msgspec.Meta(max_length=MAX_MESSAGE_CHARS)] = ""
-    content_type: Literal["text", "object_string", "mix"] | None = None
+    content_type: Annotated[str | None, KwargDefinition(schema_extra=SPA_CONTENT_TYPE)] = None  # else 4005
     extra: dict[str, str] | None = None
     custom_variables: dict[str, Any] | None = None
     draft_mode: bool | None = None  # the playground always runs the draft

@@ -111,11 +111,14 @@ class RoleRef(msgspec.Struct, forbid_unknown_fields=True):
     id: Int64Str
 
 
-class ListRolesRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ListRolesRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     keyword: Text64 = ""
     is_builtin: bool | None = None
     page: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 1
     page_size: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+
+
+NO_LIST_ROLES = ListRolesRequest()  # what a missing body means: every field at its default
 
 
 class TemplateAction(msgspec.Struct):
@@ -145,8 +148,11 @@ class TemplateDomain(msgspec.Struct):
         )
 
 
-class TemplateListRequest(msgspec.Struct, forbid_unknown_fields=True):
+class TemplateListRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     domain: DomainKind | None = None
+
+
+NO_TEMPLATE_LIST = TemplateListRequest()  # what a missing body means: every field at its default
 
 
 class TemplateListResponse(Envelope, kw_only=True):
@@ -191,7 +197,9 @@ async def get_role(actor: CurrentActor, roles: Roles, data: JSONBody[RoleRef]) -
 
 
 @post(f"{ROLE}/list", status_code=200)
-async def list_roles(actor: CurrentActor, roles: Roles, data: JSONBody[ListRolesRequest]) -> RoleListResponse:
+async def list_roles(
+    actor: CurrentActor, roles: Roles, data: JSONBody[ListRolesRequest] = NO_LIST_ROLES
+) -> RoleListResponse:
     req = data
     page = await roles.search(actor, req.page, req.page_size, req.keyword, req.is_builtin)
     return RoleListResponse(
@@ -201,7 +209,7 @@ async def list_roles(actor: CurrentActor, roles: Roles, data: JSONBody[ListRoles
 
 @post("/api/permission_api/template/list", status_code=200)
 async def list_templates(
-    actor: CurrentActor, roles: Roles, data: JSONBody[TemplateListRequest]
+    actor: CurrentActor, roles: Roles, data: JSONBody[TemplateListRequest] = NO_TEMPLATE_LIST
 ) -> TemplateListResponse:
     groups = await roles.template(actor)
     wanted = data.domain.value if data.domain is not None else None

@@ -34,7 +34,9 @@ RoleIds = Annotated[
         }
     ),
 ]  # the count is checked by GrantService (InvalidPermission, 4000)
-Domain = Annotated[str, msgspec.Meta(max_length=32)]
+Domain = Annotated[
+    str, msgspec.Meta(pattern=r"^(global|space:[1-9][0-9]{0,18})$", description="global or space:<id>")
+]
 
 
 class UserData(msgspec.Struct):
@@ -70,17 +72,22 @@ class UserListResponse(Envelope, kw_only=True):
     data: UserList
 
 
-class ListUsersRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ListUsersRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     keyword: Annotated[str, msgspec.Meta(max_length=100)] = ""
     page: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 1
     limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+
+
+NO_LIST_USERS = ListUsersRequest()  # what a missing body means: every field at its default
 
 
 class AssignRolesRequest(msgspec.Struct, forbid_unknown_fields=True):
     user_id: Int64Str
     role_ids: RoleIds
     domain: Domain = "global"  # "global" or "space:<id>", matching the roles' kind
-    expires_at: int | None = None  # unix seconds; none: until unassigned
+    expires_at: Annotated[int, msgspec.Meta(gt=0, lt=253_402_300_800)] | None = (
+        None  # unix seconds; none: until unassigned
+    )
 
 
 class UnassignRolesRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -153,7 +160,10 @@ def _expiry(seconds: int | None) -> datetime | None:
 
 @post(f"{USER}/list", status_code=200)
 async def list_users(
-    actor: CurrentActor, grants: Grants, accounts: Accounts, data: JSONBody[ListUsersRequest]
+    actor: CurrentActor,
+    grants: Grants,
+    accounts: Accounts,
+    data: JSONBody[ListUsersRequest] = NO_LIST_USERS,
 ) -> UserListResponse:
     req = data
     await grants.require_admin(actor)

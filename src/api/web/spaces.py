@@ -60,10 +60,13 @@ class SpaceListResponse(Envelope, kw_only=True):
     data: SpaceInfo
 
 
-class SpaceListRequest(msgspec.Struct):
+class SpaceListRequest(msgspec.Struct, frozen=True):
     search_word: Annotated[str, msgspec.Meta(max_length=100)] | None = None
     page: BodyPage = 1
     size: BodySize100 = MAX_SPACE_PAGE
+
+
+NO_SPACE_LIST = SpaceListRequest()  # what a missing body means: every field at its default
 
 
 class SaveSpaceRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -123,7 +126,7 @@ class MemberRef(msgspec.Struct, forbid_unknown_fields=True):
 
 @post("/api/playground_api/space/list", status_code=200)
 async def list_spaces(
-    actor: CurrentActor, spaces: Spaces, data: JSONBody[SpaceListRequest]
+    actor: CurrentActor, spaces: Spaces, data: JSONBody[SpaceListRequest] = NO_SPACE_LIST
 ) -> SpaceListResponse:
     req = data
     page = await spaces.list_for(actor, req.page, req.size)

@@ -77,12 +77,15 @@ class UpdateCorpRequest(msgspec.Struct, forbid_unknown_fields=True):
     corp_source: Source | None = None
 
 
-class ListCorpsRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ListCorpsRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     keyword: Keyword | None = None
     parent_id: IdOrEmpty | None = None
     corp_type: CorpType | None = None
     page: Page = 1
     page_size: PageSize = 20
+
+
+NO_LIST_CORPS = ListCorpsRequest()  # what a missing body means: every field at its default
 
 
 class CorporationResponse(Envelope, kw_only=True):
@@ -136,7 +139,7 @@ async def delete_corporation(corp_id: Int64Id, actor: CurrentActor, corporations
 
 @post(f"{PREFIX}/list", status_code=200, tags=TAGS)
 async def list_corporations(
-    actor: CurrentActor, corporations: Corporations, data: JSONBody[ListCorpsRequest]
+    actor: CurrentActor, corporations: Corporations, data: JSONBody[ListCorpsRequest] = NO_LIST_CORPS
 ) -> CorporationListResponse:
     req = data
     query = CorporationQuery(

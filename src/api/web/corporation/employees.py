@@ -129,7 +129,7 @@ class UpdateEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True):
     employee_source: Source | None = None
 
 
-class ListEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ListEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     corp_id: IdOrEmpty | None = None
     department_id: IdOrEmpty | None = None
     include_sub_departments: bool = False
@@ -139,12 +139,18 @@ class ListEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True):
     page_size: PageSize = 20
 
 
+NO_LIST_EMPLOYEE = ListEmployeeRequest()  # what a missing body means: every field at its default
+
+
 class ChangeDepartmentRequest(msgspec.Struct, forbid_unknown_fields=True):
     departments: Placements
 
 
-class ResignRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ResignRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     reason: str | None = None
+
+
+NO_RESIGN = ResignRequest()  # what a missing body means: every field at its default
 
 
 class EmployeeResponse(Envelope, kw_only=True):
@@ -192,7 +198,7 @@ async def delete_employee(employee_id: Int64Id, actor: CurrentActor, employees: 
 
 @post(f"{EMPLOYEE}/list", status_code=200, tags=TAGS)
 async def list_employees(
-    actor: CurrentActor, employees: Employees, data: JSONBody[ListEmployeeRequest]
+    actor: CurrentActor, employees: Employees, data: JSONBody[ListEmployeeRequest] = NO_LIST_EMPLOYEE
 ) -> EmployeeListResponse:
     req = data
     spec = EmployeeFilter(
@@ -221,7 +227,7 @@ async def resign_employee(
     employee_id: Int64Id,
     actor: CurrentActor,
     employees: Employees,
-    data: JSONBody[ResignRequest],
+    data: JSONBody[ResignRequest] = NO_RESIGN,
 ) -> EmployeeResponse:
     employee = await employees.resign(actor, employee_id, data.reason or "")
     return EmployeeResponse(data=EmployeeData.of(employee))

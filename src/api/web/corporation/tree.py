@@ -62,11 +62,14 @@ class OrgTreeNode(msgspec.Struct):
         )
 
 
-class OrganizationTreeRequest(msgspec.Struct, forbid_unknown_fields=True):
+class OrganizationTreeRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     corp_id: IdOrEmpty | None = None  # absent: every corporation
     include_departments: bool = True
     depth: Depth = 0
     include_employee_count: bool = True  # sent by Coze Plus clients; counts are always included
+
+
+NO_ORGANIZATION_TREE = OrganizationTreeRequest()  # what a missing body means: every field at its default
 
 
 class OrganizationTreeResponse(Envelope, kw_only=True):
@@ -87,7 +90,9 @@ async def organization_tree(
 
 @post(TREE, status_code=200, tags=TAGS)
 async def organization_tree_post(
-    actor: CurrentActor, org_tree: OrgTree, data: JSONBody[OrganizationTreeRequest]
+    actor: CurrentActor,
+    org_tree: OrgTree,
+    data: JSONBody[OrganizationTreeRequest] = NO_ORGANIZATION_TREE,
 ) -> OrganizationTreeResponse:
     req = data
     nodes = await org_tree.tree(actor, optional_id(req.corp_id), req.include_departments, req.depth)
