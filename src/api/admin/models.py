@@ -191,7 +191,9 @@ class ModelConfigController(Controller):
         self,
         actor: CurrentActor,
         model_admin: ModelAdmin,
-        type: Annotated[int | None, QueryParameter(ge=0, le=2)] = None,  # Coze's name
+        type: Annotated[
+            int | None, QueryParameter(ge=0, le=2, schema_extra={"minimum": 0})
+        ] = None,  # Coze's name
     ) -> ModelListResponse:
         kind = None if type is None else ModelKind.from_coze(type)
         return ModelListResponse(data=_grouped(await model_admin.list_models(actor, kind)))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, get, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.params import JSONBody, KwargDefinition, PathParameter, QueryParameter
 
 from api.envelope import Envelope
 from api.schemas import Int64Id, id_str
@@ -46,7 +46,10 @@ class RevisionView(msgspec.Struct):
 
 class PutSettingRequest(msgspec.Struct, forbid_unknown_fields=True):
     value: Any
-    expected_version: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | None = None
+    expected_version: Annotated[
+        Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | None,
+        KwargDefinition(schema_extra={"minimum": 0}),  # Litestar drops a bound of 0
+    ] = None
 
 
 class SettingResponse(Envelope, kw_only=True):

@@ -76,14 +76,24 @@ class AgentRunRequest(msgspec.Struct, forbid_unknown_fields=True):
     shortcut_cmd_id: IdField = None
 
 
+SEQ = r"^[0-9]{1,18}$"
+
+
 class ResumeRequest(msgspec.Struct, forbid_unknown_fields=True):
     conversation_id: WireId
     message_id: IdField = None
     chat_id: IdField = None
-    seq_id: (
-        Annotated[int, msgspec.Meta(ge=0, le=INT64_MAX)]
-        | Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,18}$")]
-    ) = 0  # the last event seen; 0 for the whole chat
+    seq_id: Annotated[
+        Annotated[int, msgspec.Meta(ge=0, le=INT64_MAX)] | Annotated[str, msgspec.Meta(pattern=SEQ)],
+        KwargDefinition(
+            schema_extra={
+                "oneOf": [
+                    {"type": "integer", "minimum": 0, "maximum": INT64_MAX},
+                    {"type": "string", "pattern": SEQ},
+                ]
+            }
+        ),
+    ] = 0  # the last event seen; 0 for the whole chat
 
 
 class BreakMessageRequest(msgspec.Struct, forbid_unknown_fields=True):

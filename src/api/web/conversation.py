@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
 from api.openapi.conversation_views import IdField, conversation_id_of, optional_id
@@ -32,9 +32,17 @@ SPA_STATUS = {"interrupted": "broken"}  # Coze Studio calls an interrupted answe
 
 
 class GetMessageListRequest(msgspec.Struct):
-    cursor: (
-        Annotated[str, msgspec.Meta(pattern=CURSOR)] | Annotated[int, msgspec.Meta(ge=-1, le=INT64_MAX)]
-    ) = "0"
+    cursor: Annotated[
+        Annotated[str, msgspec.Meta(pattern=CURSOR)] | Annotated[int, msgspec.Meta(ge=-1, le=INT64_MAX)],
+        KwargDefinition(
+            schema_extra={
+                "oneOf": [
+                    {"type": "string", "pattern": CURSOR},
+                    {"type": "integer", "minimum": -1, "maximum": INT64_MAX},
+                ]
+            }
+        ),
+    ] = "0"
     count: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
     bot_id: IdField = None
     conversation_id: IdField = None

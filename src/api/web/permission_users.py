@@ -85,9 +85,7 @@ class AssignRolesRequest(msgspec.Struct, forbid_unknown_fields=True):
     user_id: Int64Str
     role_ids: RoleIds
     domain: Domain = "global"  # "global" or "space:<id>", matching the roles' kind
-    expires_at: Annotated[int, msgspec.Meta(gt=0, lt=253_402_300_800)] | None = (
-        None  # unix seconds; none: until unassigned
-    )
+    expires_at: Annotated[int, msgspec.Meta(ge=1, lt=253_402_300_800)] | None = None  # unix s; none: never
 
 
 class UnassignRolesRequest(msgspec.Struct, forbid_unknown_fields=True):

@@ -120,7 +120,7 @@ async def create_token(
 async def list_tokens(
     actor: CurrentActor,
     tokens: Tokens,
-    page: Annotated[int, QueryParameter(ge=0, le=10_000)] = 0,
+    page: Annotated[int, QueryParameter(ge=0, le=10_000, schema_extra={"minimum": 0})] = 0,  # from 0
     size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> TokenListResponse:
     items, more = await tokens.list(actor, page, size)

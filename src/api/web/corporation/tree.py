@@ -7,7 +7,7 @@ from typing import Annotated
 import msgspec
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody, KwargDefinition, QueryParameter
 
 from api.envelope import Envelope
 from api.schemas import IdOrEmpty, OptionalQueryId, id_str
@@ -19,7 +19,11 @@ from domain.corporation.tree import NodeKind, TreeNode
 OrgTree = NamedDependency[OrganisationTreeService]
 TREE = "/api/v1/organization/tree"
 MAX_DEPTH = 32
-Depth = Annotated[int, msgspec.Meta(ge=0, le=MAX_DEPTH, description="levels to return; 0: all")]
+Depth = Annotated[
+    int,
+    KwargDefinition(schema_extra={"minimum": 0, "maximum": MAX_DEPTH}),  # Litestar drops a bound of 0
+    msgspec.Meta(ge=0, le=MAX_DEPTH, description="levels to return; 0: all"),
+]
 
 
 class OrgTreeNode(msgspec.Struct):
@@ -82,7 +86,7 @@ async def organization_tree(
     org_tree: OrgTree,
     corp_id: OptionalQueryId = None,
     include_departments: Annotated[bool, QueryParameter()] = True,
-    depth: Annotated[int, QueryParameter(ge=0, le=MAX_DEPTH)] = 0,
+    depth: Annotated[int, QueryParameter(ge=0, le=MAX_DEPTH, schema_extra={"minimum": 0})] = 0,
 ) -> OrganizationTreeResponse:
     nodes = await org_tree.tree(actor, optional_id(corp_id), include_departments, depth)
     return OrganizationTreeResponse(data=[OrgTreeNode.of(n) for n in nodes])
