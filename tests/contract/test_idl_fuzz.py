@@ -41,7 +41,7 @@ def _positive_off(path_regex: str, why: str) -> dict[str, Any]:
 
 
 # Operations a check does not apply to, each with the reason. Nothing else is switched off.
-UPLOADS = "the body is a multipart file the handler streams itself; the document has no body schema"
+UPLOADS = "the file must be non-empty and of a type the platform takes, sniffed from its bytes"
 MESSAGES = (
     "a message's type must suit its role (a user message is never an answer) and object_string "
     "content is JSON naming the caller's own uploads: rules across fields and data"
@@ -162,7 +162,8 @@ def _config(name: str, served: Served, creds: Credentials) -> schemathesis.Confi
             "workers": 1,
             "continue-on-failure": True,
             "request-timeout": 30,
-            "generation": {"max-examples": EXAMPLES},
+            # No example database: a run depends on the seed alone, and leaves nothing behind.
+            "generation": {"max-examples": EXAMPLES, "database": "none"},
             "checks": {"enabled": True},
             "operations": operations,
         }

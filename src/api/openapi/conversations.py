@@ -95,14 +95,13 @@ async def create_conversation(
     conversations: Conversations,
     data: JSONBody[CreateConversationRequest] = NO_CREATE_CONVERSATION,
 ) -> ConversationResponse:
-    req = data
     created = await conversations.create(
         actor,
-        agent_id=optional_id(req.bot_id),
-        name=_name(req.name),
-        connector_id=optional_id(req.connector_id),
-        meta_data=req.meta_data,
-        messages=[m.as_input() for m in req.messages or ()],
+        agent_id=optional_id(data.bot_id),
+        name=_name(data.name),
+        connector_id=optional_id(data.connector_id),
+        meta_data=data.meta_data,
+        messages=[m.as_input() for m in data.messages or ()],
     )
     return ConversationResponse(data=CozeConversation.of(created))
 

@@ -17,6 +17,7 @@ from api.envelope import Envelope
 from api.schemas import QueryId, id_str, parse_id
 from api.security.identity import CurrentActor
 from api.upload_body import multipart_file
+from api.upload_docs import MultipartUpload
 from application.common.actor import require_scope
 from application.upload.service import FileDTO, UploadService
 from domain.openauth.values import Scope
@@ -39,7 +40,13 @@ class FileResponse(Envelope, kw_only=True):
     data: CozeFile
 
 
-@post("/v1/files/upload", status_code=200, request_max_body_size=None, tags=["files"])
+@post(
+    "/v1/files/upload",
+    status_code=200,
+    request_max_body_size=None,
+    tags=["files"],
+    operation_class=MultipartUpload,
+)
 async def upload_file(request: Request[Any, Any, Any], actor: CurrentActor, uploads: Uploads) -> FileResponse:
     """multipart/form-data with exactly one part named `file`; its type is detected from the bytes."""
     require_scope(actor, Scope.FILE_UPLOAD)  # before a byte of the body is read

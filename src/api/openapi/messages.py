@@ -92,15 +92,14 @@ async def list_messages(
     conversation_id: QueryId = None,
     data: JSONBody[ListMessagesRequest] = NO_LIST_MESSAGES,
 ) -> MessageListResponse:
-    req = data
     page = await conversation_messages.page(
         actor,
         conversation_id_of(conversation_id),
-        order=req.order or ListOrder.DESC,
-        limit=req.limit or MAX_MESSAGE_PAGE,
-        before_id=optional_id(req.before_id),
-        after_id=optional_id(req.after_id),
-        chat_id=optional_id(req.chat_id),
+        order=data.order or ListOrder.DESC,
+        limit=data.limit or MAX_MESSAGE_PAGE,
+        before_id=optional_id(data.before_id),
+        after_id=optional_id(data.after_id),
+        chat_id=optional_id(data.chat_id),
     )
     return MessageListResponse(
         data=[CozeMessage.of(m) for m in page.items],
@@ -130,14 +129,13 @@ async def modify_message(
     message_id: QueryId = None,
     data: JSONBody[ModifyMessageRequest] = NO_MODIFY_MESSAGE,
 ) -> ModifiedMessageResponse:
-    req = data
     changed = await conversation_messages.modify(
         actor,
         conversation_id_of(conversation_id),
         _message_id(message_id),
-        content=req.content,
-        content_type=req.content_type,
-        meta_data=req.meta_data,
+        content=data.content,
+        content_type=data.content_type,
+        meta_data=data.meta_data,
     )
     return ModifiedMessageResponse(message=CozeMessage.of(changed))
 

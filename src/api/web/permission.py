@@ -200,10 +200,9 @@ async def get_role(actor: CurrentActor, roles: Roles, data: JSONBody[RoleRef]) -
 async def list_roles(
     actor: CurrentActor, roles: Roles, data: JSONBody[ListRolesRequest] = NO_LIST_ROLES
 ) -> RoleListResponse:
-    req = data
-    page = await roles.search(actor, req.page, req.page_size, req.keyword, req.is_builtin)
+    page = await roles.search(actor, data.page, data.page_size, data.keyword, data.is_builtin)
     return RoleListResponse(
-        data=RoleList([RoleData.of(r) for r in page.items], page.total, req.page, req.page_size)
+        data=RoleList([RoleData.of(r) for r in page.items], page.total, data.page, data.page_size)
     )
 
 

@@ -163,10 +163,9 @@ async def list_users(
     accounts: Accounts,
     data: JSONBody[ListUsersRequest] = NO_LIST_USERS,
 ) -> UserListResponse:
-    req = data
     await grants.require_admin(actor)
-    users, total = await accounts.list_users(actor, req.page, req.limit, req.keyword)
-    more = req.page * req.limit < total
+    users, total = await accounts.list_users(actor, data.page, data.limit, data.keyword)
+    more = data.page * data.limit < total
     return UserListResponse(data=UserList([UserData.of(u) for u in users], total, more))
 
 

@@ -128,11 +128,10 @@ class MemberRef(msgspec.Struct, forbid_unknown_fields=True):
 async def list_spaces(
     actor: CurrentActor, spaces: Spaces, data: JSONBody[SpaceListRequest] = NO_SPACE_LIST
 ) -> SpaceListResponse:
-    req = data
-    page = await spaces.list_for(actor, req.page, req.size)
+    page = await spaces.list_for(actor, data.page, data.size)
     items = [BotSpace.of(s) for s in page.items]
-    if req.search_word:
-        items = [s for s in items if req.search_word.lower() in s.name.lower()]
+    if data.search_word:
+        items = [s for s in items if data.search_word.lower() in s.name.lower()]
     info = SpaceInfo(
         bot_space_list=items,
         has_personal_space=any(s.space_type == 1 for s in items),

@@ -141,11 +141,12 @@ async def delete_corporation(corp_id: Int64Id, actor: CurrentActor, corporations
 async def list_corporations(
     actor: CurrentActor, corporations: Corporations, data: JSONBody[ListCorpsRequest] = NO_LIST_CORPS
 ) -> CorporationListResponse:
-    req = data
     query = CorporationQuery(
-        req.keyword or "", optional_id(req.parent_id), None if req.corp_type is None else req.corp_type.domain
+        data.keyword or "",
+        optional_id(data.parent_id),
+        None if data.corp_type is None else data.corp_type.domain,
     )
-    page = await corporations.search(actor, query, req.page, req.page_size)
+    page = await corporations.search(actor, query, data.page, data.page_size)
     return CorporationListResponse(
         data=[CorporationData.of(c) for c in page.items], total=str(page.total), has_more=page.has_more
     )

@@ -200,15 +200,14 @@ async def delete_employee(employee_id: Int64Id, actor: CurrentActor, employees: 
 async def list_employees(
     actor: CurrentActor, employees: Employees, data: JSONBody[ListEmployeeRequest] = NO_LIST_EMPLOYEE
 ) -> EmployeeListResponse:
-    req = data
     spec = EmployeeFilter(
-        optional_id(req.corp_id),
-        optional_id(req.department_id),
-        req.include_sub_departments,
-        req.keyword or "",
-        None if req.status is None else req.status.domain,
+        optional_id(data.corp_id),
+        optional_id(data.department_id),
+        data.include_sub_departments,
+        data.keyword or "",
+        None if data.status is None else data.status.domain,
     )
-    page = await employees.search(actor, spec, req.page, req.page_size)
+    page = await employees.search(actor, spec, data.page, data.page_size)
     return EmployeeListResponse(
         data=[EmployeeData.of(e) for e in page.items], total=str(page.total), has_more=page.has_more
     )

@@ -98,8 +98,7 @@ async def organization_tree_post(
     org_tree: OrgTree,
     data: JSONBody[OrganizationTreeRequest] = NO_ORGANIZATION_TREE,
 ) -> OrganizationTreeResponse:
-    req = data
-    nodes = await org_tree.tree(actor, optional_id(req.corp_id), req.include_departments, req.depth)
+    nodes = await org_tree.tree(actor, optional_id(data.corp_id), data.include_departments, data.depth)
     return OrganizationTreeResponse(data=[OrgTreeNode.of(n) for n in nodes])
 
 
