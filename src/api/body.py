@@ -41,23 +41,35 @@ def decode_object(raw: bytes, target: Any) -> Any:
             raise ClientException(detail="malformed JSON body") from None
         raise BodyNotAnObject()
     try:
-        value = msgspec.json.decode(raw)
+        return msgspec.json.decode(raw, type=target, strict=True)
+    except msgspec.ValidationError as exc:
+        first = exc
     except msgspec.DecodeError:
         raise ClientException(detail="malformed JSON body") from None
+    # Perhaps only an integer written as 5.0: convert those and try once more.
+    value = msgspec.json.decode(raw)
+    if not _integral_floats_to_int(value):
+        raise ValidationException(extra=[{"key": "body", "message": str(first)}])
     try:
-        return msgspec.convert(_integral(value), target, strict=True)
+        return msgspec.convert(value, target, strict=True)
     except msgspec.ValidationError as exc:
         raise ValidationException(extra=[{"key": "body", "message": str(exc)}]) from None
 
 
-def _integral(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _integral(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_integral(v) for v in value]
-    return value
+def _integral_floats_to_int(value: Any) -> bool:
+    """Turn floats without a fraction into ints, in place (no recursion: bodies may nest deeply)."""
+    changed = False
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, item in list(items):
+            if isinstance(item, float) and item.is_integer() and abs(item) < 2**63:
+                node[key] = int(item)
+                changed = True
+            elif isinstance(item, dict | list):
+                stack.append(item)
+    return changed
 
 
 class ApiRequest(Request[Any, Any, Any]):

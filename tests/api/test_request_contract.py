@@ -151,3 +151,15 @@ async def test_options_lists_every_method_of_the_path(signed_in: tuple[AsyncTest
         assert r.status_code == 204, f"{path}: {r.status_code} {r.text}"
         allowed = {m.strip() for m in r.headers["allow"].split(",")}
         assert methods[path] | {"OPTIONS"} <= allowed, f"{path}: Allow {r.headers['allow']}"
+
+
+async def test_bodies_convert_strictly_but_take_integral_numbers(
+    signed_in: tuple[AsyncTestClient, str],
+) -> None:  # type: ignore[type-arg]
+    client, _ = signed_in
+    assert (await client.post("/api/playground_api/space/list", json={"size": 20.0})).json()["code"] == 0
+    for body in ({"size": 20.5}, {"size": "20"}, {"size": True}):
+        r = await client.post("/api/playground_api/space/list", json=body)
+        assert r.status_code == 400 and r.json()["code"] == 4000, (body, r.text)
+    r = await client.post("/api/bot/get_type_list", json={"voice": 0})  # a number is not a bool
+    assert r.status_code == 400 and r.json()["code"] == 4000, r.text
