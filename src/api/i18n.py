@@ -45,6 +45,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "已关闭注册，请联系管理员创建账号",
     },
     "user.email_taken": {"en-US": "this email already has an account", "zh-CN": "该邮箱已注册"},
+    "user.own_account": {
+        "en-US": "an administrator cannot disable or reset their own account; ask another administrator",
+        "zh-CN": "管理员不能停用或重置自己的账号，请由其他管理员操作",
+    },
     "user.invalid_email": {"en-US": "invalid email address", "zh-CN": "邮箱地址无效"},
     "user.weak_password": {
         "en-US": "password must be {min}-{max} characters and not only digits or letters",

@@ -70,7 +70,7 @@ NO_SPACE_LIST = SpaceListRequest()  # what a missing body means: every field at 
 
 
 class SaveSpaceRequest(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(max_length=100, pattern=r"\S")]
+    name: Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[^\x00-\x1f]*[^\x00-\x1f\s][^\x00-\x1f]*$")]
     description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 

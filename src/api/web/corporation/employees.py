@@ -143,7 +143,9 @@ NO_LIST_EMPLOYEE = ListEmployeeRequest()  # what a missing body means: every fie
 
 
 class ChangeDepartmentRequest(msgspec.Struct, forbid_unknown_fields=True):
-    departments: Placements
+    departments: Annotated[
+        list[Placement], msgspec.Meta(min_length=1, max_length=MAX_DEPARTMENTS_PER_EMPLOYEE)
+    ]
 
 
 class ResignRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
