@@ -6,18 +6,20 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Litestar, MediaType, Request, Response
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, LifeSpanScope, Receive, Scope, Send
 from prometheus_client.registry import Collector
 
 from api import health, objects
 from api.admin.routes import ROUTES as ADMIN_ROUTES
+from api.body import ApiRequest
 from api.context import is_api_surface, request_context
 from api.errors import EXCEPTION_HANDLERS
 from api.health import HealthCheck
@@ -76,6 +78,28 @@ class CozeplusASGI:
             await self._chain(scope, receive, send)
 
 
+def allowed_methods(app: Litestar) -> dict[str, str]:
+    """Each path's methods, for the `Allow` header of OPTIONS answers.
+
+    Litestar's own OPTIONS handler lists the methods of the first handler registered on a path only
+    (it keeps the handler it made before later handlers joined the route), so the app answers from
+    the finished route table instead."""
+    allow: dict[str, set[str]] = {}
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            allow.setdefault(route.path_format, set()).update(route.methods)
+    return {path: ", ".join(sorted(methods)) for path, methods in allow.items()}
+
+
+async def before_request(request: Request[Any, Any, Any]) -> Response[None] | None:
+    if request.method == "OPTIONS":
+        allow = request.app.state.allow.get(request.scope.get("path_template", ""))
+        if allow is not None:
+            return Response(None, status_code=204, headers={"Allow": allow}, media_type=MediaType.TEXT)
+    await require_body_type(request)
+    return None
+
+
 async def require_body_type(request: Request[Any, Any, Any]) -> None:
     """Refuse bodies in formats the API does not read, before anything parses them (415)."""
     if request.method not in BODY_METHODS:
@@ -118,7 +142,8 @@ def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
         dependencies=dict(services.dependencies),
         middleware=[DefineMiddleware(GuardMiddleware, guards=guards)],
         exception_handlers=EXCEPTION_HANDLERS,
-        before_request=require_body_type,
+        before_request=before_request,
+        request_class=ApiRequest,
         on_startup=list(services.on_startup),
         on_shutdown=list(services.on_shutdown),
         request_max_body_size=config.max_body_bytes,
@@ -129,6 +154,7 @@ def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
         logging_config=None,
         debug=False,
     )
+    litestar.state.allow = allowed_methods(litestar)
     litestar.state.health_checks = list(services.health_checks)
     litestar.state.metrics = metrics
     litestar.state.default_locale = config.default_locale

@@ -11,6 +11,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.domain": {"en-US": "request could not be completed", "zh-CN": "请求无法完成"},
     "error.invalid_input": {"en-US": "invalid parameters", "zh-CN": "参数无效"},
     "error.invalid_params": {"en-US": "invalid parameters: {detail}", "zh-CN": "参数无效：{detail}"},
+    "error.body_not_object": {
+        "en-US": "the request body must be a JSON object",
+        "zh-CN": "请求体必须是 JSON 对象",
+    },
     "error.malformed_body": {"en-US": "request body is not valid JSON", "zh-CN": "请求体不是合法的 JSON"},
     "error.bad_encoding": {
         "en-US": "request body is not valid UTF-8",
@@ -78,6 +82,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "已关闭注册，请联系管理员创建账号",
     },
     "user.email_taken": {"en-US": "this email already has an account", "zh-CN": "该邮箱已注册"},
+    "user.own_account": {
+        "en-US": "an administrator cannot disable or reset their own account; ask another administrator",
+        "zh-CN": "管理员不能停用或重置自己的账号，请由其他管理员操作",
+    },
     "user.invalid_email": {"en-US": "invalid email address", "zh-CN": "邮箱地址无效"},
     "user.weak_password": {
         "en-US": "password must be {min}-{max} characters and not only digits or letters",

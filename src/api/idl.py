@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+import typing
 from typing import Any
 
+import msgspec
 from litestar import Litestar
+from litestar.handlers import HTTPRouteHandler
 
 SURFACES: dict[str, tuple[str, ...]] = {
     "token-api": ("/v1/", "/v3/", "/open_api/"),
@@ -68,9 +71,64 @@ def _refs(node: Any, found: set[str]) -> None:
             _refs(value, found)
 
 
+def _closed_structs(app: Litestar) -> dict[str, bool]:
+    """Request structs by name: True where every struct of that name refuses unknown fields.
+
+    Litestar's schemas leave msgspec's forbid_unknown_fields out; idl/ states it as
+    additionalProperties: false, so clients know an unknown field is refused (4000)."""
+    closed: dict[str, bool] = {}
+
+    def walk(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+            name = annotation.__name__
+            if name in closed and not closed[name]:
+                return
+            seen = name in closed
+            closed[name] = closed.get(name, True) and annotation.__struct_config__.forbid_unknown_fields
+            if not seen:
+                for hint in typing.get_type_hints(annotation).values():
+                    walk(hint)
+        for arg in typing.get_args(annotation):
+            walk(arg)
+
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if isinstance(handler, HTTPRouteHandler) and "data" in handler.parsed_fn_signature.parameters:
+                walk(handler.parsed_fn_signature.parameters["data"].annotation)
+    return closed
+
+
+def _optional_bodies(app: Litestar) -> set[tuple[str, str]]:
+    """(path, method) of the routes whose body has a default: a missing body means every field at
+    its default. Litestar marks every request body required; idl/ says which are not."""
+    found: set[tuple[str, str]] = set()
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            data = (
+                handler.parsed_fn_signature.parameters.get("data")
+                if isinstance(handler, HTTPRouteHandler)
+                else None
+            )
+            if data is not None and data.has_default:
+                found.update((route.path_format, m.lower()) for m in handler.http_methods)
+    return found
+
+
 def surface_documents(app: Litestar) -> dict[str, dict[str, Any]]:
     full = app.openapi_schema.to_schema()
+    for path, method in _optional_bodies(app):
+        body = full.get("paths", {}).get(path, {}).get(method, {}).get("requestBody")
+        if body is not None:
+            body["required"] = False
+
     schemas: dict[str, Any] = full.get("components", {}).get("schemas", {})
+    for schema in schemas.values():
+        # A handler's default body (a struct instance) lands here; a missing body says it already.
+        if isinstance(schema.get("default"), msgspec.Struct):
+            del schema["default"]
+    for name, closed in _closed_structs(app).items():
+        if closed and name in schemas and schemas[name].get("type") == "object":
+            schemas[name]["additionalProperties"] = False
     docs: dict[str, dict[str, Any]] = {}
     for name in SURFACES:
         paths = _with_error_envelope(

@@ -172,7 +172,7 @@ async def test_spa_bad_input(me: ChatUser, anon_client: Client, settings: Settin
     assert await code({"bot_id": me.bot, "query": "  "}) == 4005
     assert await code({"bot_id": me.bot, "query": "x", "content_type": "image"}) == 4005
     assert await code({"bot_id": "123456789", "query": "x"}) == 4006
-    assert await code({"query": "x"}) == 4006
+    assert await code({"query": "x"}) == 4000  # bot_id is required
     assert await code({"bot_id": me.bot, "query": "x", "surprise": 1}) == 4000
     stranger = await chat_user(anon_client, settings, publish=False)
     await sign_in(stranger.client, stranger.email)

@@ -118,10 +118,11 @@ async def test_bad_input_and_other_users(w: ConversationWorld) -> None:
         (LIST, {"bot_id": "123", "cursor": "0", "count": 5}, 4006),
         (LIST, {"bot_id": str(w.bob.agent_id), "cursor": "0", "count": 5}, 4006),
         (LIST, {"bot_id": str(w.bob.agent_id), "conversation_id": cid, "cursor": "0", "count": 5}, 4002),
-        ("/api/conversation/delete_message", {"conversation_id": cid}, 4005),
+        # Required fields left out: invalid parameters (4000), as idl/ declares them required.
+        ("/api/conversation/delete_message", {"conversation_id": cid}, 4000),
         ("/api/conversation/delete_message", {"conversation_id": cid, "message_id": "77"}, 4200),
-        ("/api/conversation/delete_message", {"message_id": "77"}, 4002),
-        ("/api/conversation/create_section", {}, 4002),
+        ("/api/conversation/delete_message", {"message_id": "77"}, 4000),
+        ("/api/conversation/create_section", {}, 4000),
         ("/api/conversation/clear_message", {"conversation_id": token_conversation, "bot_id": bot}, 4002),
         ("/api/conversation/clear_message", {"conversation_id": cid, "bot_id": "5"}, 4002),
     ]

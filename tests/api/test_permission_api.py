@@ -317,3 +317,19 @@ async def test_space_rights_follow_roles(client: Client, settings: Settings) -> 
             )
         )
         await eventually(c, "/api/space/member/add", again, 409)  # allowed again: already a member
+
+
+async def test_an_admin_cannot_lock_themselves_out(client: Client) -> None:
+    """Disabling one's own account or resetting one's own password from the console is refused
+    (409): it would end the admin's sessions and tokens, perhaps with no other admin left."""
+    me = ok(await client.post("/api/passport/account/info/v2/", json={}))["user_id_str"]
+    refused = [
+        await client.post(f"{USER}/status/update", json={"user_id": me, "is_disabled": 1}),
+        await client.post(f"{USER}/reset_password", json={"user_id": me, "password": "another pass 99"}),
+        await client.post(f"/api/admin/users/{me}/status", json={"status": "disabled"}),
+        await client.post(f"/api/admin/users/{me}/reset_password", json={"password": "another pass 99"}),
+    ]
+    for r in refused:
+        assert r.status_code == 409 and r.json()["code"] == 4090, r.text
+    assert ok(await client.post("/api/passport/account/info/v2/", json={}))["user_id_str"] == me
+    assert ok(await client.post(f"{USER}/status/update", json={"user_id": me, "is_disabled": 0}))

@@ -51,7 +51,7 @@ FILLERS: dict[str, Any] = {
     "old_password": "probe pass 1",
     "new_password": "probe pass 2",
     "department_ids": [],
-    "departments": [],
+    "departments": [{"department_id": "1"}],
     # permission console (roles and grants): a role id list and the account-status flag
     "role_ids": ["1"],
     "role_code": "probe_role",
@@ -60,6 +60,10 @@ FILLERS: dict[str, Any] = {
     # agents: the SPA's publish names its connectors as keys
     "connectors": {"1024": {}},
 }
+# Other values for a filler whose first value does not fit a field's type (the same name, another shape).
+ALTERNATIVES: dict[str, list[Any]] = {
+    "department_ids": [[{"department_id": "1"}]]
+}  # an employee's placements
 # Routes for super admins outside /api/admin: a non-admin is refused (403) before any lookup. The
 # organisation tree is global (no space owns it), so managing it is for super admins (docs/adr/0015);
 # so is the permission console.
@@ -213,6 +217,14 @@ def _fits(struct: type[msgspec.Struct], body: dict[str, Any]) -> bool:
     return True
 
 
+def _fits_type(annotation: Any, value: Any) -> bool:
+    try:
+        msgspec.convert(value, annotation)
+    except msgspec.ValidationError:
+        return False
+    return True
+
+
 def fill_body(handler: HTTPRouteHandler, ids: dict[str, str]) -> dict[str, Any] | None:
     struct = body_type(handler)
     if struct is None:
@@ -221,10 +233,14 @@ def fill_body(handler: HTTPRouteHandler, ids: dict[str, str]) -> dict[str, Any] 
     required = struct.__struct_fields__[
         : len(struct.__struct_fields__) - len(struct.__struct_defaults__ or ())
     ]
+    types = {f.name: f.type for f in msgspec.structs.fields(struct)}
     for name in struct.__struct_fields__:
         if name in ids:
             body[name] = ids[name]
-        elif name in FILLERS and (name in required or _fits(struct, {**body, name: FILLERS[name]})):
+        elif name in required and name in FILLERS:
+            fitting = [v for v in [FILLERS[name], *ALTERNATIVES.get(name, [])] if _fits_type(types[name], v)]
+            body[name] = (fitting or [FILLERS[name]])[0]
+        elif name in FILLERS and _fits(struct, {**body, name: FILLERS[name]}):
             # An optional field gets its filler only when the type fits: the same name may have another
             # type elsewhere (e.g. the employee list's numeric `status`).
             body[name] = FILLERS[name]

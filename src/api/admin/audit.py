@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 
 from api.envelope import Envelope
-from api.schemas import id_str, parse_id
+from api.schemas import InvalidParams, OptionalQueryId, id_str, parse_id
 from api.security.identity import CurrentActor
 from application.audit.service import AuditEntryDTO, AuditTrail
 from domain.audit.entities import AuditQuery, AuditResult
@@ -57,16 +57,34 @@ class AuditPageResponse(Envelope, kw_only=True):
     data: AuditPage
 
 
+# An RFC 3339 time; parsed here, as Litestar would also take a bare number as a unix time.
+Moment = Annotated[
+    str | None, QueryParameter(schema_extra={"oneOf": None, "type": "string", "format": "date-time"})
+]
+
+
+def _moment(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidParams(detail=f"{name} must be an RFC 3339 time") from None
+    if moment.tzinfo is None:
+        raise InvalidParams(detail=f"{name} needs a time zone (Z or +hh:mm)")
+    return moment
+
+
 @get("/api/admin/audit/list", tags=["admin: audit"])
 async def list_audit(
     audit: Audit,
     actor: CurrentActor,
-    actor_id: Annotated[str | None, QueryParameter(max_length=20)] = None,
+    actor_id: OptionalQueryId = None,
     action: Annotated[str | None, QueryParameter(max_length=64)] = None,
     result: FromQuery[AuditResult | None] = None,
     target_type: Annotated[str | None, QueryParameter(max_length=32)] = None,
-    since: FromQuery[datetime | None] = None,
-    until: FromQuery[datetime | None] = None,
+    since: Moment = None,
+    until: Moment = None,
     page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
     size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> AuditPageResponse:
@@ -75,8 +93,8 @@ async def list_audit(
         action=action or None,
         result=result,
         target_type=target_type or None,
-        since=since,
-        until=until,
+        since=_moment(since, "since"),
+        until=_moment(until, "until"),
     )
     found = await audit.search(actor, query, page, size)
     return AuditPageResponse(

@@ -69,8 +69,11 @@ class DeadLettersController(Controller):
         self,
         dead_letter_service: Service,
         actor: CurrentActor,
-        group: Annotated[str | None, Parameter(max_length=48)] = None,
-        topic: Annotated[str | None, Parameter(max_length=128)] = None,
+        group: Annotated[str | None, Parameter(max_length=48, pattern=r"^[a-z][a-z0-9_]{0,47}$")] = None,
+        topic: Annotated[
+            str | None,
+            Parameter(max_length=128, pattern=r"^[a-z][a-z0-9_]{0,47}(\.[a-z][a-z0-9_]{0,47}){0,5}$"),
+        ] = None,
         before_id: Annotated[int | None, Parameter(ge=1, le=INT64_MAX)] = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
     ) -> DeadLetterListResponse:

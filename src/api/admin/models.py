@@ -17,7 +17,7 @@ import api.model_errors  # noqa: F401  # registers the model error codes and mes
 from api.context import request_context
 from api.envelope import Envelope
 from api.model_views import Ability, AdminModel, ConnectionTestView, ModelParameter, provider_view
-from api.schemas import id_str, parse_id
+from api.schemas import IdChange, Int64Str, id_str, parse_id
 from api.security.identity import CurrentActor
 from application.modelmgr.admin import ModelAdminService
 from application.modelmgr.dto import ModelChanges, ModelDTO, ModelSpec
@@ -55,7 +55,7 @@ class CreateModelRequest(msgspec.Struct, forbid_unknown_fields=True):
     parameters: list[ModelParameter] | None = None
     is_default: bool = False
     enabled: bool = True
-    fallback_id: str | None = None
+    fallback_id: Int64Str | None = None
     enable_base64_url: bool = False
 
     def spec(self) -> ModelSpec:
@@ -88,7 +88,7 @@ class CreateModelRequest(msgspec.Struct, forbid_unknown_fields=True):
 class UpdateModelRequest(msgspec.Struct, forbid_unknown_fields=True):
     """Fields left out keep their value; an empty api_key keeps the stored one (clear_api_key removes it)."""
 
-    id: str
+    id: Int64Str
     model_name: str | None = None
     description: str | None = None
     connection: ConnectionIn | None = None
@@ -97,7 +97,7 @@ class UpdateModelRequest(msgspec.Struct, forbid_unknown_fields=True):
     parameters: list[ModelParameter] | None = None
     is_default: bool | None = None
     enabled: bool | None = None
-    fallback_id: str | None = None  # "" or "0" removes the fallback
+    fallback_id: IdChange | None = None  # "" or "0" removes the fallback
 
     def changes(self) -> ModelChanges:
         conn = self.connection
@@ -124,13 +124,13 @@ class UpdateModelRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ModelIdRequest(msgspec.Struct, forbid_unknown_fields=True):
-    id: str
+    id: Int64Str
 
 
 class TestModelRequest(msgspec.Struct, forbid_unknown_fields=True):
     """Test a saved model (`id`) or settings not saved yet (`model`, the body of a create)."""
 
-    id: str | None = None
+    id: Int64Str | None = None
     model: CreateModelRequest | None = None
 
 
@@ -191,7 +191,9 @@ class ModelConfigController(Controller):
         self,
         actor: CurrentActor,
         model_admin: ModelAdmin,
-        type: Annotated[int | None, QueryParameter(ge=0, le=2)] = None,  # Coze's name
+        type: Annotated[
+            int | None, QueryParameter(ge=0, le=2, schema_extra={"minimum": 0})
+        ] = None,  # Coze's name
     ) -> ModelListResponse:
         kind = None if type is None else ModelKind.from_coze(type)
         return ModelListResponse(data=_grouped(await model_admin.list_models(actor, kind)))

@@ -46,7 +46,8 @@ class RevisionView(msgspec.Struct):
 
 class PutSettingRequest(msgspec.Struct, forbid_unknown_fields=True):
     value: Any
-    expected_version: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | None = None
+    # gt=-1 rather than ge=0: Litestar leaves a bound of 0 out of the schema.
+    expected_version: Annotated[int, msgspec.Meta(gt=-1, le=2**31 - 1)] | None = None
 
 
 class SettingResponse(Envelope, kw_only=True):
@@ -74,7 +75,14 @@ class RevisionListResponse(Envelope, kw_only=True):
 
 
 Service = NamedDependency[SystemSettingsService]
-SettingKeyParam = Annotated[str, PathParameter(max_length=255, description="dotted name, e.g. site.title")]
+# The key's spelling is the settings domain's (domain.system.values.SettingKey), which answers a bad one.
+SETTING_KEY = r"^[a-z][a-z0-9_]{0,62}(\.[a-z][a-z0-9_]{0,62}){1,3}$"
+SettingKeyParam = Annotated[
+    str,
+    PathParameter(
+        max_length=255, description="dotted name, e.g. site.title", schema_extra={"pattern": SETTING_KEY}
+    ),
+]
 
 
 class SettingsController(Controller):

@@ -4,17 +4,18 @@ them in its editor only)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from api.agent_fields import ClientToolConfig, ids_of, one_id
 from api.envelope import Envelope
-from api.schemas import id_str
+from api.schemas import Int64Str, Int64StrList, OptionalId, id_str
 from application.agent.dto import AgentView
 from domain.agent.entities import AgentChanges
 from domain.agent.errors import InvalidAgentConfig
 from domain.agent.values import (
+    MAX_NAME,
     ClientToolSpec,
     KnowledgeBinding,
     Onboarding,
@@ -35,12 +36,12 @@ class OnboardingInfo(msgspec.Struct):
 
 
 class SuggestReplyInfo(msgspec.Struct):
-    reply_mode: str
+    reply_mode: Literal["disable", "enable", "customized"]
     customized_prompt: str = ""
 
 
 class ModelInfoConfig(msgspec.Struct, forbid_unknown_fields=True):
-    model_id: str
+    model_id: Int64Str
     model_name: str | None = None  # output only; ignored on input
     temperature: float | None = None
     context_round: int | None = None
@@ -57,8 +58,8 @@ class ModelInfoConfig(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PluginIdInfo(msgspec.Struct):
-    plugin_id: str
-    api_id: str
+    plugin_id: Int64Str
+    api_id: Int64Str
 
 
 class PluginIdList(msgspec.Struct):
@@ -66,7 +67,7 @@ class PluginIdList(msgspec.Struct):
 
 
 class WorkflowIdInfo(msgspec.Struct):
-    id: str
+    id: Int64Str
 
 
 class WorkflowIdList(msgspec.Struct):
@@ -74,7 +75,7 @@ class WorkflowIdList(msgspec.Struct):
 
 
 class KnowledgeConfig(msgspec.Struct):
-    dataset_ids: list[str] = msgspec.field(default_factory=list)
+    dataset_ids: Int64StrList = msgspec.field(default_factory=list)
     auto_call: bool = True
     search_strategy: int = 0
 
@@ -89,7 +90,7 @@ class VariableConfig(msgspec.Struct):
 
 class BotConfigFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     description: str | None = None
-    icon_file_id: str | None = None
+    icon_file_id: OptionalId = None
     prompt_info: PromptInfo | None = None
     onboarding_info: OnboardingInfo | None = None
     suggest_reply_info: SuggestReplyInfo | None = None
@@ -102,23 +103,23 @@ class BotConfigFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class CreateBotRequest(BotConfigFields, kw_only=True):
-    space_id: str
-    name: str
+    space_id: Int64Str
+    name: Annotated[str, msgspec.Meta(max_length=MAX_NAME, pattern=r"\S")]
 
 
 class UpdateBotRequest(BotConfigFields, kw_only=True):
-    bot_id: str
+    bot_id: Int64Str
     name: str | None = None
 
 
 class PublishBotRequest(msgspec.Struct, forbid_unknown_fields=True):
-    bot_id: str
-    connector_ids: list[str] | None = None
+    bot_id: Int64Str
+    connector_ids: Annotated[list[Literal["1024", "999"]], msgspec.Meta(min_length=1)] | None = None
 
 
 class UnpublishBotRequest(msgspec.Struct, forbid_unknown_fields=True):
-    connector_id: str
-    bot_id: str | None = None
+    connector_id: Literal["1024", "999"]
+    bot_id: OptionalId = None
     unpublish_reason: str | None = None
 
 

@@ -38,7 +38,7 @@ from api.openapi.bot_schemas import (
     UpdateBotRequest,
     changes_of,
 )
-from api.schemas import Int64Id, id_str
+from api.schemas import MAX_PAGE_NUMBER, Int64Id, QueryId, QueryPage, QuerySize100, id_str, query_int
 from api.security.identity import CurrentActor
 from application.agent.dto import ListFilter
 from application.agent.publish import PublishService
@@ -48,22 +48,33 @@ from domain.agent.errors import InvalidAgentConfig, InvalidConnector
 
 Agents = NamedDependency[AgentService]
 Publishing = NamedDependency[PublishService]
-Query = Annotated[str | None, QueryParameter(max_length=32)]
 MAX_PAGE_SIZE = 100
-
-
-def _int(value: str | None, name: str, default: int, low: int, high: int) -> int:
-    if value is None or value == "":
-        return default
-    if not value.isascii() or not value.lstrip("-").isdigit() or not low <= int(value) <= high:
-        raise InvalidParameter(detail=f"{name} must be an integer between {low} and {high}")
-    return int(value)
+Flag = Annotated[
+    str | None,
+    QueryParameter(pattern=r"^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])?$", description="true or false"),
+]
+PublishStatus = Annotated[
+    str | None,
+    QueryParameter(pattern=f"^({'|'.join(f.value for f in ListFilter)})?$", description="list filter"),
+]
+ConnectorQuery = Annotated[
+    str | None, QueryParameter(pattern=r"^(1024|999)?$", description="1024 API, 999 Chat SDK")
+]
+PageSize = QuerySize100
 
 
 def _required_id(value: str | None, name: str) -> int:
     if not value:
         raise InvalidAgentConfig(reason=f"{name} is required")
     return one_id(value, name)
+
+
+def _page(value: str | None) -> int:
+    return query_int(value, 1, MAX_PAGE_NUMBER, "page_index")
+
+
+def _size(value: str | None) -> int:
+    return query_int(value, 20, MAX_PAGE_SIZE, "page_size")
 
 
 def _connector(value: str | None) -> int:
@@ -103,7 +114,7 @@ async def update_bot(
 async def publish_bot(
     actor: CurrentActor, publish_service: Publishing, data: JSONBody[PublishBotRequest]
 ) -> PublishResponse:
-    connectors = [_connector(c) for c in (data.connector_ids or [str(CONNECTOR_API)])]
+    connectors = [int(c) for c in data.connector_ids] if data.connector_ids else [CONNECTOR_API]
     result = await publish_service.publish(actor, one_id(data.bot_id, "bot_id"), connectors)
     return PublishResponse(data=PublishData(id_str(result.agent_id), result.version))
 
@@ -122,7 +133,7 @@ async def unpublish_bot(
 async def get_online_info(
     actor: CurrentActor,
     publish_service: Publishing,
-    bot_id: Annotated[str | None, QueryParameter(max_length=32)] = None,
+    bot_id: QueryId = None,
 ) -> BotResponse:
     view = await publish_service.published(actor, _required_id(bot_id, "bot_id"), CONNECTOR_API)
     return BotResponse(data=Bot.of(view))
@@ -134,7 +145,7 @@ async def retrieve_bot(
     agent_service: Agents,
     publish_service: Publishing,
     bot_id: Int64Id,
-    is_published: Query = None,
+    is_published: Flag = None,
 ) -> BotResponse:
     flag = (is_published or "true").lower()
     if flag not in ("true", "false"):
@@ -150,16 +161,12 @@ async def retrieve_bot(
 async def published_bots_list(
     actor: CurrentActor,
     publish_service: Publishing,
-    space_id: Query = None,
-    page_size: Query = None,
-    page_index: Query = None,
+    space_id: QueryId = None,
+    page_size: PageSize = None,
+    page_index: QueryPage = None,
 ) -> SpaceBotsV1Response:
     page = await publish_service.list_published(
-        actor,
-        _required_id(space_id, "space_id"),
-        CONNECTOR_API,
-        _int(page_index, "page_index", 1, 1, 100_000),
-        _int(page_size, "page_size", 20, 1, MAX_PAGE_SIZE),
+        actor, _required_id(space_id, "space_id"), CONNECTOR_API, _page(page_index), _size(page_size)
     )
     bots = [
         SpaceBotV1(
@@ -179,21 +186,14 @@ async def list_bots(
     actor: CurrentActor,
     agent_service: Agents,
     publish_service: Publishing,
-    workspace_id: Query = None,
-    page_size: Query = None,
-    page_index: Query = None,
-    publish_status: Query = None,
-    connector_id: Query = None,
+    workspace_id: QueryId = None,
+    page_size: PageSize = None,
+    page_index: QueryPage = None,
+    publish_status: PublishStatus = None,
+    connector_id: ConnectorQuery = None,
 ) -> SimpleBotsResponse:
-    space = _required_id(workspace_id, "workspace_id")
-    index = _int(page_index, "page_index", 1, 1, 100_000)
-    size = _int(page_size, "page_size", 20, 1, MAX_PAGE_SIZE)
-    try:
-        status = ListFilter(publish_status or ListFilter.PUBLISHED_ONLINE.value)
-    except ValueError:
-        raise InvalidParameter(
-            detail=f"publish_status must be one of {[f.value for f in ListFilter]}"
-        ) from None
+    space, index, size = _required_id(workspace_id, "workspace_id"), _page(page_index), _size(page_size)
+    status = ListFilter(publish_status or ListFilter.PUBLISHED_ONLINE.value)
     connector = _connector(connector_id)
     if status is ListFilter.PUBLISHED_ONLINE:
         page = await publish_service.list_published(actor, space, connector, index, size)

@@ -5,22 +5,23 @@ goes on when a client drops the connection, and any API process can serve any ch
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Response, post, route
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
-from api.openapi.conversation_views import IdField, MessageBody, QueryText, conversation_id_of, optional_id
+from api.openapi.conversation_views import META_DATA, IdField, MessageBody, conversation_id_of, optional_id
+from api.schemas import WIRE_ID_SCHEMA, OptionalQueryId, QueryId, WireId, parse_id
 from api.security.identity import CurrentActor
 from api.sse import event, json_line, relay, sse_response
 from application.conversation.chat.commands import NewMessage, StartChat, ToolOutput
 from application.conversation.chat.service import ChatService
 from application.conversation.chat.starting import ChatHandle
 from application.conversation.chat.views import CHAT_FAILED
-from domain.common.errors import InvalidInput
+from domain.common.errors import InvalidInput, NotFound
 from domain.common.jsonvalue import check_json_value
 from domain.common.runstream import RunEvent
 from domain.conversation.errors import AgentNotAvailable, ChatNotFound, InvalidChatRequest
@@ -30,14 +31,20 @@ IGNORED_OBJECTS = ("parameters", "extra_params", "custom_config", "shortcut_comm
 DONE = b'event:done\ndata:"[DONE]"\n\n'
 
 
+# The end user a chat is for: any non-empty text (or a number) the caller uses to tell users apart.
+USER_ID = {"oneOf": [{"type": "string", "minLength": 1}, {"type": "integer"}], "description": "end user"}
+
+
 class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
-    bot_id: IdField = None
-    user_id: Any = None
-    additional_messages: list[MessageBody] | None = None
+    bot_id: Annotated[Any, KwargDefinition(schema_extra=WIRE_ID_SCHEMA)]  # malformed: 4006, as Coze
+    user_id: Annotated[Any, KwargDefinition(schema_extra=USER_ID)]
+    additional_messages: Annotated[
+        list[MessageBody] | None, KwargDefinition(schema_extra={"maxItems": 100})
+    ] = None
     stream: bool = False
-    custom_variables: dict[str, Any] | None = None
+    custom_variables: dict[Annotated[str, msgspec.Meta(min_length=1, max_length=64)], str] | None = None
     auto_save_history: bool = True
-    meta_data: Any = None
+    meta_data: Annotated[Any, KwargDefinition(schema_extra=META_DATA)] = None
     # Accepted as Coze's API documents them; a single agent has no use for them (yet).
     parameters: dict[str, Any] | None = None
     enable_card: bool | None = None
@@ -48,8 +55,8 @@ class ChatRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class CancelRequest(msgspec.Struct, forbid_unknown_fields=True):
-    conversation_id: IdField = None
-    chat_id: IdField = None
+    conversation_id: WireId
+    chat_id: WireId
 
 
 class ToolOutputBody(msgspec.Struct):
@@ -90,29 +97,12 @@ def _failed(handle: ChatHandle) -> Callable[[int, str], bytes]:
     return failed
 
 
-def _chat_id(value: IdField) -> int:
-    found = optional_id(value)
-    if found is None:
-        raise ChatNotFound()
-    return found
-
-
-def _bot_id(value: IdField) -> int:
-    try:
-        found = optional_id(value)
-    except InvalidInput:
-        found = None
-    if found is None:
-        raise AgentNotAvailable()
-    return found
-
-
 @post("/v3/chat", status_code=200)
 async def create_chat(
-    actor: CurrentActor, chats: Chats, data: JSONBody[ChatRequest], conversation_id: QueryText = None
+    actor: CurrentActor, chats: Chats, data: JSONBody[ChatRequest], conversation_id: OptionalQueryId = None
 ) -> Response[Any]:
     """Streamed: Coze's chat events, then `done`. Not streamed: the Chat, still in progress."""
-    if not isinstance(data.user_id, str | int) or isinstance(data.user_id, bool):
+    if not isinstance(data.user_id, str | int) or isinstance(data.user_id, bool) or data.user_id == "":
         raise InvalidChatRequest(reason="user_id is required")
     for name in IGNORED_OBJECTS:  # accepted but unused: still within the JSON limits
         check_json_value(getattr(data, name), field=name)
@@ -129,6 +119,24 @@ async def create_chat(
     return _answer(chats, await chats.start(actor, request), data.stream)
 
 
+def _chat_id(value: str | None) -> int:
+    found = optional_id(value)
+    if found is None:
+        raise ChatNotFound()
+    return found
+
+
+def _bot_id(value: Any) -> int:
+    """Coze answers a bot id that names no bot it can run, malformed ones included, with 4006."""
+    try:
+        found = optional_id(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+    except (InvalidInput, NotFound):
+        found = None
+    if found is None:
+        raise AgentNotAvailable()
+    return found
+
+
 def _new_message(body: MessageBody) -> NewMessage:
     given = body.as_input()
     return NewMessage(given.role, given.content, given.content_type, given.type, given.meta_data)
@@ -136,7 +144,7 @@ def _new_message(body: MessageBody) -> NewMessage:
 
 @route("/v3/chat/retrieve", http_method=["GET", "POST"], status_code=200)
 async def retrieve_chat(
-    actor: CurrentActor, chats: Chats, conversation_id: QueryText = None, chat_id: QueryText = None
+    actor: CurrentActor, chats: Chats, conversation_id: QueryId = None, chat_id: QueryId = None
 ) -> ChatResponse:
     chat = await chats.retrieve(actor, conversation_id_of(conversation_id), _chat_id(chat_id))
     return ChatResponse(data=chat)
@@ -144,13 +152,13 @@ async def retrieve_chat(
 
 @post("/v3/chat/cancel", status_code=200)
 async def cancel_chat(actor: CurrentActor, chats: Chats, data: JSONBody[CancelRequest]) -> ChatResponse:
-    chat = await chats.cancel(actor, conversation_id_of(data.conversation_id), _chat_id(data.chat_id))
+    chat = await chats.cancel(actor, parse_id(data.conversation_id), parse_id(data.chat_id))
     return ChatResponse(data=chat)
 
 
 @route("/v3/chat/message/list", http_method=["GET", "POST"], status_code=200)
 async def list_chat_messages(
-    actor: CurrentActor, chats: Chats, conversation_id: QueryText = None, chat_id: QueryText = None
+    actor: CurrentActor, chats: Chats, conversation_id: QueryId = None, chat_id: QueryId = None
 ) -> ChatMessagesResponse:
     listed = await chats.messages(actor, conversation_id_of(conversation_id), _chat_id(chat_id))
     return ChatMessagesResponse(data=listed)
@@ -161,8 +169,8 @@ async def submit_tool_outputs(
     actor: CurrentActor,
     chats: Chats,
     data: JSONBody[SubmitToolOutputsRequest],
-    conversation_id: QueryText = None,
-    chat_id: QueryText = None,
+    conversation_id: QueryId = None,
+    chat_id: QueryId = None,
 ) -> Response[Any]:
     """Resume a chat waiting in requires_action; streamed, its events continue from there."""
     outputs = [ToolOutput(o.tool_call_id, o.output) for o in data.tool_outputs or ()]

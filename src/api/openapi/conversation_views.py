@@ -7,31 +7,29 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar.params import QueryParameter
+from litestar.params import KwargDefinition
 
-from api.schemas import id_str, parse_id
+from api.schemas import OptionalWireId, id_str, parse_id
 from application.conversation.dto import ConversationDTO, MessageDTO, SectionDTO
 from application.conversation.inputs import MessageInput
 from domain.conversation.errors import InvalidConversation
 
 # A JSON id may come as a string (cozepy) or a number; null and "" mean absent.
-IdField = str | int | None
-# Query values are taken as text and parsed by hand: cozepy sends None as "".
-QueryText = Annotated[str | None, QueryParameter()]
+IdField = OptionalWireId
 
 
 def seconds(at: datetime) -> int:
     return int(at.timestamp())
 
 
-def optional_id(value: IdField) -> int | None:
+def optional_id(value: str | int | None) -> int | None:
     """An id from a query or body field: None for absent, null or "" (cozepy sends None as "")."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return parse_id(value)
 
 
-def conversation_id_of(value: IdField) -> int:
+def conversation_id_of(value: str | int | None) -> int:
     found = optional_id(value)
     if found is None:
         raise InvalidConversation(reason="conversation_id is required")
@@ -105,6 +103,25 @@ class CozeMessage(msgspec.Struct):
         )
 
 
+# What the domain checks in a message (domain/conversation: MessageInputs, checked_meta_data), as
+# idl/ states it. The values stay loosely typed so that a wrong one gets the domain's own code.
+ROLE = {"type": "string", "enum": ["user", "assistant"]}
+CONTENT = {"type": "string", "minLength": 1, "maxLength": 100_000, "pattern": r"\S"}
+CONTENT_TYPE = {"oneOf": [{"type": "string", "enum": ["text", "object_string"]}, {"type": "null"}]}
+META_DATA = {
+    "oneOf": [
+        {
+            "type": "object",
+            "maxProperties": 16,
+            "propertyNames": {"minLength": 1, "maxLength": 64},
+            "additionalProperties": {"type": "string", "maxLength": 512},
+        },
+        {"type": "null"},
+    ]
+}
+MESSAGE_TYPE = {"oneOf": [{"type": "string", "enum": ["", "question", "answer"]}, {"type": "null"}]}
+
+
 class MessageBody(msgspec.Struct):
     """A message a caller sends (conversations.create `messages`, chat `additional_messages`).
 
@@ -112,11 +129,11 @@ class MessageBody(msgspec.Struct):
     wrong type is answered by the domain's own code (4005 message, 4003 meta_data) rather than a
     generic 4000. Unknown fields (id, bot_id, created_at ...) are ignored."""
 
-    role: Any = None
-    content: Any = None
-    content_type: Any = None
-    meta_data: Any = None
-    type: Any = None
+    role: Annotated[Any, KwargDefinition(schema_extra=ROLE)] = None  # required: checked by the domain (4005)
+    content: Annotated[Any, KwargDefinition(schema_extra=CONTENT)] = None
+    content_type: Annotated[str | None, KwargDefinition(schema_extra=CONTENT_TYPE)] = None
+    meta_data: Annotated[Any, KwargDefinition(schema_extra=META_DATA)] = None
+    type: Annotated[str | None, KwargDefinition(schema_extra=MESSAGE_TYPE)] = None
 
     def as_input(self) -> MessageInput:
         return MessageInput(

@@ -2,42 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
 from api.openapi.conversation_views import (
+    META_DATA,
     CozeConversation,
     CozeSection,
     IdField,
     MessageBody,
-    QueryText,
     conversation_id_of,
     optional_id,
 )
-from api.schemas import Int64Id
+from api.schemas import MAX_PAGE_NUMBER, Int64Id, OptionalQueryId, QueryId, QueryPage, QuerySize50, query_int
 from api.security.identity import CurrentActor
-from application.conversation.conversations import ConversationService
-from domain.common.errors import InvalidInput
+from application.conversation.conversations import MAX_LIST_PAGE, ConversationService
 from domain.conversation.errors import AgentNotAvailable
+from domain.conversation.values import MAX_CONVERSATION_NAME
 
 Conversations = NamedDependency[ConversationService]
 
 
-class CreateConversationRequest(msgspec.Struct):
-    messages: list[MessageBody] | None = None
+NAME = {"maxLength": MAX_CONVERSATION_NAME}
+CONNECTOR = {
+    "oneOf": [
+        {"type": "string", "enum": ["1024", "999", ""]},
+        {"type": "integer", "enum": [1024, 999]},
+        {"type": "null"},
+    ]
+}
+
+
+class CreateConversationRequest(msgspec.Struct, frozen=True):
+    messages: Annotated[list[MessageBody] | None, KwargDefinition(schema_extra={"maxItems": 100})] = None
     bot_id: IdField = None
-    name: Any = None
-    connector_id: IdField = None
-    meta_data: Any = None
+    name: Annotated[str | None, KwargDefinition(schema_extra=NAME)] = None  # too long: 4002
+    # "" and null: the API (1024); another value is 4002, as Coze answers it
+    connector_id: Annotated[Any, KwargDefinition(schema_extra=CONNECTOR)] = None
+    meta_data: Annotated[Any, KwargDefinition(schema_extra=META_DATA)] = None
 
 
-class UpdateConversationRequest(msgspec.Struct):
-    name: Any = None
+NO_CREATE_CONVERSATION = CreateConversationRequest()  # what a missing body means: every field at its default
+
+
+class UpdateConversationRequest(msgspec.Struct, frozen=True):
+    name: Annotated[str | None, KwargDefinition(schema_extra=NAME)] = None
+
+
+NO_UPDATE_CONVERSATION = UpdateConversationRequest()  # what a missing body means: every field at its default
 
 
 class ConversationResponse(Envelope, kw_only=True):
@@ -61,43 +78,37 @@ class EmptyResponse(Envelope, kw_only=True):
     data: dict[str, Any]
 
 
-def _name(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput()
-    return value
+def _name(value: str | None) -> str:
+    return value or ""
 
 
-def _page_number(value: str | None, default: int) -> int:
-    """cozepy sends numbers as query text; empty means absent. Out of range is bad input."""
-    if value is None or not value.strip():
-        return default
-    text = value.strip()
-    if not text.isdigit() or len(text) > 6 or int(text) < 1:
-        raise InvalidInput()
-    return int(text)
+def _bot_id(value: str | None) -> int:
+    found = optional_id(value)
+    if found is None:
+        raise AgentNotAvailable()
+    return found
 
 
 @post("/v1/conversation/create", status_code=200)
 async def create_conversation(
-    actor: CurrentActor, conversations: Conversations, data: JSONBody[CreateConversationRequest | None] = None
+    actor: CurrentActor,
+    conversations: Conversations,
+    data: JSONBody[CreateConversationRequest] = NO_CREATE_CONVERSATION,
 ) -> ConversationResponse:
-    req = data or CreateConversationRequest()
     created = await conversations.create(
         actor,
-        agent_id=optional_id(req.bot_id),
-        name=_name(req.name),
-        connector_id=optional_id(req.connector_id),
-        meta_data=req.meta_data,
-        messages=[m.as_input() for m in req.messages or ()],
+        agent_id=optional_id(data.bot_id),
+        name=_name(data.name),
+        connector_id=optional_id(data.connector_id),
+        meta_data=data.meta_data,
+        messages=[m.as_input() for m in data.messages or ()],
     )
     return ConversationResponse(data=CozeConversation.of(created))
 
 
 @get("/v1/conversation/retrieve")
 async def retrieve_conversation(
-    actor: CurrentActor, conversations: Conversations, conversation_id: QueryText = None
+    actor: CurrentActor, conversations: Conversations, conversation_id: QueryId = None
 ) -> ConversationResponse:
     found = await conversations.get(actor, conversation_id_of(conversation_id))
     return ConversationResponse(data=CozeConversation.of(found))
@@ -107,20 +118,17 @@ async def retrieve_conversation(
 async def list_conversations(
     actor: CurrentActor,
     conversations: Conversations,
-    bot_id: QueryText = None,
-    page_num: QueryText = None,
-    page_size: QueryText = None,
-    connector_id: QueryText = None,
+    bot_id: QueryId = None,
+    page_num: QueryPage = None,
+    page_size: QuerySize50 = None,
+    connector_id: OptionalQueryId = None,
 ) -> ConversationListResponse:
-    agent_id = optional_id(bot_id)
-    if agent_id is None:
-        raise AgentNotAvailable()
     connector = optional_id(connector_id)
     page = await conversations.list_for(
         actor,
-        agent_id,
-        _page_number(page_num, 1),
-        _page_number(page_size, 50),
+        _bot_id(bot_id),
+        query_int(page_num, 1, MAX_PAGE_NUMBER, "page_num"),
+        query_int(page_size, MAX_LIST_PAGE, MAX_LIST_PAGE, "page_size"),
         **({} if connector is None else {"connector_id": connector}),
     )
     items = [CozeConversation.of(c) for c in page.items]
@@ -139,9 +147,9 @@ async def update_conversation(
     actor: CurrentActor,
     conversations: Conversations,
     conversation_id: Int64Id,
-    data: JSONBody[UpdateConversationRequest | None] = None,
+    data: JSONBody[UpdateConversationRequest] = NO_UPDATE_CONVERSATION,
 ) -> ConversationResponse:
-    name = _name((data or UpdateConversationRequest()).name)
+    name = _name(data.name)
     renamed = await conversations.rename(actor, conversation_id, name)
     return ConversationResponse(data=CozeConversation.of(renamed))
 

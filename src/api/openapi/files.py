@@ -6,18 +6,18 @@ part of the same grant (docs/adr/0022). Another user's file id answers 4200, as 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 
 import api.upload_errors  # noqa: F401  # registers the file codes and messages
 from api.envelope import Envelope
-from api.schemas import id_str, parse_id
+from api.schemas import QueryId, id_str, parse_id
 from api.security.identity import CurrentActor
 from api.upload_body import multipart_file
+from api.upload_docs import MultipartUpload
 from application.common.actor import require_scope
 from application.upload.service import FileDTO, UploadService
 from domain.openauth.values import Scope
@@ -40,7 +40,13 @@ class FileResponse(Envelope, kw_only=True):
     data: CozeFile
 
 
-@post("/v1/files/upload", status_code=200, request_max_body_size=None, tags=["files"])
+@post(
+    "/v1/files/upload",
+    status_code=200,
+    request_max_body_size=None,
+    tags=["files"],
+    operation_class=MultipartUpload,
+)
 async def upload_file(request: Request[Any, Any, Any], actor: CurrentActor, uploads: Uploads) -> FileResponse:
     """multipart/form-data with exactly one part named `file`; its type is detected from the bytes."""
     require_scope(actor, Scope.FILE_UPLOAD)  # before a byte of the body is read
@@ -49,10 +55,8 @@ async def upload_file(request: Request[Any, Any, Any], actor: CurrentActor, uplo
 
 
 @get("/v1/files/retrieve", tags=["files"])
-async def retrieve_file(
-    actor: CurrentActor, uploads: Uploads, file_id: Annotated[str, QueryParameter(max_length=32)]
-) -> FileResponse:
-    return FileResponse(data=CozeFile.of(await uploads.retrieve(actor, parse_id(file_id))))
+async def retrieve_file(actor: CurrentActor, uploads: Uploads, file_id: QueryId = None) -> FileResponse:
+    return FileResponse(data=CozeFile.of(await uploads.retrieve(actor, parse_id(file_id or ""))))
 
 
 ROUTES = [upload_file, retrieve_file]

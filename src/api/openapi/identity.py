@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import msgspec
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 
 from api.envelope import Envelope
-from api.schemas import id_str
+from api.schemas import MAX_PAGE_NUMBER, QueryPage, QuerySize100, id_str, query_int
 from api.security.identity import CurrentActor
 from application.common.actor import require_scope
 from application.space.service import SpaceService
@@ -18,6 +15,7 @@ from application.user.accounts import AccountService
 from domain.openauth.values import Scope
 
 Accounts = NamedDependency[AccountService]
+MAX_WORKSPACE_PAGE = 100
 Spaces = NamedDependency[SpaceService]
 
 
@@ -61,10 +59,14 @@ async def users_me(actor: CurrentActor, accounts: Accounts) -> UserResponse:
 async def workspaces(
     actor: CurrentActor,
     spaces: Spaces,
-    page_num: Annotated[int | None, QueryParameter(ge=1, le=100_000)] = None,
-    page_size: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
+    page_num: QueryPage = None,
+    page_size: QuerySize100 = None,
 ) -> WorkspaceListResponse:
-    page = await spaces.list_for(actor, page_num or 1, page_size or 20)
+    page = await spaces.list_for(
+        actor,
+        query_int(page_num, 1, MAX_PAGE_NUMBER, "page_num"),
+        query_int(page_size, 20, MAX_WORKSPACE_PAGE, "page_size"),
+    )
     items = [Workspace(id_str(s.id), s.name, s.icon_url, s.role, s.type, "") for s in page.items]
     return WorkspaceListResponse(data=WorkspaceList(items, page.total))
 

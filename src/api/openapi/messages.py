@@ -10,18 +10,20 @@ from typing import Annotated, Any
 import msgspec
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
 from api.openapi.conversation_views import (
+    CONTENT,
+    CONTENT_TYPE,
+    META_DATA,
     CozeMessage,
     IdField,
     MessageBody,
-    QueryText,
     conversation_id_of,
     optional_id,
 )
-from api.schemas import id_str
+from api.schemas import QueryId, id_str
 from api.security.identity import CurrentActor
 from application.conversation.messages import MAX_MESSAGE_PAGE, MessageService
 from domain.conversation.errors import InvalidMessage
@@ -30,7 +32,7 @@ from domain.conversation.values import ListOrder
 Messages = NamedDependency[MessageService]
 
 
-class ListMessagesRequest(msgspec.Struct):
+class ListMessagesRequest(msgspec.Struct, frozen=True):
     order: ListOrder | None = None
     chat_id: IdField = None
     before_id: IdField = None
@@ -38,10 +40,16 @@ class ListMessagesRequest(msgspec.Struct):
     limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_MESSAGE_PAGE)] | None = None
 
 
-class ModifyMessageRequest(msgspec.Struct):
-    content: Any = None
-    content_type: Any = None
-    meta_data: Any = None
+NO_LIST_MESSAGES = ListMessagesRequest()  # what a missing body means: every field at its default
+
+
+class ModifyMessageRequest(msgspec.Struct, frozen=True):
+    content: Annotated[Any, KwargDefinition(schema_extra=CONTENT)] = None
+    content_type: Annotated[Any, KwargDefinition(schema_extra=CONTENT_TYPE)] = None
+    meta_data: Annotated[Any, KwargDefinition(schema_extra=META_DATA)] = None
+
+
+NO_MODIFY_MESSAGE = ModifyMessageRequest()  # what a missing body means: every field at its default
 
 
 class MessageResponse(Envelope, kw_only=True):
@@ -71,7 +79,7 @@ async def create_message(
     actor: CurrentActor,
     conversation_messages: Messages,
     data: JSONBody[MessageBody],
-    conversation_id: QueryText = None,
+    conversation_id: QueryId = None,
 ) -> MessageResponse:
     added = await conversation_messages.create(actor, conversation_id_of(conversation_id), data.as_input())
     return MessageResponse(data=CozeMessage.of(added))
@@ -81,18 +89,17 @@ async def create_message(
 async def list_messages(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryText = None,
-    data: JSONBody[ListMessagesRequest | None] = None,
+    conversation_id: QueryId = None,
+    data: JSONBody[ListMessagesRequest] = NO_LIST_MESSAGES,
 ) -> MessageListResponse:
-    req = data or ListMessagesRequest()
     page = await conversation_messages.page(
         actor,
         conversation_id_of(conversation_id),
-        order=req.order or ListOrder.DESC,
-        limit=req.limit or MAX_MESSAGE_PAGE,
-        before_id=optional_id(req.before_id),
-        after_id=optional_id(req.after_id),
-        chat_id=optional_id(req.chat_id),
+        order=data.order or ListOrder.DESC,
+        limit=data.limit or MAX_MESSAGE_PAGE,
+        before_id=optional_id(data.before_id),
+        after_id=optional_id(data.after_id),
+        chat_id=optional_id(data.chat_id),
     )
     return MessageListResponse(
         data=[CozeMessage.of(m) for m in page.items],
@@ -106,8 +113,8 @@ async def list_messages(
 async def retrieve_message(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryText = None,
-    message_id: QueryText = None,
+    conversation_id: QueryId = None,
+    message_id: QueryId = None,
 ) -> MessageResponse:
     cid, mid = conversation_id_of(conversation_id), _message_id(message_id)
     found = await conversation_messages.get(actor, cid, mid)
@@ -118,18 +125,17 @@ async def retrieve_message(
 async def modify_message(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryText = None,
-    message_id: QueryText = None,
-    data: JSONBody[ModifyMessageRequest | None] = None,
+    conversation_id: QueryId = None,
+    message_id: QueryId = None,
+    data: JSONBody[ModifyMessageRequest] = NO_MODIFY_MESSAGE,
 ) -> ModifiedMessageResponse:
-    req = data or ModifyMessageRequest()
     changed = await conversation_messages.modify(
         actor,
         conversation_id_of(conversation_id),
         _message_id(message_id),
-        content=req.content,
-        content_type=req.content_type,
-        meta_data=req.meta_data,
+        content=data.content,
+        content_type=data.content_type,
+        meta_data=data.meta_data,
     )
     return ModifiedMessageResponse(message=CozeMessage.of(changed))
 
@@ -138,8 +144,8 @@ async def modify_message(
 async def delete_message(
     actor: CurrentActor,
     conversation_messages: Messages,
-    conversation_id: QueryText = None,
-    message_id: QueryText = None,
+    conversation_id: QueryId = None,
+    message_id: QueryId = None,
 ) -> MessageResponse:
     cid, mid = conversation_id_of(conversation_id), _message_id(message_id)
     gone = await conversation_messages.delete(actor, cid, mid)

@@ -11,15 +11,16 @@ any API process, and the rest of the answer follows (docs/adr/0025-spa-chat.md).
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Response, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
 from api.openapi.conversation_views import IdField, conversation_id_of, optional_id
+from api.schemas import INT64_MAX, WireId, parse_id
 from api.security.identity import CurrentActor
 from api.sse import event, json_line, relay, sse_response
 from application.conversation.chat.commands import NewMessage, StartChat
@@ -36,19 +37,21 @@ from application.conversation.chat.views import (
 )
 from application.conversation.conversations import ConversationService
 from domain.common.runstream import RunEvent
-from domain.conversation.errors import AgentNotAvailable, InvalidChatRequest, InvalidMessage
+from domain.conversation.errors import InvalidChatRequest, InvalidMessage
+from domain.conversation.values import MAX_MESSAGE_CHARS
 
 Chats = NamedDependency[ChatService]
 Conversations = NamedDependency[ConversationService]
 SPA_CONTENT_TYPES = {"text": "text", "object_string": "object_string", "mix": "object_string"}
+SPA_CONTENT_TYPE = {"oneOf": [{"type": "string", "enum": list(SPA_CONTENT_TYPES)}, {"type": "null"}]}
 _STATUS_EVENTS = (CHAT_COMPLETED, CHAT_FAILED, CHAT_CANCELED, CHAT_REQUIRES_ACTION)
 
 
 class AgentRunRequest(msgspec.Struct, forbid_unknown_fields=True):
-    bot_id: IdField = None
+    bot_id: WireId
     conversation_id: IdField = None
-    query: str = ""
-    content_type: str | None = None
+    query: Annotated[str, msgspec.Meta(max_length=MAX_MESSAGE_CHARS)] = ""
+    content_type: Annotated[str | None, KwargDefinition(schema_extra=SPA_CONTENT_TYPE)] = None  # else 4005
     extra: dict[str, str] | None = None
     custom_variables: dict[str, Any] | None = None
     draft_mode: bool | None = None  # the playground always runs the draft
@@ -73,15 +76,28 @@ class AgentRunRequest(msgspec.Struct, forbid_unknown_fields=True):
     shortcut_cmd_id: IdField = None
 
 
+SEQ = r"^[0-9]{1,18}$"
+
+
 class ResumeRequest(msgspec.Struct, forbid_unknown_fields=True):
-    conversation_id: IdField = None
+    conversation_id: WireId
     message_id: IdField = None
     chat_id: IdField = None
-    seq_id: int | str = 0  # the last event seen; 0 for the whole chat
+    seq_id: Annotated[
+        Annotated[int, msgspec.Meta(ge=0, le=INT64_MAX)] | Annotated[str, msgspec.Meta(pattern=SEQ)],
+        KwargDefinition(
+            schema_extra={
+                "oneOf": [
+                    {"type": "integer", "minimum": 0, "maximum": INT64_MAX},
+                    {"type": "string", "pattern": SEQ},
+                ]
+            }
+        ),
+    ] = 0  # the last event seen; 0 for the whole chat
 
 
 class BreakMessageRequest(msgspec.Struct, forbid_unknown_fields=True):
-    conversation_id: IdField = None
+    conversation_id: WireId
     query_message_id: IdField = None
     answer_message_id: IdField = None
     broken_pos: int | None = None
@@ -191,9 +207,7 @@ def _stream(chats: ChatService, handle: ChatHandle, local_message_id: str = "") 
 async def agent_run(
     actor: CurrentActor, chats: Chats, conversations: Conversations, data: JSONBody[AgentRunRequest]
 ) -> Response[Any]:
-    agent_id = optional_id(data.bot_id)
-    if agent_id is None:
-        raise AgentNotAvailable()
+    agent_id = parse_id(data.bot_id)
     conversation_id = optional_id(data.conversation_id)
     if conversation_id is None:
         conversation_id = (await conversations.playground(actor, agent_id)).id

@@ -11,28 +11,38 @@ from typing import Annotated, Any
 import msgspec
 from litestar import post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
 from api.openapi.conversation_views import IdField, conversation_id_of, optional_id
-from api.schemas import id_str, parse_id
+from api.schemas import INT64_MAX, WireId, id_str, parse_id
 from api.security.identity import CurrentActor
 from application.conversation.conversations import ConversationService
 from application.conversation.dto import MessageDTO
 from application.conversation.messages import MessageService
 from application.conversation.playground import PlaygroundHistoryService
-from domain.conversation.errors import InvalidMessage
 
 Conversations = NamedDependency[ConversationService]
 Messages = NamedDependency[MessageService]
 History = NamedDependency[PlaygroundHistoryService]
 LOAD_NEWER = 2  # Coze Studio's LoadDirection: 0 unknown, 1 prev (older), 2 next (newer)
 START_CURSORS = ("", "0", "-1")  # "from the newest message"
+CURSOR = r"^(|0|-1|[1-9][0-9]{0,18})$"  # a message id, or a start cursor
 SPA_STATUS = {"interrupted": "broken"}  # Coze Studio calls an interrupted answer "broken"
 
 
 class GetMessageListRequest(msgspec.Struct):
-    cursor: str | int = "0"
+    cursor: Annotated[
+        Annotated[str, msgspec.Meta(pattern=CURSOR)] | Annotated[int, msgspec.Meta(ge=-1, le=INT64_MAX)],
+        KwargDefinition(
+            schema_extra={
+                "oneOf": [
+                    {"type": "string", "pattern": CURSOR},
+                    {"type": "integer", "minimum": -1, "maximum": INT64_MAX},
+                ]
+            }
+        ),
+    ] = "0"
     count: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
     bot_id: IdField = None
     conversation_id: IdField = None
@@ -89,19 +99,19 @@ class GetMessageListResponse(Envelope, kw_only=True):
 
 
 class DeleteMessageRequest(msgspec.Struct):
-    conversation_id: IdField = None
-    message_id: IdField = None
+    conversation_id: WireId
+    message_id: WireId
     bot_id: IdField = None
 
 
 class ClearHistoryRequest(msgspec.Struct):
-    conversation_id: IdField = None
+    conversation_id: WireId
     bot_id: IdField = None
     scene: int | None = None
 
 
 class CreateSectionRequest(msgspec.Struct):
-    conversation_id: IdField = None
+    conversation_id: WireId
     scene: int | None = None
     insert_history_message_list: list[Any] | None = None
 
@@ -149,10 +159,7 @@ async def delete_message(
     actor: CurrentActor, conversation_messages: Messages, data: JSONBody[DeleteMessageRequest]
 ) -> Envelope:
     conversation_id = conversation_id_of(data.conversation_id)
-    message_id = optional_id(data.message_id)
-    if message_id is None:
-        raise InvalidMessage(reason="message_id is required")
-    await conversation_messages.delete(actor, conversation_id, message_id)
+    await conversation_messages.delete(actor, conversation_id, parse_id(data.message_id))
     return Envelope()
 
 

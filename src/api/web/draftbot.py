@@ -7,32 +7,36 @@ front end passes back `next_cursor_id` as is.
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import msgspec
 from litestar import post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
-from api.agent_errors import InvalidParameter
 from api.agent_fields import one_id
 from api.envelope import Envelope
-from api.schemas import id_str
+from api.schemas import BodyPage, BodySize100, Int64Str, id_str
 from api.security.identity import CurrentActor
 from api.web.draftbot_schemas import BotInfo, BotInfoForUpdate, changes_of
 from application.agent.publish import PublishService
 from application.agent.service import AgentService
 from domain.agent.entities import AgentChanges, Icon
-from domain.agent.errors import AgentNotFound, InvalidConnector
+from domain.agent.errors import AgentNotFound
+from domain.agent.values import MAX_DESCRIPTION, MAX_ICON_URI, MAX_NAME
 
 Agents = NamedDependency[AgentService]
 Publishing = NamedDependency[PublishService]
 MAX_PAGE_SIZE = 100
+# The channels an agent can be published to: 1024 the API, 999 the Chat SDK.
+Connector = Literal["1024", "999"]
 
 
 class CreateRequest(msgspec.Struct, forbid_unknown_fields=True):
-    space_id: str
-    name: str
-    description: str = ""
-    icon_uri: str = ""
+    space_id: Int64Str
+    name: Annotated[str, msgspec.Meta(max_length=MAX_NAME, pattern=r"\S")]
+    description: Annotated[str, msgspec.Meta(max_length=MAX_DESCRIPTION)] = ""
+    icon_uri: Annotated[str, msgspec.Meta(max_length=MAX_ICON_URI)] = ""
     visibility: int | None = None  # Coze Studio sends these; agents are visible to their space
     create_from: str | None = None
 
@@ -47,8 +51,8 @@ class CreateResponse(Envelope, kw_only=True):
 
 
 class BotIdRequest(msgspec.Struct, forbid_unknown_fields=True):
-    bot_id: str
-    space_id: str | None = None
+    bot_id: Int64Str
+    space_id: Int64Str | None = None
 
 
 class DraftData(msgspec.Struct):
@@ -75,9 +79,13 @@ class UpdateResponse(Envelope, kw_only=True):
 
 
 class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
-    bot_id: str
-    connectors: dict[str, dict[str, str]]
-    space_id: str | None = None
+    bot_id: Int64Str
+    connectors: Annotated[
+        dict[Connector, dict[str, str]],
+        msgspec.Meta(min_length=1),
+        KwargDefinition(schema_extra={"minProperties": 1, "propertyNames": {"enum": ["1024", "999"]}}),
+    ]
+    space_id: Int64Str | None = None
     history_info: str | None = None
 
 
@@ -97,10 +105,10 @@ class PublishResponse(Envelope, kw_only=True):
 
 
 class HistoryRequest(msgspec.Struct, forbid_unknown_fields=True):
-    bot_id: str
-    page_index: int = 1
-    page_size: int = 20
-    space_id: str | None = None
+    bot_id: Int64Str
+    page_index: BodyPage = 1
+    page_size: BodySize100 = 20
+    space_id: Int64Str | None = None
     history_type: int | None = None  # 1: publish, the only history kept
 
 
@@ -169,9 +177,9 @@ class ConnectorListResponse(Envelope, kw_only=True):
 
 
 class IntelligenceListRequest(msgspec.Struct, forbid_unknown_fields=True):
-    space_id: str
-    size: int = 20
-    cursor_id: str | None = None
+    space_id: Int64Str
+    size: BodySize100 = 20
+    cursor_id: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{0,7}$")] | None = None
     types: list[int] | None = None  # Coze Studio's IntelligenceType; 1 is a bot, the only kind here
 
 
@@ -249,11 +257,7 @@ async def update_draft(
 async def publish(
     actor: CurrentActor, publish_service: Publishing, data: JSONBody[PublishRequest]
 ) -> PublishResponse:
-    connectors = []
-    for key in data.connectors:
-        if not key.isdigit():
-            raise InvalidConnector(connector=key[:20], allowed="1024, 999")
-        connectors.append(int(key))
+    connectors = [int(key) for key in data.connectors]
     result = await publish_service.publish(actor, one_id(data.bot_id, "bot_id"), connectors)
     outcome = {str(c): ConnectorResult(str(c), 1) for c in result.connector_ids}
     return PublishResponse(data=PublishData(result.version, outcome))
@@ -263,8 +267,6 @@ async def publish(
 async def list_history(
     actor: CurrentActor, publish_service: Publishing, data: JSONBody[HistoryRequest]
 ) -> HistoryResponse:
-    if not 1 <= data.page_size <= MAX_PAGE_SIZE or not 1 <= data.page_index <= 100_000:
-        raise InvalidParameter(detail=f"page_index from 1, page_size 1-{MAX_PAGE_SIZE}")
     names = {c.id: c.name for c in publish_service.connectors()}
     page = await publish_service.history(
         actor, one_id(data.bot_id, "bot_id"), data.page_index, data.page_size
@@ -327,11 +329,7 @@ async def connector_list(
 async def intelligence_list(
     actor: CurrentActor, agent_service: Agents, data: JSONBody[IntelligenceListRequest]
 ) -> IntelligenceListResponse:
-    if not 1 <= data.size <= MAX_PAGE_SIZE:
-        raise InvalidParameter(detail=f"size must be 1-{MAX_PAGE_SIZE}")
-    cursor = data.cursor_id or "0"
-    if not cursor.isdigit() or int(cursor) > 10_000_000:
-        raise InvalidParameter(detail="cursor_id must be a next_cursor_id from this list")
+    cursor = str(int(data.cursor_id or "0"))  # a next_cursor_id from this list: an offset
     space = one_id(data.space_id, "space_id")
     page = await agent_service.list(actor, space, page_size=data.size, offset=int(cursor))
     if data.types is not None and 1 not in data.types:  # only bots live here: other kinds are empty

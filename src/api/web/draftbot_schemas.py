@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from api.agent_fields import ClientToolConfig, ids_of, one_id
-from api.schemas import id_str
+from api.schemas import Int64Str, OptionalInt64StrList, id_str
 from application.agent.dto import AgentView
 from domain.agent.entities import AgentChanges, Icon
 from domain.agent.errors import InvalidAgentConfig
@@ -39,7 +39,7 @@ class ShortMemoryPolicy(msgspec.Struct):
 
 
 class ModelInfo(msgspec.Struct, forbid_unknown_fields=True):
-    model_id: str | None = None
+    model_id: Int64Str | None = None
     temperature: float | None = None
     max_tokens: int | None = None
     top_p: float | None = None
@@ -63,17 +63,17 @@ class SuggestReplyInfo(msgspec.Struct):
 
 
 class PluginInfo(msgspec.Struct):
-    plugin_id: str
-    api_id: str
+    plugin_id: Int64Str
+    api_id: Int64Str
     api_name: str = ""
 
 
 class WorkflowInfo(msgspec.Struct):
-    workflow_id: str
+    workflow_id: Int64Str
 
 
 class KnowledgeInfo(msgspec.Struct):
-    id: str
+    id: Int64Str
     name: str = ""
 
 
@@ -93,7 +93,7 @@ class VariableItem(msgspec.Struct):
 
 
 class BotInfoForUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    bot_id: str
+    bot_id: Int64Str
     name: str | None = None
     description: str | None = None
     icon_uri: str | None = None
@@ -105,7 +105,7 @@ class BotInfoForUpdate(msgspec.Struct, forbid_unknown_fields=True):
     workflow_info_list: list[WorkflowInfo] | None = None
     knowledge: Knowledge | None = None
     variable_list: list[VariableItem] | None = None
-    shortcut_sort: list[str] | None = None
+    shortcut_sort: OptionalInt64StrList = None
     client_tools: list[ClientToolConfig] | None = None
 
 

@@ -20,6 +20,7 @@ from api.envelope import Envelope
 from api.schemas import id_str
 from api.security.identity import CurrentActor
 from api.upload_body import base64_file, json_body, multipart_file
+from api.upload_docs import SpaUpload
 from application.common.actor import require_scope
 from application.upload.service import UploadService
 from domain.openauth.values import Scope
@@ -50,7 +51,13 @@ class UploadFileResponse(Envelope, kw_only=True):
     data: UploadFileData
 
 
-@post("/api/bot/upload_file", status_code=200, request_max_body_size=None, tags=["files"])
+@post(
+    "/api/bot/upload_file",
+    status_code=200,
+    request_max_body_size=None,
+    tags=["files"],
+    operation_class=SpaUpload,
+)
 async def upload_file(
     request: Request[Any, Any, Any], actor: CurrentActor, uploads: Uploads
 ) -> UploadFileResponse:

@@ -6,6 +6,8 @@ in Coze Studio, sent as a string like every int64 id here.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import msgspec
 from litestar import post
 from litestar.di import NamedDependency
@@ -14,7 +16,7 @@ from litestar.params import JSONBody
 import api.model_errors  # noqa: F401  # registers the model error codes and messages
 from api.envelope import Envelope
 from api.model_views import Ability, ModelParameter
-from api.schemas import id_str, parse_id
+from api.schemas import OptionalId, id_str, parse_id
 from api.security.identity import CurrentActor
 from application.modelmgr.catalog import ModelCatalog, OfferedModel
 from domain.modelmgr.providers import PROVIDERS
@@ -27,8 +29,8 @@ class GetTypeListRequest(msgspec.Struct, forbid_unknown_fields=True):
     model: bool = True
     voice: bool = False
     raw_model: bool = False
-    space_id: str | None = None
-    kind: int = 0  # ours: 0 chat LLM (what Coze lists), 1 text embedding, 2 rerank
+    space_id: OptionalId = None
+    kind: Literal[0, 1, 2] = 0  # ours: 0 chat LLM (what Coze lists), 1 text embedding, 2 rerank
 
 
 class ModelQuota(msgspec.Struct):

@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.envelope import Envelope
-from api.schemas import id_str, parse_id
+from api.schemas import Int64Str, id_str, parse_id
 from api.security.access import requires
 from api.security.identity import CurrentActor
 from application.permission.dto import RoleDTO, TemplateGroup
@@ -23,6 +23,8 @@ from domain.permission.values import MAX_ENTRIES, DomainKind, Effect
 Roles = NamedDependency[RoleService]
 ROLE = "/api/permission_api/role"
 Text64 = Annotated[str, msgspec.Meta(max_length=64)]
+# A role's name: 1-64 characters once trimmed, none of them control characters.
+RoleName = Annotated[str, msgspec.Meta(pattern=r"^[^\x00-\x1f]*[^\x00-\x1f\s][^\x00-\x1f]*$", max_length=64)]
 Text500 = Annotated[str, msgspec.Meta(max_length=500)]
 
 
@@ -91,30 +93,33 @@ class RoleListResponse(Envelope, kw_only=True):
 
 
 class CreateRoleRequest(msgspec.Struct, forbid_unknown_fields=True):
-    role_code: Annotated[str, msgspec.Meta(max_length=48)]
-    role_name: Text64
+    role_code: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{1,47}$")]
+    role_name: RoleName
     description: Text500 = ""
     domain: DomainKind = DomainKind.SPACE
     permissions: Permissions = msgspec.field(default_factory=list)
 
 
 class UpdateRoleRequest(msgspec.Struct, forbid_unknown_fields=True):
-    id: str
-    role_name: Text64 | None = None
+    id: Int64Str
+    role_name: RoleName | None = None
     description: Text500 | None = None
     is_disabled: bool | None = None
     permissions: Permissions | None = None
 
 
 class RoleRef(msgspec.Struct, forbid_unknown_fields=True):
-    id: str
+    id: Int64Str
 
 
-class ListRolesRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ListRolesRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     keyword: Text64 = ""
     is_builtin: bool | None = None
     page: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 1
     page_size: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+
+
+NO_LIST_ROLES = ListRolesRequest()  # what a missing body means: every field at its default
 
 
 class TemplateAction(msgspec.Struct):
@@ -144,8 +149,11 @@ class TemplateDomain(msgspec.Struct):
         )
 
 
-class TemplateListRequest(msgspec.Struct, forbid_unknown_fields=True):
+class TemplateListRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     domain: DomainKind | None = None
+
+
+NO_TEMPLATE_LIST = TemplateListRequest()  # what a missing body means: every field at its default
 
 
 class TemplateListResponse(Envelope, kw_only=True):
@@ -191,21 +199,20 @@ async def get_role(actor: CurrentActor, roles: Roles, data: JSONBody[RoleRef]) -
 
 @post(f"{ROLE}/list", status_code=200)
 async def list_roles(
-    actor: CurrentActor, roles: Roles, data: JSONBody[ListRolesRequest | None] = None
+    actor: CurrentActor, roles: Roles, data: JSONBody[ListRolesRequest] = NO_LIST_ROLES
 ) -> RoleListResponse:
-    req = data or ListRolesRequest()
-    page = await roles.search(actor, req.page, req.page_size, req.keyword, req.is_builtin)
+    page = await roles.search(actor, data.page, data.page_size, data.keyword, data.is_builtin)
     return RoleListResponse(
-        data=RoleList([RoleData.of(r) for r in page.items], page.total, req.page, req.page_size)
+        data=RoleList([RoleData.of(r) for r in page.items], page.total, data.page, data.page_size)
     )
 
 
 @post("/api/permission_api/template/list", status_code=200)
 async def list_templates(
-    actor: CurrentActor, roles: Roles, data: JSONBody[TemplateListRequest | None] = None
+    actor: CurrentActor, roles: Roles, data: JSONBody[TemplateListRequest] = NO_TEMPLATE_LIST
 ) -> TemplateListResponse:
     groups = await roles.template(actor)
-    wanted = data.domain.value if data is not None and data.domain is not None else None
+    wanted = data.domain.value if data.domain is not None else None
     return TemplateListResponse(data=[TemplateDomain.of(g) for g in groups if wanted in (None, g.domain)])
 
 

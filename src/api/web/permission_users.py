@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 import msgspec
 from litestar import post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, KwargDefinition
 
 from api.envelope import Envelope
-from api.schemas import id_str, parse_id
+from api.schemas import ID_PATTERN, Int64Str, id_str, parse_id
 from api.security.access import requires
 from api.security.identity import CurrentActor
 from application.permission.dto import UserRoleDTO
@@ -25,8 +25,19 @@ from domain.user.values import UserStatus
 Grants = NamedDependency[GrantService]
 Accounts = NamedDependency[AccountService]
 USER = "/api/permission_api/user"
-RoleIds = Annotated[list[str], msgspec.Meta(min_length=1, max_length=MAX_ROLES_PER_CALL)]
-Domain = Annotated[str, msgspec.Meta(max_length=32)]
+RoleIds = Annotated[
+    list[Int64Str],
+    KwargDefinition(
+        schema_extra={
+            "minItems": 1,
+            "maxItems": MAX_ROLES_PER_CALL,
+            "items": {"type": "string", "pattern": ID_PATTERN},
+        }
+    ),
+]  # the count is checked by GrantService (InvalidPermission, 4000)
+Domain = Annotated[
+    str, msgspec.Meta(pattern=r"^(global|space:[1-9][0-9]{0,18})$", description="global or space:<id>")
+]
 
 
 class UserData(msgspec.Struct):
@@ -62,27 +73,30 @@ class UserListResponse(Envelope, kw_only=True):
     data: UserList
 
 
-class ListUsersRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ListUsersRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     keyword: Annotated[str, msgspec.Meta(max_length=100)] = ""
     page: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 1
     limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
 
 
+NO_LIST_USERS = ListUsersRequest()  # what a missing body means: every field at its default
+
+
 class AssignRolesRequest(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: str
+    user_id: Int64Str
     role_ids: RoleIds
     domain: Domain = "global"  # "global" or "space:<id>", matching the roles' kind
-    expires_at: int | None = None  # unix seconds; none: until unassigned
+    expires_at: Annotated[int, msgspec.Meta(ge=1, lt=253_402_300_800)] | None = None  # unix s; none: never
 
 
 class UnassignRolesRequest(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: str
+    user_id: Int64Str
     role_ids: RoleIds
     domain: Domain = "global"
 
 
 class UserRef(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: str
+    user_id: Int64Str
 
 
 class UserRole(msgspec.Struct):
@@ -122,12 +136,12 @@ class UnassignResponse(Envelope, kw_only=True):
 
 
 class UserStatusRequest(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: str
+    user_id: Int64Str
     is_disabled: Literal[0, 1]
 
 
 class ResetPasswordRequest(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: str
+    user_id: Int64Str
     password: Annotated[str, msgspec.Meta(max_length=128)]
 
 
@@ -145,12 +159,14 @@ def _expiry(seconds: int | None) -> datetime | None:
 
 @post(f"{USER}/list", status_code=200)
 async def list_users(
-    actor: CurrentActor, grants: Grants, accounts: Accounts, data: JSONBody[ListUsersRequest | None] = None
+    actor: CurrentActor,
+    grants: Grants,
+    accounts: Accounts,
+    data: JSONBody[ListUsersRequest] = NO_LIST_USERS,
 ) -> UserListResponse:
-    req = data or ListUsersRequest()
     await grants.require_admin(actor)
-    users, total = await accounts.list_users(actor, req.page, req.limit, req.keyword)
-    more = req.page * req.limit < total
+    users, total = await accounts.list_users(actor, data.page, data.limit, data.keyword)
+    more = data.page * data.limit < total
     return UserListResponse(data=UserList([UserData.of(u) for u in users], total, more))
 
 

@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.envelope import Envelope
-from api.schemas import id_str, parse_id
+from api.schemas import BodyPage, BodySize100, Int64Str, id_str, parse_id
 from api.security.identity import CurrentActor
 from application.space.service import MemberDTO, SpaceDTO, SpaceService
 from domain.space.values import SpaceRole
@@ -20,6 +20,8 @@ Spaces = NamedDependency[SpaceService]
 SPACE_TYPE = {"personal": 1, "team": 2}
 ROLE_TYPE = {"owner": 1, "admin": 2, "member": 3}
 MAX_TEAM_SPACES = 100
+MAX_SPACE_PAGE = 100  # a user's spaces come in one page
+MAX_MEMBER_PAGE = 100
 
 
 class BotSpace(msgspec.Struct):
@@ -58,15 +60,18 @@ class SpaceListResponse(Envelope, kw_only=True):
     data: SpaceInfo
 
 
-class SpaceListRequest(msgspec.Struct):
-    search_word: str | None = None
-    page: int | None = None
-    size: int | None = None
+class SpaceListRequest(msgspec.Struct, frozen=True):
+    search_word: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    page: BodyPage = 1
+    size: BodySize100 = MAX_SPACE_PAGE
+
+
+NO_SPACE_LIST = SpaceListRequest()  # what a missing body means: every field at its default
 
 
 class SaveSpaceRequest(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
-    description: str = ""
+    name: Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[^\x00-\x1f]*[^\x00-\x1f\s][^\x00-\x1f]*$")]
+    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
 class SpaceResponse(Envelope, kw_only=True):
@@ -88,9 +93,9 @@ class Member(msgspec.Struct):
 
 
 class MemberListRequest(msgspec.Struct, forbid_unknown_fields=True):
-    space_id: str
-    page: Annotated[int, msgspec.Meta(ge=1)] = 1
-    size: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+    space_id: Int64Str
+    page: BodyPage = 1
+    size: BodySize100 = 20
 
 
 class MemberList(msgspec.Struct):
@@ -104,8 +109,8 @@ class MemberListResponse(Envelope, kw_only=True):
 
 
 class AddMemberRequest(msgspec.Struct, forbid_unknown_fields=True):
-    space_id: str
-    user_id: str
+    space_id: Int64Str
+    user_id: Int64Str
     role: SpaceRole = SpaceRole.MEMBER
     expires_at: datetime | None = None
 
@@ -115,19 +120,18 @@ class MemberResponse(Envelope, kw_only=True):
 
 
 class MemberRef(msgspec.Struct, forbid_unknown_fields=True):
-    space_id: str
-    user_id: str
+    space_id: Int64Str
+    user_id: Int64Str
 
 
 @post("/api/playground_api/space/list", status_code=200)
 async def list_spaces(
-    actor: CurrentActor, spaces: Spaces, data: JSONBody[SpaceListRequest | None] = None
+    actor: CurrentActor, spaces: Spaces, data: JSONBody[SpaceListRequest] = NO_SPACE_LIST
 ) -> SpaceListResponse:
-    req = data or SpaceListRequest()
-    page = await spaces.list_for(actor, req.page or 1, req.size or 100)
+    page = await spaces.list_for(actor, data.page, data.size)
     items = [BotSpace.of(s) for s in page.items]
-    if req.search_word:
-        items = [s for s in items if req.search_word.lower() in s.name.lower()]
+    if data.search_word:
+        items = [s for s in items if data.search_word.lower() in s.name.lower()]
     info = SpaceInfo(
         bot_space_list=items,
         has_personal_space=any(s.space_type == 1 for s in items),

@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
 from api.envelope import Envelope
-from api.schemas import id_str, parse_id
+from api.schemas import ID_PATTERN, Int64Str, OptionalId, id_str, parse_id
 from api.security.identity import CurrentActor
 from application.openauth.tokens import TokenDTO, TokenService
 from domain.openauth.errors import InvalidTokenRequest
@@ -45,11 +45,11 @@ class PersonalAccessToken(msgspec.Struct):
 
 
 class CreateTokenRequest(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
+    name: Annotated[str, msgspec.Meta(max_length=100, pattern=r"\S")]
     expire_at: int | None = None  # unix seconds
     duration_day: str | None = None  # "1", "30", "60", "90", "180", "365" ("permanent" is refused)
     scopes: list[str] | None = None
-    space_id: str | None = None
+    space_id: OptionalId = None
     organization_id: str | None = None  # sent by Coze front ends; cozeplus binds tokens to spaces instead
 
 
@@ -80,12 +80,12 @@ class TokenResponse(Envelope, kw_only=True):
 
 
 class UpdateTokenRequest(msgspec.Struct, forbid_unknown_fields=True):
-    id: str
-    name: str
+    id: Int64Str
+    name: Annotated[str, msgspec.Meta(max_length=100, pattern=r"\S")]
 
 
 class TokenRef(msgspec.Struct, forbid_unknown_fields=True):
-    id: str
+    id: Int64Str
 
 
 def _days(duration: str | None) -> int | None:
@@ -120,7 +120,7 @@ async def create_token(
 async def list_tokens(
     actor: CurrentActor,
     tokens: Tokens,
-    page: Annotated[int, QueryParameter(ge=0, le=10_000)] = 0,
+    page: Annotated[int, QueryParameter(ge=0, le=10_000, schema_extra={"minimum": 0})] = 0,  # from 0
     size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> TokenListResponse:
     items, more = await tokens.list(actor, page, size)
@@ -129,7 +129,9 @@ async def list_tokens(
 
 @get(f"{PAT}/get_personal_access_token_and_permission")
 async def get_token(
-    actor: CurrentActor, tokens: Tokens, token_id: Annotated[str, QueryParameter(name="id")]
+    actor: CurrentActor,
+    tokens: Tokens,
+    token_id: Annotated[str, QueryParameter(name="id", pattern=ID_PATTERN)],
 ) -> TokenResponse:
     return TokenResponse(data=TokenData(PersonalAccessToken.of(await tokens.get(actor, parse_id(token_id)))))
 

@@ -16,7 +16,7 @@ from crossdomain.user import AccountWatcher
 from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.user.entities import User
-from domain.user.errors import EmailTaken, InvalidCredentials, RegistrationClosed, UserNotFound
+from domain.user.errors import EmailTaken, InvalidCredentials, OwnAccount, RegistrationClosed, UserNotFound
 from domain.user.events import AccountStatusChanged
 from domain.user.ports import PasswordHasher, SessionRepository, UserRepository
 from domain.user.values import Email, UserStatus, check_password_policy
@@ -127,6 +127,8 @@ class AccountService:
 
     async def reset_password(self, admin: Actor, user_id: int, new: str) -> None:
         await require_platform_admin(self._permissions, admin)
+        if user_id == admin.user_id:
+            raise OwnAccount()
         check_password_policy(new)
         async with self._uow() as uow:
             user = await self._users.get(user_id)
@@ -143,6 +145,8 @@ class AccountService:
 
     async def set_status(self, admin: Actor, user_id: int, status: UserStatus) -> UserDTO:
         await require_platform_admin(self._permissions, admin)
+        if user_id == admin.user_id and status is not UserStatus.ACTIVE:
+            raise OwnAccount()
         async with self._uow() as uow:
             user = await self._users.get(user_id)
             if user is None:

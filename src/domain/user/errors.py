@@ -44,5 +44,12 @@ class UserNotFound(NotFound):
     message_key = "user.not_found"
 
 
+class OwnAccount(Conflict):
+    """An administrator may not disable their own account or reset their own password from the
+    console: it would lock them out (the password change route needs the current password)."""
+
+    message_key = "user.own_account"
+
+
 class UserDisabled(Unauthenticated):
     message_key = "user.disabled"

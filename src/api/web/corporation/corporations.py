@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.envelope import Envelope
-from api.schemas import Int64Id, id_str
+from api.schemas import IdChange, IdOrEmpty, Int64Id, id_str
 from api.security.access import requires
 from api.security.identity import CurrentActor
 from api.web.corporation.schemas import (
@@ -16,8 +16,8 @@ from api.web.corporation.schemas import (
     SOURCE,
     TAGS,
     CorpType,
-    IdText,
     Keyword,
+    OrgName,
     Page,
     PageSize,
     Sort,
@@ -62,28 +62,31 @@ class CorporationData(msgspec.Struct):
 
 
 class CreateCorpRequest(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
+    name: OrgName
     corp_type: CorpType = CorpType.COMPANY
-    parent_id: IdText | None = None
+    parent_id: IdOrEmpty | None = None
     sort: Sort = 0
     corp_source: Source | None = None
 
 
 class UpdateCorpRequest(msgspec.Struct, forbid_unknown_fields=True):
-    id: IdText | None = None
-    name: str | None = None
-    parent_id: IdText | None = None  # "" or "0": move to the top level
+    id: IdOrEmpty | None = None
+    name: OrgName | None = None
+    parent_id: IdChange | None = None  # "" or "0": move to the top level
     corp_type: CorpType | None = None
     sort: Sort | None = None
     corp_source: Source | None = None
 
 
-class ListCorpsRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ListCorpsRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     keyword: Keyword | None = None
-    parent_id: IdText | None = None
+    parent_id: IdOrEmpty | None = None
     corp_type: CorpType | None = None
     page: Page = 1
     page_size: PageSize = 20
+
+
+NO_LIST_CORPS = ListCorpsRequest()  # what a missing body means: every field at its default
 
 
 class CorporationResponse(Envelope, kw_only=True):
@@ -137,13 +140,14 @@ async def delete_corporation(corp_id: Int64Id, actor: CurrentActor, corporations
 
 @post(f"{PREFIX}/list", status_code=200, tags=TAGS)
 async def list_corporations(
-    actor: CurrentActor, corporations: Corporations, data: JSONBody[ListCorpsRequest | None] = None
+    actor: CurrentActor, corporations: Corporations, data: JSONBody[ListCorpsRequest] = NO_LIST_CORPS
 ) -> CorporationListResponse:
-    req = data or ListCorpsRequest()
     query = CorporationQuery(
-        req.keyword or "", optional_id(req.parent_id), None if req.corp_type is None else req.corp_type.domain
+        data.keyword or "",
+        optional_id(data.parent_id),
+        None if data.corp_type is None else data.corp_type.domain,
     )
-    page = await corporations.search(actor, query, req.page, req.page_size)
+    page = await corporations.search(actor, query, data.page, data.page_size)
     return CorporationListResponse(
         data=[CorporationData.of(c) for c in page.items], total=str(page.total), has_more=page.has_more
     )

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.envelope import Envelope
-from api.schemas import Int64Id, id_str, parse_id
+from api.schemas import IdChange, IdOrEmpty, Int64Id, id_str, parse_id
 from api.security.access import requires
 from api.security.identity import CurrentActor
 from api.web.corporation.schemas import (
@@ -19,6 +19,7 @@ from api.web.corporation.schemas import (
     TAGS,
     IdText,
     Keyword,
+    OrgName,
     Page,
     PageSize,
     Sort,
@@ -72,18 +73,18 @@ class DepartmentData(msgspec.Struct):
 
 
 class CreateDepartmentRequest(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
+    name: OrgName
     corp_id: IdText
-    parent_id: IdText | None = None
+    parent_id: IdOrEmpty | None = None
     code: str | None = None
     sort: Sort = 0
     department_source: Source | None = None
 
 
 class UpdateDepartmentRequest(msgspec.Struct, forbid_unknown_fields=True):
-    id: IdText | None = None
-    name: str | None = None
-    parent_id: IdText | None = None  # "" or "0": move to the corporation's top level
+    id: IdOrEmpty | None = None
+    name: OrgName | None = None
+    parent_id: IdChange | None = None  # "" or "0": move to the corporation's top level
     code: str | None = None
     sort: Sort | None = None
     department_source: Source | None = None
@@ -91,7 +92,7 @@ class UpdateDepartmentRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 class ListDepartmentRequest(msgspec.Struct, forbid_unknown_fields=True):
     corp_id: IdText
-    parent_id: IdText | None = None
+    parent_id: IdOrEmpty | None = None
     keyword: Keyword | None = None
     page: Page = 1
     page_size: PageSize = 20

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.envelope import Envelope
-from api.schemas import Int64Id, id_str, parse_id
+from api.schemas import IdChange, IdOrEmpty, Int64Id, id_str, parse_id
 from api.security.access import requires
 from api.security.identity import CurrentActor
 from api.web.corporation.schemas import (
@@ -19,6 +19,7 @@ from api.web.corporation.schemas import (
     TAGS,
     IdText,
     Keyword,
+    OrgName,
     Page,
     PageSize,
     Source,
@@ -108,29 +109,31 @@ def memberships(places: list[Placement]) -> list[Membership]:
 
 
 class CreateEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
-    department_ids: Placements  # Coze Plus's name for the placements
+    name: OrgName
+    department_ids: Annotated[
+        list[Placement], msgspec.Meta(min_length=1, max_length=MAX_DEPARTMENTS_PER_EMPLOYEE)
+    ]  # Coze Plus's name for the placements
     employee_no: str | None = None
     email: str | None = None
     mobile: str | None = None
     position: str | None = None
-    user_id: IdText | None = None  # link to a platform account
+    user_id: IdOrEmpty | None = None  # link to a platform account
     employee_source: Source | None = None
 
 
 class UpdateEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True):
-    name: str | None = None
+    name: OrgName | None = None
     employee_no: str | None = None  # "": remove the number
     email: str | None = None
     mobile: str | None = None
     position: str | None = None
-    user_id: IdText | None = None  # "" or "0": unlink from the platform account
+    user_id: IdChange | None = None  # "" or "0": unlink from the platform account
     employee_source: Source | None = None
 
 
-class ListEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True):
-    corp_id: IdText | None = None
-    department_id: IdText | None = None
+class ListEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    corp_id: IdOrEmpty | None = None
+    department_id: IdOrEmpty | None = None
     include_sub_departments: bool = False
     keyword: Keyword | None = None  # name, mobile, email or employee number contains it
     status: StaffStatus | None = None
@@ -138,12 +141,20 @@ class ListEmployeeRequest(msgspec.Struct, forbid_unknown_fields=True):
     page_size: PageSize = 20
 
 
+NO_LIST_EMPLOYEE = ListEmployeeRequest()  # what a missing body means: every field at its default
+
+
 class ChangeDepartmentRequest(msgspec.Struct, forbid_unknown_fields=True):
-    departments: Placements
+    departments: Annotated[
+        list[Placement], msgspec.Meta(min_length=1, max_length=MAX_DEPARTMENTS_PER_EMPLOYEE)
+    ]
 
 
-class ResignRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ResignRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     reason: str | None = None
+
+
+NO_RESIGN = ResignRequest()  # what a missing body means: every field at its default
 
 
 class EmployeeResponse(Envelope, kw_only=True):
@@ -191,17 +202,16 @@ async def delete_employee(employee_id: Int64Id, actor: CurrentActor, employees: 
 
 @post(f"{EMPLOYEE}/list", status_code=200, tags=TAGS)
 async def list_employees(
-    actor: CurrentActor, employees: Employees, data: JSONBody[ListEmployeeRequest | None] = None
+    actor: CurrentActor, employees: Employees, data: JSONBody[ListEmployeeRequest] = NO_LIST_EMPLOYEE
 ) -> EmployeeListResponse:
-    req = data or ListEmployeeRequest()
     spec = EmployeeFilter(
-        optional_id(req.corp_id),
-        optional_id(req.department_id),
-        req.include_sub_departments,
-        req.keyword or "",
-        None if req.status is None else req.status.domain,
+        optional_id(data.corp_id),
+        optional_id(data.department_id),
+        data.include_sub_departments,
+        data.keyword or "",
+        None if data.status is None else data.status.domain,
     )
-    page = await employees.search(actor, spec, req.page, req.page_size)
+    page = await employees.search(actor, spec, data.page, data.page_size)
     return EmployeeListResponse(
         data=[EmployeeData.of(e) for e in page.items], total=str(page.total), has_more=page.has_more
     )
@@ -220,9 +230,9 @@ async def resign_employee(
     employee_id: Int64Id,
     actor: CurrentActor,
     employees: Employees,
-    data: JSONBody[ResignRequest | None] = None,
+    data: JSONBody[ResignRequest] = NO_RESIGN,
 ) -> EmployeeResponse:
-    employee = await employees.resign(actor, employee_id, (data or ResignRequest()).reason or "")
+    employee = await employees.resign(actor, employee_id, data.reason or "")
     return EmployeeResponse(data=EmployeeData.of(employee))
 
 

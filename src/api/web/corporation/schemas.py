@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from api.schemas import id_str, parse_id
+from api.schemas import Int64Str, id_str, parse_id
 from application.corporation.common import KEEP, Keep
 from domain.corporation.errors import InvalidOrganisationField
 from domain.corporation.values import CorporationType, EmployeeStatus
@@ -57,7 +57,11 @@ Sort = Annotated[int, msgspec.Meta(ge=-(2**31 - 1), le=2**31 - 1)]
 Page = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
 PageSize = Annotated[int, msgspec.Meta(ge=1, le=100)]
 Keyword = Annotated[str, msgspec.Meta(max_length=100)]
-IdText = Annotated[str, msgspec.Meta(max_length=20, description="int64 id as a string")]
+IdText = Int64Str
+# A name: 1-100 characters once trimmed, no control characters (domain.corporation.values.checked_name).
+OrgName = Annotated[
+    str, msgspec.Meta(pattern=r"^[^\x00-\x1f\x7f]*[^\x00-\x1f\x7f\s][^\x00-\x1f\x7f]*$", max_length=100)
+]
 
 
 def millis(at: datetime | None) -> str:

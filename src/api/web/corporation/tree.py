@@ -7,19 +7,23 @@ from typing import Annotated
 import msgspec
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody, KwargDefinition, QueryParameter
 
 from api.envelope import Envelope
-from api.schemas import id_str
+from api.schemas import IdOrEmpty, OptionalQueryId, id_str
 from api.security.identity import CurrentActor
-from api.web.corporation.schemas import TAGS, CorpType, IdText, maybe_id, optional_id
+from api.web.corporation.schemas import TAGS, CorpType, maybe_id, optional_id
 from application.corporation.tree import OrganisationTreeService
 from domain.corporation.tree import NodeKind, TreeNode
 
 OrgTree = NamedDependency[OrganisationTreeService]
 TREE = "/api/v1/organization/tree"
 MAX_DEPTH = 32
-Depth = Annotated[int, msgspec.Meta(ge=0, le=MAX_DEPTH, description="levels to return; 0: all")]
+Depth = Annotated[
+    int,
+    KwargDefinition(schema_extra={"minimum": 0, "maximum": MAX_DEPTH}),  # Litestar drops a bound of 0
+    msgspec.Meta(ge=0, le=MAX_DEPTH, description="levels to return; 0: all"),
+]
 
 
 class OrgTreeNode(msgspec.Struct):
@@ -62,11 +66,14 @@ class OrgTreeNode(msgspec.Struct):
         )
 
 
-class OrganizationTreeRequest(msgspec.Struct, forbid_unknown_fields=True):
-    corp_id: IdText | None = None  # absent: every corporation
+class OrganizationTreeRequest(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    corp_id: IdOrEmpty | None = None  # absent: every corporation
     include_departments: bool = True
     depth: Depth = 0
     include_employee_count: bool = True  # sent by Coze Plus clients; counts are always included
+
+
+NO_ORGANIZATION_TREE = OrganizationTreeRequest()  # what a missing body means: every field at its default
 
 
 class OrganizationTreeResponse(Envelope, kw_only=True):
@@ -77,9 +84,9 @@ class OrganizationTreeResponse(Envelope, kw_only=True):
 async def organization_tree(
     actor: CurrentActor,
     org_tree: OrgTree,
-    corp_id: Annotated[str | None, QueryParameter(max_length=20)] = None,
+    corp_id: OptionalQueryId = None,
     include_departments: Annotated[bool, QueryParameter()] = True,
-    depth: Annotated[int, QueryParameter(ge=0, le=MAX_DEPTH)] = 0,
+    depth: Annotated[int, QueryParameter(ge=0, le=MAX_DEPTH, schema_extra={"minimum": 0})] = 0,
 ) -> OrganizationTreeResponse:
     nodes = await org_tree.tree(actor, optional_id(corp_id), include_departments, depth)
     return OrganizationTreeResponse(data=[OrgTreeNode.of(n) for n in nodes])
@@ -87,10 +94,11 @@ async def organization_tree(
 
 @post(TREE, status_code=200, tags=TAGS)
 async def organization_tree_post(
-    actor: CurrentActor, org_tree: OrgTree, data: JSONBody[OrganizationTreeRequest | None] = None
+    actor: CurrentActor,
+    org_tree: OrgTree,
+    data: JSONBody[OrganizationTreeRequest] = NO_ORGANIZATION_TREE,
 ) -> OrganizationTreeResponse:
-    req = data or OrganizationTreeRequest()
-    nodes = await org_tree.tree(actor, optional_id(req.corp_id), req.include_departments, req.depth)
+    nodes = await org_tree.tree(actor, optional_id(data.corp_id), data.include_departments, data.depth)
     return OrganizationTreeResponse(data=[OrgTreeNode.of(n) for n in nodes])
 
 
