@@ -43,11 +43,10 @@ def _positive_off(path_regex: str, why: str, method: str | None = None) -> dict[
     return {**entry, "checks": {"positive_data_acceptance": {"enabled": False}}}
 
 
+# Operations a check does not apply to, each with the reason. Nothing else is switched off.
 PASSWORDS = "the password policy wants four different characters, not only digits or letters"
 SAME_ID = "an id repeated in the body must be the one in the path"
 
-
-# Operations a check does not apply to, each with the reason. Nothing else is switched off.
 UPLOADS = "the file must be non-empty and of a type the platform takes, sniffed from its bytes"
 MESSAGES = (
     "a message's type must suit its role (a user message is never an answer) and object_string "
@@ -84,6 +83,19 @@ EXCLUSIONS: dict[str, list[dict[str, Any]]] = {
             r"^/api/permission_api/pat/create_personal_access_token_and_permission$",
             "the expiry is duration_day or expire_at, in the future and within the admin's longest lifetime",
         ),
+        _positive_off(
+            r"^/api/v1/corporation/employee/create$",
+            "a department may be listed once among an employee's placements",
+        ),
+        _positive_off(r"^/api/v1/corporation/(\{corp_id\}|department/\{department_id\})$", SAME_ID, "PUT"),
+        _positive_off(
+            r"^/api/permission_api/user/assign_roles$",
+            "which roles may be granted depends on the role (the built-in super_admin follows the flag)",
+        ),
+        _positive_off(
+            r"^/api/permission_api/role/(create|update)$",
+            "the resources a permission may name depend on the role's domain (global or space)",
+        ),
     ],
     "admin-api": [
         _positive_off(r"^/api/admin/users(/\{user_id\}/reset_password)?$", PASSWORDS, "POST"),
@@ -94,21 +106,6 @@ EXCLUSIONS: dict[str, list[dict[str, Any]]] = {
         ),
     ],
 }
-EXCLUSIONS["web-api"] += [
-    _positive_off(
-        r"^/api/v1/corporation/employee/create$",
-        "a department may be listed once among an employee's placements",
-    ),
-    _positive_off(r"^/api/v1/corporation/(\{corp_id\}|department/\{department_id\})$", SAME_ID, "PUT"),
-    _positive_off(
-        r"^/api/permission_api/user/assign_roles$",
-        "which roles may be granted depends on the role (the built-in super_admin follows the flag)",
-    ),
-    _positive_off(
-        r"^/api/permission_api/role/(create|update)$",
-        "the resources a permission may name depend on the role's domain (global or space)",
-    ),
-]
 
 
 @dataclass
