@@ -26,6 +26,8 @@ _ESCAPE = re.compile(rb"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 _NEVER_ENCODED = _UNRESERVED | frozenset(b"/\\.%;") | frozenset(range(0x20)) | {0x7F}
 _RAW_FORBIDDEN = frozenset(b"\\;") | frozenset(range(0x20)) | {0x7F}
+# Anything that may make a target non-canonical; a target with none of it needs no closer look.
+_SUSPECT = re.compile(rb"[\x00-\x1f\x7f\\;%]|//|/\.")
 
 
 def non_canonical(raw: bytes, prefixes: frozenset[str] = frozenset()) -> str | None:
@@ -36,17 +38,18 @@ def non_canonical(raw: bytes, prefixes: frozenset[str] = frozenset()) -> str | N
     """
     if not raw.startswith(b"/"):
         return "must start with /"
-    if any(byte in _RAW_FORBIDDEN for byte in raw):
-        return "forbidden character"
-    if b"%" in _ESCAPE.sub(b"", raw) or any(
-        int(e.group(1), 16) in _NEVER_ENCODED for e in _ESCAPE.finditer(raw)
-    ):
-        return "malformed, needless or meaning-changing percent-encoding"
-    segments = raw[1:].split(b"/")
-    inner = segments[:-1] if len(segments) > 1 and segments[-1] == b"" else segments
-    if raw != b"/" and any(s in (b"", b".", b"..") for s in inner):
-        return "empty or dot segment"
-    first = segments[0].decode("latin-1")
+    if _SUSPECT.search(raw) is not None:  # the common case skips this: one scan, then the prefix
+        if any(byte in _RAW_FORBIDDEN for byte in raw):
+            return "forbidden character"
+        if b"%" in _ESCAPE.sub(b"", raw) or any(
+            int(e.group(1), 16) in _NEVER_ENCODED for e in _ESCAPE.finditer(raw)
+        ):
+            return "malformed, needless or meaning-changing percent-encoding"
+        segments = raw[1:].split(b"/")
+        inner = segments[:-1] if len(segments) > 1 and segments[-1] == b"" else segments
+        if raw != b"/" and any(s in (b"", b".", b"..") for s in inner):
+            return "empty or dot segment"
+    first = raw[1:].split(b"/", 1)[0].decode("latin-1")
     if first not in prefixes and first.lower() in prefixes:
         return "case variant of a prefix"
     return None
