@@ -62,6 +62,10 @@ async def test_assets_are_public_typed_and_cacheable(
     assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert r.headers["x-content-type-options"] == "nosniff"
     assert marker in r.content
+    if name.endswith((".js", ".css")):  # 150 kB to 1.5 MB: they go out compressed
+        zipped = await client.get(schema_assets.url(name), headers={"accept-encoding": "gzip"})
+        assert zipped.headers["content-encoding"] == "gzip"
+        assert zipped.content == r.content
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,21 @@ async def test_head_probe_answers_like_get_without_content(client: AsyncTestClie
     assert "content-encoding" not in head.headers
 
 
+async def test_head_readyz_keeps_the_degraded_status(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    class Broken:
+        name = "vectorstore"
+        adapter = "milvus"
+
+        async def check(self) -> tuple[bool, str]:
+            return False, "connection refused"
+
+    client.cozeplus_app.litestar.state.health_checks.append(Broken())  # type: ignore[attr-defined]
+    head = await client.head("/readyz")
+    assert head.status_code == 503
+    assert head.content == b""
+    assert int(head.headers["content-length"]) > 0  # the details vary a little between calls
+
+
 async def test_metrics_content_type_names_one_charset(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
     r = await client.get("/metrics")
     assert r.status_code == 200
