@@ -12,12 +12,11 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, LifeSpanScope, Receive, Scope, Send
 from prometheus_client.registry import Collector
 
-from api import health, objects
+from api import health, objects, schema_assets
 from api.admin.routes import ROUTES as ADMIN_ROUTES
 from api.body import ApiRequest
 from api.context import is_api_surface, request_context
@@ -133,6 +132,7 @@ def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
     litestar = Litestar(
         route_handlers=[
             *health.ROUTES,
+            *schema_assets.ROUTES,
             *objects.ROUTES,
             *TOKEN_API_ROUTES,
             *WEB_ROUTES,
@@ -149,7 +149,10 @@ def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
         request_max_body_size=config.max_body_bytes,
         cors_config=_cors(config),
         openapi_config=OpenAPIConfig(
-            title="cozeplus", version=config.version, path="/schema", render_plugins=[SwaggerRenderPlugin()]
+            title="cozeplus",
+            version=config.version,
+            path="/schema",
+            render_plugins=[schema_assets.render_plugin()],
         ),
         logging_config=None,
         debug=False,

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from litestar import Response, get
+from litestar import HttpMethod, Request, Response, get, route
 from litestar.datastructures import State
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+    from litestar.response.base import ASGIResponse
 
 READY_TIMEOUT_S = 2.0
+PROBE_METHODS = [HttpMethod.GET, HttpMethod.HEAD]  # load balancers probe with HEAD
+T = TypeVar("T")
 
 
 class HealthCheck(Protocol):
@@ -32,23 +39,42 @@ async def _probe(check: HealthCheck) -> tuple[str, dict[str, Any]]:
     return check.name, {"adapter": check.adapter, "ok": ok, "detail": detail}
 
 
-@get("/healthz", opt={"public": True}, include_in_schema=False, sync_to_thread=False)
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+class ProbeResponse(Response[T]):
+    """GET's answer; to HEAD the same status and headers (Content-Length included) without the content,
+    as RFC 9110 §9.3.2 asks."""
+
+    def to_asgi_response(
+        self, app: Litestar | None, request: Request[Any, Any, Any], **kwargs: Any
+    ) -> ASGIResponse:
+        answer = super().to_asgi_response(app, request, **kwargs)
+        if request.method == HttpMethod.HEAD:
+            answer.body = b""
+        return answer
 
 
-@get("/readyz", opt={"public": True}, include_in_schema=False)
-async def readyz(state: State) -> Response[dict[str, Any]]:
+@route(
+    "/healthz", http_method=PROBE_METHODS, opt={"public": True}, include_in_schema=False, sync_to_thread=False
+)
+def healthz() -> ProbeResponse[dict[str, str]]:
+    return ProbeResponse({"status": "ok"})
+
+
+@route("/readyz", http_method=PROBE_METHODS, opt={"public": True}, include_in_schema=False)
+async def readyz(state: State) -> ProbeResponse[dict[str, Any]]:
     checks: Sequence[HealthCheck] = state.health_checks
     results = dict(await asyncio.gather(*(_probe(c) for c in checks)))
     ok = all(r["ok"] for r in results.values())
     body = {"status": "ok" if ok else "degraded", "components": results}
-    return Response(body, status_code=200 if ok else 503)
+    return ProbeResponse(body, status_code=200 if ok else 503)
 
 
 @get("/metrics", opt={"public": True}, include_in_schema=False, sync_to_thread=False)
 def metrics(state: State) -> Response[bytes]:
-    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    # The header is given whole: as a media type, Litestar would append a second charset to it. The
+    # body is the 0.0.4 text format (legacy names, underscore escaping), so that is the version named.
+    return Response(
+        generate_latest(state.metrics.registry), headers={"content-type": CONTENT_TYPE_PLAIN_0_0_4}
+    )
 
 
 ROUTES = [healthz, readyz, metrics]

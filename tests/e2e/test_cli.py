@@ -6,6 +6,8 @@ import signal
 import subprocess
 from pathlib import Path
 
+import httpx
+
 from infra.persistence.migrate import head_revision
 from tests.support.processes import COZEPLUS, cozeplus_env, free_port, json_lines, start, wait_http, wait_log
 
@@ -33,6 +35,10 @@ def test_serve_answers_logs_json_with_log_ids_and_stops_on_sigterm(tmp_path: Pat
     try:
         health = wait_http(f"http://127.0.0.1:{port}/healthz")
         assert health.status_code == 200 and health.json() == {"status": "ok"}
+        # Over the real server too: HEAD declares GET's length and sends nothing (ADR 0039).
+        probe = httpx.head(f"http://127.0.0.1:{port}/healthz", timeout=5)
+        assert probe.status_code == 200 and probe.content == b""
+        assert probe.headers["content-length"] == str(len(health.content))
         ready = wait_http(f"http://127.0.0.1:{port}/readyz").json()
         assert ready["components"]["database"]["ok"] is True
         missing = wait_http(f"http://127.0.0.1:{port}/api/none")

@@ -20,7 +20,12 @@ class StreamAwareCompression:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP or b"gzip" not in _accept_encoding(scope):
+        # HEAD answers carry no content, so there is nothing to compress (and gzip would misstate the length).
+        if (
+            scope["type"] != ScopeType.HTTP
+            or scope["method"] == "HEAD"
+            or b"gzip" not in _accept_encoding(scope)
+        ):
             await self.app(scope, receive, send)
             return
         target: Send | None = None
