@@ -68,6 +68,6 @@ class AgentAccess:
         await self.space(actor, space_id, AgentAction.READ)
 
     async def _member(self, actor: Actor, space_id: int) -> bool:
-        if actor.token is not None and actor.token.space_id not in (None, space_id):
+        if not actor.reaches_space(space_id):
             return False
         return await self._membership.role_in(space_id, actor.user_id) is not None

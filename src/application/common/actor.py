@@ -26,6 +26,11 @@ class Actor:
     user_agent: str = ""
     session_id: int | None = None
 
+    def reaches_space(self, space_id: int | None) -> bool:
+        """False when the call's token is bound to another space: that space's resources answer as
+        not found, whatever the user may do there with a session (docs/adr/0005, token binding)."""
+        return self.token is None or self.token.space_id is None or self.token.space_id == space_id
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:

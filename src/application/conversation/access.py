@@ -46,7 +46,7 @@ class ConversationAccess:
     async def may_see(self, actor: Actor, conversation: Conversation) -> bool:
         if conversation.creator_id != actor.user_id or conversation.deleted_at is not None:
             return False
-        if actor.token is not None and actor.token.space_id not in (None, conversation.space_id):
+        if not actor.reaches_space(conversation.space_id):
             return False
         if conversation.agent_id is None:
             return True
@@ -59,7 +59,7 @@ class ConversationAccess:
         snapshot = await self._agents.draft(agent_id)
         if snapshot is None:
             raise AgentNotAvailable()
-        if actor.token is not None and actor.token.space_id not in (None, snapshot.space_id):
+        if not actor.reaches_space(snapshot.space_id):
             raise AgentNotAvailable()
         if not await self._may_read_agent(actor, snapshot.space_id, agent_id):
             raise AgentNotAvailable()

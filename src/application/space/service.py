@@ -99,11 +99,7 @@ class SpaceService:
         now = self._clock.now()
         async with self._uow():
             rows = await self._spaces.spaces_of(actor.user_id)
-        visible = [
-            _dto(s, m)
-            for s, m in rows
-            if m.active_at(now) and (actor.token is None or actor.token.space_id in (None, s.id))
-        ]
+        visible = [_dto(s, m) for s, m in rows if m.active_at(now) and actor.reaches_space(s.id)]
         size = bounded(page_size)
         start = max(page - 1, 0) * size
         return Page(visible[start : start + size], len(visible), start + size < len(visible))
@@ -228,7 +224,7 @@ class SpaceService:
 
     async def _visible(self, actor: Actor, space_id: int) -> tuple[Space, SpaceMember]:
         """The space and the actor's membership, or SpaceNotFound (also for tokens bound elsewhere)."""
-        if actor.token is not None and actor.token.space_id not in (None, space_id):
+        if not actor.reaches_space(space_id):
             raise SpaceNotFound()
         space = await self._spaces.get(space_id)
         member = await self._spaces.member(space_id, actor.user_id)

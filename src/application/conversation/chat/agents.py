@@ -29,7 +29,7 @@ class AgentGate:
         raise AgentNotAvailable(bot_id=str(agent_id))
 
     async def _reachable(self, actor: Actor, snapshot: AgentSnapshot) -> bool:
-        if actor.token is not None and actor.token.space_id not in (None, snapshot.space_id):
+        if not actor.reaches_space(snapshot.space_id):
             return False
         return await self._permissions.check(
             actor, space_domain(snapshot.space_id), f"agent:{snapshot.agent_id}", "execute"
