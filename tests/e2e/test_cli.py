@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 
 from infra.persistence.migrate import head_revision
 from tests.support.processes import COZEPLUS, cozeplus_env, free_port, json_lines, start, wait_http, wait_log
@@ -78,3 +79,35 @@ def test_worker_refuses_to_start_without_a_database(tmp_path: Path) -> None:
     )
     assert out.returncode != 0
     assert "database unreachable" in out.stdout + out.stderr
+
+
+def test_models_list_filters_by_kind_and_default_and_prints_bare_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)  # only the two built-in models
+    port = free_port()
+    env = cozeplus_env(COZEPLUS_DATA_DIR=str(tmp_path / "data"), COZEPLUS_PORT=str(port))
+    subprocess.run([*COZEPLUS, "migrate"], env=env, check=True, capture_output=True)
+    proc = start(["serve"], tmp_path, env, tmp_path / "serve.log")  # the first start registers them
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+
+    def models(*args: str) -> list[str]:
+        out = subprocess.run(
+            [*COZEPLUS, "models", "list", *args], env=env, capture_output=True, text=True, check=True
+        )
+        return out.stdout.splitlines()
+
+    rows = {row.split("\t")[3]: row.split("\t") for row in models()}
+    assert set(rows) == {"builtin-echo", "builtin-hash"}
+    assert rows["builtin-echo"][1] == "llm" and rows["builtin-echo"][-1] == "default"
+    assert models("--kind", "chat", "--default", "--ids-only") == [rows["builtin-echo"][0]]
+    assert models("--kind", "embedding", "--ids-only") == [rows["builtin-hash"][0]]
+    assert models("--kind", "rerank") == []
+    bad = subprocess.run(
+        [*COZEPLUS, "models", "list", "--kind", "llm"], env=env, capture_output=True, text=True, check=False
+    )
+    assert bad.returncode == 2 and "chat" in bad.stderr
