@@ -30,7 +30,9 @@ def reseal() -> None:
 
 
 @models.command("list")
-@click.option("--kind", type=click.Choice(["chat", "embedding", "rerank"]), default=None, help="Only this kind.")
+@click.option(
+    "--kind", type=click.Choice(["chat", "embedding", "rerank"]), default=None, help="Only this kind."
+)
 @click.option("--default", "only_default", is_flag=True, help="Only the default model (of each kind listed).")
 @click.option("--ids-only", is_flag=True, help="Print only the ids, one a line (for scripts).")
 def list_models(kind: str | None, only_default: bool, ids_only: bool) -> None:
