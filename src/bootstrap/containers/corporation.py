@@ -12,7 +12,7 @@ from crossdomain.permission import PermissionChecker
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.user.ports import UserRepository
 from infra.persistence.corporation import SqlCorporationRepository, SqlDepartmentRepository
-from infra.persistence.corporation_employees import SqlEmployeeRepository
+from infra.persistence.corporation.employees import SqlEmployeeRepository
 
 
 class CorporationContainer(containers.DeclarativeContainer):

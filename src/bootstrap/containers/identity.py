@@ -21,7 +21,7 @@ from domain.openauth.events import TOKEN_REVOKED
 from domain.user.events import ACCOUNT_STATUS_CHANGED
 from infra.persistence.openauth import SqlTokenRepository
 from infra.persistence.space import SqlSpaceRepository
-from infra.persistence.user import SqlSessionRepository, SqlUserRepository
+from infra.persistence.user import SqlSessionRepository, SqlUserRepository, UserRow
 from infra.security.attempts import KvAttemptCounter
 from infra.security.passwords import Argon2PasswordHasher
 from infra.security.secrets import HmacSecretHasher
@@ -47,7 +47,8 @@ class IdentityContainer(containers.DeclarativeContainer):
     users = providers.Singleton(SqlUserRepository)
     sessions = providers.Singleton(SqlSessionRepository)
     spaces = providers.Singleton(SqlSpaceRepository)
-    tokens = providers.Singleton(SqlTokenRepository)
+    # Bearer auth loads the token's owner with it (one statement); the row class comes from here.
+    tokens = providers.Singleton(SqlTokenRepository, owner_row=UserRow)
     # crossdomain.user.UserDirectory: what the space and openauth contexts read of accounts
     user_directory = providers.Singleton(UserDirectoryService, uow=uow, users=users)
 
