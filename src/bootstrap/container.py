@@ -182,7 +182,7 @@ class Container(containers.DeclarativeContainer):
         audit=audit.audit_log,
         permissions=permission.checker,
         membership=identity.space_service,
-        models=models.repository,
+        chat_models=models.chat_models,
         files=upload.uploaded_files,
     )
 

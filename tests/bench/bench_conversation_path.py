@@ -37,7 +37,7 @@ from infra.clock import SystemClock
 from infra.idgen import SnowflakeIds
 from infra.persistence import migrate
 from infra.persistence.conversation import MessageRow
-from infra.persistence.conversation_messages import SqlMessageRepository
+from infra.persistence.conversation.messages import SqlMessageRepository
 from infra.persistence.database import Database
 from infra.persistence.uow import SqlUnitOfWorkFactory, current_session
 

@@ -26,7 +26,7 @@ from domain.conversation.values import (
 from infra.clock import SystemClock
 from infra.idgen import SnowflakeIds
 from infra.persistence.conversation import SqlConversationRepository, SqlSectionRepository
-from infra.persistence.conversation_messages import SqlChatRunRepository, SqlMessageRepository
+from infra.persistence.conversation.messages import SqlChatRunRepository, SqlMessageRepository
 from infra.persistence.database import Database
 from infra.persistence.uow import SqlUnitOfWorkFactory
 

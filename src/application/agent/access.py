@@ -18,7 +18,7 @@ from crossdomain.space import SpaceMembership
 from domain.agent.entities import AgentDraft
 from domain.agent.errors import AgentActionDenied, AgentNotFound
 from domain.agent.ports import AgentRepository
-from domain.space.errors import SpaceNotFound
+from domain.common.access import SpaceNotFound
 
 
 class AgentAction(StrEnum):

@@ -11,17 +11,16 @@ from collections.abc import Iterable
 from application.agent.access import AgentAccess, AgentAction
 from application.agent.dto import AgentSummary, AgentView, Connector, PublishRecordView, PublishResult
 from application.agent.views import AgentViews
-from application.audit.service import AuditLog
 from application.common.actor import Actor, require_scope
 from application.common.paging import Page, bounded
 from crossdomain.agent import CONNECTOR_API, CONNECTOR_CHAT_SDK
+from crossdomain.audit import AuditRecorder, AuditResult
 from domain.agent.entities import PublishRecord
 from domain.agent.errors import AgentNotPublished
 from domain.agent.ports import AgentRepository, AgentVersionRepository, PublishRecordRepository
 from domain.agent.services import checked_connectors
-from domain.audit.entities import AuditResult
+from domain.common.access import Scope
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
-from domain.openauth.values import Scope
 
 CONNECTORS = (
     Connector(CONNECTOR_API, "API", "Personal access tokens: the Coze-compatible token API"),
@@ -38,7 +37,7 @@ class PublishService:
         records: PublishRecordRepository,
         access: AgentAccess,
         views: AgentViews,
-        audit: AuditLog,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
     ) -> None:

@@ -12,19 +12,18 @@ from application.agent.access import AgentAccess, AgentAction
 from application.agent.dto import AgentSummary, AgentView, ListFilter
 from application.agent.icons import IconLinks
 from application.agent.views import AgentViews
-from application.audit.service import AuditLog
 from application.common.actor import Actor, require_scope
 from application.common.paging import Page, bounded
 from crossdomain.agent import PersonaRenderer
+from crossdomain.audit import AuditRecorder, AuditResult
 from domain.agent.config import AgentConfig
 from domain.agent.entities import AgentChanges, AgentDraft, Icon
 from domain.agent.errors import AgentNotFound, UnknownModel
 from domain.agent.ports import AgentRepository, AgentVersionRepository, ChatModels
 from domain.agent.services import check_persona, checked_connectors
 from domain.agent.values import refuse
-from domain.audit.entities import AuditResult
+from domain.common.access import Scope
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
-from domain.openauth.values import Scope
 
 
 class AgentService:
@@ -38,7 +37,7 @@ class AgentService:
         icons: IconLinks,
         models: ChatModels,
         persona: PersonaRenderer,
-        audit: AuditLog,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
     ) -> None:

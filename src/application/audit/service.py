@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from application.common.actor import Actor, Origin
+from application.common.actor import Actor
 from application.common.admin import require_platform_admin
 from application.common.paging import Page, bounded
+from crossdomain.audit import Requester
 from crossdomain.permission import PermissionChecker
 from domain.audit.entities import AuditEntry, AuditQuery, AuditResult
 from domain.audit.ports import AuditRepository
@@ -31,6 +32,8 @@ class AuditEntryDTO:
 
 
 class AuditLog:
+    """The audit context's crossdomain.audit.AuditRecorder."""
+
     def __init__(
         self, uow: UnitOfWorkFactory, entries: AuditRepository, ids: IdGenerator, clock: Clock
     ) -> None:
@@ -40,7 +43,7 @@ class AuditLog:
         self,
         action: str,
         result: AuditResult,
-        who: Actor | Origin,
+        who: Requester,
         *,
         actor_id: int | None = None,
         target_type: str = "",

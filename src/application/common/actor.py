@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain.openauth.errors import ScopeNotGranted
-from domain.openauth.values import Scope
+from domain.common.access import Scope, ScopeNotGranted
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from application.common.actor import Actor, require_scope
 from crossdomain.agent import AgentDirectory, AgentSnapshot
 from crossdomain.permission import PermissionChecker, space_domain
+from domain.common.access import Scope
 from domain.conversation.entities import Conversation
 from domain.conversation.errors import AgentNotAvailable, ConversationNotFound
 from domain.conversation.ports import ConversationRepository
-from domain.openauth.values import Scope
 
 NO_SPACE = 0  # conversations a token client opens without a bot belong to no space
 

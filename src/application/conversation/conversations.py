@@ -13,6 +13,7 @@ from application.conversation.access import ConversationAccess, space_of_new_con
 from application.conversation.dto import ConversationDTO, SectionDTO
 from application.conversation.inputs import CheckedMessage, MessageInput, MessageInputs
 from crossdomain.agent import CONNECTOR_API, DRAFT_CONNECTOR, PUBLISHABLE_CONNECTORS
+from domain.common.access import Scope
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.conversation.entities import (
     Conversation,
@@ -24,7 +25,6 @@ from domain.conversation.entities import (
 from domain.conversation.errors import InvalidConversation, TooManyAdditionalMessages
 from domain.conversation.ports import ConversationRepository, MessageRepository, SectionRepository
 from domain.conversation.values import MAX_ADDITIONAL_MESSAGES, MessageRole
-from domain.openauth.values import Scope
 
 MAX_LIST_PAGE = 50
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.audit.service import AuditLog
 from application.common.actor import Actor
 from application.common.paging import Page, bounded
 from application.corporation.common import KEEP, CorporationDTO, Keep, require_manager
+from crossdomain.audit import AuditRecorder, AuditResult
 from crossdomain.permission import PermissionChecker
-from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.corporation.entities import Corporation
 from domain.corporation.errors import CorporationNotFound
@@ -30,7 +29,7 @@ class CorporationService:
         corporations: CorporationRepository,
         departments: DepartmentRepository,
         employees: EmployeeRepository,
-        audit: AuditLog,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
         permissions: PermissionChecker,

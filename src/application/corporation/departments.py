@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from application.audit.service import AuditLog
 from application.common.actor import Actor
 from application.common.paging import Page, bounded
 from application.corporation.common import KEEP, DepartmentDTO, Keep, department_dto, require_manager
+from crossdomain.audit import AuditRecorder, AuditResult
 from crossdomain.permission import PermissionChecker
-from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.corporation.entities import Department
 from domain.corporation.errors import CorporationNotFound, DepartmentNotFound
@@ -36,7 +35,7 @@ class DepartmentService:
         corporations: CorporationRepository,
         departments: DepartmentRepository,
         employees: EmployeeRepository,
-        audit: AuditLog,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
         permissions: PermissionChecker,

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from application.audit.service import AuditLog
 from application.common.actor import Actor
 from application.common.paging import Page, bounded
 from application.corporation.common import KEEP, Keep, department_dto, require_manager
+from crossdomain.audit import AuditRecorder, AuditResult
 from crossdomain.permission import PermissionChecker
 from crossdomain.user import UserDirectory
-from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.corporation.entities import Employee, Membership, checked_placement
 from domain.corporation.errors import (
@@ -100,7 +99,7 @@ class EmployeeService:
         departments: DepartmentRepository,
         employees: EmployeeRepository,
         users: UserDirectory,
-        audit: AuditLog,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
         permissions: PermissionChecker,

@@ -6,13 +6,12 @@ import asyncio
 import time
 from dataclasses import replace
 
-from application.audit.service import AuditLog
 from application.common.actor import Actor
 from application.common.admin import require_platform_admin
 from application.modelmgr.dto import ConnectionTestResult, ModelChanges, ModelDTO, ModelSpec
 from application.modelmgr.runtime import ModelRuntimeService
+from crossdomain.audit import AuditRecorder, AuditResult
 from crossdomain.permission import PermissionChecker
-from domain.audit.entities import AuditResult
 from domain.common.llm import ChatMessage, ChatRequest, ModelError, ModelTimeout, Role
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.modelmgr.entities import ModelInstance
@@ -52,7 +51,7 @@ class ModelAdminService:
         models: ModelRepository,
         factory: ModelClientFactory,
         runtime: ModelRuntimeService,
-        audit: AuditLog,
+        audit: AuditRecorder,
         permissions: PermissionChecker,
         ids: IdGenerator,
         clock: Clock,

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from application.common.actor import Actor
 from crossdomain.space import SpaceMembership
+from domain.common.access import SpaceNotFound
 from domain.common.ports import UnitOfWorkFactory
 from domain.modelmgr.ports import ModelRepository
 from domain.modelmgr.values import Capabilities, ModelKind, ParameterSpec
-from domain.space.errors import SpaceNotFound
 
 
 @dataclass(frozen=True, slots=True)

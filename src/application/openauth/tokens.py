@@ -5,20 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from application.audit.service import AuditLog
 from application.common.actor import Actor, TokenGrant
 from application.openauth.authcache import AuthSnapshot, TokenAuthCache
+from crossdomain.audit import AuditRecorder, AuditResult
 from crossdomain.settings import SettingsReader
 from crossdomain.space import SpaceMembership
-from domain.audit.entities import AuditResult
-from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
+from crossdomain.user import UserDirectory
+from domain.common.access import SpaceNotFound
+from domain.common.ports import Clock, IdGenerator, SecretHasher, UnitOfWorkFactory
 from domain.openauth.entities import PersonalAccessToken
 from domain.openauth.errors import InvalidTokenRequest, TokenInvalid, TokenNotFound
 from domain.openauth.events import TokenRevoked
 from domain.openauth.ports import TokenRepository
 from domain.openauth.values import TOKEN_PREFIX, Scope
-from domain.space.errors import SpaceNotFound
-from domain.user.ports import SecretHasher, UserRepository
 
 MAX_DAYS_SETTING = "openauth.max_token_days"
 DEFAULT_MAX_DAYS = 365
@@ -61,11 +60,11 @@ class TokenService:
         self,
         uow: UnitOfWorkFactory,
         tokens: TokenRepository,
-        users: UserRepository,
+        users: UserDirectory,
         hasher: SecretHasher,
         membership: SpaceMembership,
         settings: SettingsReader,
-        audit: AuditLog,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
         cache: TokenAuthCache | None = None,
@@ -220,7 +219,7 @@ class TokenService:
             token = await self._tokens.get_by_secret_hash(secret_hash)
             if token is None or not token.valid_at(now):
                 raise TokenInvalid()
-            user = await self._users.get(token.user_id)
+            user = await self._users.card(token.user_id)
             if user is None or not user.active:
                 raise TokenInvalid()
             if token.needs_touch(now):

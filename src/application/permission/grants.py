@@ -5,21 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from application.audit.service import AuditLog
 from application.common.actor import Actor
 from application.permission.checker import CachedPermissionChecker
 from application.permission.dto import UserRoleDTO
+from crossdomain.audit import AuditRecorder, AuditResult
 from crossdomain.permission import GLOBAL_DOMAIN
-from domain.audit.entities import AuditResult
+from crossdomain.user import UserCard, UserDirectory
+from domain.common.access import UserNotFound
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.permission.entities import SUPER_ADMIN, Grant, Role, check_grantable
 from domain.permission.errors import InvalidPermission, RoleNotFound
 from domain.permission.events import PolicyChanged
 from domain.permission.ports import GrantRepository, RoleRepository
 from domain.permission.values import checked_domain
-from domain.user.entities import User
-from domain.user.errors import UserNotFound
-from domain.user.ports import UserRepository
 
 ADMIN_OBJECT = "permission:*"
 MAX_ROLES_PER_CALL = 50
@@ -31,9 +29,9 @@ class GrantService:
         uow: UnitOfWorkFactory,
         roles: RoleRepository,
         grants: GrantRepository,
-        users: UserRepository,
+        users: UserDirectory,
         checker: CachedPermissionChecker,
-        audit: AuditLog,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
     ) -> None:
@@ -129,8 +127,8 @@ class GrantService:
         found += [_dto(roles[g.role_id], g) for g in grants if g.role_id in roles]
         return found
 
-    async def _user(self, user_id: int) -> User:
-        user = await self._users.get(user_id)
+    async def _user(self, user_id: int) -> UserCard:
+        user = await self._users.card(user_id)
         if user is None:
             raise UserNotFound()
         return user

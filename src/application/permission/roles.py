@@ -5,13 +5,12 @@ outbox, so each process's checker drops its cached policy exactly when the chang
 
 from __future__ import annotations
 
-from application.audit.service import AuditLog
 from application.common.actor import Actor
 from application.common.paging import Page, bounded
 from application.permission.checker import CachedPermissionChecker
 from application.permission.dto import RoleDTO, TemplateGroup, template
+from crossdomain.audit import AuditRecorder, AuditResult
 from crossdomain.permission import GLOBAL_DOMAIN
-from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from domain.permission.entities import PermissionEntry, Role
 from domain.permission.errors import RoleCodeTaken, RoleInUse, RoleNotFound
@@ -29,7 +28,7 @@ class RoleService:
         roles: RoleRepository,
         grants: GrantRepository,
         checker: CachedPermissionChecker,
-        audit: AuditLog,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
     ) -> None:

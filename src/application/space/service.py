@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.audit.service import AuditLog
 from application.common.actor import Actor, require_scope
 from application.common.paging import Page, bounded
+from crossdomain.audit import AuditRecorder, AuditResult
 from crossdomain.permission import PermissionChecker, space_domain
-from domain.audit.entities import AuditResult
+from crossdomain.user import UserDirectory
+from domain.common.access import Scope, UserNotFound
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
-from domain.openauth.values import Scope
 from domain.space.entities import (
     Space,
     SpaceMember,
@@ -24,8 +24,6 @@ from domain.space.entities import (
 from domain.space.errors import NotAMember, SpaceNotFound, SpaceRoleRequired
 from domain.space.ports import SpaceRepository
 from domain.space.values import SpaceRole
-from domain.user.errors import UserNotFound
-from domain.user.ports import UserRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +67,8 @@ class SpaceService:
         self,
         uow: UnitOfWorkFactory,
         spaces: SpaceRepository,
-        users: UserRepository,
-        audit: AuditLog,
+        users: UserDirectory,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
         permissions: PermissionChecker,
@@ -127,7 +125,7 @@ class SpaceService:
         async with self._uow():
             await self._visible(actor, space_id)
             members, total = await self._spaces.members(space_id, max(page - 1, 0) * size, size)
-            users = {u.id: u for u in await self._users.get_many([m.user_id for m in members])}
+            users = {u.id: u for u in await self._users.cards([m.user_id for m in members])}
         items = [
             MemberDTO(
                 m.user_id,
@@ -149,7 +147,7 @@ class SpaceService:
         now = self._clock.now()
         async with self._uow() as uow:
             space, _ = await self._visible(actor, space_id)
-            user = await self._users.get(user_id)
+            user = await self._users.card(user_id)
             if user is None or not user.active:
                 raise UserNotFound()
             await self._require(actor, space_id, invite_right(space, role))

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.audit.service import AuditLog
 from application.common.actor import Actor
 from application.common.admin import require_platform_admin
+from crossdomain.audit import AuditRecorder, AuditResult
 from crossdomain.permission import PermissionChecker
-from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.system.entities import Setting, SettingRevision
 from domain.system.errors import SettingNotFound, SettingRevisionNotFound, SettingVersionConflict
@@ -51,7 +50,7 @@ class SystemSettingsService:
         self,
         uow: UnitOfWorkFactory,
         settings: SettingRepository,
-        audit: AuditLog,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
         permissions: PermissionChecker,

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from application.common.actor import Actor, require_scope
+from domain.common.access import Scope
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.common.storage import LinkMethod, ObjectStorage
-from domain.openauth.values import Scope
 from domain.upload.detection import SNIFF_BYTES, Detected, detect
 from domain.upload.entities import UploadedFile, object_key_for
 from domain.upload.errors import EmptyUpload, FileTooLarge, UploadedFileNotFound

@@ -6,14 +6,13 @@ import re
 import secrets
 from collections.abc import Sequence
 
-from application.audit.service import AuditLog
 from application.common.actor import Actor, Origin
 from application.common.admin import require_platform_admin
 from application.user.dto import UserDTO
+from crossdomain.audit import AuditRecorder, AuditResult
 from crossdomain.permission import PermissionChecker
 from crossdomain.space import PersonalSpaces
 from crossdomain.user import AccountWatcher
-from domain.audit.entities import AuditResult
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.user.entities import User
 from domain.user.errors import EmailTaken, InvalidCredentials, OwnAccount, RegistrationClosed, UserNotFound
@@ -32,7 +31,7 @@ class AccountService:
         sessions: SessionRepository,
         hasher: PasswordHasher,
         spaces: PersonalSpaces,
-        audit: AuditLog,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
         registration_open: bool,

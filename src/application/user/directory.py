@@ -1,8 +1,12 @@
-"""The user context's answer to other contexts asking whether an account exists (crossdomain.user)."""
+"""The user context's answers to other contexts asking about accounts (crossdomain.user)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from crossdomain.user import UserCard
 from domain.common.ports import UnitOfWorkFactory
+from domain.user.entities import User
 from domain.user.ports import UserRepository
 
 
@@ -11,6 +15,19 @@ class UserDirectoryService:
         self._uow, self._users = uow, users
 
     async def is_active_user(self, user_id: int) -> bool:
+        card = await self.card(user_id)
+        return card is not None and card.active
+
+    async def card(self, user_id: int) -> UserCard | None:
         async with self._uow():  # nested: joins the caller's transaction when there is one
             user = await self._users.get(user_id)
-        return user is not None and user.active
+        return None if user is None else _card(user)
+
+    async def cards(self, user_ids: Sequence[int]) -> list[UserCard]:
+        async with self._uow():
+            users = await self._users.get_many(user_ids)
+        return [_card(u) for u in users]
+
+
+def _card(user: User) -> UserCard:
+    return UserCard(user.id, user.name, user.unique_name, user.avatar_url, user.is_superuser, user.active)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from application.audit.service import AuditLog
 from application.common.actor import Actor, Origin
 from application.user.dto import SignedIn, UserDTO
-from domain.audit.entities import AuditResult
+from crossdomain.audit import AuditRecorder, AuditResult
 from domain.common.errors import InvalidInput
-from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
+from domain.common.ports import Clock, IdGenerator, SecretHasher, UnitOfWorkFactory
 from domain.user.entities import Session
 from domain.user.errors import InvalidCredentials, LoginThrottled, SessionInvalid
-from domain.user.ports import AttemptCounter, PasswordHasher, SecretHasher, SessionRepository, UserRepository
+from domain.user.ports import AttemptCounter, PasswordHasher, SessionRepository, UserRepository
 from domain.user.values import MAX_PASSWORD, Email
 
 MAX_FAILURES_PER_ACCOUNT = 5
@@ -29,7 +28,7 @@ class SessionService:
         hasher: PasswordHasher,
         signer: SecretHasher,
         attempts: AttemptCounter,
-        audit: AuditLog,
+        audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
         ttl: timedelta,

@@ -5,16 +5,15 @@ from dependency_injector import containers, providers
 from application.agent.access import AgentAccess
 from application.agent.directory import AgentDirectoryService
 from application.agent.icons import IconLinks
-from application.agent.models import CatalogChatModels
 from application.agent.publish import PublishService
 from application.agent.service import AgentService
 from application.agent.views import AgentViews
-from application.audit.service import AuditLog
+from crossdomain.audit import AuditRecorder
+from crossdomain.modelmgr import ChatModelCatalog
 from crossdomain.permission import PermissionChecker
 from crossdomain.space import SpaceMembership
 from crossdomain.upload import UploadedFiles
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
-from domain.modelmgr.ports import ModelRepository
 from infra.persistence.agent import SqlAgentRepository, SqlAgentVersionRepository, SqlPublishRecordRepository
 from infra.prompt.persona import SandboxedPersonaRenderer
 
@@ -25,10 +24,11 @@ class AgentContainer(containers.DeclarativeContainer):
     uow: providers.Dependency[UnitOfWorkFactory] = providers.Dependency()
     ids: providers.Dependency[IdGenerator] = providers.Dependency()
     clock: providers.Dependency[Clock] = providers.Dependency()
-    audit: providers.Dependency[AuditLog] = providers.Dependency()
+    audit: providers.Dependency[AuditRecorder] = providers.Dependency()
     permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
     membership: providers.Dependency[SpaceMembership] = providers.Dependency()
-    models: providers.Dependency[ModelRepository] = providers.Dependency()
+    # crossdomain.modelmgr.ChatModelCatalog, answered by the modelmgr context
+    chat_models: providers.Dependency[ChatModelCatalog] = providers.Dependency()
     # Optional until the upload context is wired: icons from uploaded files need it.
     files: providers.Dependency[UploadedFiles | None] = providers.Dependency(default=providers.Object(None))
 
@@ -36,7 +36,6 @@ class AgentContainer(containers.DeclarativeContainer):
     versions = providers.Singleton(SqlAgentVersionRepository)
     publish_records = providers.Singleton(SqlPublishRecordRepository)
     persona_renderer = providers.Singleton(SandboxedPersonaRenderer)
-    chat_models = providers.Singleton(CatalogChatModels, uow=uow, models=models)
     icons = providers.Singleton(IconLinks, files=files)
 
     directory = providers.Singleton(

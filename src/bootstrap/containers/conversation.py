@@ -14,7 +14,7 @@ from crossdomain.permission import PermissionChecker
 from crossdomain.upload import UploadedFiles
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from infra.persistence.conversation import SqlConversationRepository, SqlSectionRepository
-from infra.persistence.conversation_messages import SqlChatRunRepository, SqlMessageRepository
+from infra.persistence.conversation.messages import SqlChatRunRepository, SqlMessageRepository
 
 
 class ConversationContainer(containers.DeclarativeContainer):

@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from application.audit.service import AuditLog
 from application.corporation.corporations import CorporationService
 from application.corporation.departments import DepartmentService
 from application.corporation.employees import EmployeeService
 from application.corporation.tree import OrganisationTreeService
 from application.user.directory import UserDirectoryService
+from crossdomain.audit import AuditRecorder
 from crossdomain.permission import PermissionChecker
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.user.ports import UserRepository
 from infra.persistence.corporation import SqlCorporationRepository, SqlDepartmentRepository
-from infra.persistence.corporation_employees import SqlEmployeeRepository
+from infra.persistence.corporation.employees import SqlEmployeeRepository
 
 
 class CorporationContainer(containers.DeclarativeContainer):
@@ -21,7 +21,7 @@ class CorporationContainer(containers.DeclarativeContainer):
     uow: providers.Dependency[UnitOfWorkFactory] = providers.Dependency()
     ids: providers.Dependency[IdGenerator] = providers.Dependency()
     clock: providers.Dependency[Clock] = providers.Dependency()
-    audit: providers.Dependency[AuditLog] = providers.Dependency()
+    audit: providers.Dependency[AuditRecorder] = providers.Dependency()
     users: providers.Dependency[UserRepository] = providers.Dependency()
     permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
 

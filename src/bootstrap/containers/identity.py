@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
-from application.audit.service import AuditLog
 from application.common.ratelimit import RateLimiter
 from application.openauth.authcache import TokenAuthCache
 from application.openauth.tokens import TokenService
 from application.space.service import SpaceService
 from application.user.accounts import AccountService
+from application.user.directory import UserDirectoryService
 from application.user.sessions import SessionService
+from crossdomain.audit import AuditRecorder
 from crossdomain.permission import PermissionChecker
 from crossdomain.settings import SettingsReader
 from domain.common.eventbus import Listener
@@ -20,7 +21,7 @@ from domain.openauth.events import TOKEN_REVOKED
 from domain.user.events import ACCOUNT_STATUS_CHANGED
 from infra.persistence.openauth import SqlTokenRepository
 from infra.persistence.space import SqlSpaceRepository
-from infra.persistence.user import SqlSessionRepository, SqlUserRepository
+from infra.persistence.user import SqlSessionRepository, SqlUserRepository, UserRow
 from infra.security.attempts import KvAttemptCounter
 from infra.security.passwords import Argon2PasswordHasher
 from infra.security.secrets import HmacSecretHasher
@@ -36,7 +37,7 @@ class IdentityContainer(containers.DeclarativeContainer):
     server_secret: providers.Dependency[bytes] = providers.Dependency(instance_of=bytes)
     allow_registration: providers.Dependency[bool] = providers.Dependency(instance_of=bool)
     session_days: providers.Dependency[int] = providers.Dependency(instance_of=int)
-    audit: providers.Dependency[AuditLog] = providers.Dependency()
+    audit: providers.Dependency[AuditRecorder] = providers.Dependency()
     kv: providers.Dependency[KeyValueStore] = providers.Dependency()
     rate_limit_token_per_min: providers.Dependency[int] = providers.Dependency(instance_of=int)
     rate_limit_user_per_min: providers.Dependency[int] = providers.Dependency(instance_of=int)
@@ -46,7 +47,10 @@ class IdentityContainer(containers.DeclarativeContainer):
     users = providers.Singleton(SqlUserRepository)
     sessions = providers.Singleton(SqlSessionRepository)
     spaces = providers.Singleton(SqlSpaceRepository)
-    tokens = providers.Singleton(SqlTokenRepository)
+    # Bearer auth loads the token's owner with it (one statement); the row class comes from here.
+    tokens = providers.Singleton(SqlTokenRepository, owner_row=UserRow)
+    # crossdomain.user.UserDirectory: what the space and openauth contexts read of accounts
+    user_directory = providers.Singleton(UserDirectoryService, uow=uow, users=users)
 
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     session_hasher = providers.Singleton(HmacSecretHasher, key=server_secret, purpose="session")
@@ -76,7 +80,7 @@ class IdentityContainer(containers.DeclarativeContainer):
         SpaceService,
         uow=uow,
         spaces=spaces,
-        users=users,
+        users=user_directory,
         audit=audit,
         ids=ids,
         clock=clock,
@@ -113,7 +117,7 @@ class IdentityContainer(containers.DeclarativeContainer):
         TokenService,
         uow=uow,
         tokens=tokens,
-        users=users,
+        users=user_directory,
         hasher=token_hasher,
         membership=space_service,
         settings=settings_reader,

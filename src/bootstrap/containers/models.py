@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from application.audit.service import AuditLog
 from application.modelmgr.admin import ModelAdminService
 from application.modelmgr.catalog import ModelCatalog
+from application.modelmgr.chat_models import CatalogChatModels
 from application.modelmgr.health import ModelsHealth
 from application.modelmgr.runtime import ModelRuntimeService
 from application.modelmgr.seeding import ModelSeeding, SeedConfig
+from crossdomain.audit import AuditRecorder
 from crossdomain.permission import PermissionChecker
 from crossdomain.space import SpaceMembership
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
@@ -28,7 +29,7 @@ class ModelsContainer(containers.DeclarativeContainer):
     uow: providers.Dependency[UnitOfWorkFactory] = providers.Dependency()
     ids: providers.Dependency[IdGenerator] = providers.Dependency()
     clock: providers.Dependency[Clock] = providers.Dependency()
-    audit: providers.Dependency[AuditLog] = providers.Dependency()
+    audit: providers.Dependency[AuditRecorder] = providers.Dependency()
     permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
     membership: providers.Dependency[SpaceMembership] = providers.Dependency()
     server_secret: providers.Dependency[bytes] = providers.Dependency(instance_of=bytes)
@@ -62,6 +63,8 @@ class ModelsContainer(containers.DeclarativeContainer):
         ids=ids,
         clock=clock,
     )
+    # crossdomain.modelmgr.ChatModelCatalog for the agent context
+    chat_models = providers.Singleton(CatalogChatModels, uow=uow, models=repository)
     catalog = providers.Singleton(ModelCatalog, uow=uow, models=repository, membership=membership)
     seeding = providers.Singleton(
         ModelSeeding, uow=uow, models=repository, admin=admin_service, config=seed_config

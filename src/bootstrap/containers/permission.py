@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from application.audit.service import AuditLog
 from application.permission.checker import CachedPermissionChecker
 from application.permission.grants import GrantService
 from application.permission.roles import RoleService
 from application.space.membership import MembershipReader
+from application.user.directory import UserDirectoryService
+from crossdomain.audit import AuditRecorder
 from domain.common.eventbus import Listener
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.permission.events import POLICY_CHANGED
@@ -22,7 +23,7 @@ class PermissionContainer(containers.DeclarativeContainer):
     uow: providers.Dependency[UnitOfWorkFactory] = providers.Dependency()
     ids: providers.Dependency[IdGenerator] = providers.Dependency()
     clock: providers.Dependency[Clock] = providers.Dependency()
-    audit: providers.Dependency[AuditLog] = providers.Dependency()
+    audit: providers.Dependency[AuditRecorder] = providers.Dependency()
     cache_max_age_s: providers.Dependency[float] = providers.Dependency(instance_of=float)
     cache_size: providers.Dependency[int] = providers.Dependency(instance_of=int)
 
@@ -32,6 +33,7 @@ class PermissionContainer(containers.DeclarativeContainer):
     # SpaceService, which itself asks the checker.
     spaces = providers.Singleton(SqlSpaceRepository)
     users = providers.Singleton(SqlUserRepository)
+    user_directory = providers.Singleton(UserDirectoryService, uow=uow, users=users)
 
     engine = providers.Singleton(CasbinPolicyEngine)
     membership = providers.Singleton(MembershipReader, uow=uow, spaces=spaces, clock=clock)
@@ -61,7 +63,7 @@ class PermissionContainer(containers.DeclarativeContainer):
         uow=uow,
         roles=roles,
         grants=grants,
-        users=users,
+        users=user_directory,
         checker=checker,
         audit=audit,
         ids=ids,

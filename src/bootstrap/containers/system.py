@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from application.audit.service import AuditLog, AuditTrail
+from application.audit.service import AuditTrail
 from application.system.settings import SystemSettingsService
+from crossdomain.audit import AuditRecorder
 from crossdomain.permission import PermissionChecker
 from domain.audit.ports import AuditRepository
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
@@ -14,7 +15,7 @@ class SystemContainer(containers.DeclarativeContainer):
     uow: providers.Dependency[UnitOfWorkFactory] = providers.Dependency()
     ids: providers.Dependency[IdGenerator] = providers.Dependency()
     clock: providers.Dependency[Clock] = providers.Dependency()
-    audit: providers.Dependency[AuditLog] = providers.Dependency()
+    audit: providers.Dependency[AuditRecorder] = providers.Dependency()
     permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
     audit_entries: providers.Dependency[AuditRepository] = providers.Dependency()
 

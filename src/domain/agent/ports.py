@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
+from crossdomain.modelmgr import ChatModelCatalog, ChatModelChoice
 from domain.agent.entities import AgentDraft, AgentVersion, PublishRecord
 
 
@@ -67,16 +67,6 @@ class PublishRecordRepository(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class ModelChoice:
-    id: int
-    name: str
-    usable: bool  # an active chat model: agents may be saved with it
-
-
-class ChatModels(Protocol):
-    """What the agent context asks the model catalogue."""
-
-    async def find(self, model_id: int) -> ModelChoice | None:
-        """The chat model with this id; None when unknown, deleted or not a chat model."""
-        ...
+# What the agent context asks the model catalogue: the modelmgr context answers it.
+ModelChoice = ChatModelChoice
+ChatModels = ChatModelCatalog

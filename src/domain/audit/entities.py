@@ -2,14 +2,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
+from crossdomain.audit import AuditResult
 
-class AuditResult(StrEnum):
-    OK = "ok"
-    DENIED = "denied"
-    FAILED = "failed"
+__all__ = ["AuditEntry", "AuditQuery", "AuditResult"]
 
 
 @dataclass(frozen=True, slots=True)

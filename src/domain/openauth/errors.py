@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from domain.common.access import ScopeNotGranted
 from domain.common.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
+
+__all__ = [
+    "InvalidTokenRequest",
+    "ScopeNotGranted",
+    "SpaceNotGranted",
+    "TokenInvalid",
+    "TokenNotFound",
+]
 
 
 class TokenInvalid(Unauthenticated):
     """Missing, malformed, unknown, expired and revoked tokens all look the same to the caller."""
 
     message_key = "openauth.token_invalid"
-
-
-class ScopeNotGranted(PermissionDenied):
-    message_key = "openauth.scope_not_granted"
 
 
 class SpaceNotGranted(PermissionDenied):

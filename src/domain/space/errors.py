@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from domain.common.access import SpaceNotFound
 from domain.common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
-
-class SpaceNotFound(NotFound):
-    """Also what a non-member sees: another space's id is indistinguishable from a missing one."""
-
-    message_key = "space.not_found"
+__all__ = [
+    "AlreadyMember",
+    "InvalidSpaceName",
+    "NotAMember",
+    "OwnerCannotLeave",
+    "PersonalSpaceIsPrivate",
+    "SpaceNotFound",
+    "SpaceRoleRequired",
+]
 
 
 class SpaceRoleRequired(PermissionDenied):

@@ -1,13 +1,26 @@
 from __future__ import annotations
 
+from domain.common.access import UserNotFound
 from domain.common.errors import (
     Conflict,
     InvalidInput,
-    NotFound,
     PermissionDenied,
     RateLimited,
     Unauthenticated,
 )
+
+__all__ = [
+    "EmailTaken",
+    "InvalidCredentials",
+    "InvalidEmail",
+    "LoginThrottled",
+    "OwnAccount",
+    "RegistrationClosed",
+    "SessionInvalid",
+    "UserDisabled",
+    "UserNotFound",
+    "WeakPassword",
+]
 
 
 class InvalidCredentials(Unauthenticated):
@@ -38,10 +51,6 @@ class InvalidEmail(InvalidInput):
 
 class WeakPassword(InvalidInput):
     message_key = "user.weak_password"
-
-
-class UserNotFound(NotFound):
-    message_key = "user.not_found"
 
 
 class OwnAccount(Conflict):

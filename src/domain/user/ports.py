@@ -46,19 +46,6 @@ class PasswordHasher(Protocol):
         ...
 
 
-class SecretHasher(Protocol):
-    """Keyed hash (HMAC-SHA256 with the server secret) for session and token secrets, and a short
-    signature so forged cookies are refused before any database lookup."""
-
-    def digest(self, secret: str) -> str: ...
-
-    def new_secret(self, nbytes: int = 32) -> str: ...
-
-    def sign(self, value: str) -> str: ...
-
-    def verify_signature(self, value: str, signature: str) -> bool: ...
-
-
 class AttemptCounter(Protocol):
     """Counts failed attempts per key within a window (login throttling); shared across processes
     when backed by the key-value port."""

@@ -13,7 +13,6 @@ from domain.openauth.entities import PersonalAccessToken
 from domain.openauth.values import Scope
 from infra.persistence.base import Base, Int64, Json, UtcDateTime
 from infra.persistence.uow import current_session, pin
-from infra.persistence.user import UserRow
 
 
 class TokenRow(Base):
@@ -62,6 +61,11 @@ class TokenRow(Base):
 
 
 class SqlTokenRepository:
+    def __init__(self, owner_row: type[Base]) -> None:
+        """`owner_row`: the mapped row of the account table `user_id` refers to, given by the
+        composition root so that this module imports no other context's rows (docs/adr/0040)."""
+        self._owner_row = owner_row
+
     async def add(self, token: PersonalAccessToken) -> None:
         current_session().add(TokenRow.of(token))
 
@@ -76,11 +80,11 @@ class SqlTokenRepository:
         # objects weakly, so the row is pinned on the session (dropped with it at the end of the
         # unit of work). The inner join also means a token whose user row is gone is not found.
         session = current_session()
+        owner_row = self._owner_row
         row = (
             await session.execute(
-                select(TokenRow, UserRow)
-                .join(UserRow, UserRow.id == TokenRow.user_id)
-                .where(TokenRow.secret_hash == secret_hash)
+                # The ON clause comes from the one foreign key from this table to the owner's.
+                select(TokenRow, owner_row).join(owner_row).where(TokenRow.secret_hash == secret_hash)
             )
         ).first()
         if row is None:

@@ -13,13 +13,13 @@ from application.conversation.chat.liveness import Liveness
 from application.conversation.chat.runner import ChatRunner
 from application.conversation.chat.starting import ChatHandle
 from application.conversation.chat.views import chat_view, message_view
+from domain.common.access import Scope
 from domain.common.ports import UnitOfWorkFactory
 from domain.common.runstream import RunStreams, RunStreamUnavailable
 from domain.conversation.entities import ChatRun, Conversation
 from domain.conversation.errors import ChatNotCancellable, ChatNotFound, MessageNotFound
 from domain.conversation.ports import ChatRunRepository, ConversationRepository, MessageRepository
 from domain.conversation.values import ChatStatus, MessageStatus
-from domain.openauth.values import Scope
 
 CANCEL_WAIT_S = 5.0  # the owner polls flags every 0.2 s; then it writes the partial answer
 

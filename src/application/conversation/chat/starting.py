@@ -36,6 +36,7 @@ from application.conversation.chat.runner import ChatRunner
 from application.conversation.chat.views import CHAT_CREATED, CHAT_IN_PROGRESS, chat_view
 from crossdomain.agent import CONNECTOR_API, DRAFT_CONNECTOR, AgentSnapshot
 from crossdomain.upload import UploadedFile, UploadedFiles
+from domain.common.access import Scope
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.common.runstream import RunStreams
 from domain.conversation.entities import ChatRun, Conversation, Message, Section
@@ -53,7 +54,6 @@ from domain.conversation.ports import (
     SectionRepository,
 )
 from domain.conversation.values import ChatStatus, MessageRole, MessageStatus, MessageType
-from domain.openauth.values import Scope
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Tables of the conversation context and the conversation and section repositories.
 
-Messages and chat runs live in conversation_messages.py; the rows are all here so that one module
+Messages and chat runs live in messages.py; the rows are all here so that one module
 describes the schema migration 0009 creates.
 """
 

@@ -1,0 +1,39 @@
+"""What the audit context offers others: one call that records what a caller did and how it ended."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class AuditResult(StrEnum):
+    OK = "ok"
+    DENIED = "denied"
+    FAILED = "failed"
+
+
+class Requester(Protocol):
+    """Where a request came from: an application Actor or an anonymous Origin satisfies this."""
+
+    @property
+    def ip(self) -> str: ...
+
+    @property
+    def user_agent(self) -> str: ...
+
+
+class AuditRecorder(Protocol):
+    async def record(
+        self,
+        action: str,
+        result: AuditResult,
+        who: Requester,
+        *,
+        actor_id: int | None = None,
+        target_type: str = "",
+        target_id: str | int = "",
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Write one entry in its own unit of work. The actor id comes from `who` when it is an
+        authenticated Actor, else from `actor_id` (a sign-in attempt names the account it tried)."""
+        ...

@@ -1,0 +1,20 @@
+"""What the model-management context offers others: which chat models exist and may be named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class ChatModelChoice:
+    id: int
+    name: str
+    usable: bool  # an active chat model: agents may be saved with it
+
+
+class ChatModelCatalog(Protocol):
+    async def find(self, model_id: int) -> ChatModelChoice | None:
+        """The chat model with this id; None when unknown, deleted or not a chat model. Joins the
+        caller's unit of work when there is one."""
+        ...
