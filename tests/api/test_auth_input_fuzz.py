@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +17,7 @@ from litestar.testing import AsyncTestClient
 
 from api.app import CozeplusASGI
 from bootstrap.settings import Settings
+from tests.support.asgi import raw_request
 from tests.support.identity import ORIGIN, create_user, sign_in
 
 ROUTES = [
@@ -73,46 +73,8 @@ async def call(
     app: CozeplusASGI, method: str, target: str, headers: list[tuple[bytes, bytes]], body: bytes
 ) -> tuple[int, dict[bytes, bytes], bytes]:
     path, _, query = target.partition("?")
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"testserver.local"), *headers],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver.local", 80),
-    }
-    if body:
-        scope["headers"] += [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-    sent = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    status, response_headers, chunks = 0, {}, []
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status, response_headers
-        if message["type"] == "http.response.start":
-            status = message["status"]
-            response_headers = {k.lower(): v for k, v in message.get("headers", [])}
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    await app(scope, receive, send)  # type: ignore[arg-type]
-    return status, response_headers, b"".join(chunks)
+    answer = await raw_request(app, method, path.encode(), headers, body, query.encode())
+    return answer.status, answer.headers, answer.body
 
 
 def assert_well_formed(status: int, headers: dict[bytes, bytes], body: bytes) -> None:

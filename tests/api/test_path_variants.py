@@ -20,7 +20,6 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
 import orjson
 import pytest
@@ -31,6 +30,7 @@ from api.context import SCOPE_KEY, RequestContext
 from bootstrap.settings import Settings
 from tests.api.test_route_security import ADMIN_ONLY
 from tests.support.apps import client_with_routes
+from tests.support.asgi import raw_request
 from tests.support.identity import ORIGIN, create_user, sign_in
 
 TOKEN_PREFIXES = ("/v1/", "/v3/", "/open_api/")
@@ -53,46 +53,16 @@ async def ask(app: Any, method: str, raw_path: bytes, headers: dict[str, str]) -
     """One request as a raw ASGI scope, with the request context kept for inspection."""
     body = b"{}" if method in ("POST", "PUT", "PATCH") else b""
     header_list = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
-    header_list += [(b"host", b"testserver.local"), (b"content-length", str(len(body)).encode())]
-    if body:
-        header_list.append((b"content-type", b"application/json"))
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": unquote(raw_path.decode("ascii")),
-        "raw_path": raw_path,
-        "query_string": b"",
-        "root_path": "",
-        "headers": header_list,
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver.local", 80),
-    }
-    sent: list[dict[str, Any]] = []
-    delivered = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal delivered
-        if delivered:
-            return {"type": "http.disconnect"}
-        delivered = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    if not body:
+        header_list.append((b"content-length", b"0"))
+    answer = await raw_request(app, method, raw_path, header_list, body)
     try:
-        parsed = orjson.loads(content) if content else None
+        parsed = orjson.loads(answer.body) if answer.body else None
     except orjson.JSONDecodeError:
         parsed = None
-    ctx: RequestContext | None = scope.get(SCOPE_KEY)
+    ctx: RequestContext | None = answer.scope.get(SCOPE_KEY)
     trail = tuple(ctx.trail if ctx else ())
-    return Answer(start["status"], parsed if isinstance(parsed, dict) else None, trail)
+    return Answer(answer.status, parsed if isinstance(parsed, dict) else None, trail)
 
 
 def routes(app: Litestar) -> list[tuple[str, str, HTTPRouteHandler]]:
