@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime
 
 from application.permission.checker import CachedPermissionChecker
+from crossdomain.permission import Action, Resource, ResourceKind
 from domain.permission.entities import Grant, PermissionEntry, Role
 from domain.permission.values import DomainKind, Effect
 from infra.permission.casbin_engine import CasbinPolicyEngine
@@ -67,18 +68,18 @@ async def measure(label: str, custom_roles: int, grants_per_role: int) -> None:
     started = time.perf_counter()
     await c.reload()
     rebuild_ms = (time.perf_counter() - started) * 1000
-    await c.check(who, "space:1", "agent:1", "read")
+    await c.check(who, Resource(ResourceKind.AGENT, 1, 1), Action.READ)
 
     async def warm(_: int) -> None:
-        await c.check(who, "space:1", "agent:1", "read")
+        await c.check(who, Resource(ResourceKind.AGENT, 1, 1), Action.READ)
 
     fresh = itertools.count(2)
 
     async def cold(_: int) -> None:  # a new knowledge id each time (custom roles name knowledge ids)
-        await c.check(who, "space:1", f"knowledge:{next(fresh)}", "read")
+        await c.check(who, Resource(ResourceKind.KNOWLEDGE, next(fresh), 1), Action.READ)
 
     async def other(_: int) -> None:  # a new agent id each time: no line names an agent id
-        await c.check(who, "space:1", f"agent:{next(fresh)}", "read")
+        await c.check(who, Resource(ResourceKind.AGENT, next(fresh), 1), Action.READ)
 
     warm_us = statistics.median([await per_call_us(warm, 2000) for _ in range(5)])
     cold_us = statistics.median([await per_call_us(cold, 200) for _ in range(5)])

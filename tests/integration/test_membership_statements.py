@@ -11,7 +11,7 @@ from application.common.actor import Actor
 from bootstrap.container import build_container
 from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
-from crossdomain.permission import space_domain
+from crossdomain.permission import Action, Resource, ResourceKind
 from tests.support.identity import PASSWORD, new_email
 
 
@@ -26,8 +26,9 @@ async def test_second_check_in_a_unit_of_work_reads_no_membership(settings: Sett
         actor = Actor(user_id=user.id)
         space_id = int((await container.identity.space_service().list_for(actor)).items[0].id)
         checker = container.permission.checker()
+        agents = Resource.in_space(ResourceKind.AGENT, space_id)
         uow = container.core.uow()
-        await checker.check(actor, space_domain(space_id), "agent:*", "read")  # policies loaded
+        await checker.check(actor, agents, Action.READ)  # policies loaded
 
         seen: list[str] = []
 
@@ -38,12 +39,12 @@ async def test_second_check_in_a_unit_of_work_reads_no_membership(settings: Sett
         event.listen(engine, "before_cursor_execute", record)
         try:
             async with uow():
-                assert await checker.check(actor, space_domain(space_id), "agent:*", "read")
-                assert await checker.check(actor, space_domain(space_id), "agent:*", "execute")
+                assert await checker.check(actor, agents, Action.READ)
+                assert await checker.check(actor, agents, Action.EXECUTE)
             in_one = [s for s in seen if "space_member" in s]
             seen.clear()
             async with uow():
-                assert await checker.check(actor, space_domain(space_id), "agent:*", "read")
+                assert await checker.check(actor, agents, Action.READ)
             in_next = [s for s in seen if "space_member" in s]
         finally:
             event.remove(engine, "before_cursor_execute", record)

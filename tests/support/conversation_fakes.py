@@ -14,6 +14,7 @@ from typing import Any
 from dependency_injector import providers
 
 from crossdomain.agent import CONNECTOR_API, AgentModelConfig, AgentSnapshot, AgentVariable, ClientTool
+from crossdomain.permission import Action, Resource
 from crossdomain.upload import UploadedFile
 from domain.common.llm import ChatChunk, ChatModel, ChatRequest, EmbeddingModel, RerankModel
 from domain.conversation.entities import ChatRun, Conversation, Message, Section
@@ -309,13 +310,13 @@ class FakePermissions:
     allowed: bool = True
     asked: list[tuple[str, str, str]] = field(default_factory=list)
 
-    async def check(self, actor: Any, domain: str, obj: str, act: str) -> bool:
-        self.asked.append((domain, obj, act))
+    async def check(self, actor: Any, resource: Resource, action: Action) -> bool:
+        self.asked.append((resource.domain, resource.obj, action.value))
         return self.allowed
 
-    async def require(self, actor: Any, domain: str, obj: str, act: str) -> None:
-        if not await self.check(actor, domain, obj, act):
-            raise PermissionError(obj)
+    async def require(self, actor: Any, resource: Resource, action: Action) -> None:
+        if not await self.check(actor, resource, action):
+            raise PermissionError(resource.obj)
 
 
 class RecordingModel:

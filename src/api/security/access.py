@@ -8,26 +8,28 @@ handler runs. The application services check the same right again (a second line
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from litestar.handlers import HTTPRouteHandler
 
 from application.common.admin import ADMIN_CONSOLE
+from crossdomain.permission import Action, Resource
 
 REQUIRES = "requires"
 H = TypeVar("H", bound=HTTPRouteHandler)
 
-ADMIN_SURFACE_RIGHT = (ADMIN_CONSOLE, "manage")
+ADMIN_SURFACE_RIGHT = (ADMIN_CONSOLE, Action.MANAGE)
 
 
-def requires(obj: str, act: str, *handlers: H) -> list[H]:
-    """Mark each handler as needing `act` on `obj` in the global domain; returns them for ROUTES."""
+def requires(resource: Resource, action: Action, *handlers: H) -> list[H]:
+    """Mark each handler as needing `action` on `resource` (a platform-wide one); returns them for ROUTES."""
+    if resource.space_id is not None:
+        raise ValueError("a route declares platform rights only; space rights need the resource")
     for handler in handlers:
-        handler.opt[REQUIRES] = (obj, act)
+        handler.opt[REQUIRES] = (resource, Action(action))
     return list(handlers)
 
 
-def declared_right(handler: Any) -> tuple[str, str] | None:
-    right: Sequence[str] | None = handler.opt.get(REQUIRES) if handler is not None else None
-    return (right[0], right[1]) if right else None
+def declared_right(handler: Any) -> tuple[Resource, Action] | None:
+    right: tuple[Resource, Action] | None = handler.opt.get(REQUIRES) if handler is not None else None
+    return right or None

@@ -19,7 +19,7 @@ from application.common.actor import Actor
 from application.common.ratelimit import RateLimiter
 from application.openauth.tokens import TokenService
 from application.user.sessions import SessionService
-from crossdomain.permission import GLOBAL_DOMAIN, PermissionChecker
+from crossdomain.permission import PermissionChecker
 from domain.common.errors import PermissionDenied
 from domain.openauth.errors import TokenInvalid
 from domain.user.errors import SessionInvalid
@@ -114,6 +114,6 @@ class PermissionGuard:
         if self._checker is None:
             allowed = actor.is_superuser
         else:
-            allowed = await self._checker.check(actor, GLOBAL_DOMAIN, *right)
+            allowed = await self._checker.check(actor, *right)
         if not allowed:
             raise PermissionDenied()

@@ -17,6 +17,7 @@ from api.security.access import requires
 from api.security.identity import CurrentActor
 from application.permission.dto import RoleDTO, TemplateGroup
 from application.permission.roles import ADMIN_OBJECT, RoleService
+from crossdomain.permission import Action
 from domain.permission.entities import PermissionEntry
 from domain.permission.values import MAX_ENTRIES, DomainKind, Effect
 
@@ -217,6 +218,6 @@ async def list_templates(
 
 
 ROUTES = [
-    *requires(ADMIN_OBJECT, "manage", create_role, update_role, delete_role),
-    *requires(ADMIN_OBJECT, "read", get_role, list_roles, list_templates),
+    *requires(ADMIN_OBJECT, Action.MANAGE, create_role, update_role, delete_role),
+    *requires(ADMIN_OBJECT, Action.READ, get_role, list_roles, list_templates),
 ]

@@ -16,9 +16,11 @@ from api.schemas import ID_PATTERN, Int64Str, id_str, parse_id
 from api.security.access import requires
 from api.security.identity import CurrentActor
 from application.permission.dto import UserRoleDTO
-from application.permission.grants import ADMIN_OBJECT, MAX_ROLES_PER_CALL, GrantService
+from application.permission.grants import MAX_ROLES_PER_CALL, GrantService
+from application.permission.roles import ADMIN_OBJECT
 from application.user.accounts import AccountService
 from application.user.dto import UserDTO
+from crossdomain.permission import Action
 from domain.common.errors import InvalidInput
 from domain.user.values import UserStatus
 
@@ -221,7 +223,7 @@ async def reset_password(
 
 ROUTES = [
     *requires(
-        ADMIN_OBJECT, "manage", list_users, assign_roles, unassign_roles, update_status, reset_password
+        ADMIN_OBJECT, Action.MANAGE, list_users, assign_roles, unassign_roles, update_status, reset_password
     ),
-    *requires(ADMIN_OBJECT, "read", user_roles),
+    *requires(ADMIN_OBJECT, Action.READ, user_roles),
 ]

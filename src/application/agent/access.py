@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from application.common.actor import Actor
-from crossdomain.permission import PermissionChecker, space_domain
+from crossdomain.permission import Action, PermissionChecker, Resource, ResourceKind
 from crossdomain.space import SpaceMembership
 from domain.agent.entities import AgentDraft
 from domain.agent.errors import AgentActionDenied, AgentNotFound
@@ -22,11 +22,11 @@ from domain.common.access import SpaceNotFound
 
 
 class AgentAction(StrEnum):
-    CREATE = "create"
-    READ = "read"
-    UPDATE = "update"
-    DELETE = "delete"
-    PUBLISH = "publish"
+    CREATE = Action.CREATE.value
+    READ = Action.READ.value
+    UPDATE = Action.UPDATE.value
+    DELETE = Action.DELETE.value
+    PUBLISH = Action.PUBLISH.value
 
 
 _CREATOR_MAY = frozenset({AgentAction.UPDATE, AgentAction.DELETE, AgentAction.PUBLISH})
@@ -42,7 +42,8 @@ class AgentAccess:
         """The caller may do `action` on agents of the space; SpaceNotFound when it is not theirs."""
         if not await self._member(actor, space_id):
             raise SpaceNotFound()
-        if not await self._permissions.check(actor, space_domain(space_id), "agent:*", action.value):
+        agents = Resource.in_space(ResourceKind.AGENT, space_id)
+        if not await self._permissions.check(actor, agents, Action(action.value)):
             raise AgentActionDenied(action=action.value)
 
     async def agent(
@@ -52,13 +53,13 @@ class AgentAccess:
         draft = await self._agents.get(agent_id, for_update=for_update)
         if draft is None or not await self._member(actor, draft.space_id):
             raise AgentNotFound()
-        domain = space_domain(draft.space_id)
-        if await self._permissions.check(actor, domain, f"agent:{draft.id}", action.value):
+        this = Resource.in_space(ResourceKind.AGENT, draft.space_id, draft.id)
+        if await self._permissions.check(actor, this, Action(action.value)):
             return draft
         if (
             action in _CREATOR_MAY
             and draft.owner_id == actor.user_id
-            and await self._permissions.check(actor, domain, "agent:*", AgentAction.CREATE.value)
+            and await self._permissions.check(actor, this.any_of_kind(), Action.CREATE)
         ):
             return draft
         raise AgentActionDenied(action=action.value)

@@ -8,11 +8,11 @@ deciding who holds which right.
 from __future__ import annotations
 
 from application.common.actor import Actor
-from crossdomain.permission import GLOBAL_DOMAIN, PermissionChecker
+from crossdomain.permission import Action, PermissionChecker, Resource, ResourceKind
 
-ADMIN_CONSOLE = "admin:*"
+ADMIN_CONSOLE = Resource.platform(ResourceKind.ADMIN)
 
 
 async def require_platform_admin(permissions: PermissionChecker, actor: Actor) -> None:
     """Raise PermissionDenied (API 403/4101) unless the caller may manage the platform."""
-    await permissions.require(actor, GLOBAL_DOMAIN, ADMIN_CONSOLE, "manage")
+    await permissions.require(actor, ADMIN_CONSOLE, Action.MANAGE)

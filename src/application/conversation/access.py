@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from application.common.actor import Actor, require_scope
 from crossdomain.agent import AgentDirectory, AgentSnapshot
-from crossdomain.permission import PermissionChecker, space_domain
+from crossdomain.permission import Action, PermissionChecker, Resource, ResourceKind
 from domain.common.access import Scope
 from domain.conversation.entities import Conversation
 from domain.conversation.errors import AgentNotAvailable, ConversationNotFound
@@ -66,4 +66,6 @@ class ConversationAccess:
         return snapshot
 
     async def _may_read_agent(self, actor: Actor, space_id: int, agent_id: int) -> bool:
-        return await self._permissions.check(actor, space_domain(space_id), f"agent:{agent_id}", "read")
+        return await self._permissions.check(
+            actor, Resource(ResourceKind.AGENT, agent_id, space_id), Action.READ
+        )

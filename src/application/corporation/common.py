@@ -1,14 +1,19 @@
-"""What the corporation use cases share: the manager check, the 'leave unchanged' marker, DTOs."""
+"""What the corporation use cases share: their ports and audit step, the manager check, the 'leave
+unchanged' marker, DTOs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any, ClassVar, TypedDict, Unpack
 
 from application.common.actor import Actor
-from crossdomain.permission import GLOBAL_DOMAIN, PermissionChecker
+from crossdomain.audit import AuditRecorder, AuditResult
+from crossdomain.permission import Action, PermissionChecker, Resource, ResourceKind
+from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.corporation.entities import Corporation, Department
+from domain.corporation.ports import CorporationRepository, DepartmentRepository, EmployeeRepository
 
 
 class Keep(Enum):
@@ -20,14 +25,52 @@ class Keep(Enum):
 KEEP = Keep.KEEP
 
 
-ORGANIZATION = "organization:*"
+ORGANIZATION = Resource.platform(ResourceKind.ORGANIZATION)
 
 
 async def require_manager(permissions: PermissionChecker, actor: Actor) -> None:
     """Managing the organisation (and its admin views) takes `manage` on `organization` globally:
     super admins, and anyone a custom global role delegates it to. Checked before any lookup, so
     ids leak nothing; raises PermissionDenied (API 403/4101)."""
-    await permissions.require(actor, GLOBAL_DOMAIN, ORGANIZATION, "manage")
+    await permissions.require(actor, ORGANIZATION, Action.MANAGE)
+
+
+class OrganisationPorts(TypedDict):
+    """What every organisation use case is built with (the composition root passes them by name)."""
+
+    uow: UnitOfWorkFactory
+    corporations: CorporationRepository
+    departments: DepartmentRepository
+    employees: EmployeeRepository
+    audit: AuditRecorder
+    ids: IdGenerator
+    clock: Clock
+    permissions: PermissionChecker
+
+
+class OrganisationService:
+    """The base of the corporation, department and employee services: the shared ports, the
+    manager check each use case starts with and the audit entry it ends with."""
+
+    target_type: ClassVar[str]  # what the audit log names the changed thing
+
+    def __init__(self, **ports: Unpack[OrganisationPorts]) -> None:
+        self._uow = ports["uow"]
+        self._corps, self._depts, self._staff = (
+            ports["corporations"],
+            ports["departments"],
+            ports["employees"],
+        )
+        self._audit, self._ids, self._clock = ports["audit"], ports["ids"], ports["clock"]
+        self._permissions = ports["permissions"]
+
+    async def _manager(self, actor: Actor) -> None:
+        await require_manager(self._permissions, actor)
+
+    async def _record(self, actor: Actor, action: str, target_id: int, detail: dict[str, Any]) -> None:
+        await self._audit.record(
+            action, AuditResult.OK, actor, target_type=self.target_type, target_id=target_id, detail=detail
+        )
 
 
 @dataclass(frozen=True, slots=True)

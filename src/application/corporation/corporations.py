@@ -6,37 +6,18 @@ from typing import Any
 
 from application.common.actor import Actor
 from application.common.paging import Page, bounded
-from application.corporation.common import KEEP, CorporationDTO, Keep, require_manager
-from crossdomain.audit import AuditRecorder, AuditResult
-from crossdomain.permission import PermissionChecker
-from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
+from application.corporation.common import KEEP, CorporationDTO, Keep, OrganisationService
 from domain.corporation.entities import Corporation
 from domain.corporation.errors import CorporationNotFound
 from domain.corporation.ports import (
     CorporationQuery,
-    CorporationRepository,
-    DepartmentRepository,
-    EmployeeRepository,
 )
 from domain.corporation.services import check_corporation_deletable, check_corporation_parent
 from domain.corporation.values import MAX_NAME, CorporationType, checked_name, checked_sort
 
 
-class CorporationService:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        corporations: CorporationRepository,
-        departments: DepartmentRepository,
-        employees: EmployeeRepository,
-        audit: AuditRecorder,
-        ids: IdGenerator,
-        clock: Clock,
-        permissions: PermissionChecker,
-    ) -> None:
-        self._uow, self._corps, self._depts, self._staff = uow, corporations, departments, employees
-        self._audit, self._ids, self._clock = audit, ids, clock
-        self._permissions = permissions
+class CorporationService(OrganisationService):
+    target_type = "corporation"
 
     async def create(
         self,
@@ -46,7 +27,7 @@ class CorporationService:
         parent_id: int | None = None,
         sort: int = 0,
     ) -> CorporationDTO:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         now = self._clock.now()
         corp = Corporation(
             self._ids.next_id(),
@@ -67,7 +48,7 @@ class CorporationService:
         return CorporationDTO.of(corp)
 
     async def get(self, actor: Actor, corp_id: int) -> CorporationDTO:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         async with self._uow():
             return CorporationDTO.of(await self._existing(corp_id))
 
@@ -81,7 +62,7 @@ class CorporationService:
         parent_id: int | Keep | None = KEEP,
         sort: int | None = None,
     ) -> CorporationDTO:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         changed: dict[str, Any] = {}
         async with self._uow() as uow:
             corp = await self._existing(corp_id)
@@ -108,7 +89,7 @@ class CorporationService:
 
     async def delete(self, actor: Actor, corp_id: int) -> None:
         """Refused while child corporations, departments or employees (resigned ones too) remain."""
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         async with self._uow() as uow:
             corp = await self._existing(corp_id)
             children = sum(1 for c in await self._corps.all() if c.parent_id == corp_id)
@@ -124,7 +105,7 @@ class CorporationService:
     async def search(
         self, actor: Actor, query: CorporationQuery, page: int = 1, page_size: int = 20
     ) -> Page[CorporationDTO]:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         size = bounded(page_size)
         query = CorporationQuery(query.keyword.strip()[:MAX_NAME], query.parent_id, query.type)
         async with self._uow():
@@ -139,8 +120,3 @@ class CorporationService:
 
     async def _parent(self, parent_id: int | None) -> Corporation | None:
         return None if parent_id is None else await self._existing(parent_id)
-
-    async def _record(self, actor: Actor, action: str, corp_id: int, detail: dict[str, Any]) -> None:
-        await self._audit.record(
-            action, AuditResult.OK, actor, target_type="corporation", target_id=corp_id, detail=detail
-        )

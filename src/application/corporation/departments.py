@@ -7,17 +7,17 @@ from typing import Any
 
 from application.common.actor import Actor
 from application.common.paging import Page, bounded
-from application.corporation.common import KEEP, DepartmentDTO, Keep, department_dto, require_manager
-from crossdomain.audit import AuditRecorder, AuditResult
-from crossdomain.permission import PermissionChecker
-from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
+from application.corporation.common import (
+    KEEP,
+    DepartmentDTO,
+    Keep,
+    OrganisationService,
+    department_dto,
+)
 from domain.corporation.entities import Department
 from domain.corporation.errors import CorporationNotFound, DepartmentNotFound
 from domain.corporation.ports import (
-    CorporationRepository,
     DepartmentQuery,
-    DepartmentRepository,
-    EmployeeRepository,
 )
 from domain.corporation.services import (
     check_department_deletable,
@@ -28,21 +28,8 @@ from domain.corporation.tree import TreeNode, build_tree
 from domain.corporation.values import MAX_NAME, checked_code, checked_name, checked_sort
 
 
-class DepartmentService:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        corporations: CorporationRepository,
-        departments: DepartmentRepository,
-        employees: EmployeeRepository,
-        audit: AuditRecorder,
-        ids: IdGenerator,
-        clock: Clock,
-        permissions: PermissionChecker,
-    ) -> None:
-        self._uow, self._corps, self._depts, self._staff = uow, corporations, departments, employees
-        self._audit, self._ids, self._clock = audit, ids, clock
-        self._permissions = permissions
+class DepartmentService(OrganisationService):
+    target_type = "department"
 
     async def create(
         self,
@@ -53,7 +40,7 @@ class DepartmentService:
         code: str = "",
         sort: int = 0,
     ) -> DepartmentDTO:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         now = self._clock.now()
         dept = Department(
             self._ids.next_id(),
@@ -77,7 +64,7 @@ class DepartmentService:
         return department_dto(dept, {d.id: d for d in [*siblings, dept]})
 
     async def get(self, actor: Actor, department_id: int) -> DepartmentDTO:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         async with self._uow():
             dept = await self._existing(department_id)
             siblings = await self._depts.of_corporation(dept.corp_id)
@@ -94,7 +81,7 @@ class DepartmentService:
         sort: int | None = None,
     ) -> DepartmentDTO:
         """Moves stay inside the department's corporation; a department never changes corporation."""
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         changed: dict[str, Any] = {}
         async with self._uow() as uow:
             dept = await self._existing(department_id)
@@ -117,7 +104,7 @@ class DepartmentService:
 
     async def delete(self, actor: Actor, department_id: int) -> None:
         """Refused while sub-departments or employees remain: move or remove them first."""
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         async with self._uow() as uow:
             dept = await self._existing(department_id)
             siblings = await self._depts.of_corporation(dept.corp_id)
@@ -134,7 +121,7 @@ class DepartmentService:
     async def search(
         self, actor: Actor, query: DepartmentQuery, page: int = 1, page_size: int = 20
     ) -> Page[DepartmentDTO]:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         size = bounded(page_size)
         query = DepartmentQuery(query.corp_id, query.parent_id, query.keyword.strip()[:MAX_NAME])
         async with self._uow():
@@ -151,7 +138,7 @@ class DepartmentService:
 
         `order` is (department id, sort value); a missing value means its position in the list.
         """
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         async with self._uow() as uow:
             parent_dept = await self._depts.get(parent_id)
             if parent_dept is not None:
@@ -179,7 +166,7 @@ class DepartmentService:
 
     async def tree(self, actor: Actor, corp_id: int) -> list[TreeNode]:
         """The corporation's departments as a tree, with employee counts."""
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         async with self._uow():
             corp = await self._corps.get(corp_id)
             if corp is None:
@@ -203,8 +190,3 @@ class DepartmentService:
         if dept.corp_id != corp_id:
             raise DepartmentNotFound()
         return dept
-
-    async def _record(self, actor: Actor, action: str, target: int, detail: dict[str, Any]) -> None:
-        await self._audit.record(
-            action, AuditResult.OK, actor, target_type="department", target_id=target, detail=detail
-        )

@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 from application.common.actor import Actor
 from application.common.paging import Page, bounded
-from application.corporation.common import KEEP, Keep, department_dto, require_manager
-from crossdomain.audit import AuditRecorder, AuditResult
-from crossdomain.permission import PermissionChecker
+from application.corporation.common import KEEP, Keep, OrganisationPorts, OrganisationService, department_dto
 from crossdomain.user import UserDirectory
-from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.corporation.entities import Employee, Membership, checked_placement
 from domain.corporation.errors import (
     CorporationNotFound,
@@ -24,10 +21,7 @@ from domain.corporation.errors import (
     UserAlreadyLinked,
 )
 from domain.corporation.ports import (
-    CorporationRepository,
-    DepartmentRepository,
     EmployeeQuery,
-    EmployeeRepository,
 )
 from domain.corporation.services import children_map, descendants, placement_corporation
 from domain.corporation.values import (
@@ -91,27 +85,17 @@ class EmployeeFilter:
     status: EmployeeStatus | None = None
 
 
-class EmployeeService:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        corporations: CorporationRepository,
-        departments: DepartmentRepository,
-        employees: EmployeeRepository,
-        users: UserDirectory,
-        audit: AuditRecorder,
-        ids: IdGenerator,
-        clock: Clock,
-        permissions: PermissionChecker,
-    ) -> None:
-        self._uow, self._corps, self._depts, self._staff = uow, corporations, departments, employees
-        self._users, self._audit, self._ids, self._clock = users, audit, ids, clock
-        self._permissions = permissions
+class EmployeeService(OrganisationService):
+    target_type = "employee"
+
+    def __init__(self, users: UserDirectory, **ports: Unpack[OrganisationPorts]) -> None:
+        super().__init__(**ports)
+        self._users = users
 
     async def create(
         self, actor: Actor, fields: EmployeeFields, places: list[Membership], user_id: int | None = None
     ) -> EmployeeDTO:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         now = self._clock.now()
         places = checked_placement(places)
         employee = Employee(
@@ -133,18 +117,20 @@ class EmployeeService:
             await self._staff.add(employee)
             await uow.commit()
             dto = (await self._assemble([employee]))[0]
-        await self._record(actor, "corporation.employee.create", employee, {"corp_id": str(employee.corp_id)})
+        await self._record(
+            actor, "corporation.employee.create", employee.id, {"corp_id": str(employee.corp_id)}
+        )
         return dto
 
     async def get(self, actor: Actor, employee_id: int) -> EmployeeDTO:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         async with self._uow():
             return (await self._assemble([await self._existing(employee_id)]))[0]
 
     async def update(
         self, actor: Actor, employee_id: int, fields: EmployeeFields, user_id: int | Keep | None = KEEP
     ) -> EmployeeDTO:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         changed: dict[str, Any] = {}
         async with self._uow() as uow:
             employee = await self._existing(employee_id)
@@ -171,21 +157,23 @@ class EmployeeService:
             await self._staff.save(employee)
             await uow.commit()
             dto = (await self._assemble([employee]))[0]
-        await self._record(actor, "corporation.employee.update", employee, changed)
+        await self._record(actor, "corporation.employee.update", employee.id, changed)
         return dto
 
     async def delete(self, actor: Actor, employee_id: int) -> None:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         async with self._uow() as uow:
             employee = await self._existing(employee_id)
             await self._staff.delete(employee_id)
             await uow.commit()
-        await self._record(actor, "corporation.employee.delete", employee, {"corp_id": str(employee.corp_id)})
+        await self._record(
+            actor, "corporation.employee.delete", employee.id, {"corp_id": str(employee.corp_id)}
+        )
 
     async def search(
         self, actor: Actor, spec: EmployeeFilter, page: int = 1, page_size: int = 20
     ) -> Page[EmployeeDTO]:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         size = bounded(page_size)
         async with self._uow():
             if spec.corp_id is not None and await self._corps.get(spec.corp_id) is None:
@@ -210,7 +198,7 @@ class EmployeeService:
         return Page(items, total, page * size < total)
 
     async def resign(self, actor: Actor, employee_id: int, reason: str = "") -> EmployeeDTO:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         async with self._uow() as uow:
             employee = await self._existing(employee_id)
             left = [str(m.department_id) for m in employee.memberships]
@@ -218,17 +206,17 @@ class EmployeeService:
             await self._staff.save(employee)
             await uow.commit()
             dto = (await self._assemble([employee]))[0]
-        await self._record(actor, "corporation.employee.resign", employee, {"departments": left})
+        await self._record(actor, "corporation.employee.resign", employee.id, {"departments": left})
         return dto
 
     async def restore(self, actor: Actor, employee_id: int, places: list[Membership]) -> EmployeeDTO:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         return await self._reposition(actor, employee_id, places, restore=True)
 
     async def change_departments(
         self, actor: Actor, employee_id: int, places: list[Membership]
     ) -> EmployeeDTO:
-        await require_manager(self._permissions, actor)
+        await self._manager(actor)
         return await self._reposition(actor, employee_id, places, restore=False)
 
     async def _reposition(
@@ -253,7 +241,7 @@ class EmployeeService:
             "primary": str(employee.primary_department_id),
         }
         action = "corporation.employee.restore" if restore else "corporation.employee.move"
-        await self._record(actor, action, employee, detail)
+        await self._record(actor, action, employee.id, detail)
         return dto
 
     async def _placement_corporation(self, places: Sequence[Membership]) -> int:
@@ -316,8 +304,3 @@ class EmployeeService:
                 )
             )
         return result
-
-    async def _record(self, actor: Actor, action: str, employee: Employee, detail: dict[str, Any]) -> None:
-        await self._audit.record(
-            action, AuditResult.OK, actor, target_type="employee", target_id=employee.id, detail=detail
-        )

@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from datetime import datetime
 
-from crossdomain.permission import Principal
+from crossdomain.permission import Action, Principal, Resource
 from crossdomain.space import SpaceMembership
 from domain.common.eventbus import Event
 from domain.common.ports import Clock, UnitOfWorkFactory
@@ -22,7 +22,6 @@ from domain.permission.entities import SPACE_ROLE_CODES, SUPER_ADMIN
 from domain.permission.errors import NotPermitted
 from domain.permission.ports import GrantRepository, PolicyDecider, PolicyEngine, RoleRepository
 from domain.permission.services import snapshot_of, user_subject
-from domain.permission.values import checked_domain, checked_object, space_of
 
 SUPER_ADMIN_SUBJECT = f"role:{SUPER_ADMIN}"
 
@@ -55,16 +54,14 @@ class CachedPermissionChecker:
         self.reloads = 0
 
     # -- PermissionChecker
-    async def check(self, actor: Principal, domain: str, obj: str, act: str) -> bool:
-        checked_domain(domain)
-        checked_object(obj)
-        derived = await self._implicit_roles(actor, domain)
+    async def check(self, actor: Principal, resource: Resource, action: Action) -> bool:
+        derived = await self._implicit_roles(actor, resource.space_id)
         decider = await self._current()
-        resource = obj.partition(":")[0]
-        if resource not in self._by_id:
+        if resource.kind.value not in self._by_id:
             # No line names a single object of this resource, so 'agent:7' decides like 'agent:*':
             # one memoised decision serves every object of the kind.
-            obj = f"{resource}:*"
+            resource = resource.any_of_kind()
+        domain, obj, act = resource.domain, resource.obj, Action(action).value
         key = (actor.user_id, derived, domain, obj, act)
         decision = self._decisions.get(key)
         if decision is None:
@@ -74,9 +71,9 @@ class CachedPermissionChecker:
                 self._decisions.popitem(last=False)
         return decision
 
-    async def require(self, actor: Principal, domain: str, obj: str, act: str) -> None:
-        if not await self.check(actor, domain, obj, act):
-            raise NotPermitted(action=act, object=obj)
+    async def require(self, actor: Principal, resource: Resource, action: Action) -> None:
+        if not await self.check(actor, resource, action):
+            raise NotPermitted(action=Action(action).value, object=resource.obj)
 
     # -- cache control
     def invalidate(self) -> None:
@@ -124,9 +121,8 @@ class CachedPermissionChecker:
         self._loaded_generation = generation
         self.reloads += 1
 
-    async def _implicit_roles(self, actor: Principal, domain: str) -> tuple[str, ...]:
+    async def _implicit_roles(self, actor: Principal, space_id: int | None) -> tuple[str, ...]:
         roles: list[str] = [SUPER_ADMIN_SUBJECT] if actor.is_superuser else []
-        space_id = space_of(domain)
         if space_id is not None:
             role = await self._membership.role_in(space_id, actor.user_id)
             if role is not None:

@@ -8,8 +8,9 @@ from datetime import datetime
 from application.common.actor import Actor
 from application.permission.checker import CachedPermissionChecker
 from application.permission.dto import UserRoleDTO
+from application.permission.roles import ADMIN_OBJECT
 from crossdomain.audit import AuditRecorder, AuditResult
-from crossdomain.permission import GLOBAL_DOMAIN
+from crossdomain.permission import GLOBAL_DOMAIN, Action
 from crossdomain.user import UserCard, UserDirectory
 from domain.common.access import UserNotFound
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
@@ -19,7 +20,6 @@ from domain.permission.events import PolicyChanged
 from domain.permission.ports import GrantRepository, RoleRepository
 from domain.permission.values import checked_domain
 
-ADMIN_OBJECT = "permission:*"
 MAX_ROLES_PER_CALL = 50
 
 
@@ -40,7 +40,7 @@ class GrantService:
 
     async def require_admin(self, actor: Actor) -> None:
         """For the account operations this console fronts (list, status, password reset)."""
-        await self._checker.require(actor, GLOBAL_DOMAIN, ADMIN_OBJECT, "manage")
+        await self._checker.require(actor, ADMIN_OBJECT, Action.MANAGE)
 
     async def assign(
         self,
@@ -51,7 +51,7 @@ class GrantService:
         expires_at: datetime | None = None,
     ) -> list[UserRoleDTO]:
         """Grant each role in `domain`; an existing grant gets the new expiry (renewal)."""
-        await self._checker.require(actor, GLOBAL_DOMAIN, ADMIN_OBJECT, "manage")
+        await self._checker.require(actor, ADMIN_OBJECT, Action.MANAGE)
         checked_domain(domain)
         now = self._clock.now()
         granted: list[UserRoleDTO] = []
@@ -86,7 +86,7 @@ class GrantService:
         return granted
 
     async def unassign(self, actor: Actor, user_id: int, role_ids: Sequence[int], domain: str) -> int:
-        await self._checker.require(actor, GLOBAL_DOMAIN, ADMIN_OBJECT, "manage")
+        await self._checker.require(actor, ADMIN_OBJECT, Action.MANAGE)
         checked_domain(domain)
         removed = 0
         async with self._uow() as uow:
@@ -115,7 +115,7 @@ class GrantService:
     async def roles_of(self, actor: Actor, user_id: int) -> list[UserRoleDTO]:
         """Explicit grants (expired ones included, marked by expires_at) plus super_admin when the
         account is a superuser. Space roles are listed with the space's members."""
-        await self._checker.require(actor, GLOBAL_DOMAIN, ADMIN_OBJECT, "read")
+        await self._checker.require(actor, ADMIN_OBJECT, Action.READ)
         async with self._uow():
             user = await self._user(user_id)
             grants = await self._grants.of_user(user_id)

@@ -10,7 +10,7 @@ from application.common.paging import Page, bounded
 from application.permission.checker import CachedPermissionChecker
 from application.permission.dto import RoleDTO, TemplateGroup, template
 from crossdomain.audit import AuditRecorder, AuditResult
-from crossdomain.permission import GLOBAL_DOMAIN
+from crossdomain.permission import Action, Resource, ResourceKind
 from domain.common.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from domain.permission.entities import PermissionEntry, Role
 from domain.permission.errors import RoleCodeTaken, RoleInUse, RoleNotFound
@@ -18,7 +18,7 @@ from domain.permission.events import PolicyChanged
 from domain.permission.ports import GrantRepository, RoleRepository
 from domain.permission.values import DomainKind
 
-ADMIN_OBJECT = "permission:*"
+ADMIN_OBJECT = Resource.platform(ResourceKind.PERMISSION)
 
 
 class RoleService:
@@ -36,20 +36,20 @@ class RoleService:
         self._audit, self._ids, self._clock = audit, ids, clock
 
     async def template(self, actor: Actor) -> list[TemplateGroup]:
-        await self._checker.require(actor, GLOBAL_DOMAIN, ADMIN_OBJECT, "read")
+        await self._checker.require(actor, ADMIN_OBJECT, Action.READ)
         return template()
 
     async def search(
         self, actor: Actor, page: int, page_size: int, keyword: str = "", builtin: bool | None = None
     ) -> Page[RoleDTO]:
-        await self._checker.require(actor, GLOBAL_DOMAIN, ADMIN_OBJECT, "read")
+        await self._checker.require(actor, ADMIN_OBJECT, Action.READ)
         size = bounded(page_size)
         async with self._uow():
             roles, total = await self._roles.list(max(page - 1, 0) * size, size, keyword[:64], builtin)
         return Page([RoleDTO.of(r) for r in roles], total, page * size < total)
 
     async def get(self, actor: Actor, role_id: int) -> RoleDTO:
-        await self._checker.require(actor, GLOBAL_DOMAIN, ADMIN_OBJECT, "read")
+        await self._checker.require(actor, ADMIN_OBJECT, Action.READ)
         async with self._uow():
             return RoleDTO.of(await self._role(role_id))
 
@@ -62,7 +62,7 @@ class RoleService:
         permissions: list[PermissionEntry],
         description: str = "",
     ) -> RoleDTO:
-        await self._checker.require(actor, GLOBAL_DOMAIN, ADMIN_OBJECT, "manage")
+        await self._checker.require(actor, ADMIN_OBJECT, Action.MANAGE)
         now = self._clock.now()
         role = Role.custom(
             self._ids.next_id(), code, name, kind, permissions, now, description, actor.user_id
@@ -84,7 +84,7 @@ class RoleService:
         disabled: bool | None = None,
         permissions: list[PermissionEntry] | None = None,
     ) -> RoleDTO:
-        await self._checker.require(actor, GLOBAL_DOMAIN, ADMIN_OBJECT, "manage")
+        await self._checker.require(actor, ADMIN_OBJECT, Action.MANAGE)
         now = self._clock.now()
         async with self._uow() as uow:
             role = await self._role(role_id)
@@ -105,7 +105,7 @@ class RoleService:
         return RoleDTO.of(role)
 
     async def delete(self, actor: Actor, role_id: int) -> None:
-        await self._checker.require(actor, GLOBAL_DOMAIN, ADMIN_OBJECT, "manage")
+        await self._checker.require(actor, ADMIN_OBJECT, Action.MANAGE)
         async with self._uow() as uow:
             role = await self._role(role_id)
             role.check_deletable()

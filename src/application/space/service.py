@@ -8,7 +8,7 @@ from datetime import datetime
 from application.common.actor import Actor, require_scope
 from application.common.paging import Page, bounded
 from crossdomain.audit import AuditRecorder, AuditResult
-from crossdomain.permission import PermissionChecker, space_domain
+from crossdomain.permission import PermissionChecker, Resource
 from crossdomain.user import UserDirectory
 from domain.common.access import Scope, UserNotFound
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
@@ -216,7 +216,7 @@ class SpaceService:
     async def _require(self, actor: Actor, space_id: int, right: SpaceRight) -> None:
         """Rights come from the space roles (data, see ADR 0017); the refusal keeps the space's wording."""
         if not await self._permissions.check(
-            actor, space_domain(space_id), f"{right.resource}:*", right.action
+            actor, Resource.in_space(right.resource, space_id), right.action
         ):
             raise SpaceRoleRequired(role=right.role.value)
 

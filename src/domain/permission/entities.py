@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from crossdomain.permission import Action
 from domain.permission.errors import BuiltinRoleLocked, DerivedRole, InvalidDomain, InvalidPermission
 from domain.permission.values import (
     MAX_ENTRIES,
-    Action,
     DomainKind,
     Effect,
     checked_entry,

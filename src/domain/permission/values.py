@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from crossdomain.permission import Action, ResourceKind
 from domain.permission.errors import InvalidDomain, InvalidPermission, InvalidRole
 
 GLOBAL = "global"
@@ -25,16 +26,6 @@ class DomainKind(StrEnum):
 
     GLOBAL = "global"
     SPACE = "space"
-
-
-class Action(StrEnum):
-    CREATE = "create"
-    READ = "read"
-    UPDATE = "update"
-    DELETE = "delete"
-    EXECUTE = "execute"
-    PUBLISH = "publish"
-    MANAGE = "manage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +61,7 @@ CATALOGUE: tuple[ResourceSpec, ...] = (
 )
 RESOURCES = {spec.resource: spec for spec in CATALOGUE}
 # Checked by application code but never grantable through custom roles.
-SYSTEM_RESOURCES = frozenset({"permission", "admin"})
+SYSTEM_RESOURCES = frozenset({ResourceKind.PERMISSION.value, ResourceKind.ADMIN.value})
 
 
 def checked_role_code(code: str) -> str:
@@ -91,15 +82,6 @@ def checked_domain(domain: str) -> str:
     if domain == GLOBAL or (isinstance(domain, str) and _SPACE_DOMAIN.match(domain)):
         return domain
     raise InvalidDomain(domain=str(domain)[:40])
-
-
-def space_domain(space_id: int) -> str:
-    return checked_domain(f"space:{space_id}")
-
-
-def space_of(domain: str) -> int | None:
-    match = _SPACE_DOMAIN.match(domain)
-    return int(match.group(1)) if match else None
 
 
 def kind_of(domain: str) -> DomainKind:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from crossdomain.permission import Action, ResourceKind
 from domain.space.errors import (
     AlreadyMember,
     OwnerCannotLeave,
@@ -59,14 +60,14 @@ class SpaceRight:
     """A right a space action needs, asked of the permission checker as (`resource`, `action`) in the
     space's domain. `role` is the membership role that carries it by default, named in the refusal."""
 
-    resource: str
-    action: str
+    resource: ResourceKind
+    action: Action
     role: SpaceRole
 
 
-INVITE_MEMBER = SpaceRight("member", "create", SpaceRole.ADMIN)
-REMOVE_MEMBER = SpaceRight("member", "delete", SpaceRole.ADMIN)
-MANAGE_SPACE = SpaceRight("space", "manage", SpaceRole.OWNER)  # admins, ownership
+INVITE_MEMBER = SpaceRight(ResourceKind.MEMBER, Action.CREATE, SpaceRole.ADMIN)
+REMOVE_MEMBER = SpaceRight(ResourceKind.MEMBER, Action.DELETE, SpaceRole.ADMIN)
+MANAGE_SPACE = SpaceRight(ResourceKind.SPACE, Action.MANAGE, SpaceRole.OWNER)  # admins, ownership
 
 
 def invite_right(space: Space, role: SpaceRole) -> SpaceRight:

@@ -12,7 +12,7 @@ import pytest
 from application.common.actor import Actor, TokenGrant
 from application.conversation.access import ConversationAccess, space_of_new_conversation
 from application.conversation.inputs import MessageInput, MessageInputs
-from crossdomain.permission import Principal
+from crossdomain.permission import Action, Principal, Resource
 from domain.conversation.entities import Conversation, checked_meta_data, parse_object_string
 from domain.conversation.errors import (
     AgentNotAvailable,
@@ -150,10 +150,10 @@ class Rights:
 
     readable: set[tuple[str, str]] = field(default_factory=set)
 
-    async def check(self, actor: Principal, domain: str, obj: str, act: str) -> bool:
-        return act == "read" and (domain, obj) in self.readable
+    async def check(self, actor: Principal, resource: Resource, action: Action) -> bool:
+        return action is Action.READ and (resource.domain, resource.obj) in self.readable
 
-    async def require(self, actor: Principal, domain: str, obj: str, act: str) -> None:
+    async def require(self, actor: Principal, resource: Resource, action: Action) -> None:
         raise NotImplementedError
 
 

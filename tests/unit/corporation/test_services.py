@@ -6,6 +6,7 @@ import pytest
 
 from application.audit.service import AuditLog
 from application.common.actor import Actor
+from application.corporation.common import OrganisationPorts
 from application.corporation.corporations import CorporationService
 from application.corporation.departments import DepartmentService
 from application.corporation.employees import EmployeeFields, EmployeeFilter, EmployeeService
@@ -54,11 +55,19 @@ class World:
         )
         self.permissions = Permissions()
         checker = self.permissions.checker
-        self.corporations = CorporationService(store.uow, corps, depts, staff, audit, ids, clock, checker)
-        self.departments = DepartmentService(store.uow, corps, depts, staff, audit, ids, clock, checker)
-        self.employees = EmployeeService(
-            store.uow, corps, depts, staff, FakeUserDirectory({LINKABLE_USER}), audit, ids, clock, checker
+        ports = OrganisationPorts(
+            uow=store.uow,
+            corporations=corps,
+            departments=depts,
+            employees=staff,
+            audit=audit,
+            ids=ids,
+            clock=clock,
+            permissions=checker,
         )
+        self.corporations = CorporationService(**ports)
+        self.departments = DepartmentService(**ports)
+        self.employees = EmployeeService(FakeUserDirectory({LINKABLE_USER}), **ports)
         self.tree = OrganisationTreeService(store.uow, corps, depts, staff)
 
     def actions(self) -> list[str]:

@@ -30,6 +30,7 @@ from api.web.corporation.schemas import (
 )
 from application.corporation.common import ORGANIZATION, CorporationDTO
 from application.corporation.corporations import CorporationService
+from crossdomain.permission import Action
 from domain.corporation.ports import CorporationQuery
 
 Corporations = NamedDependency[CorporationService]
@@ -155,7 +156,7 @@ async def list_corporations(
 
 ROUTES = requires(
     ORGANIZATION,
-    "manage",
+    Action.MANAGE,
     create_corporation,
     get_corporation,
     update_corporation,

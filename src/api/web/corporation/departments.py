@@ -33,6 +33,7 @@ from api.web.corporation.schemas import (
 from api.web.corporation.tree import OrgTreeNode
 from application.corporation.common import ORGANIZATION, DepartmentDTO
 from application.corporation.departments import DepartmentService
+from crossdomain.permission import Action
 from domain.corporation.ports import DepartmentQuery
 
 Departments = NamedDependency[DepartmentService]
@@ -200,7 +201,7 @@ async def department_tree(
 
 ROUTES = requires(
     ORGANIZATION,
-    "manage",
+    Action.MANAGE,
     create_department,
     get_department,
     update_department,

@@ -31,6 +31,7 @@ from api.web.corporation.schemas import (
 )
 from application.corporation.common import ORGANIZATION
 from application.corporation.employees import EmployeeDTO, EmployeeFields, EmployeeFilter, EmployeeService
+from crossdomain.permission import Action
 from domain.corporation.entities import Membership
 from domain.corporation.values import MAX_DEPARTMENTS_PER_EMPLOYEE
 
@@ -246,7 +247,7 @@ async def restore_employee(
 
 ROUTES = requires(
     ORGANIZATION,
-    "manage",
+    Action.MANAGE,
     create_employee,
     get_employee,
     update_employee,

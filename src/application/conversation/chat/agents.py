@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from application.common.actor import Actor
 from crossdomain.agent import CONNECTOR_API, AgentDirectory, AgentSnapshot
-from crossdomain.permission import PermissionChecker, space_domain
+from crossdomain.permission import Action, PermissionChecker, Resource, ResourceKind
 from domain.conversation.errors import AgentNotAvailable, AgentNotPublished
 
 
@@ -32,5 +32,5 @@ class AgentGate:
         if not actor.reaches_space(snapshot.space_id):
             return False
         return await self._permissions.check(
-            actor, space_domain(snapshot.space_id), f"agent:{snapshot.agent_id}", "execute"
+            actor, Resource(ResourceKind.AGENT, snapshot.agent_id, snapshot.space_id), Action.EXECUTE
         )
