@@ -25,10 +25,17 @@ class Actor:
     user_agent: str = ""
     session_id: int | None = None
 
+    @property
+    def bound_space_id(self) -> int | None:
+        """The space the call's token is bound to; None for sessions and unbound tokens."""
+        return self.token.space_id if self.token is not None else None
+
     def reaches_space(self, space_id: int | None) -> bool:
         """False when the call's token is bound to another space: that space's resources answer as
-        not found, whatever the user may do there with a session (docs/adr/0005, token binding)."""
-        return self.token is None or self.token.space_id is None or self.token.space_id == space_id
+        not found, whatever the user may do there with a session (docs/adr/0005, token binding).
+        The one place the token-space rule is written; callers ask this or `bound_space_id`."""
+        bound = self.bound_space_id
+        return bound is None or bound == space_id
 
 
 @dataclass(frozen=True, slots=True)

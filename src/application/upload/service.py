@@ -87,8 +87,7 @@ class UploadService:
         require_scope(actor, Scope.FILE_UPLOAD)
         async with self._uow():
             found = await self._files.get(file_id)
-        space_id = actor.token.space_id if actor.token is not None else None
-        if found is None or not found.visible_to(actor.user_id, space_id):
+        if found is None or not found.visible_to(actor.user_id, actor.bound_space_id):
             raise UploadedFileNotFound()
         return await self._dto(found)
 
@@ -117,8 +116,8 @@ class UploadService:
         intake: Intake,
         space_id: int | None,
     ) -> UploadedFile:
-        if space_id is None and actor.token is not None:
-            space_id = actor.token.space_id
+        if space_id is None:
+            space_id = actor.bound_space_id
         return UploadedFile(
             id=file_id,
             owner_id=actor.user_id,
