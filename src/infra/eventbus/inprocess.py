@@ -29,6 +29,7 @@ from domain.common.eventbus import (
     checked_topic,
 )
 from domain.common.ports import Clock, IdGenerator
+from infra.eventbus.book import SubscriptionBook
 from infra.eventbus.delivery import DeliveryRunner, Outcome
 from infra.eventbus.outbox_tail import OutboxTail
 from infra.persistence.database import Database
@@ -37,10 +38,8 @@ from infra.persistence.uow import current_session
 
 log = structlog.get_logger("cozeplus.eventbus")
 
-STOP_GRACE_S = 10.0
 
-
-class InProcessEventBus:
+class InProcessEventBus(SubscriptionBook):
     name = "eventbus"
     adapter = "inprocess"
 
@@ -57,41 +56,15 @@ class InProcessEventBus:
         consumers: Sequence[Consumer] = (),
         listeners: Sequence[Listener] = (),
     ) -> None:
+        super().__init__(runner, batch_size, consumers, listeners)
         self._db = db
-        self._runner = runner
         self._ids = ids
         self._clock = clock
         self._ack_wait = timedelta(seconds=ack_wait_s)
         self._poll = poll_interval_s
-        self._batch = batch_size
         self._owner = uuid.uuid4().hex
-        self._consumers: list[Consumer] = []
-        self._tasks: list[asyncio.Task[None]] = []
         self._wake: dict[tuple[str, str], asyncio.Event] = {}
-        self._running = False
-        self._stopping = asyncio.Event()
-        self._listeners: list[Listener] = []
-        for consumer in consumers:
-            self.subscribe(consumer)
-        for listener in listeners:
-            self.listen(listener)
         self._tail: OutboxTail | None = None
-
-    @property
-    def consumers(self) -> Sequence[Consumer]:
-        return tuple(self._consumers)
-
-    def subscribe(self, consumer: Consumer) -> None:
-        if self._running:
-            raise RuntimeError("subscribe() after start()")
-        if any((c.group, c.topic) == (consumer.group, consumer.topic) for c in self._consumers):
-            raise ValueError(f"group {consumer.group} already consumes {consumer.topic}")
-        self._consumers.append(consumer)
-
-    def listen(self, listener: Listener) -> None:
-        if self._running:
-            raise RuntimeError("listen() after start()")
-        self._listeners.append(listener)
 
     # ------------------------------------------------------------ publishing
 
@@ -142,7 +115,7 @@ class InProcessEventBus:
     # ------------------------------------------------------------ consuming
 
     async def start(self) -> None:
-        self._running = True
+        self._started = True
         self._stopping.clear()
         if self._listeners:
             self._tail = OutboxTail(self._db, self._listeners, self._poll)
@@ -162,15 +135,8 @@ class InProcessEventBus:
             self._tail = None
         for wake in self._wake.values():
             wake.set()
-        if self._tasks:
-            # Let each loop finish the delivery in hand; an interrupted one reappears after ack_wait.
-            _, pending = await asyncio.wait(self._tasks, timeout=STOP_GRACE_S)
-            for task in pending:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        self._tasks.clear()
-        self._running = False
+        await self._stop_loops()
+        self._started = False
 
     async def _consume(self, consumer: Consumer) -> None:
         wake = self._wake[(consumer.group, consumer.topic)]
@@ -276,10 +242,10 @@ class InProcessEventBus:
             pending = await self.pending()
         except Exception as exc:  # readiness reports, never raises
             return False, f"{type(exc).__name__}: deliveries unreadable"
-        if not self._running:
+        if not self._started:
             return False, f"not started, {len(self._consumers)} consumers registered"
-        running = sum(1 for task in self._tasks if not task.done())
-        if running < len(self._consumers):
-            return False, f"{len(self._consumers) - running} of {len(self._consumers)} consumers stopped"
+        running, stopped = self._running_loops()
+        if stopped is not None:
+            return False, stopped
         listening = "" if self._tail is None else f", {len(self._listeners)} listeners"
         return True, f"{running} consumers running{listening}, {pending} deliveries pending"

@@ -37,6 +37,7 @@ from domain.common.eventbus import (
     checked_group,
     checked_topic,
 )
+from infra.eventbus.book import SubscriptionBook
 from infra.eventbus.delivery import DeliveryRunner, Outcome
 from infra.nats.connection import NatsConnection
 from infra.persistence.eventbus import short_error
@@ -47,7 +48,6 @@ MSG_ID = "Nats-Msg-Id"
 DEDUPE_HEADER = "Cozeplus-Dedupe-Id"
 GROUP_HEADER = "Cozeplus-Group"  # set on replays: only this group handles the message
 FETCH_TIMEOUT_S = 1.0
-STOP_GRACE_S = 10.0
 
 
 def durable_name(consumer: Consumer) -> str:
@@ -55,7 +55,7 @@ def durable_name(consumer: Consumer) -> str:
     return f"{consumer.group}-{consumer.topic.replace('.', '-')}"
 
 
-class NatsEventBus:
+class NatsEventBus(SubscriptionBook):
     name = "eventbus"
     adapter = "nats-jetstream"
 
@@ -74,46 +74,21 @@ class NatsEventBus:
         consumers: Sequence[Consumer] = (),
         listeners: Sequence[Listener] = (),
     ) -> None:
+        super().__init__(runner, batch_size, consumers, listeners)
         self._conn = connection
-        self._runner = runner
         self.stream = stream
         self.prefix = subject_prefix
         self._ack_wait = ack_wait_s
         self._max_age = max_age_s
         self._dup_window = duplicate_window_s
         self._publish_timeout = publish_timeout_s
-        self._batch = batch_size
-        self._consumers: list[Consumer] = []
-        self._tasks: list[asyncio.Task[None]] = []
         self._subs: list[JetStreamContext.PullSubscription] = []
         self._fetching: set[asyncio.Task[Any]] = set()  # loops waiting for messages, none in hand
         self._supervisor: asyncio.Task[Any] | None = None
-        self._stopping = asyncio.Event()
         self._ready = False
         self._last_error = "not started"
-        self._listeners: list[Listener] = []
         self._listen_subs: list[Any] = []
-        for consumer in consumers:
-            self.subscribe(consumer)
-        for listener in listeners:
-            self.listen(listener)
         connection.on_reconnected(self._resync_listeners)
-
-    @property
-    def consumers(self) -> Sequence[Consumer]:
-        return tuple(self._consumers)
-
-    def subscribe(self, consumer: Consumer) -> None:
-        if self._supervisor is not None:
-            raise RuntimeError("subscribe() after start()")
-        if any(durable_name(c) == durable_name(consumer) for c in self._consumers):
-            raise ValueError(f"group {consumer.group} already consumes {consumer.topic}")
-        self._consumers.append(consumer)
-
-    def listen(self, listener: Listener) -> None:
-        if self._supervisor is not None:
-            raise RuntimeError("listen() after start()")
-        self._listeners.append(listener)
 
     def subject(self, topic: str) -> str:
         return f"{self.prefix}.{checked_topic(topic)}"
@@ -180,6 +155,7 @@ class NatsEventBus:
 
     async def start(self) -> None:
         """Set up at once when NATS answers; otherwise keep trying in the background (readyz degraded)."""
+        self._started = True
         self._stopping.clear()
         try:
             await self._setup()
@@ -267,16 +243,10 @@ class NatsEventBus:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._supervisor
             self._supervisor = None
+        self._started = False
         for task in list(self._fetching):  # idle loops have nothing to finish
             task.cancel()
-        if self._tasks:
-            # Let each loop finish the message in hand, then stop waiting.
-            _, pending = await asyncio.wait(self._tasks, timeout=STOP_GRACE_S)
-            for task in pending:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        self._tasks.clear()
+        await self._stop_loops()
         for sub in self._subs:  # a pull subscription left open would hold up the connection's drain
             await _quietly(sub.unsubscribe())
         self._subs.clear()
@@ -389,9 +359,9 @@ class NatsEventBus:
             info = await self._conn.probe(lambda: self._js().stream_info(self.stream))
         except Exception as exc:  # readiness reports, never raises
             return False, f"stream {self.stream}: {type(exc).__name__}"
-        running = sum(1 for task in self._tasks if not task.done())
-        if running < len(self._consumers):
-            return False, f"{len(self._consumers) - running} of {len(self._consumers)} consumers stopped"
+        running, stopped = self._running_loops()
+        if stopped is not None:
+            return False, stopped
         return True, (
             f"stream {self.stream}: {info.state.messages} messages; {running} consumers running "
             f"({', '.join(durable_name(c) for c in self._consumers) or 'none registered'}), "
