@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
 
 from api.schemas import parse_id
 from domain.agent.errors import InvalidAgentConfig
+from domain.agent.values import ClientToolSpec, PluginBinding
 from domain.common.errors import InvalidInput
 
 
@@ -28,3 +30,37 @@ def ids_of(values: list[str], name: str) -> tuple[int, ...]:
 
 def one_id(value: str, name: str) -> int:
     return ids_of([value], name)[0]
+
+
+# Sampling options both surfaces name alike (their bodies differ in everything else).
+SAMPLING = ("temperature", "max_tokens", "top_k", "top_p", "presence_penalty", "frequency_penalty")
+
+
+def model_settings(
+    body: Any, model_id: str | None, history_rounds: int | None, current_time: bool | None
+) -> dict[str, Any]:
+    """The model settings a body names, keyed as AgentChanges.model wants them."""
+    patch: dict[str, Any] = {} if model_id is None else {"model_id": one_id(model_id, "model_id")}
+    patch.update({name: getattr(body, name) for name in SAMPLING if getattr(body, name) is not None})
+    if history_rounds is not None:
+        patch["history_rounds"] = history_rounds
+    if current_time is not None:
+        patch["current_time_in_prompt"] = current_time
+    return patch
+
+
+def plugin_bindings(plugins: Iterable[Any] | None) -> tuple[PluginBinding, ...] | None:
+    """Items with `plugin_id` and `api_id` strings; None when the body leaves plugins unchanged."""
+    if plugins is None:
+        return None
+    return tuple(PluginBinding(one_id(p.plugin_id, "plugin_id"), one_id(p.api_id, "api_id")) for p in plugins)
+
+
+def client_tool_specs(tools: list[ClientToolConfig] | None) -> tuple[ClientToolSpec, ...] | None:
+    return (
+        None if tools is None else tuple(ClientToolSpec(t.name, t.description, t.parameters) for t in tools)
+    )
+
+
+def client_tool_configs(tools: Iterable[ClientToolSpec]) -> list[ClientToolConfig]:
+    return [ClientToolConfig(t.name, t.description, dict(t.parameters)) for t in tools]

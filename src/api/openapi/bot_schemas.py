@@ -8,7 +8,14 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from api.agent_fields import ClientToolConfig, ids_of, one_id
+from api.agent_fields import (
+    ClientToolConfig,
+    client_tool_configs,
+    client_tool_specs,
+    ids_of,
+    model_settings,
+    plugin_bindings,
+)
 from api.envelope import Envelope
 from api.schemas import Int64Str, Int64StrList, OptionalId, id_str
 from application.agent.dto import AgentView
@@ -16,10 +23,8 @@ from domain.agent.entities import AgentChanges
 from domain.agent.errors import InvalidAgentConfig
 from domain.agent.values import (
     MAX_NAME,
-    ClientToolSpec,
     KnowledgeBinding,
     Onboarding,
-    PluginBinding,
     SuggestReply,
     SuggestReplyMode,
     Variable,
@@ -131,16 +136,9 @@ def model_patch(m: ModelInfoConfig) -> dict[str, Any]:
         raise InvalidAgentConfig(reason="sp_anti_leak is not supported")
     if m.parameters:
         raise InvalidAgentConfig(reason="model parameters (thinking settings) are not supported")
-    patch: dict[str, Any] = {"model_id": one_id(m.model_id, "model_id")}
-    for name in ("temperature", "max_tokens", "top_k", "top_p", "presence_penalty", "frequency_penalty"):
-        if getattr(m, name) is not None:
-            patch[name] = getattr(m, name)
+    patch = model_settings(m, m.model_id, m.context_round, m.sp_current_time)
     if m.response_format is not None:
         patch["response_format"] = m.response_format
-    if m.context_round is not None:
-        patch["history_rounds"] = m.context_round
-    if m.sp_current_time is not None:
-        patch["current_time_in_prompt"] = m.sp_current_time
     return patch
 
 
@@ -163,11 +161,7 @@ def changes_of(body: BotConfigFields, name: str | None) -> AgentChanges:
         model=None if body.model_info_config is None else model_patch(body.model_info_config),
         onboarding=None if o is None else Onboarding(o.prologue, tuple(o.suggested_questions or ())),
         suggest_reply=None if s is None else SuggestReply(mode(s.reply_mode), s.customized_prompt),
-        plugins=None
-        if plugins is None
-        else tuple(
-            PluginBinding(one_id(p.plugin_id, "plugin_id"), one_id(p.api_id, "api_id")) for p in plugins
-        ),
+        plugins=plugin_bindings(plugins),
         workflow_ids=None if workflows is None else ids_of([w.id for w in workflows], "workflow id"),
         knowledge=None
         if k is None
@@ -178,9 +172,7 @@ def changes_of(body: BotConfigFields, name: str | None) -> AgentChanges:
             Variable(v.keyword, v.default_value, v.description, v.enable, v.prompt_enable)
             for v in body.variables
         ),
-        client_tools=None
-        if body.client_tools is None
-        else tuple(ClientToolSpec(t.name, t.description, t.parameters) for t in body.client_tools),
+        client_tools=client_tool_specs(body.client_tools),
     )
 
 
@@ -340,9 +332,7 @@ class Bot(msgspec.Struct):
                 for v in c.variables
             ],
             workflow_info_list=[BotWorkflowInfo(id_str(w), "", "", "") for w in c.workflow_ids],
-            client_tools=[
-                ClientToolConfig(t.name, t.description, dict(t.parameters)) for t in c.client_tools
-            ],
+            client_tools=client_tool_configs(c.client_tools),
         )
 
 

@@ -7,16 +7,21 @@ from typing import Any
 
 import msgspec
 
-from api.agent_fields import ClientToolConfig, ids_of, one_id
+from api.agent_fields import (
+    ClientToolConfig,
+    client_tool_configs,
+    client_tool_specs,
+    ids_of,
+    model_settings,
+    plugin_bindings,
+)
 from api.schemas import Int64Str, OptionalInt64StrList, id_str
 from application.agent.dto import AgentView
 from domain.agent.entities import AgentChanges, Icon
 from domain.agent.errors import InvalidAgentConfig
 from domain.agent.values import (
-    ClientToolSpec,
     KnowledgeBinding,
     Onboarding,
-    PluginBinding,
     ResponseFormat,
     SuggestReply,
     SuggestReplyMode,
@@ -110,20 +115,13 @@ class BotInfoForUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 def _model_patch(m: ModelInfo) -> dict[str, Any]:
-    patch: dict[str, Any] = {}
-    if m.model_id:
-        patch["model_id"] = one_id(m.model_id, "model_id")
-    for name in ("temperature", "max_tokens", "top_p", "frequency_penalty", "presence_penalty", "top_k"):
-        if getattr(m, name) is not None:
-            patch[name] = getattr(m, name)
+    memory = m.short_memory_policy
+    rounds = None if memory is None else memory.history_round
+    patch = model_settings(m, m.model_id or None, rounds, m.sp_current_time)
     if m.response_format is not None:
         if not 0 <= m.response_format < len(RESPONSE_FORMATS):
             raise InvalidAgentConfig(reason="response_format must be 0 (text), 1 (markdown) or 2 (json)")
         patch["response_format"] = RESPONSE_FORMATS[m.response_format]
-    if m.short_memory_policy is not None and m.short_memory_policy.history_round is not None:
-        patch["history_rounds"] = m.short_memory_policy.history_round
-    if m.sp_current_time is not None:
-        patch["current_time_in_prompt"] = m.sp_current_time
     return patch
 
 
@@ -144,12 +142,7 @@ def changes_of(b: BotInfoForUpdate) -> AgentChanges:
         suggest_reply=None
         if s is None
         else SuggestReply(SUGGEST_MODES[s.suggest_reply_mode], s.customized_suggest_prompt),
-        plugins=None
-        if b.plugin_info_list is None
-        else tuple(
-            PluginBinding(one_id(p.plugin_id, "plugin_id"), one_id(p.api_id, "api_id"))
-            for p in b.plugin_info_list
-        ),
+        plugins=plugin_bindings(b.plugin_info_list),
         workflow_ids=None
         if b.workflow_info_list is None
         else ids_of([w.workflow_id for w in b.workflow_info_list], "workflow_id"),
@@ -166,9 +159,7 @@ def changes_of(b: BotInfoForUpdate) -> AgentChanges:
             if not v.is_system
         ),
         shortcut_command_ids=None if b.shortcut_sort is None else ids_of(b.shortcut_sort, "shortcut_sort"),
-        client_tools=None
-        if b.client_tools is None
-        else tuple(ClientToolSpec(t.name, t.description, t.parameters) for t in b.client_tools),
+        client_tools=client_tool_specs(b.client_tools),
     )
 
 
@@ -249,7 +240,5 @@ class BotInfo(msgspec.Struct):
                 for v in c.variables
             ],
             shortcut_sort=[id_str(i) for i in c.shortcut_command_ids],
-            client_tools=[
-                ClientToolConfig(t.name, t.description, dict(t.parameters)) for t in c.client_tools
-            ],
+            client_tools=client_tool_configs(c.client_tools),
         )
