@@ -12,6 +12,14 @@ class Envelope(msgspec.Struct, kw_only=True):
     msg: str = ""
 
 
+class EmptyData(msgspec.Struct):
+    """`data: {}`: what the agent endpoints of both surfaces answer when there is nothing to say."""
+
+
+class EmptyResponse(Envelope, kw_only=True):
+    data: EmptyData
+
+
 class ErrorDetail(msgspec.Struct):
     logid: str
 

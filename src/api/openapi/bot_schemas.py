@@ -187,14 +187,6 @@ class BotIdResponse(Envelope, kw_only=True):
     data: BotIdData
 
 
-class EmptyData(msgspec.Struct):
-    pass
-
-
-class EmptyResponse(Envelope, kw_only=True):
-    data: EmptyData
-
-
 class PublishData(msgspec.Struct):
     bot_id: str
     version: str

@@ -17,14 +17,13 @@ from litestar.params import JSONBody, QueryParameter
 
 from api.agent_errors import InvalidParameter
 from api.agent_fields import one_id
+from api.envelope import EmptyData, EmptyResponse
 from api.openapi.bot_schemas import (
     Bot,
     BotIdData,
     BotIdResponse,
     BotResponse,
     CreateBotRequest,
-    EmptyData,
-    EmptyResponse,
     PublishBotRequest,
     PublishData,
     PublishResponse,

@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, KwargDefinition
 
 from api.agent_fields import one_id
-from api.envelope import Envelope
+from api.envelope import EmptyData, EmptyResponse, Envelope
 from api.schemas import BodyPage, BodySize100, Int64Str, id_str
 from api.security.identity import CurrentActor
 from api.web.draftbot_schemas import BotInfo, BotInfoForUpdate, changes_of
@@ -148,14 +148,6 @@ class DuplicateData(msgspec.Struct):
 
 class DuplicateResponse(Envelope, kw_only=True):
     data: DuplicateData
-
-
-class EmptyData(msgspec.Struct):
-    pass
-
-
-class EmptyResponse(Envelope, kw_only=True):
-    data: EmptyData
 
 
 class PublishConnector(msgspec.Struct):
