@@ -49,30 +49,17 @@ from domain.common.storage import (
 from domain.common.storage import content_type as mime_type
 from infra.privatefs import create_private, private_dir, write_private_text
 from infra.storage.body import CHUNK, blocks, chunks
+from infra.storage.reader import ObjectSpan
 
 T = TypeVar("T")
 DIR_MARK = "%2F"
 STALE_UPLOAD_S = 3600.0
 
 
-class LocalReader:
+class LocalReader(ObjectSpan):
     def __init__(self, handle: IO[bytes], info: ObjectInfo, offset: int, length: int) -> None:
+        super().__init__(info, offset, length)
         self._handle = handle
-        self._info = info
-        self._offset = offset
-        self._length = length
-
-    @property
-    def info(self) -> ObjectInfo:
-        return self._info
-
-    @property
-    def offset(self) -> int:
-        return self._offset
-
-    @property
-    def length(self) -> int:
-        return self._length
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         remaining = self._length

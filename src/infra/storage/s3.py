@@ -40,6 +40,7 @@ from domain.common.storage import (
 from domain.common.storage import content_type as mime_type
 from infra.common.breaker import Breaker, never
 from infra.storage.body import CHUNK, BlockingReader, chunks
+from infra.storage.reader import ObjectSpan
 
 log = structlog.get_logger("cozeplus.storage")
 
@@ -97,26 +98,12 @@ class S3Config:
         )
 
 
-class S3Reader:
+class S3Reader(ObjectSpan):
     def __init__(self, storage: S3ObjectStorage, response: BaseHTTPResponse, info: ObjectInfo, offset: int):
+        super().__init__(info, offset, int(response.headers.get("content-length", "0")))
         self._storage = storage
         self._response = response
-        self._info = info
-        self._offset = offset
-        self._length = int(response.headers.get("content-length", "0"))
         self._closed = False
-
-    @property
-    def info(self) -> ObjectInfo:
-        return self._info
-
-    @property
-    def offset(self) -> int:
-        return self._offset
-
-    @property
-    def length(self) -> int:
-        return self._length
 
     async def __aiter__(self) -> Any:
         try:
