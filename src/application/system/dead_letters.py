@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from application.common.actor import Actor
 from application.common.admin import require_platform_admin
@@ -19,34 +17,8 @@ from domain.common.eventbus import (
 )
 from domain.common.ports import Clock, UnitOfWorkFactory
 
-
-@dataclass(frozen=True, slots=True)
-class DeadLetterDTO:
-    id: int
-    group: str
-    topic: str
-    dedupe_id: str
-    payload: dict[str, Any]
-    error: str
-    attempts: int
-    created_at: datetime
-    replayed_at: datetime | None
-    replay_count: int
-
-    @classmethod
-    def of(cls, d: DeadLetter) -> DeadLetterDTO:
-        return cls(
-            id=d.id,
-            group=d.group,
-            topic=d.topic,
-            dedupe_id=d.dedupe_id,
-            payload=d.payload,
-            error=d.error,
-            attempts=d.attempts,
-            created_at=d.created_at,
-            replayed_at=d.replayed_at,
-            replay_count=d.replay_count,
-        )
+# The shared kernel's dead letter is frozen and holds nothing a caller may not see: it is the view.
+DeadLetterDTO = DeadLetter
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +55,7 @@ class DeadLetterService:
         await require_platform_admin(self._permissions, actor)
         query = DeadLetterQuery(group=group, topic=topic, before_id=before_id, limit=limit)
         async with self._uow():
-            found = list(await self._dead_letters.list(query))
-        items = [DeadLetterDTO.of(d) for d in found]
+            items = list(await self._dead_letters.list(query))
         return DeadLetterPage(items, items[-1].id if len(items) == limit else None)
 
     async def replay(self, actor: Actor, dead_letter_id: int) -> DeadLetterDTO:
@@ -103,4 +74,4 @@ class DeadLetterService:
             await self._dead_letters.mark_replayed(dead_letter_id, self._clock.now())
             updated = await self._dead_letters.get(dead_letter_id)
             await uow.commit()
-        return DeadLetterDTO.of(updated or found)
+        return updated or found
