@@ -28,6 +28,7 @@ from nats.js.errors import APIError, BadRequestError, NotFoundError
 from domain.common.kv import KeyValueUnavailable, KvEntry, validate_key, validate_ttl, validate_value
 from infra.kv.counter import next_count
 from infra.nats.connection import NatsConnection
+from infra.nats.resource import JetStreamResource
 
 log = structlog.get_logger("cozeplus.kv")
 
@@ -63,7 +64,7 @@ class _KeyTurns:
                 del self._locks[key]
 
 
-class NatsKeyValue:
+class NatsKeyValue(JetStreamResource):
     name = "kv"
     adapter = "nats-kv"
 
@@ -93,31 +94,19 @@ class NatsKeyValue:
     def max_ttl(self) -> float:
         return self._max_ttl
 
-    async def start(self) -> None:
-        try:
-            await self._ensure()
-        except Exception as exc:  # NATS down at start-up: /readyz says so, first use retries
-            log.warning("kv_not_ready", bucket=self.bucket, error=type(exc).__name__)
+    # -- JetStreamResource
+    _log = log
+    _not_ready_event = "kv_not_ready"
+    _unavailable = KeyValueUnavailable
 
-    async def stop(self) -> None:
-        self._ready = False
+    def _where(self) -> tuple[str, str]:
+        return "bucket", self.bucket
 
-    async def check(self) -> tuple[bool, str]:
-        ok, detail = await self.connection.check()
-        if not ok:
-            return False, detail
-        try:
-            await self._ensure()
-        except Exception as exc:  # readiness reports, never raises
-            return False, f"bucket {self.bucket}: {type(exc).__name__}"
+    async def _summary(self) -> str:
         ttl_mode = "per-key server TTL" if self._server_ttl else "expiry on read + bucket max_age"
-        return True, f"bucket {self.bucket} ({ttl_mode}), {detail}"
+        return f"bucket {self.bucket} ({ttl_mode})"
 
-    async def _ensure(self) -> None:
-        if not self._ready:
-            await self.connection.call(self._create_bucket, KeyValueUnavailable)
-
-    async def _create_bucket(self) -> None:
+    async def _create(self) -> None:
         js = self.connection.jetstream()
         try:
             await js.create_key_value(

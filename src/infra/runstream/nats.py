@@ -38,6 +38,7 @@ from domain.common.runstream import (
     validate_run_id,
 )
 from infra.nats.connection import NatsConnection
+from infra.nats.resource import JetStreamResource
 from infra.runstream.codec import decode_data, encode_data
 
 log = structlog.get_logger("cozeplus.runstream")
@@ -56,7 +57,7 @@ class RunStreamContention(Conflict):
     message_key = "runstream.contention"
 
 
-class NatsRunStreams:
+class NatsRunStreams(JetStreamResource):
     name = "runstream"
     adapter = "nats-jetstream"
 
@@ -97,31 +98,19 @@ class NatsRunStreams:
             duplicate_window=min(120.0, self.ttl),
         )
 
-    async def start(self) -> None:
-        try:
-            await self._ensure()
-        except Exception as exc:  # NATS down at start-up: /readyz says so, first use retries
-            log.warning("runstream_not_ready", stream=self.stream, error=type(exc).__name__)
+    # -- JetStreamResource
+    _log = log
+    _not_ready_event = "runstream_not_ready"
+    _unavailable = RunStreamUnavailable
 
-    async def stop(self) -> None:
-        self._ready = False
+    def _where(self) -> tuple[str, str]:
+        return "stream", self.stream
 
-    async def check(self) -> tuple[bool, str]:
-        ok, detail = await self.connection.check()
-        if not ok:
-            return False, detail
-        try:
-            await self._ensure()
-            info = await self.connection.probe(lambda: self.connection.jetstream().stream_info(self.stream))
-        except Exception as exc:  # readiness reports, never raises
-            return False, f"stream {self.stream}: {type(exc).__name__}"
-        return True, f"stream {self.stream}: {info.state.messages} events, {detail}"
+    async def _summary(self) -> str:
+        info = await self.connection.probe(lambda: self.connection.jetstream().stream_info(self.stream))
+        return f"stream {self.stream}: {info.state.messages} events"
 
-    async def _ensure(self) -> None:
-        if not self._ready:
-            await self.connection.call(self._create_stream, RunStreamUnavailable)
-
-    async def _create_stream(self) -> None:
+    async def _create(self) -> None:
         js = self.connection.jetstream()
         wanted = self._config()
         try:
