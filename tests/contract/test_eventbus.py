@@ -13,6 +13,7 @@ from application.common.actor import Actor
 from application.system.dead_letters import DeadLetterService
 from domain.common.errors import InvalidInput
 from domain.common.eventbus import Consumer, DeadLetterNotFound, Event, Listener
+from infra.eventbus.book import SubscriptionBook
 from infra.persistence.eventbus import SqlDeadLetterRepository
 from infra.persistence.outbox import OutboxRow
 from tests.support.databases import migrated_database
@@ -234,3 +235,18 @@ async def test_listeners_hear_events_per_process_beside_consumer_groups(harness:
     assert sorted(p["n"] for p in heard) == [1, 2, 3]  # type: ignore[type-var]
     with pytest.raises(RuntimeError):
         harness.bus.listen(Listener(TOPIC, hear))  # type: ignore[union-attr]  # only before start()
+
+
+async def test_subscriptions_close_at_start_and_a_group_consumes_a_topic_once(harness: BusHarness) -> None:
+    harness.consume(TOPIC, "alpha", harness.recorder("alpha"))
+    harness.consume(TOPIC, "alpha", harness.recorder("alpha"))
+    with pytest.raises(ValueError, match="already consumes"):
+        harness.build_bus()
+    harness.consumers.pop()
+    bus = await harness.start(relay=False)
+    assert isinstance(bus, SubscriptionBook)
+    assert [(c.group, c.topic) for c in bus.consumers] == [("alpha", TOPIC)]
+    with pytest.raises(RuntimeError, match="after start"):
+        bus.subscribe(Consumer(topic="test.other_thing", group="beta", handler=harness.recorder("beta")))
+    with pytest.raises(RuntimeError, match="after start"):
+        bus.listen(Listener(topic=TOPIC, handler=harness.recorder("gamma")))
