@@ -23,6 +23,7 @@ from api.web.corporation.schemas import (
     Sort,
     Source,
     id_change,
+    listed,
     maybe_id,
     millis,
     optional_id,
@@ -149,9 +150,7 @@ async def list_corporations(
         None if data.corp_type is None else data.corp_type.domain,
     )
     page = await corporations.search(actor, query, data.page, data.page_size)
-    return CorporationListResponse(
-        data=[CorporationData.of(c) for c in page.items], total=str(page.total), has_more=page.has_more
-    )
+    return listed(CorporationListResponse, page, CorporationData.of)
 
 
 ROUTES = requires(

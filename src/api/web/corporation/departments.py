@@ -25,6 +25,7 @@ from api.web.corporation.schemas import (
     Sort,
     Source,
     id_change,
+    listed,
     maybe_id,
     millis,
     optional_id,
@@ -177,9 +178,7 @@ async def list_departments(
 ) -> DepartmentListResponse:
     query = DepartmentQuery(parse_id(data.corp_id), optional_id(data.parent_id), data.keyword or "")
     page = await departments.search(actor, query, data.page, data.page_size)
-    return DepartmentListResponse(
-        data=[DepartmentData.of(d) for d in page.items], total=str(page.total), has_more=page.has_more
-    )
+    return listed(DepartmentListResponse, page, DepartmentData.of)
 
 
 @post(f"{DEPARTMENT}/sort", status_code=200, tags=TAGS)

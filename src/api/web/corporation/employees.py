@@ -25,6 +25,7 @@ from api.web.corporation.schemas import (
     Source,
     StaffStatus,
     id_change,
+    listed,
     maybe_id,
     millis,
     optional_id,
@@ -213,9 +214,7 @@ async def list_employees(
         None if data.status is None else data.status.domain,
     )
     page = await employees.search(actor, spec, data.page, data.page_size)
-    return EmployeeListResponse(
-        data=[EmployeeData.of(e) for e in page.items], total=str(page.total), has_more=page.has_more
-    )
+    return listed(EmployeeListResponse, page, EmployeeData.of)
 
 
 @put(f"{EMPLOYEE}/{{employee_id:int}}/department", tags=TAGS)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import IntEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
 from api.schemas import Int64Str, id_str, parse_id
+from application.common.paging import Page as ResultPage
 from application.corporation.common import KEEP, Keep
 from domain.corporation.errors import InvalidOrganisationField
 from domain.corporation.values import CorporationType, EmployeeStatus
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 PREFIX = "/api/v1/corporation"
 TAGS = ["organisation"]
@@ -91,3 +96,9 @@ def same_id(body_id: str | None, path_id: int) -> None:
     """Coze Plus clients repeat the id in the body; it must then be the one in the path."""
     if body_id not in (None, "") and parse_id(body_id) != path_id:
         raise InvalidOrganisationField(field="id", reason="differs from the id in the path")
+
+
+def listed(response: Callable[..., R], page: ResultPage[T], of: Callable[[T], Any]) -> R:
+    """A list answer of the organisation routes: the page's items as `of` shows them, the total as
+    a string, and whether more follow."""
+    return response(data=[of(item) for item in page.items], total=str(page.total), has_more=page.has_more)
