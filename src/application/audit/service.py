@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 from application.common.actor import Actor
 from application.common.admin import require_platform_admin
 from application.common.paging import Page, bounded
-from crossdomain.audit import Requester
+from crossdomain.audit import AuditContext, Requester
 from crossdomain.permission import PermissionChecker
 from domain.audit.entities import AuditEntry, AuditQuery, AuditResult
 from domain.audit.ports import AuditRepository
@@ -40,27 +40,19 @@ class AuditLog:
         self._uow, self._entries, self._ids, self._clock = uow, entries, ids, clock
 
     async def record(
-        self,
-        action: str,
-        result: AuditResult,
-        who: Requester,
-        *,
-        actor_id: int | None = None,
-        target_type: str = "",
-        target_id: str | int = "",
-        detail: dict[str, Any] | None = None,
+        self, action: str, result: AuditResult, who: Requester, **context: Unpack[AuditContext]
     ) -> None:
         entry = AuditEntry(
             id=self._ids.next_id(),
             action=action,
             result=result,
             created_at=self._clock.now(),
-            actor_id=who.user_id if isinstance(who, Actor) else actor_id,
-            target_type=target_type,
-            target_id=str(target_id),
+            actor_id=who.user_id if isinstance(who, Actor) else context.get("actor_id"),
+            target_type=context.get("target_type", ""),
+            target_id=str(context.get("target_id", "")),
             ip=who.ip,
             user_agent=who.user_agent,
-            detail=detail or {},
+            detail=context.get("detail") or {},
         )
         async with self._uow() as uow:
             await self._entries.add(entry)
