@@ -13,11 +13,10 @@ from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.routes import HTTPRoute
-from litestar.types import ASGIApp, LifeSpanScope, Receive, Scope, Send
+from litestar.types import ASGIApp, ControllerRouterHandler, LifeSpanScope, Receive, Scope, Send
 from prometheus_client.registry import Collector
 
-from api import health, objects, schema_assets
-from api.admin.routes import ROUTES as ADMIN_ROUTES
+from api import health, schema_assets
 from api.body import ApiRequest
 from api.context import is_api_surface, request_context
 from api.errors import EXCEPTION_HANDLERS
@@ -27,8 +26,6 @@ from api.middleware.canonical import CanonicalPathMiddleware
 from api.middleware.compression import StreamAwareCompression
 from api.middleware.context import RequestContextMiddleware
 from api.middleware.guards import GuardMiddleware, GuardSet, LocaleGuard
-from api.openapi import ROUTES as TOKEN_API_ROUTES
-from api.web import ROUTES as WEB_ROUTES
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 ACCEPTED_BODY_TYPES = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
@@ -49,6 +46,7 @@ class HttpConfig:
 class AppServices:
     """What the composition root hands to the HTTP layer."""
 
+    routes: Sequence[ControllerRouterHandler] = ()  # every context's, composed by bootstrap.modules
     dependencies: Mapping[str, Provide] = field(default_factory=dict)
     health_checks: Sequence[HealthCheck] = ()
     guards: GuardSet | None = None
@@ -133,10 +131,7 @@ def create_app(config: HttpConfig, services: AppServices) -> CozeplusASGI:
         route_handlers=[
             *health.ROUTES,
             *schema_assets.ROUTES,
-            *objects.ROUTES,
-            *TOKEN_API_ROUTES,
-            *WEB_ROUTES,
-            *ADMIN_ROUTES,
+            *services.routes,
             *services.extra_routes,
         ],
         dependencies=dict(services.dependencies),

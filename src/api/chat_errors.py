@@ -3,7 +3,6 @@ answer with, so a model error mid-stream reads like the error a call would have 
 
 from __future__ import annotations
 
-import api.model_errors  # noqa: F401  # registers the model error codes (5020-5029)
 from api.errors import spec_for_domain
 from api.i18n import message
 from domain.common.errors import DomainError

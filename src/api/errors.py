@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,25 +46,7 @@ from domain.common.fulltext import FullTextUnavailable
 from domain.common.kv import KeyValueUnavailable
 from domain.common.runstream import RunStreamUnavailable
 from domain.common.storage import StorageUnavailable
-from domain.common.vectors import VectorStoreUnavailable
-from domain.conversation.errors import (
-    AgentNotAvailable,
-    AgentNotPublished,
-    ChatAlreadyRunning,
-    ChatNotAwaitingTools,
-    ChatNotCancellable,
-    ChatNotFound,
-    ChatStreamInterrupted,
-    ConversationNotFound,
-    InvalidChat,
-    InvalidChatRequest,
-    InvalidConversation,
-    InvalidMessage,
-    MessageNotFound,
-    MetaDataTooLarge,
-    NonStreamNeedsHistory,
-    TooManyAdditionalMessages,
-)
+from domain.common.vectors import VectorFeatureUnsupported, VectorStoreUnavailable
 
 log = structlog.get_logger("cozeplus.api")
 
@@ -91,7 +74,7 @@ RATE_LIMITED = ErrorSpec(HTTP_429_TOO_MANY_REQUESTS, 4008, "error.rate_limited")
 INTERNAL = ErrorSpec(HTTP_500_INTERNAL_SERVER_ERROR, 5000, "error.internal")
 UNAVAILABLE = ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5030, "error.unavailable")
 
-# Domain errors, most specific first; a context adds its own entries with `register`.
+# Domain errors of the shared kernel (domain.common); each context module adds its own with `install`.
 _DOMAIN: dict[type[DomainError], ErrorSpec] = {
     InvalidInput: ErrorSpec(HTTP_400_BAD_REQUEST, 4000),
     Unauthenticated: ErrorSpec(HTTP_401_UNAUTHORIZED, 4100),
@@ -108,26 +91,8 @@ _DOMAIN: dict[type[DomainError], ErrorSpec] = {
     StorageUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5035),
     VectorStoreUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5036),
     FullTextUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5037),
-    # Conversations and chats: Coze's own codes (coze-openapi-wire.md section 2, docs/adr/0023).
-    ConversationNotFound: ErrorSpec(HTTP_404_NOT_FOUND, 4200),
-    MessageNotFound: ErrorSpec(HTTP_404_NOT_FOUND, 4200),
-    ChatNotFound: ErrorSpec(HTTP_404_NOT_FOUND, 4200),
-    InvalidChat: ErrorSpec(HTTP_400_BAD_REQUEST, 4001),
-    InvalidConversation: ErrorSpec(HTTP_400_BAD_REQUEST, 4002),
-    MetaDataTooLarge: ErrorSpec(HTTP_400_BAD_REQUEST, 4003),
-    TooManyAdditionalMessages: ErrorSpec(HTTP_400_BAD_REQUEST, 4004),
-    InvalidMessage: ErrorSpec(HTTP_400_BAD_REQUEST, 4005),
-    # Unknown, deleted and out-of-reach agents answer alike, and like any other foreign id: 404.
-    AgentNotAvailable: ErrorSpec(HTTP_404_NOT_FOUND, 4006),
-    NonStreamNeedsHistory: ErrorSpec(HTTP_400_BAD_REQUEST, 4007),
-    AgentNotPublished: ErrorSpec(HTTP_400_BAD_REQUEST, 4015),
-    ChatAlreadyRunning: ErrorSpec(HTTP_409_CONFLICT, 4016),
-    ChatNotCancellable: ErrorSpec(HTTP_409_CONFLICT, 4104),
-    # Coze has no code of its own for tool outputs sent to a chat that is not waiting for them.
-    ChatNotAwaitingTools: ErrorSpec(HTTP_409_CONFLICT, 4001),
-    # A chat whose event stream broke off (its store unreachable); in `last_error`, not answered.
-    ChatStreamInterrupted: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5038),
-    InvalidChatRequest: ErrorSpec(HTTP_400_BAD_REQUEST, 4000),
+    # A vector store that cannot run a query asked of it (the same 4000 as any unmapped error).
+    VectorFeatureUnsupported: ErrorSpec(HTTP_400_BAD_REQUEST, 4000),
 }
 
 _HTTP: dict[int, ErrorSpec] = {
@@ -144,8 +109,23 @@ _HTTP: dict[int, ErrorSpec] = {
 }
 
 
-def register(error: type[DomainError], spec: ErrorSpec) -> None:
-    _DOMAIN[error] = spec
+_OWNERS: dict[type[DomainError], str] = dict.fromkeys(_DOMAIN, "kernel")
+
+
+def install(owner: str, specs: Mapping[type[DomainError], ErrorSpec]) -> None:
+    """Adds a context's error specs (bootstrap.modules does it for every module); an error class
+    is claimed by one owner only, and installing the same owner again is a no-op."""
+    for error, spec in specs.items():
+        claimed = _OWNERS.get(error)
+        if claimed is not None and claimed != owner:
+            raise ValueError(f"{error.__name__} already has an error spec from {claimed}")
+        _OWNERS[error] = owner
+        _DOMAIN[error] = spec
+
+
+def owner_of(error: type[DomainError]) -> str | None:
+    """Which module gave this exact class its spec (None: it answers with a base class's)."""
+    return _OWNERS.get(error)
 
 
 def spec_for_domain(exc: DomainError) -> ErrorSpec:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -323,6 +324,15 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 MAX_ACCEPT_LANGUAGE = 512  # real headers are a few dozen characters; the rest is not read
+
+
+def install(messages: Mapping[str, Mapping[str, str]]) -> None:
+    """Adds a context module's messages (bootstrap.modules does it); a key means one text only."""
+    for key, texts in messages.items():
+        known = MESSAGES.get(key)
+        if known is not None and known != texts:
+            raise ValueError(f"message {key} is already defined with other texts")
+        MESSAGES[key] = dict(texts)
 
 
 def negotiate(accept_language: str | None, default: str = "en-US") -> str:

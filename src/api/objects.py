@@ -20,14 +20,10 @@ from litestar.status_codes import (
     HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
 )
 
-from api.errors import ErrorSpec, register
 from application.common.objects import ObjectLinks
-from domain.common.storage import InvalidObjectRange, ObjectInfo, ObjectTooLarge, StorageError
+from domain.common.storage import InvalidObjectRange, ObjectInfo
 
 OBJECTS_PATH = "/objects"
-
-register(StorageError, ErrorSpec(503, 5030))
-register(ObjectTooLarge, ErrorSpec(413, 4130))
 
 Links = NamedDependency[ObjectLinks]
 Key = FromPath[str]

@@ -22,6 +22,7 @@ from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.system import SystemContainer
 from bootstrap.containers.upload import UploadContainer
 from bootstrap.containers.vectors import VectorContainer
+from bootstrap.modules.base import Kernel, wire
 from bootstrap.settings import Settings
 from infra.security.secrets import server_secret as load_server_secret
 
@@ -63,7 +64,7 @@ class Container(containers.DeclarativeContainer):
     server_secret = providers.Singleton(
         load_server_secret, settings.provided.secret_key, settings.provided.data_dir
     )
-    storage = providers.Container(
+    storage: providers.Container[StorageContainer] = providers.Container(
         StorageContainer,
         storage_url=settings.provided.storage_url,
         data_dir=settings.provided.data_dir,
@@ -75,41 +76,35 @@ class Container(containers.DeclarativeContainer):
         max_upload_bytes=settings.provided.storage_max_upload_bytes,
         clock=core.clock,
     )
-    upload = providers.Container(
+    # The shared kernel, growing as audit and permission join it; `wire` hands each context the
+    # kernel inputs its container declares, so only its own inputs are spelled out below.
+    base = Kernel(uow=core.uow, ids=core.ids, clock=core.clock, settings=settings)
+    upload: providers.Container[UploadContainer] = wire(
         UploadContainer,
-        uow=core.uow,
-        ids=core.ids,
-        clock=core.clock,
+        base,
         storage=storage.object_storage,
         max_bytes=settings.provided.upload_max_bytes,
         link_ttl_s=settings.provided.upload_link_ttl_s,
     )
-    audit = providers.Container(AuditContainer, uow=core.uow, ids=core.ids, clock=core.clock)
-    permission = providers.Container(
+    audit: providers.Container[AuditContainer] = wire(AuditContainer, base)
+    permission: providers.Container[PermissionContainer] = wire(
         PermissionContainer,
-        uow=core.uow,
-        ids=core.ids,
-        clock=core.clock,
-        audit=audit.audit_log,
+        Kernel(uow=core.uow, ids=core.ids, clock=core.clock, settings=settings, audit=audit.audit_log),
         cache_max_age_s=settings.provided.permission_cache_max_age_s,
         cache_size=settings.provided.permission_cache_size,
     )
-    system = providers.Container(
-        SystemContainer,
+    kernel = Kernel(
         uow=core.uow,
         ids=core.ids,
         clock=core.clock,
+        settings=settings,
         audit=audit.audit_log,
-        audit_entries=audit.entries,
         permissions=permission.checker,
     )
-    identity = providers.Container(
+    system: providers.Container[SystemContainer] = wire(SystemContainer, kernel, audit_entries=audit.entries)
+    identity: providers.Container[IdentityContainer] = wire(
         IdentityContainer,
-        permissions=permission.checker,
-        uow=core.uow,
-        ids=core.ids,
-        clock=core.clock,
-        audit=audit.audit_log,
+        kernel,
         settings_reader=system.settings_service,
         server_secret=server_secret,
         allow_registration=settings.provided.allow_registration,
@@ -119,14 +114,10 @@ class Container(containers.DeclarativeContainer):
         rate_limit_user_per_min=settings.provided.rate_limit_user_per_min,
         token_auth_cache_ttl_s=settings.provided.token_auth_cache_ttl_s,
     )
-    corporation = providers.Container(
+    corporation: providers.Container[CorporationContainer] = wire(
         CorporationContainer,
-        uow=core.uow,
-        ids=core.ids,
-        clock=core.clock,
-        audit=audit.audit_log,
+        kernel,
         users=identity.users,
-        permissions=permission.checker,
     )
     fulltext = providers.Container(
         FullTextContainer,
@@ -135,18 +126,11 @@ class Container(containers.DeclarativeContainer):
         api_key=settings.provided.fulltext_api_key,
         timeout_s=settings.provided.fulltext_timeout_s,
     )
-    eventbus = providers.Container(
+    eventbus: providers.Container[EventBusContainer] = wire(
         EventBusContainer,
-        settings=settings,
+        kernel,
         database=core.database,
-        uow=core.uow,
-        ids=core.ids,
-        clock=core.clock,
         nats=core.nats,
-        permissions=permission.checker,
-        listeners=providers.List(
-            permission.policy_listener, identity.token_revoked_listener, identity.account_status_listener
-        ),
     )
     vectors = providers.Container(
         VectorContainer,
@@ -156,13 +140,9 @@ class Container(containers.DeclarativeContainer):
         consistency=settings.provided.vector_consistency,
         timeout_s=settings.provided.vector_timeout_s,
     )
-    models = providers.Container(
+    models: providers.Container[ModelsContainer] = wire(
         ModelsContainer,
-        uow=core.uow,
-        ids=core.ids,
-        clock=core.clock,
-        audit=audit.audit_log,
-        permissions=permission.checker,
+        kernel,
         membership=identity.space_service,
         server_secret=server_secret,
         secret_key=providers.Callable(_secret, settings.provided.model_secret_key),
@@ -174,40 +154,30 @@ class Container(containers.DeclarativeContainer):
         slot_wait_s=settings.provided.model_slot_wait_s,
         seed_config=providers.Callable(_seed_config, settings),
     )
-    agent = providers.Container(
+    agent: providers.Container[AgentContainer] = wire(
         AgentContainer,
-        uow=core.uow,
-        ids=core.ids,
-        clock=core.clock,
-        audit=audit.audit_log,
-        permissions=permission.checker,
+        kernel,
         membership=identity.space_service,
         chat_models=models.chat_models,
         files=upload.uploaded_files,
     )
 
-    conversation = providers.Container(
+    conversation: providers.Container[ConversationContainer] = wire(
         ConversationContainer,
-        uow=core.uow,
-        ids=core.ids,
-        clock=core.clock,
-        permissions=permission.checker,
+        kernel,
         agents=agent.directory,
         files=upload.uploaded_files,
     )
 
-    chat = providers.Container(
+    chat: providers.Container[ChatContainer] = wire(
         ChatContainer,
-        uow=core.uow,
-        ids=core.ids,
-        clock=core.clock,
+        kernel,
         access=conversation.access,
         conversations=conversation.conversations,
         sections=conversation.sections,
         messages=conversation.messages,
         runs=conversation.chat_runs,
         directory=agent.directory,
-        permissions=permission.checker,
         files=upload.uploaded_files,
         streams=core.run_streams,
         kv=core.kv,
@@ -221,4 +191,12 @@ class Container(containers.DeclarativeContainer):
 
 
 def build_container(settings: Settings) -> Container:
-    return Container(settings=settings)
+    """The container with every module's event listeners on the bus, and its error specs and
+    messages installed in the API registries."""
+    from bootstrap.modules import MODULES, install  # the modules name this class: import them late
+
+    install()
+    container = Container(settings=settings)
+    listeners = [listener for module in MODULES for listener in module.listeners(container)]
+    container.eventbus.listeners.override(providers.List(*listeners))
+    return container

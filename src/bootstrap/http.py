@@ -15,6 +15,8 @@ from api.security.guards import PermissionGuard, SessionAuthGuard, TokenAuthGuar
 from api.security.identity import current_actor
 from bootstrap.container import Container, build_container
 from bootstrap.infrastructure import breakers, infrastructure_health_checks, infrastructure_resources
+from bootstrap.modules import MODULES, ContextModule, mounted_routes
+from bootstrap.modules import install as install_modules
 from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
 
@@ -53,42 +55,31 @@ def _provide(provider: object) -> Provide:
     return Provide(lambda: provider(), sync_to_thread=False)  # type: ignore[operator]  # noqa: PLW0108
 
 
+def module_dependencies(
+    container: Container, modules: Sequence[ContextModule] = MODULES
+) -> dict[str, Provide]:
+    """Every module's Litestar dependency keys; a key claimed twice is a wiring error."""
+    found: dict[str, Provide] = {"actor": Provide(current_actor)}
+    for module in modules:
+        for key, provider in module.dependencies(container).items():
+            if key in found:
+                raise ValueError(f"dependency key {key!r} of module {module.name} is already taken")
+            found[key] = _provide(provider)
+    return found
+
+
 def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> AppServices:
-    identity = container.identity
+    install_modules()
     return AppServices(
-        dependencies={
-            "actor": Provide(current_actor),
-            "settings_service": _provide(container.system.settings_service),
-            "accounts": _provide(identity.account_service),
-            "sessions": _provide(identity.session_service),
-            "spaces": _provide(identity.space_service),
-            "tokens": _provide(identity.token_service),
-            "roles": _provide(container.permission.role_service),
-            "grants": _provide(container.permission.grant_service),
-            "audit": _provide(container.system.audit_trail),
-            "object_links": _provide(container.storage.object_links),
-            "uploads": _provide(container.upload.upload_service),
-            "dead_letter_service": _provide(container.eventbus.dead_letter_service),
-            "corporations": _provide(container.corporation.corporation_service),
-            "departments": _provide(container.corporation.department_service),
-            "employees": _provide(container.corporation.employee_service),
-            "org_tree": _provide(container.corporation.tree_service),
-            "model_admin": _provide(container.models.admin_service),
-            "model_catalog": _provide(container.models.catalog),
-            "agent_service": _provide(container.agent.agent_service),
-            "publish_service": _provide(container.agent.publish_service),
-            "conversations": _provide(container.conversation.conversation_service),
-            "conversation_messages": _provide(container.conversation.message_service),
-            "playground_history": _provide(container.conversation.playground_history),
-            "chats": _provide(container.chat.service),
-        },
+        routes=mounted_routes(MODULES),
+        dependencies=module_dependencies(container),
         health_checks=[
             container.core.database(),
             *infrastructure_health_checks(container),
-            container.models.health(),
+            *[check for module in MODULES for check in module.health_checks(container)],
         ],
         guards=guards,
-        collectors=[OutageMetrics(breakers(container), identity.rate_limiter())],
+        collectors=[OutageMetrics(breakers(container), container.identity.rate_limiter())],
         on_startup=[runtime.start],
         on_shutdown=[runtime.stop],
     )
@@ -102,10 +93,11 @@ def build_asgi(
 ) -> CozeplusASGI:
     """The app `cozeplus serve` runs; tests may swap the guards or add routes of their own."""
     container = container or build_container(settings)
-    # The model seeding runs last: it needs the database only, and registers the first models once.
-    # The chat runner comes last: stopped first, it fails running chats while the database and the
-    # run streams are still there to record it.
-    resources = [*infrastructure_resources(container), container.models.seeding(), container.chat.runner()]
+    # The infrastructure first, then each module's resources in module order (stopped in reverse).
+    resources = [
+        *infrastructure_resources(container),
+        *[resource for module in MODULES for resource in module.resources(container)],
+    ]
     runtime = Runtime(container, role="serve", resources=resources)
     services = app_services(container, runtime, guards or guard_set(container, settings))
     services.extra_routes = extra_routes

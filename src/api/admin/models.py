@@ -13,7 +13,6 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
-import api.model_errors  # noqa: F401  # registers the model error codes and messages
 from api.context import request_context
 from api.envelope import Envelope
 from api.model_views import Ability, AdminModel, ConnectionTestView, ModelParameter, provider_view

@@ -12,7 +12,6 @@ import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 
-import api.upload_errors  # noqa: F401  # registers the file codes and messages
 from api.envelope import Envelope
 from api.schemas import QueryId, id_str, parse_id
 from api.security.identity import CurrentActor

@@ -15,7 +15,6 @@ import msgspec
 from litestar import Request, post
 from litestar.di import NamedDependency
 
-import api.upload_errors  # noqa: F401  # registers the file codes and messages
 from api.envelope import Envelope
 from api.schemas import id_str
 from api.security.identity import CurrentActor

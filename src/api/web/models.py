@@ -13,7 +13,6 @@ from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-import api.model_errors  # noqa: F401  # registers the model error codes and messages
 from api.envelope import Envelope
 from api.model_views import Ability, ModelParameter
 from api.schemas import OptionalId, id_str, parse_id

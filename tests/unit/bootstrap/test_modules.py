@@ -1,0 +1,160 @@
+"""The composition of context modules: what each declares is mounted once and is complete."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.routes import HTTPRoute
+
+import domain
+from api import errors, i18n
+from api.app import AppServices, HttpConfig, create_app
+from bootstrap.container import Container, build_container
+from bootstrap.http import module_dependencies
+from bootstrap.modules import MODULES, ContextModule, install, mounted_routes
+from bootstrap.settings import Settings
+from domain.common.errors import DomainError
+
+
+def _routes(handlers: list[object], dependencies: dict[str, Provide]) -> set[tuple[str, str]]:
+    # Litestar refuses a handler whose dependency no module provides.
+    app = Litestar(route_handlers=handlers, dependencies=dependencies, openapi_config=None)  # type: ignore[arg-type]
+    return {
+        (route.path_format, method)
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for method in route.methods
+        if method not in ("OPTIONS", "HEAD")
+    }
+
+
+def _module_routes(module: ContextModule, dependencies: dict[str, Provide]) -> set[tuple[str, str]]:
+    return _routes(list(module.routes.all()), dependencies)
+
+
+@pytest.fixture(scope="module")
+def container(tmp_path_factory: pytest.TempPathFactory) -> Container:
+    tmp = tmp_path_factory.mktemp("modules")
+    settings = Settings(  # objects are built, none is started or connected
+        _env_file=None,
+        data_dir=tmp / "data",
+        database_url=f"sqlite+aiosqlite:///{tmp / 'db.sqlite'}",
+        access_log=False,
+    )
+    return build_container(settings)
+
+
+def _domain_errors() -> list[type[DomainError]]:
+    for info in pkgutil.walk_packages(domain.__path__, "domain."):
+        importlib.import_module(info.name)
+    found: list[type[DomainError]] = []
+    todo: list[type[DomainError]] = [DomainError]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("domain.") and sub not in found:
+                found.append(sub)
+                todo.append(sub)
+    return found
+
+
+def test_module_names_are_unique() -> None:
+    names = [m.name for m in MODULES]
+    assert len(names) == len(set(names))
+
+
+def test_every_module_route_is_mounted_and_claimed_once(container: Container) -> None:
+    dependencies = module_dependencies(container)
+    services = AppServices(routes=mounted_routes(MODULES), dependencies=dependencies)
+    app = create_app(HttpConfig(access_log=False), services)
+    full = {
+        (route.path_format, method)
+        for route in app.litestar.routes
+        if isinstance(route, HTTPRoute)
+        for method in route.methods
+    }
+    per_module = {m.name: _module_routes(m, dependencies) for m in MODULES}
+    for name, routes in per_module.items():
+        assert routes <= full, f"routes of {name} not mounted: {sorted(routes - full)}"
+    for (a, ra), (b, rb) in combinations(per_module.items(), 2):
+        assert not ra & rb, f"{a} and {b} both claim {sorted(ra & rb)}"
+    kernel = {path for path, _ in full if path.split("/")[1] in ("healthz", "readyz", "metrics", "schema")}
+    assert {path for path, _ in full} - kernel == {path for r in per_module.values() for path, _ in r}
+
+
+def test_public_route_table_comes_from_the_modules(container: Container) -> None:
+    # tests/api/public_routes.txt lists the routes without authentication; each is a module's.
+    listed = Path(__file__).parents[2] / "api" / "public_routes.txt"
+    dependencies = module_dependencies(container)
+    owned = {path for m in MODULES for path, _ in _module_routes(m, dependencies)}
+    kernel = {"/healthz", "/readyz", "/metrics", "/schema"}
+    for line in listed.read_text().splitlines():
+        parts = line.split()
+        if len(parts) < 2 or line.startswith("#"):
+            continue
+        path = parts[1].split("{")[0].rstrip("/") or "/"
+        assert any(p.startswith(path) for p in owned) or any(path.startswith(k) for k in kernel), path
+
+
+def test_no_two_modules_claim_a_dependency_key(container: Container) -> None:
+    keys = {m.name: set(m.dependencies(container)) for m in MODULES}
+    for (a, ka), (b, kb) in combinations(keys.items(), 2):
+        assert not ka & kb, f"{a} and {b} both provide {sorted(ka & kb)}"
+    assert set(module_dependencies(container)) == {"actor"}.union(*keys.values())
+
+
+def test_dependency_key_clash_is_refused(container: Container) -> None:
+    twice = (MODULES[0], ContextModule(name="copy", dependencies=MODULES[0].dependencies))
+    with pytest.raises(ValueError, match="already taken"):
+        module_dependencies(container, twice)
+
+
+def test_every_domain_error_has_a_spec_from_exactly_one_owner() -> None:
+    install()
+    claimed: dict[type[DomainError], str] = {}
+    for module in MODULES:
+        for error in module.errors:
+            assert error not in claimed, f"{error.__name__}: {claimed[error]} and {module.name}"
+            assert errors.owner_of(error) == module.name
+            claimed[error] = module.name
+    for error in _domain_errors():
+        owners = [errors.owner_of(cls) for cls in error.__mro__ if issubclass(cls, DomainError)]
+        assert any(owners), f"{error.__module__}.{error.__name__} has no error spec"
+
+
+def test_an_error_claimed_by_two_modules_is_refused() -> None:
+    install()
+    error, spec = next((e, s) for m in MODULES for e, s in m.errors.items())
+    with pytest.raises(ValueError, match="already has an error spec"):
+        errors.install("another", {error: spec})
+
+
+def test_every_message_key_exists_in_every_locale() -> None:
+    install()
+    keys = {spec.key for spec in errors._DOMAIN.values() if spec.key is not None}
+    # Every context's errors. (A few port errors of domain.common are adapter faults that never
+    # reach a client: they answer with error.domain's words, as before.)
+    keys |= {e.message_key for e in _domain_errors() if not e.__module__.startswith("domain.common.")}
+    for module in MODULES:
+        keys |= {error.message_key for error in module.errors}
+    for module in MODULES:
+        keys |= set(module.messages)
+    for key in sorted(keys):
+        assert key in i18n.MESSAGES, key
+        assert set(i18n.MESSAGES[key]) == set(i18n.LOCALES), key
+
+
+def test_crossdomain_providers_answer_their_protocol(container: Container) -> None:
+    for module in MODULES:
+        for protocol, provider in module.crossdomain(container).items():
+            implementation = provider()
+            members = [n for n in vars(protocol) if not n.startswith("_")]
+            assert members, protocol
+            for name in members:
+                assert callable(getattr(implementation, name, None)), f"{module.name}: {protocol} {name}"
