@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from application.conversation.chat.followups import FollowUpSuggester
-from application.conversation.chat.gate import WriteGate
 from application.conversation.chat.prompt import (
     model_messages,
     prompt_variables,
@@ -102,7 +101,7 @@ class ChatEngine:
         models: ModelRuntime,
         renderer: PersonaRenderer,
         clock: Clock,
-        gate: WriteGate | None = None,
+        writes: UnitOfWorkFactory | None = None,
         ids: IdGenerator,
         runner: ChatRunner,
         describe_error: ErrorDescriber,
@@ -113,7 +112,8 @@ class ChatEngine:
         self._streams, self._models, self._renderer = streams, models, renderer
         self._clock, self._ids, self._runner = clock, ids, runner
         self._describe, self._titles = describe_error, titles
-        self._gate = gate or WriteGate()
+        # Write transactions: the database adapter serialises them where it takes one writer at a time.
+        self._writes = writes or uow
         self._follow_ups = follow_ups or FollowUpSuggester(models, ids)
 
     def launch(self, segment: Segment) -> None:
@@ -233,7 +233,7 @@ class ChatEngine:
         """The segment's outcome in one transaction; False (nothing written) when the run was
         already ended by someone else."""
         run, answer = segment.run, segment.answer
-        async with self._gate, self._uow() as tx:
+        async with self._writes() as tx:
             if not await self._runs.save_unless_ended(run):
                 return False
             new = [m for m in calls if m.id != answer.id]

@@ -28,7 +28,6 @@ from application.conversation.chat.commands import (
     checked_tool_outputs,
 )
 from application.conversation.chat.engine import CLAIM_TAKEOVER, ChatEngine, Segment
-from application.conversation.chat.gate import WriteGate
 from application.conversation.chat.liveness import NOT_STARTED, Liveness
 from application.conversation.chat.prompt import file_ids
 from application.conversation.chat.runner import ChatRunner
@@ -86,7 +85,7 @@ class ChatStarter:
         liveness: Liveness,
         runner: ChatRunner,
         clock: Clock,
-        gate: WriteGate | None = None,
+        writes: UnitOfWorkFactory | None = None,
         ids: IdGenerator,
     ) -> None:
         self._access = access
@@ -94,7 +93,8 @@ class ChatStarter:
         self._messages, self._runs, self._streams = messages, runs, streams
         self._agents, self._files, self._engine = agents, files, engine
         self._liveness, self._runner, self._clock, self._ids = liveness, runner, clock, ids
-        self._gate = gate or WriteGate()
+        # Write transactions: the database adapter serialises them where it takes one writer at a time.
+        self._writes = writes or uow
         self._branches = BranchChooser(messages)
 
     async def start(self, actor: Actor, request: StartChat) -> ChatHandle:
@@ -103,7 +103,7 @@ class ChatStarter:
         now = self._clock.now()
         chat_id = self._ids.next_id()
         failed_holders: list[ChatRun] = []
-        async with self._gate, self._uow() as tx:
+        async with self._writes() as tx:
             # Read in the same transaction (one connection for the whole start): the agent's
             # lookups join it.
             snapshot = await self._agents.snapshot(actor, request.agent_id, draft=request.draft)
@@ -183,7 +183,7 @@ class ChatStarter:
         require_scope(actor, Scope.CHAT)
         now = self._clock.now()
         expired: ChatRun | None = None
-        async with self._gate, self._uow() as tx:
+        async with self._writes() as tx:
             conversation = await self._access.load(actor, conversation_id)
             run = await run_of(self._runs, conversation, chat_id)
             run.check_awaiting_tools()
