@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from application.common.actor import Actor, require_scope
 from application.conversation.access import ConversationAccess
@@ -31,7 +30,13 @@ from application.conversation.chat.engine import CLAIM_TAKEOVER, ChatEngine, Seg
 from application.conversation.chat.liveness import NOT_STARTED, Liveness
 from application.conversation.chat.prompt import file_ids
 from application.conversation.chat.runner import ChatRunner
-from application.conversation.chat.views import CHAT_CREATED, CHAT_IN_PROGRESS, chat_view
+from application.conversation.chat.views import (
+    CHAT_CREATED,
+    CHAT_IN_PROGRESS,
+    ChatRunView,
+    chat_payload,
+    chat_view,
+)
 from crossdomain.agent import CONNECTOR_API, DRAFT_CONNECTOR, AgentSnapshot
 from crossdomain.upload import UploadedFile, UploadedFiles
 from domain.common.access import Scope
@@ -59,7 +64,7 @@ from domain.conversation.values import ChatStatus
 class ChatHandle:
     """A started (or resumed) chat: its Chat view now, and where its events are."""
 
-    chat: dict[str, Any]
+    chat: ChatRunView
     chat_id: int
     conversation_id: int
     section_id: int
@@ -159,10 +164,10 @@ class ChatStarter:
             await tx.commit()
         for holder in failed_holders:
             await self._liveness.announce(holder)
-        view = chat_view(run)
+        view = ChatRunView.of(run)
         async with self._failing_on_error(chat_id):
             await self._streams.append(str(chat_id), CHAT_CREATED, chat_view(run, ChatStatus.CREATED))
-            await self._streams.append(str(chat_id), CHAT_IN_PROGRESS, view)
+            await self._streams.append(str(chat_id), CHAT_IN_PROGRESS, chat_payload(view))
         segment = Segment(
             run,
             answer,
@@ -221,13 +226,13 @@ class ChatStarter:
         if expired is not None:
             await self._liveness.announce(expired)
             raise ChatNotAwaitingTools(reason="it waited too long and failed")
-        view = chat_view(run)
+        view = ChatRunView.of(run)
         async with self._failing_on_error(run.id):
             status = await self._streams.status(str(run.id))
             after = status.last_offset if status is not None else 0
             # Seen alive at once by other processes (its created_at is old, so no grace applies).
             await self._runner.mark_alive(run.id)
-            await self._streams.append(str(run.id), CHAT_IN_PROGRESS, view)
+            await self._streams.append(str(run.id), CHAT_IN_PROGRESS, chat_payload(view))
         self._engine.launch(Segment(run, answer, snapshot, [*history, *added], save_history=True))
         return ChatHandle(
             view, run.id, conversation.id, conversation.section_id, run.question_id, answer.id, after
