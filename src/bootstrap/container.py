@@ -185,7 +185,7 @@ class Container(containers.DeclarativeContainer):
         renderer=agent.persona_renderer,
         describe_error=providers.Object(chat_error),
         title_mode=settings.provided.chat_titles,
-        serial_writes=core.database.provided.is_sqlite,
+        writes=core.uow.provided.writer.call(),
         tool_wait_s=settings.provided.chat_tool_wait_s,
     )
 

@@ -13,9 +13,16 @@ from api.openapi.chat import DONE, _encode, _failed
 from api.sse import relay
 from api.web.chat import SpaEncoder
 from application.conversation.chat.starting import ChatHandle
+from application.conversation.chat.views import ChatRunView
 from domain.common.runstream import RunEvent, RunStreamUnavailable
+from domain.conversation.entities import ChatRun
+from domain.conversation.values import ChatStatus
 
-HANDLE = ChatHandle({"id": "7", "conversation_id": "8", "status": "in_progress"}, 7, 8, 9, 10, 11)
+RUN = ChatRun(
+    id=7, conversation_id=8, section_id=9, space_id=1, agent_id=5, agent_version="", connector_id=1024,
+    creator_id=3, end_user="u", status=ChatStatus.IN_PROGRESS,
+)  # fmt: skip
+HANDLE = ChatHandle(ChatRunView.of(RUN), 7, 8, 9, 10, 11)
 
 
 async def breaking(error: Exception) -> AsyncIterator[RunEvent]:
@@ -37,7 +44,7 @@ async def test_the_token_api_ends_with_a_failed_chat_and_done() -> None:
     events = parsed(b"".join(chunks))
     assert [k for k, _ in events] == ["conversation.chat.created", "conversation.chat.failed", "done"]
     chat = events[1][1]
-    assert chat["id"] == "7" and chat["status"] == "failed"
+    assert chat["id"] == "7" and chat["conversation_id"] == "8" and chat["status"] == "failed"
     assert chat["last_error"] == {"code": 5000, "msg": "internal error"}
     assert events[2][1] == "[DONE]"
 

@@ -20,11 +20,12 @@ from api.sse import event, json_line, relay, sse_response
 from application.conversation.chat.commands import NewMessage, StartChat, ToolOutput
 from application.conversation.chat.service import ChatService
 from application.conversation.chat.starting import ChatHandle
-from application.conversation.chat.views import CHAT_FAILED
+from application.conversation.chat.views import CHAT_FAILED, chat_payload, message_payload
 from domain.common.errors import InvalidInput, NotFound
 from domain.common.jsonvalue import check_json_value
 from domain.common.runstream import RunEvent
 from domain.conversation.errors import AgentNotAvailable, ChatNotFound, InvalidChatRequest
+from domain.conversation.values import ChatError
 
 Chats = NamedDependency[ChatService]
 IGNORED_OBJECTS = ("parameters", "extra_params", "custom_config", "shortcut_command")
@@ -84,14 +85,14 @@ def _encode(item: RunEvent) -> bytes:
 def _answer(chats: ChatService, handle: ChatHandle, stream: bool) -> Response[Any]:
     if stream:
         return sse_response(relay(chats.events(handle), _encode, DONE, _failed(handle)))
-    return Response(ChatResponse(data=handle.chat))
+    return Response(ChatResponse(data=chat_payload(handle.chat)))
 
 
 def _failed(handle: ChatHandle) -> Callable[[int, str], bytes]:
     """cozepy raises on `event: error`: a stream that breaks ends as a failed chat, then `done`."""
 
     def failed(code: int, text: str) -> bytes:
-        chat = {**handle.chat, "status": "failed", "last_error": {"code": code, "msg": text}}
+        chat = chat_payload(handle.chat.failed(ChatError(code, text)))
         return event(CHAT_FAILED, json_line(chat))
 
     return failed
@@ -147,13 +148,13 @@ async def retrieve_chat(
     actor: CurrentActor, chats: Chats, conversation_id: QueryId = None, chat_id: QueryId = None
 ) -> ChatResponse:
     chat = await chats.retrieve(actor, conversation_id_of(conversation_id), _chat_id(chat_id))
-    return ChatResponse(data=chat)
+    return ChatResponse(data=chat_payload(chat))
 
 
 @post("/v3/chat/cancel", status_code=200)
 async def cancel_chat(actor: CurrentActor, chats: Chats, data: JSONBody[CancelRequest]) -> ChatResponse:
     chat = await chats.cancel(actor, parse_id(data.conversation_id), parse_id(data.chat_id))
-    return ChatResponse(data=chat)
+    return ChatResponse(data=chat_payload(chat))
 
 
 @route("/v3/chat/message/list", http_method=["GET", "POST"], status_code=200)
@@ -161,7 +162,7 @@ async def list_chat_messages(
     actor: CurrentActor, chats: Chats, conversation_id: QueryId = None, chat_id: QueryId = None
 ) -> ChatMessagesResponse:
     listed = await chats.messages(actor, conversation_id_of(conversation_id), _chat_id(chat_id))
-    return ChatMessagesResponse(data=listed)
+    return ChatMessagesResponse(data=[message_payload(m) for m in listed])
 
 
 @post("/v3/chat/submit_tool_outputs", status_code=200)

@@ -23,37 +23,23 @@ from domain.conversation.entities import (
     checked_name,
 )
 from domain.conversation.errors import InvalidConversation, TooManyAdditionalMessages
+from domain.conversation.messages import MessageFactory
 from domain.conversation.ports import ConversationRepository, MessageRepository, SectionRepository
-from domain.conversation.values import MAX_ADDITIONAL_MESSAGES, MessageRole
+from domain.conversation.values import MAX_ADDITIONAL_MESSAGES
 
 MAX_LIST_PAGE = 50
 
 
-def new_message(
-    ids: IdGenerator,
-    conversation: Conversation,
-    checked: CheckedMessage,
-    creator_id: int,
-    now: datetime,
-) -> Message:
-    """A caller's message appended to the conversation's current branch (it becomes the leaf)."""
-    message = Message(
-        id=ids.next_id(),
-        conversation_id=conversation.id,
-        section_id=conversation.section_id,
-        parent_id=conversation.leaf_message_id,
-        role=checked.role,
-        type=checked.type,
-        content=checked.content,
-        content_type=checked.content_type,
-        agent_id=conversation.agent_id if checked.role is MessageRole.ASSISTANT else None,
+def appended(factory: MessageFactory, checked: CheckedMessage, creator_id: int) -> Message:
+    """A caller's checked message appended to the current branch (it becomes the leaf)."""
+    return factory.appended(
+        checked.role,
+        checked.type,
+        checked.content,
+        checked.content_type,
+        checked.meta_data,
         creator_id=creator_id,
-        meta_data=checked.meta_data,
-        created_at=now,
-        updated_at=now,
-    ).check()
-    conversation.leaf_message_id = message.id
-    return message
+    )
 
 
 class ConversationService:
@@ -152,8 +138,9 @@ class ConversationService:
         async with self._uow() as uow:
             await self._conversations.add(conversation)
             await self._sections.add(Section(conversation.section_id, conversation.id, now))
+            factory = MessageFactory(conversation, self._ids, now)
             for item in checked:
-                await self._messages.add(new_message(self._ids, conversation, item, actor.user_id, now))
+                await self._messages.add(appended(factory, item, actor.user_id))
             await self._conversations.save(conversation)  # the leaf, when messages came along
             await uow.commit()
         return ConversationDTO.of(conversation)

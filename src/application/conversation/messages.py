@@ -7,12 +7,13 @@ from typing import Any
 
 from application.common.actor import Actor
 from application.conversation.access import ConversationAccess
-from application.conversation.conversations import new_message
+from application.conversation.conversations import appended
 from application.conversation.dto import MessageDTO, MessagePage
 from application.conversation.inputs import MessageInput, MessageInputs, checked_content_type
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.conversation.entities import Message, checked_meta_data
 from domain.conversation.errors import MessageNotFound
+from domain.conversation.messages import MessageFactory
 from domain.conversation.ports import ConversationRepository, MessageRepository
 from domain.conversation.values import ListOrder
 
@@ -41,7 +42,7 @@ class MessageService:
         async with self._uow() as uow:
             conversation = await self._access.load(actor, conversation_id)
             now = self._clock.now()
-            added = new_message(self._ids, conversation, checked, actor.user_id, now)
+            added = appended(MessageFactory(conversation, self._ids, now), checked, actor.user_id)
             conversation.updated_at = now
             await self._messages.add(added)
             await self._conversations.save(conversation)

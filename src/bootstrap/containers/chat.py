@@ -9,7 +9,6 @@ from application.conversation.chat.agents import AgentGate
 from application.conversation.chat.control import ChatControl
 from application.conversation.chat.engine import ChatEngine, ErrorDescriber
 from application.conversation.chat.follow import RunFollower
-from application.conversation.chat.gate import WriteGate
 from application.conversation.chat.liveness import Liveness
 from application.conversation.chat.runner import ChatRunner
 from application.conversation.chat.service import ChatService
@@ -69,10 +68,11 @@ class ChatContainer(containers.DeclarativeContainer):
     title_mode = providers.Dependency(instance_of=str, default="auto")
     tool_wait_s = providers.Dependency(instance_of=float, default=600.0)
 
-    serial_writes = providers.Dependency(instance_of=bool, default=False)
+    # The chat path's write transactions (start, outcome, failure): the database adapter serialises
+    # them where the database takes one writer at a time; the plain units of work by default.
+    writes: providers.Provider[UnitOfWorkFactory] = providers.Dependency(default=uow)
 
     runner = providers.Singleton(ChatRunner, kv=kv)
-    gate = providers.Singleton(WriteGate, serial=serial_writes)
     model_facts: providers.Provider[ModelFacts] = providers.Singleton(RuntimeModelFacts, runtime=models)
     liveness = providers.Singleton(
         Liveness,
@@ -83,7 +83,7 @@ class ChatContainer(containers.DeclarativeContainer):
         streams=streams,
         runner=runner,
         clock=clock,
-        gate=gate,
+        writes=writes,
         tool_wait_s=tool_wait_s,
     )
     titles = providers.Singleton(
@@ -110,7 +110,7 @@ class ChatContainer(containers.DeclarativeContainer):
         runner=runner,
         describe_error=describe_error,
         titles=titles,
-        gate=gate,
+        writes=writes,
     )
     follower = providers.Singleton(
         RunFollower,
@@ -139,7 +139,7 @@ class ChatContainer(containers.DeclarativeContainer):
         runner=runner,
         clock=clock,
         ids=ids,
-        gate=gate,
+        writes=writes,
     )
     control = providers.Singleton(
         ChatControl,

@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.common.jsonvalue import JsonMalformed, parse_json_text
 from domain.conversation.errors import (
+    ChatNotAwaitingTools,
     InvalidConversation,
     InvalidMessage,
     MetaDataTooLarge,
@@ -139,6 +140,33 @@ class Conversation:
     updated_at: datetime | None = None
     deleted_at: datetime | None = None
 
+    # -- one running chat at a time (Coze 4016) --------------------------------------------------
+    def holder_other_than(self, chat_id: int) -> int | None:
+        """The chat that holds the conversation when `chat_id` wants it, if another one does."""
+        holder = self.running_chat_id
+        return holder if holder is not None and holder != chat_id else None
+
+    def claimed_by(self, chat_id: int, at: datetime, leaf: int | None) -> None:
+        """`chat_id` runs now; its answer becomes the leaf when the turn is saved in the history."""
+        self.running_chat_id, self.running_since = chat_id, at
+        if leaf is not None:
+            self.leaf_message_id = leaf
+
+    def resumed_at(self, leaf: int, at: datetime) -> None:
+        """The running chat continues with tool outputs: its new answer is the leaf, and the claim
+        counts from now (it is no longer waiting for the client)."""
+        self.leaf_message_id, self.running_since, self.updated_at = leaf, at, at
+
+    def is_first_turn(self) -> bool:
+        """Nothing said yet and no name: the turn's question will name the conversation."""
+        return self.leaf_message_id is None and not self.name
+
+
+def blocks_claim(holder: ChatRun | None) -> bool:
+    """A holder still running keeps the conversation unless it is found unable to finish; one that
+    ended (or vanished) only left its claim behind."""
+    return holder is not None and not holder.status.terminal
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -209,6 +237,18 @@ class ChatRun:
 
     def start(self) -> None:
         self.status = ChatStatus.IN_PROGRESS
+
+    def check_awaiting_tools(self) -> None:
+        """Only a run that asked for client tools takes their outputs (Coze 4000 otherwise)."""
+        if self.status is not ChatStatus.REQUIRES_ACTION:
+            raise ChatNotAwaitingTools(reason=f"its status is {self.status.value}")
+
+    def resume(self, answer_id: int) -> None:
+        """The outputs are in: the run goes on with a new answer and awaits nothing more."""
+        self.check_awaiting_tools()
+        self.answer_id = answer_id
+        self.required_action = ()
+        self.start()
 
     def complete(self, at: datetime, usage: Usage) -> None:
         self.status, self.completed_at, self.usage = ChatStatus.COMPLETED, at, usage

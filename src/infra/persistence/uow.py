@@ -38,8 +38,13 @@ def pin(row: object) -> None:
 
 
 class SqlUnitOfWork:
-    def __init__(self, db: Database, ids: IdGenerator, clock: Clock) -> None:
+    """`writes`: a write transaction of a hot path; on a database that takes one writer at a time
+    (SQLite) the outermost one waits for the others of this process first (Database.writer_lock)."""
+
+    def __init__(self, db: Database, ids: IdGenerator, clock: Clock, *, writes: bool = False) -> None:
         self._db = db
+        self._lock = db.writer_lock if writes else None
+        self._locked = False
         self._ids = ids
         self._clock = clock
         self._events: list[DomainEvent] = []
@@ -54,7 +59,14 @@ class SqlUnitOfWork:
         breaker = self._db.breaker
         if breaker is not None and not breaker.allow():  # the server dropped out moments ago
             raise breaker.refuse(DatabaseUnavailable)
-        self._session = self._db.session()
+        if self._lock is not None:
+            await self._lock.acquire()
+            self._locked = True
+        try:
+            self._session = self._db.session()
+        except BaseException:
+            self._release()
+            raise
         self._token = _current.set(self._session)
         return self
 
@@ -77,6 +89,7 @@ class SqlUnitOfWork:
             if self._token is not None:
                 _current.reset(self._token)
             self._session = None
+            self._release()
         breaker = self._db.breaker
         if exc is not None:
             # The server went away under this unit of work: nothing was committed, say so (503).
@@ -90,6 +103,11 @@ class SqlUnitOfWork:
                 breaker.close()
             else:
                 breaker.release()
+
+    def _release(self) -> None:
+        if self._locked and self._lock is not None:
+            self._locked = False
+            self._lock.release()
 
     def record(self, event: DomainEvent) -> None:
         self._events.append(event)
@@ -109,8 +127,12 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, db: Database, ids: IdGenerator, clock: Clock) -> None:
-        self._db, self._ids, self._clock = db, ids, clock
+    def __init__(self, db: Database, ids: IdGenerator, clock: Clock, *, writes: bool = False) -> None:
+        self._db, self._ids, self._clock, self._writes = db, ids, clock, writes
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._db, self._ids, self._clock)
+        return SqlUnitOfWork(self._db, self._ids, self._clock, writes=self._writes)
+
+    def writer(self) -> SqlUnitOfWorkFactory:
+        """The same units of work for the write transactions of a hot path (see SqlUnitOfWork)."""
+        return SqlUnitOfWorkFactory(self._db, self._ids, self._clock, writes=True)

@@ -60,7 +60,7 @@ async def test_cancel_stops_generation_at_once_and_keeps_the_partial_answer(k: C
     await first_delta(k, handle.chat_id)
     seen = await words_so_far(k, handle.chat_id)
     chat = await k.chats.cancel(actor(), handle.conversation_id, handle.chat_id)
-    assert chat["status"] == "canceled"
+    assert chat.status == "canceled"
     assert await words_so_far(k, handle.chat_id) <= seen + 1  # stopped at once: at most the word in flight
     events = [e async for e in k.streams.read(str(handle.chat_id), follow=False)]
     assert [e.kind for e in events][-2:] == ["conversation.chat.canceled", "done"] and events[-1].final
@@ -145,7 +145,7 @@ async def test_the_tool_loop_waits_for_outputs_and_resumes() -> None:
         assert k.model.requests[-1].messages[-2].tool_calls[0].name == "get_weather"
 
         written = await k.chats.messages(actor(), handle.conversation_id, handle.chat_id)
-        assert [m["type"] for m in written] == ["function_call", "tool_output", "answer"]
+        assert [m.type for m in written] == ["function_call", "tool_output", "answer"]
         run = await k.runs.get(handle.chat_id)
         assert run is not None and run.status is ChatStatus.COMPLETED
         per_message = sum(m.usage.output_count for m in await k.messages.for_chat(handle.chat_id))
@@ -171,7 +171,7 @@ async def test_abandoned_tool_calls_expire(k: ChatKit) -> None:
     await k.events(handle)
     k.clock.advance(k.liveness.tool_wait_s + 1)
     chat = await k.chats.retrieve(actor(), handle.conversation_id, handle.chat_id)
-    assert chat["status"] == "failed" and chat["last_error"]["code"] == 4001
+    assert chat.status == "failed" and chat.last_error.code == 4001
     conversation = await k.conversations.get(handle.conversation_id)
     assert conversation is not None and conversation.running_chat_id is None
     tail = [e async for e in k.streams.read(str(handle.chat_id), follow=False)]

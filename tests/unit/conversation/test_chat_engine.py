@@ -53,7 +53,7 @@ async def turn(k: ChatKit, text: str, conversation_id: int | None = None, **opti
 
 async def test_a_turn_streams_every_event_and_persists_at_start_and_end(k: ChatKit) -> None:
     handle = await k.chats.start(actor(), ask("hello brave new world", meta_data={"order": "7"}))
-    assert handle.chat["status"] == "in_progress"
+    assert handle.chat.status == "in_progress"
     # Written at the start: the question, the streaming answer, the run, the claimed conversation.
     conversation = await k.conversations.get(handle.conversation_id)
     assert conversation is not None and conversation.running_chat_id == handle.chat_id
@@ -338,8 +338,8 @@ async def turn_object(k: ChatKit, content: str) -> None:
 async def test_messages_of_a_chat_are_what_it_wrote(k: ChatKit) -> None:
     handle = await turn(k, "alpha beta")
     listed = await k.chats.messages(actor(), handle.conversation_id, handle.chat_id)
-    assert [(m["role"], m["type"], m["content"]) for m in listed] == [("assistant", "answer", "alpha beta")]
-    assert listed[0]["chat_id"] == str(handle.chat_id)
+    assert [(m.role, m.type, m.content) for m in listed] == [("assistant", "answer", "alpha beta")]
+    assert listed[0].chat_id == handle.chat_id
     with pytest.raises(ConversationNotFound):
         await k.chats.messages(actor(2), handle.conversation_id, handle.chat_id)
 

@@ -127,7 +127,7 @@ async def test_suggestions_follow_the_answer_are_stored_and_counted(model: Scrip
         )
         assert [str(m.id) for m in follow_ups] == [m["id"] for m in completed[2:]]
         listed = await k.chats.messages(actor(), handle.conversation_id, handle.chat_id)
-        assert [(m["type"], m["content"]) for m in listed] == [
+        assert [(m.type, m.content) for m in listed] == [
             ("answer", "far is moon the "),
             *[("follow_up", m.content) for m in follow_ups],
         ]  # the verbose note is stream-only

@@ -250,4 +250,4 @@ async def test_a_resume_after_the_outage_reports_the_failed_run(flaky: tuple[Cha
         events = await k.events(again)
     assert_ended_failed(events, INTERRUPTED)
     retrieved = await k.chats.retrieve(actor(), handle.conversation_id, handle.chat_id)
-    assert retrieved["status"] == "failed" and INTERRUPTED in retrieved["last_error"]["msg"]
+    assert retrieved.status == "failed" and INTERRUPTED in retrieved.last_error.msg

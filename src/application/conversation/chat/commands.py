@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.conversation.entities import checked_content, checked_meta_data, parse_object_string
+from domain.conversation.branching import has_substance
+from domain.conversation.entities import checked_content, checked_meta_data
 from domain.conversation.errors import (
     InvalidChatRequest,
     InvalidMessage,
@@ -141,12 +142,6 @@ def _checked_message(index: int, item: NewMessage) -> CheckedMessage:
         raise InvalidMessage(reason=f"message {index}: content_type must be text or object_string")
     content = checked_content(item.content, content_type)
     return CheckedMessage(role, kind, content, content_type, checked_meta_data(item.meta_data))
-
-
-def has_substance(content: str, content_type: ContentType) -> bool:
-    if content_type is ContentType.OBJECT_STRING:
-        return any(p.type != "text" or p.text.strip() for p in parse_object_string(content))
-    return bool(content.strip())
 
 
 def checked_variables(variables: Mapping[str, Any] | None) -> dict[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from application.common.actor import Actor, require_scope
 from application.conversation.access import ConversationAccess
@@ -12,7 +11,8 @@ from application.conversation.chat.follow import RunFollower
 from application.conversation.chat.liveness import Liveness
 from application.conversation.chat.runner import ChatRunner
 from application.conversation.chat.starting import ChatHandle
-from application.conversation.chat.views import chat_view, message_view
+from application.conversation.chat.views import ChatRunView
+from application.conversation.dto import MessageDTO
 from domain.common.access import Scope
 from domain.common.ports import UnitOfWorkFactory
 from domain.common.runstream import RunStreams, RunStreamUnavailable
@@ -51,11 +51,11 @@ class ChatControl:
             run = await run_of(self._runs, conversation, chat_id)
         return conversation, await self._liveness.settle(run, conversation)
 
-    async def retrieve(self, actor: Actor, conversation_id: int, chat_id: int) -> dict[str, Any]:
+    async def retrieve(self, actor: Actor, conversation_id: int, chat_id: int) -> ChatRunView:
         _, run = await self._load(actor, conversation_id, chat_id)
-        return chat_view(run)
+        return ChatRunView.of(run)
 
-    async def messages(self, actor: Actor, conversation_id: int, chat_id: int) -> list[dict[str, Any]]:
+    async def messages(self, actor: Actor, conversation_id: int, chat_id: int) -> list[MessageDTO]:
         """What the chat wrote (answers, tool calls, tool outputs), oldest first; not the
         messages the caller sent with it, and not an answer still being written."""
         _, run = await self._load(actor, conversation_id, chat_id)
@@ -63,16 +63,16 @@ class ChatControl:
             written = await self._messages.for_chat(run.id)
         inserted = set(run.inserted_message_ids)
         return [
-            message_view(m)
+            MessageDTO.of(m)
             for m in written
             if m.id not in inserted and m.id != run.question_id and m.status is not MessageStatus.STREAMING
         ]
 
-    async def cancel(self, actor: Actor, conversation_id: int, chat_id: int) -> dict[str, Any]:
+    async def cancel(self, actor: Actor, conversation_id: int, chat_id: int) -> ChatRunView:
         _, run = await self._load(actor, conversation_id, chat_id)
         if not run.status.cancellable:
             raise ChatNotCancellable(status=run.status.value)
-        return chat_view(await self._stop(run))
+        return ChatRunView.of(await self._stop(run))
 
     async def break_message(
         self, actor: Actor, conversation_id: int, query_id: int | None, answer_id: int | None
@@ -136,7 +136,7 @@ class ChatControl:
             run = await run_of(self._runs, conversation, chat_id)
         run = await self._liveness.settle(run, conversation)
         return ChatHandle(
-            chat_view(run),
+            ChatRunView.of(run),
             run.id,
             conversation.id,
             run.section_id,

@@ -14,12 +14,10 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from application.conversation.chat.followups import FollowUpSuggester
-from application.conversation.chat.gate import WriteGate
 from application.conversation.chat.prompt import (
-    function_call_content,
     model_messages,
     prompt_variables,
     system_prompt,
@@ -47,6 +45,7 @@ from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.common.runstream import RunStreams, RunStreamUnavailable
 from domain.conversation.entities import ChatRun, Message
 from domain.conversation.errors import ChatStreamInterrupted, ToolNotOffered
+from domain.conversation.messages import function_call_messages
 from domain.conversation.ports import ChatRunRepository, ConversationRepository, MessageRepository
 from domain.conversation.values import (
     ChatError,
@@ -102,7 +101,7 @@ class ChatEngine:
         models: ModelRuntime,
         renderer: PersonaRenderer,
         clock: Clock,
-        gate: WriteGate | None = None,
+        writes: UnitOfWorkFactory | None = None,
         ids: IdGenerator,
         runner: ChatRunner,
         describe_error: ErrorDescriber,
@@ -113,7 +112,8 @@ class ChatEngine:
         self._streams, self._models, self._renderer = streams, models, renderer
         self._clock, self._ids, self._runner = clock, ids, runner
         self._describe, self._titles = describe_error, titles
-        self._gate = gate or WriteGate()
+        # Write transactions: the database adapter serialises them where it takes one writer at a time.
+        self._writes = writes or uow
         self._follow_ups = follow_ups or FollowUpSuggester(models, ids)
 
     def launch(self, segment: Segment) -> None:
@@ -187,7 +187,7 @@ class ChatEngine:
             answer.status = MessageStatus.INTERRUPTED
             run.cancel(now, total)
         elif out.calls:
-            calls = self._call_messages(answer, out.calls, now)
+            calls = function_call_messages(answer, out.calls, self._ids, now)
             run.await_tools(tuple(_request(c) for c in out.calls), total)
         else:
             answer.status = MessageStatus.AVAILABLE
@@ -229,38 +229,11 @@ class ChatEngine:
         segment.run.usage = segment.run.usage + found.usage
         return found.messages
 
-    def _call_messages(self, answer: Message, calls: list[ToolCall], now: datetime) -> list[Message]:
-        """The answer so far stays an answer when it has text; each requested call becomes a
-        function_call message (the first one reuses the answer's id when there is no text)."""
-        out: list[Message] = []
-        parent = answer.id
-        if not answer.content:
-            answer.type = MessageType.FUNCTION_CALL
-            answer.content = function_call_content(calls[0])
-            out.append(answer)
-            calls = calls[1:]
-        answer.status = MessageStatus.AVAILABLE
-        for call in calls:
-            message = replace(
-                answer,
-                id=self._ids.next_id(),
-                parent_id=parent,
-                type=MessageType.FUNCTION_CALL,
-                content=function_call_content(call),
-                reasoning_content="",
-                usage=Usage(),
-                created_at=now,
-                updated_at=now,
-            )
-            out.append(message)
-            parent = message.id
-        return out
-
     async def _save(self, segment: Segment, calls: list[Message], follow_ups: list[Message]) -> bool:
         """The segment's outcome in one transaction; False (nothing written) when the run was
         already ended by someone else."""
         run, answer = segment.run, segment.answer
-        async with self._gate, self._uow() as tx:
+        async with self._writes() as tx:
             if not await self._runs.save_unless_ended(run):
                 return False
             new = [m for m in calls if m.id != answer.id]

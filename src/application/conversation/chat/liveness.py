@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from application.conversation.chat.gate import WriteGate
 from application.conversation.chat.runner import ChatRunner
 from application.conversation.chat.views import CHAT_FAILED, DONE, chat_view
 from domain.common.ports import Clock, UnitOfWorkFactory
@@ -43,14 +42,15 @@ class Liveness:
         streams: RunStreams,
         runner: ChatRunner,
         clock: Clock,
-        gate: WriteGate | None = None,
+        writes: UnitOfWorkFactory | None = None,
         grace_s: float = 5.0,
         tool_wait_s: float = 600.0,
     ) -> None:
         self._uow, self._conversations, self._messages, self._runs = uow, conversations, messages, runs
         self._streams, self._runner, self._clock = streams, runner, clock
         self.grace_s, self.tool_wait_s = grace_s, tool_wait_s
-        self._gate = gate or WriteGate()
+        # Write transactions: the database adapter serialises them where it takes one writer at a time.
+        self._writes = writes or uow
 
     async def verdict(self, run: ChatRun, conversation: Conversation | None = None) -> ChatError | None:
         """None while the run can still move on by itself; else the error to fail it with."""
@@ -78,7 +78,7 @@ class Liveness:
         return await self.fail(run.id, error)
 
     async def fail(self, chat_id: int, error: ChatError) -> ChatRun:
-        async with self._gate, self._uow() as tx:
+        async with self._writes() as tx:
             run = await self._runs.get(chat_id)
             if run is None:
                 raise ChatNotFound(chat_id=str(chat_id))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -12,9 +11,9 @@ from domain.common.errors import InvalidInput
 from domain.common.jsonvalue import parse_json_text
 from domain.common.llm import ChatMessage, Role, ToolCall, ToolSpec
 from domain.conversation.entities import Message, parse_object_string
+from domain.conversation.messages import TOOL_CALL_ID_KEY
 from domain.conversation.values import ContentType, MessageRole, MessageStatus, MessageType
 
-TOOL_CALL_ID_KEY = "tool_call_id"  # meta_data of a tool_output message: the call it answers
 _SKIPPED_TYPES = frozenset({MessageType.VERBOSE, MessageType.FOLLOW_UP})
 # A round starts at a user question; messages.create stores user messages without a type.
 _QUESTIONS = frozenset({MessageType.QUESTION, MessageType.UNKNOWN})
@@ -39,12 +38,6 @@ def system_prompt(
     if snapshot.model.current_time_in_prompt:
         parts.append(f"The current time is {now:%Y-%m-%d %H:%M} UTC ({now:%A}).")
     return "\n\n".join(parts)
-
-
-def history_limit(rounds: int, extra: int = 0) -> int:
-    """How many messages to read back from the leaf: a question and an answer per round, with room
-    for a tool call or two; the window is then cut at question boundaries."""
-    return (max(rounds, 0) + 1) * 4 + extra
 
 
 def window(path: Sequence[Message], rounds: int) -> list[Message]:
@@ -118,13 +111,6 @@ def file_ids(messages: Sequence[Message]) -> set[int]:
         if m.content_type is ContentType.OBJECT_STRING:
             found.update(p.file_id for p in parse_object_string(m.content) if p.file_id is not None)
     return found
-
-
-def function_call_content(call: ToolCall) -> str:
-    """How a requested tool call is stored: readable in message lists, complete for the history."""
-    return json.dumps(
-        {"id": call.id, "name": call.name, "arguments": dict(call.arguments)}, ensure_ascii=False
-    )
 
 
 def function_call_of(message: Message) -> ToolCall:

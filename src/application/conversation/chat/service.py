@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
 
 from application.common.actor import Actor
 from application.conversation.chat.commands import StartChat, ToolOutput
 from application.conversation.chat.control import ChatControl
 from application.conversation.chat.follow import RunFollower
 from application.conversation.chat.starting import ChatHandle, ChatStarter
+from application.conversation.chat.views import ChatRunView
+from application.conversation.dto import MessageDTO
 from domain.common.runstream import RunEvent
 from domain.conversation.entities import ChatRun
 
@@ -30,13 +31,13 @@ class ChatService:
         """The chat's events after the handle's offset, through the segment's `done`."""
         return self._follower.events(handle.chat_id, handle.after)
 
-    async def retrieve(self, actor: Actor, conversation_id: int, chat_id: int) -> dict[str, Any]:
+    async def retrieve(self, actor: Actor, conversation_id: int, chat_id: int) -> ChatRunView:
         return await self._control.retrieve(actor, conversation_id, chat_id)
 
-    async def cancel(self, actor: Actor, conversation_id: int, chat_id: int) -> dict[str, Any]:
+    async def cancel(self, actor: Actor, conversation_id: int, chat_id: int) -> ChatRunView:
         return await self._control.cancel(actor, conversation_id, chat_id)
 
-    async def messages(self, actor: Actor, conversation_id: int, chat_id: int) -> list[dict[str, Any]]:
+    async def messages(self, actor: Actor, conversation_id: int, chat_id: int) -> list[MessageDTO]:
         return await self._control.messages(actor, conversation_id, chat_id)
 
     async def break_message(

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from application.common.actor import Actor, require_scope
 from application.conversation.access import ConversationAccess
@@ -26,54 +25,52 @@ from application.conversation.chat.commands import (
     check_branching,
     checked_start,
     checked_tool_outputs,
-    has_substance,
 )
 from application.conversation.chat.engine import CLAIM_TAKEOVER, ChatEngine, Segment
-from application.conversation.chat.gate import WriteGate
 from application.conversation.chat.liveness import NOT_STARTED, Liveness
-from application.conversation.chat.prompt import TOOL_CALL_ID_KEY, file_ids, history_limit
+from application.conversation.chat.prompt import file_ids
 from application.conversation.chat.runner import ChatRunner
-from application.conversation.chat.views import CHAT_CREATED, CHAT_IN_PROGRESS, chat_view
+from application.conversation.chat.views import (
+    CHAT_CREATED,
+    CHAT_IN_PROGRESS,
+    ChatRunView,
+    chat_payload,
+    chat_view,
+)
 from crossdomain.agent import CONNECTOR_API, DRAFT_CONNECTOR, AgentSnapshot
 from crossdomain.upload import UploadedFile, UploadedFiles
 from domain.common.access import Scope
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.common.runstream import RunStreams
-from domain.conversation.entities import ChatRun, Conversation, Message, Section
+from domain.conversation.branching import Branch, BranchChooser, history_limit, resume_history_limit
+from domain.conversation.entities import ChatRun, Conversation, Message, Section, blocks_claim
 from domain.conversation.errors import (
     ChatAlreadyRunning,
     ChatNotAwaitingTools,
     InvalidConversation,
     InvalidMessage,
-    MessageNotFound,
 )
+from domain.conversation.messages import MessageFactory
 from domain.conversation.ports import (
     ChatRunRepository,
     ConversationRepository,
     MessageRepository,
     SectionRepository,
 )
-from domain.conversation.values import ChatStatus, MessageRole, MessageStatus, MessageType
+from domain.conversation.values import ChatStatus
 
 
 @dataclass(frozen=True, slots=True)
 class ChatHandle:
     """A started (or resumed) chat: its Chat view now, and where its events are."""
 
-    chat: dict[str, Any]
+    chat: ChatRunView
     chat_id: int
     conversation_id: int
     section_id: int
     question_id: int | None
     answer_id: int
     after: int = 0  # read the run stream after this offset
-
-
-@dataclass(slots=True)
-class _Branch:
-    history: list[Message]
-    parent_id: int | None
-    question: Message | None  # an existing question to answer (regenerate, or a question already sent)
 
 
 class ChatStarter:
@@ -93,7 +90,7 @@ class ChatStarter:
         liveness: Liveness,
         runner: ChatRunner,
         clock: Clock,
-        gate: WriteGate | None = None,
+        writes: UnitOfWorkFactory | None = None,
         ids: IdGenerator,
     ) -> None:
         self._access = access
@@ -101,7 +98,9 @@ class ChatStarter:
         self._messages, self._runs, self._streams = messages, runs, streams
         self._agents, self._files, self._engine = agents, files, engine
         self._liveness, self._runner, self._clock, self._ids = liveness, runner, clock, ids
-        self._gate = gate or WriteGate()
+        # Write transactions: the database adapter serialises them where it takes one writer at a time.
+        self._writes = writes or uow
+        self._branches = BranchChooser(messages)
 
     async def start(self, actor: Actor, request: StartChat) -> ChatHandle:
         require_scope(actor, Scope.CHAT)
@@ -109,24 +108,30 @@ class ChatStarter:
         now = self._clock.now()
         chat_id = self._ids.next_id()
         failed_holders: list[ChatRun] = []
-        async with self._gate, self._uow() as tx:
+        async with self._writes() as tx:
             # Read in the same transaction (one connection for the whole start): the agent's
             # lookups join it.
             snapshot = await self._agents.snapshot(actor, request.agent_id, draft=request.draft)
             conversation, fresh = await self._conversation(actor, request, snapshot, now)
             check_branching(request, bool(checked.messages))
-            first_turn = conversation.leaf_message_id is None and not conversation.name
-            branch = await self._branch(conversation, fresh, request, snapshot)
-            added = self._new_messages(
-                actor, conversation, snapshot, checked.messages, branch.parent_id, chat_id, now
+            first_turn = conversation.is_first_turn()
+            branch = (
+                Branch([], None, None)
+                if fresh
+                else await self._branches.choose(
+                    conversation,
+                    limit=history_limit(snapshot.model.history_rounds),
+                    regenerate_id=request.regenerate_id,
+                    edit_id=request.edit_id,
+                )
             )
+            factory = MessageFactory(conversation, self._ids, now)
+            added = self._new_messages(factory, actor, snapshot, checked.messages, branch.parent_id, chat_id)
             question = added[-1] if added else branch.question
             if question is None:
                 raise InvalidMessage(reason="there is no question to answer: send one in additional_messages")
             files = await self._files_of(actor, added, branch.history)
-            answer = self._answer(
-                conversation, snapshot, chat_id, added[-1].id if added else question.id, now
-            )
+            answer = factory.answer(question.id, agent_id=snapshot.agent_id, chat_id=chat_id)
             run = ChatRun(
                 id=chat_id,
                 conversation_id=conversation.id,
@@ -148,8 +153,7 @@ class ChatStarter:
             )
             leaf = answer.id if request.auto_save_history else None
             if fresh:
-                conversation.running_chat_id, conversation.running_since = chat_id, now
-                conversation.leaf_message_id = leaf
+                conversation.claimed_by(chat_id, now, leaf)
                 await self._conversations.add(conversation)
                 await self._sections.add(Section(conversation.section_id, conversation.id, now))
             else:
@@ -160,10 +164,10 @@ class ChatStarter:
             await tx.commit()
         for holder in failed_holders:
             await self._liveness.announce(holder)
-        view = chat_view(run)
+        view = ChatRunView.of(run)
         async with self._failing_on_error(chat_id):
             await self._streams.append(str(chat_id), CHAT_CREATED, chat_view(run, ChatStatus.CREATED))
-            await self._streams.append(str(chat_id), CHAT_IN_PROGRESS, view)
+            await self._streams.append(str(chat_id), CHAT_IN_PROGRESS, chat_payload(view))
         segment = Segment(
             run,
             answer,
@@ -184,11 +188,10 @@ class ChatStarter:
         require_scope(actor, Scope.CHAT)
         now = self._clock.now()
         expired: ChatRun | None = None
-        async with self._gate, self._uow() as tx:
+        async with self._writes() as tx:
             conversation = await self._access.load(actor, conversation_id)
             run = await run_of(self._runs, conversation, chat_id)
-            if run.status is not ChatStatus.REQUIRES_ACTION:
-                raise ChatNotAwaitingTools(reason=f"its status is {run.status.value}")
+            run.check_awaiting_tools()
             error = await self._liveness.verdict(run, conversation)
             if error is not None:
                 await self._liveness.fail_in_transaction(run, error, now)
@@ -199,61 +202,37 @@ class ChatStarter:
                 snapshot = await self._agents.snapshot(
                     actor, run.agent_id, draft=run.connector_id == DRAFT_CONNECTOR
                 )
-                leaf = conversation.leaf_message_id
-                history = (
-                    await self._messages.path(
-                        leaf,
-                        conversation.section_id,
-                        history_limit(snapshot.model.history_rounds, 2 * len(got)),
-                    )
-                    if leaf is not None
-                    else []
+                history = await self._branches.current_path(
+                    conversation, resume_history_limit(snapshot.model.history_rounds, len(got))
                 )
-                added: list[Message] = []
-                parent = leaf
-                for call in run.required_action:
-                    message = Message(
-                        id=self._ids.next_id(),
-                        conversation_id=conversation.id,
-                        section_id=conversation.section_id,
-                        parent_id=parent,
-                        role=MessageRole.USER,
-                        type=MessageType.TOOL_OUTPUT,
-                        content=got[call.id],
-                        agent_id=run.agent_id,
-                        chat_id=run.id,
-                        creator_id=actor.user_id,
-                        meta_data={TOOL_CALL_ID_KEY: call.id[:512]},
-                        created_at=now,
-                        updated_at=now,
-                    ).check()
-                    added.append(message)
-                    parent = message.id
-                assert parent is not None  # a run awaiting tools has its call messages
-                answer = self._answer(conversation, snapshot, run.id, parent, now)
+                factory = MessageFactory(conversation, self._ids, now)
+                added = factory.tool_outputs(
+                    conversation.leaf_message_id,
+                    run.required_action,
+                    got,
+                    agent_id=run.agent_id,
+                    chat_id=run.id,
+                    creator_id=actor.user_id,
+                )
+                # A run awaiting tools has its call messages, so there is a parent for the answer.
+                answer = factory.answer(added[-1].id, agent_id=run.agent_id, chat_id=run.id)
                 for message in (*added, answer):
                     await self._messages.add(message)
-                run.answer_id = answer.id
-                run.required_action = ()
-                run.start()
+                run.resume(answer.id)
                 await self._runs.save(run)
-                conversation.leaf_message_id, conversation.running_since, conversation.updated_at = (
-                    answer.id,
-                    now,
-                    now,
-                )
+                conversation.resumed_at(answer.id, now)
                 await self._conversations.save(conversation)
                 await tx.commit()
         if expired is not None:
             await self._liveness.announce(expired)
             raise ChatNotAwaitingTools(reason="it waited too long and failed")
-        view = chat_view(run)
+        view = ChatRunView.of(run)
         async with self._failing_on_error(run.id):
             status = await self._streams.status(str(run.id))
             after = status.last_offset if status is not None else 0
             # Seen alive at once by other processes (its created_at is old, so no grace applies).
             await self._runner.mark_alive(run.id)
-            await self._streams.append(str(run.id), CHAT_IN_PROGRESS, view)
+            await self._streams.append(str(run.id), CHAT_IN_PROGRESS, chat_payload(view))
         self._engine.launch(Segment(run, answer, snapshot, [*history, *added], save_history=True))
         return ChatHandle(
             view, run.id, conversation.id, conversation.section_id, run.question_id, answer.id, after
@@ -293,112 +272,42 @@ class ChatStarter:
             raise InvalidConversation(reason="playground and API conversations are separate")
         return conversation, False
 
-    async def _branch(
-        self, conversation: Conversation, fresh: bool, request: StartChat, snapshot: AgentSnapshot
-    ) -> _Branch:
-        if fresh:
-            return _Branch([], None, None)
-        limit = history_limit(snapshot.model.history_rounds)
-        section = conversation.section_id
-        if request.regenerate_id is not None:
-            question = await self._question(conversation, request.regenerate_id, answer_ok=True)
-            return _Branch(await self._messages.path(question.id, section, limit), question.id, question)
-        if request.edit_id is not None:
-            edited = await self._question(conversation, request.edit_id, answer_ok=False)
-            parent = edited.parent_id
-            history = await self._messages.path(parent, section, limit) if parent is not None else []
-            return _Branch(history, parent, None)
-        leaf = conversation.leaf_message_id
-        history = await self._messages.path(leaf, section, limit) if leaf is not None else []
-        last = history[-1] if history else None
-        waiting = (
-            last
-            if last is not None
-            and last.role is MessageRole.USER
-            and last.type in (MessageType.QUESTION, MessageType.UNKNOWN)
-            and has_substance(last.content, last.content_type)
-            else None
-        )
-        return _Branch(history, leaf, waiting)
-
-    async def _question(self, conversation: Conversation, message_id: int, *, answer_ok: bool) -> Message:
-        """The question a regenerate or an edit refers to, in the conversation's current section."""
-        message = await self._messages.get(message_id)
-        if message is None or message.conversation_id != conversation.id:
-            raise MessageNotFound(message_id=str(message_id))
-        if answer_ok and message.role is MessageRole.ASSISTANT and message.parent_id is not None:
-            parent = await self._messages.get(message.parent_id)
-            if parent is not None and parent.conversation_id == conversation.id:
-                message = parent
-        if message.role is not MessageRole.USER or message.type not in (
-            MessageType.QUESTION,
-            MessageType.UNKNOWN,
-        ):
-            raise InvalidMessage(reason="only a question (or its answer) can be regenerated or edited")
-        if message.section_id != conversation.section_id:
-            raise InvalidMessage(reason="the message is before the context was cleared")
-        return message
-
     def _new_messages(
         self,
+        factory: MessageFactory,
         actor: Actor,
-        conversation: Conversation,
         snapshot: AgentSnapshot,
         items: Sequence[CheckedMessage],
         parent_id: int | None,
         chat_id: int,
-        now: datetime,
     ) -> list[Message]:
+        """The caller's additional messages, chained under the branch's parent (checked already)."""
         out: list[Message] = []
         for item in items:
-            message = Message(
-                id=self._ids.next_id(),
-                conversation_id=conversation.id,
-                section_id=conversation.section_id,
-                parent_id=parent_id,
-                role=item.role,
-                type=item.type,
-                content=item.content,
-                content_type=item.content_type,
+            message = factory.caller_message(
+                parent_id,
+                item.role,
+                item.type,
+                item.content,
+                item.content_type,
+                item.meta_data,
+                creator_id=actor.user_id,
                 agent_id=snapshot.agent_id,
                 chat_id=chat_id,
-                creator_id=actor.user_id,
-                meta_data=item.meta_data,
-                created_at=now,
-                updated_at=now,
             )
             out.append(message)
             parent_id = message.id
         return out
-
-    def _answer(
-        self, conversation: Conversation, snapshot: AgentSnapshot, chat_id: int, parent_id: int, now: datetime
-    ) -> Message:
-        return Message(
-            id=self._ids.next_id(),
-            conversation_id=conversation.id,
-            section_id=conversation.section_id,
-            parent_id=parent_id,
-            role=MessageRole.ASSISTANT,
-            type=MessageType.ANSWER,
-            content="",
-            agent_id=snapshot.agent_id,
-            chat_id=chat_id,
-            creator_id=conversation.creator_id,
-            status=MessageStatus.STREAMING,
-            created_at=now,
-            updated_at=now,
-        )
 
     async def _claim(
         self, conversation: Conversation, run: ChatRun, now: datetime, leaf: int | None
     ) -> list[ChatRun]:
         """Take the conversation for `run`; a holder that cannot finish by itself is failed first."""
         failed: list[ChatRun] = []
-        holder_id = conversation.running_chat_id
-        if holder_id is not None and holder_id != run.id:
+        holder_id = conversation.holder_other_than(run.id)
+        if holder_id is not None:
             holder = await self._runs.get(holder_id)
-            if holder is not None and not holder.status.terminal:
+            if holder is not None and blocks_claim(holder):
                 error = await self._liveness.verdict(holder, conversation)
                 if error is None:
                     raise ChatAlreadyRunning(chat_id=str(holder_id))
@@ -408,9 +317,7 @@ class ChatStarter:
                 await self._conversations.release(conversation.id, holder_id)
         if not await self._conversations.claim(conversation.id, run.id, now, now - CLAIM_TAKEOVER, leaf):
             raise ChatAlreadyRunning()
-        conversation.running_chat_id, conversation.running_since = run.id, now
-        if leaf is not None:
-            conversation.leaf_message_id = leaf
+        conversation.claimed_by(run.id, now, leaf)
         return failed
 
     async def _files_of(

@@ -1,19 +1,24 @@
-"""What a chat run tells its readers: the event kinds and the chat and message views they carry.
+"""What a chat run tells its readers: the event kinds and the chat and message payloads they carry,
+and the typed view of a chat the chat services return.
 
-The views are plain JSON-ready dicts in Coze's OpenAPI spelling (ids as strings, times in unix
-seconds), because they travel through the run stream to every reader: the token API relays them
-as they are, the SPA API reshapes them. Building them once per event, here, keeps both surfaces
-cheap and identical in content.
+The chat services hand the API surfaces typed views (ChatRunView, MessageDTO); each surface spells
+them its own way. The run stream's payloads are different: they are stored once per event and
+relayed to every reader, so they are plain JSON-ready dicts in one fixed spelling, Coze's OpenAPI
+one (ids as strings, times in unix seconds): the token API relays them as they are, the SPA API
+reshapes them. Building them once per event, here, keeps both surfaces cheap and identical in
+content (ADR 0044).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from application.conversation.dto import MessageDTO
 from domain.conversation.entities import ChatRun, Message
-from domain.conversation.values import ChatStatus, MessageType
+from domain.conversation.values import ChatError, ChatStatus, MessageType, ToolCallRequest, Usage
 
 # Event kinds on a chat's run stream, named as Coze names its SSE events.
 CHAT_CREATED = "conversation.chat.created"
@@ -42,61 +47,112 @@ def unix(at: datetime | None) -> int:
     return int(at.timestamp()) if at is not None else 0
 
 
-def chat_view(run: ChatRun, status: ChatStatus | None = None) -> dict[str, Any]:
-    """Coze's Chat object; `status` overrides the run's (the created event of a started run)."""
-    view: dict[str, Any] = {
-        "id": str(run.id),
-        "conversation_id": str(run.conversation_id),
-        "bot_id": str(run.agent_id),
-        "created_at": unix(run.created_at),
-        "meta_data": dict(run.meta_data),
-        "last_error": {"code": run.last_error.code, "msg": run.last_error.msg},
-        "status": (status or run.status).value,
+@dataclass(frozen=True, slots=True)
+class ChatRunView:
+    """A chat as the chat services return it: the run's state at one moment."""
+
+    id: int
+    conversation_id: int
+    section_id: int
+    agent_id: int
+    status: ChatStatus
+    meta_data: dict[str, str]
+    last_error: ChatError
+    usage: Usage
+    required_action: tuple[ToolCallRequest, ...]  # only while the chat requires action
+    inserted_message_ids: tuple[int, ...]
+    created_at: datetime | None
+    completed_at: datetime | None
+    failed_at: datetime | None
+
+    @classmethod
+    def of(cls, run: ChatRun, status: ChatStatus | None = None) -> ChatRunView:
+        """`status` overrides the run's (the created event of a started run)."""
+        shown = status or run.status
+        return cls(
+            run.id,
+            run.conversation_id,
+            run.section_id,
+            run.agent_id,
+            shown,
+            dict(run.meta_data),
+            run.last_error,
+            run.usage,
+            run.required_action if shown is ChatStatus.REQUIRES_ACTION else (),
+            run.inserted_message_ids,
+            run.created_at,
+            run.completed_at,
+            run.failed_at,
+        )
+
+    def failed(self, error: ChatError) -> ChatRunView:
+        """As a reader whose stream broke reports it: failed with `error`."""
+        return replace(self, status=ChatStatus.FAILED, last_error=error)
+
+
+def chat_payload(view: ChatRunView) -> dict[str, Any]:
+    """Coze's Chat object."""
+    payload: dict[str, Any] = {
+        "id": str(view.id),
+        "conversation_id": str(view.conversation_id),
+        "bot_id": str(view.agent_id),
+        "created_at": unix(view.created_at),
+        "meta_data": dict(view.meta_data),
+        "last_error": {"code": view.last_error.code, "msg": view.last_error.msg},
+        "status": view.status.value,
         "usage": {
-            "token_count": run.usage.token_count,
-            "output_count": run.usage.output_count,
-            "input_count": run.usage.input_count,
+            "token_count": view.usage.token_count,
+            "output_count": view.usage.output_count,
+            "input_count": view.usage.input_count,
         },
-        "section_id": str(run.section_id),
+        "section_id": str(view.section_id),
     }
-    if run.completed_at is not None:
-        view["completed_at"] = unix(run.completed_at)
-    if run.failed_at is not None:
-        view["failed_at"] = unix(run.failed_at)
-    if run.required_action and (status or run.status) is ChatStatus.REQUIRES_ACTION:
-        view["required_action"] = {
+    if view.completed_at is not None:
+        payload["completed_at"] = unix(view.completed_at)
+    if view.failed_at is not None:
+        payload["failed_at"] = unix(view.failed_at)
+    if view.required_action:
+        payload["required_action"] = {
             "type": "submit_tool_outputs",
             "submit_tool_outputs": {
                 "tool_calls": [
                     {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
-                    for c in run.required_action
+                    for c in view.required_action
                 ]
             },
         }
-    if run.inserted_message_ids:
-        view["inserted_additional_messages"] = [{"id": str(i)} for i in run.inserted_message_ids]
-    return view
+    if view.inserted_message_ids:
+        payload["inserted_additional_messages"] = [{"id": str(i)} for i in view.inserted_message_ids]
+    return payload
 
 
-def message_view(message: Message, bot_id: int | None = None) -> dict[str, Any]:
+def chat_view(run: ChatRun, status: ChatStatus | None = None) -> dict[str, Any]:
+    """The run stream's payload of a chat event; `status` overrides the run's."""
+    return chat_payload(ChatRunView.of(run, status))
+
+
+def message_payload(message: MessageDTO) -> dict[str, Any]:
     """Coze's Message object."""
-    agent = bot_id if bot_id is not None else message.agent_id
-    view: dict[str, Any] = {
+    return {
         "id": str(message.id),
         "conversation_id": str(message.conversation_id),
-        "bot_id": str(agent) if agent else "",
+        "bot_id": str(message.agent_id) if message.agent_id else "",
         "chat_id": str(message.chat_id) if message.chat_id else "",
         "section_id": str(message.section_id),
-        "role": message.role.value,
-        "type": message.type.value,
+        "role": message.role,
+        "type": message.type,
         "content": message.content,
-        "content_type": message.content_type.value,
-        "meta_data": dict(message.meta_data),
+        "content_type": message.content_type,
+        "meta_data": message.meta_data,  # a copy already (MessageDTO.of)
         "created_at": unix(message.created_at),
-        "updated_at": unix(message.updated_at or message.created_at),
+        "updated_at": unix(message.updated_at),
         "reasoning_content": message.reasoning_content,
     }
-    return view
+
+
+def message_view(message: Message) -> dict[str, Any]:
+    """The run stream's payload of a message event."""
+    return message_payload(MessageDTO.of(message))
 
 
 # Coze's verbose note that an answer is finished (finish_reason 0: a normal end); stream-only.
