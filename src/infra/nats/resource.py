@@ -3,6 +3,7 @@ or adopted on first use and again after a failure, never fatal at start-up, repo
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -10,24 +11,24 @@ from domain.common.errors import Unavailable
 from infra.nats.connection import NatsConnection
 
 
-class JetStreamResource:
+class JetStreamResource(ABC):
     connection: NatsConnection
     _ready: bool
     _log: ClassVar[Any]  # the adapter's structlog logger
     _not_ready_event: ClassVar[str]  # logged when NATS does not answer at start-up
     _unavailable: ClassVar[Callable[..., Unavailable]]  # raised when it does not answer on use
 
+    @abstractmethod
     def _where(self) -> tuple[str, str]:
         """What the resource is and its name, e.g. ("bucket", "COZEPLUS_KV")."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def _create(self) -> None:
         """Make or adopt the resource and set `_ready`."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def _summary(self) -> str:
         """The readiness detail once the resource is there."""
-        raise NotImplementedError
 
     async def start(self) -> None:
         try:
