@@ -2,7 +2,7 @@
 
 See docs/architecture/adding-a-context.md. Order matters where it shows: routes are mounted (surface
 by surface), listeners registered and resources started in this order (resources stop in reverse),
-so a context comes after the contexts it uses.
+so a context comes after the contexts it uses (its wiring sees only those).
 """
 
 from __future__ import annotations
@@ -21,18 +21,18 @@ from bootstrap.modules import (
     system,
     upload,
 )
-from bootstrap.modules.base import ContextModule, Kernel, Routes, mounted_routes, wire
+from bootstrap.modules.base import ContextModule, Kernel, Routes, compose, mounted_routes, wire
 
 MODULES: tuple[ContextModule, ...] = (
     storage.MODULE,
-    system.MODULE,
     permission.MODULE,
+    system.MODULE,
     identity.MODULE,
     corporation.MODULE,
     eventbus.MODULE,
     models.MODULE,
-    agent.MODULE,
     upload.MODULE,
+    agent.MODULE,
     conversation.MODULE,
     chat.MODULE,
 )
@@ -45,4 +45,4 @@ def install(modules: tuple[ContextModule, ...] = MODULES) -> None:
         i18n.install(module.messages)
 
 
-__all__ = ["MODULES", "ContextModule", "Kernel", "Routes", "install", "mounted_routes", "wire"]
+__all__ = ["MODULES", "ContextModule", "Kernel", "Routes", "compose", "install", "mounted_routes", "wire"]

@@ -1,9 +1,9 @@
 """What a bounded context contributes to the process, declared in one value per context.
 
 `bootstrap.modules.MODULES` lists them in order; the composition root (bootstrap/container.py,
-bootstrap/http.py) reads nothing else to mount routes, install error specs and messages, register
-Litestar dependency keys, event listeners, /readyz checks and runtime resources. The context's
-container itself is wired in bootstrap/container.py from the shared kernel (see `Kernel`).
+bootstrap/http.py) reads nothing else to wire context containers, mount routes, install error specs
+and messages, register Litestar dependency keys, event listeners, /readyz checks and runtime
+resources. The root itself holds only the infrastructure (bootstrap/container.py).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ C = TypeVar("C", bound=containers.DeclarativeContainer)
 
 Providers = Callable[["Container"], Mapping[str, "providers.Provider[Any]"]]
 Objects = Callable[["Container"], Sequence[Any]]
+Wiring = Callable[["Container", "Kernel"], Mapping[str, "providers.Container[Any]"]]
 
 
 def _no_providers(_: Container) -> Mapping[str, providers.Provider[Any]]:
@@ -68,6 +69,10 @@ class ContextModule:
     resources: Callable[[Container], Sequence[Resource]] = _nothing
     # The crossdomain ports this context answers for other contexts: Protocol -> its provider.
     crossdomain: Callable[[Container], Mapping[type[Any], providers.Provider[Any]]] = lambda _: {}
+    # The context's containers, by root attribute name, wired from the kernel and earlier contexts.
+    containers: Wiring = lambda _root, _kernel: {}
+    # Kernel inputs this context provides to the modules after it (permission: `permissions`).
+    kernel: Providers = _no_providers
 
 
 def mounted_routes(modules: Sequence[ContextModule]) -> list[ControllerRouterHandler]:
@@ -76,41 +81,66 @@ def mounted_routes(modules: Sequence[ContextModule]) -> list[ControllerRouterHan
     return [handler for surface in surfaces for m in modules for handler in getattr(m.routes, surface)]
 
 
+# The inputs the kernel hands every context container that declares them (see `wire`).
+KERNEL_INPUTS = ("uow", "ids", "clock", "settings", "audit", "permissions")
+
+
 @dataclass(frozen=True, slots=True)
 class Kernel:
     """The shared kernel a context container takes its inputs from, handed over once.
 
-    `wire` gives a context container the kernel providers it declares a dependency for (by name),
-    so the uow/ids/clock/audit/permissions lines are not repeated for every context."""
+    It starts with the infrastructure's uow, ids, clock, settings and audit log; a module adds
+    what it provides (the permission context adds `permissions`) for the modules after it."""
 
-    uow: providers.Provider[Any]
-    ids: providers.Provider[Any]
-    clock: providers.Provider[Any]
-    settings: providers.Provider[Any]
-    audit: providers.Provider[Any] | None = None
-    permissions: providers.Provider[Any] | None = None
+    inputs: Mapping[str, providers.Provider[Any]]
 
-    def inputs(self) -> dict[str, providers.Provider[Any]]:
-        found = {
-            "uow": self.uow,
-            "ids": self.ids,
-            "clock": self.clock,
-            "settings": self.settings,
-            "audit": self.audit,
-            "permissions": self.permissions,
-        }
-        return {name: provider for name, provider in found.items() if provider is not None}
+    def extended(self, provided: Mapping[str, providers.Provider[Any]], by: str) -> Kernel:
+        foreign = sorted(set(provided) - set(KERNEL_INPUTS))
+        taken = sorted(set(provided) & set(self.inputs))
+        if foreign or taken:
+            raise ValueError(f"module {by} cannot provide kernel inputs {', '.join(foreign + taken)}")
+        return Kernel({**self.inputs, **provided})
 
 
 def wire(container: type[C], kernel: Kernel, **inputs: Any) -> providers.Container[C]:
     """The context container with the kernel inputs it declares, plus its own `inputs`."""
     declared = container.providers
-    shared = {
-        name: provider
-        for name, provider in kernel.inputs().items()
-        if isinstance(declared.get(name), providers.Dependency) and name not in inputs
-    }
+    wanted = {name for name, p in declared.items() if isinstance(p, providers.Dependency)}
     unknown = sorted(set(inputs) - set(declared))
     if unknown:
         raise TypeError(f"{container.__name__} has no inputs named {', '.join(unknown)}")
+    missing = sorted((wanted & set(KERNEL_INPUTS)) - set(kernel.inputs) - set(inputs))
+    if missing:
+        raise TypeError(
+            f"{container.__name__} needs {', '.join(missing)} from the kernel: "
+            "list its module after the module that provides it"
+        )
+    shared = {name: p for name, p in kernel.inputs.items() if name in wanted and name not in inputs}
     return providers.Container(container, **shared, **inputs)
+
+
+def compose(root: Container, modules: Sequence[ContextModule]) -> None:
+    """Attaches every module's containers to the root, in module order: a module's wiring sees the
+    infrastructure, the kernel so far and the contexts wired before it (a later one is not there)."""
+    core = root.core
+    kernel = Kernel(
+        {
+            "uow": core.uow,
+            "ids": core.ids,
+            "clock": core.clock,
+            "settings": root.settings,
+            "audit": root.audit.audit_log,
+        }
+    )
+    for module in modules:
+        try:
+            attached = module.containers(root, kernel)
+        except AttributeError as exc:  # a context it uses is not attached (yet)
+            raise LookupError(
+                f"module {module.name} uses {exc.name}: list it after that context's module"
+            ) from exc
+        for name, provider in attached.items():
+            if name in root.providers:
+                raise ValueError(f"module {module.name} attaches {name}, which the root already has")
+            root.set_provider(name, provider)
+        kernel = kernel.extended(module.kernel(root), by=module.name)

@@ -17,7 +17,7 @@ from api import errors, i18n
 from api.app import AppServices, HttpConfig, create_app
 from bootstrap.container import Container, build_container
 from bootstrap.http import module_dependencies
-from bootstrap.modules import MODULES, ContextModule, install, mounted_routes
+from bootstrap.modules import MODULES, ContextModule, Kernel, compose, install, mounted_routes
 from bootstrap.settings import Settings
 from domain.common.errors import DomainError
 
@@ -158,3 +158,55 @@ def test_crossdomain_providers_answer_their_protocol(container: Container) -> No
             assert members, protocol
             for name in members:
                 assert callable(getattr(implementation, name, None)), f"{module.name}: {protocol} {name}"
+
+
+def _bare_root(tmp_path: Path) -> Container:
+    database = "sqlite+aiosqlite://"
+    settings = Settings(_env_file=None, data_dir=tmp_path, database_url=database, access_log=False)
+    return Container(settings=settings)
+
+
+def test_the_root_holds_infrastructure_only_and_modules_attach_the_contexts(container: Container) -> None:
+    declared = set(Container.providers)
+    attached = {name for module in MODULES for name in module.containers(container, _kernel(container))}
+    assert declared == {"settings", "core", "server_secret", "storage", "audit", "fulltext", "vectors"}
+    assert attached and not attached & declared
+    assert attached <= set(container.providers)
+
+
+def _kernel(root: Container) -> Kernel:
+    core = root.core
+    shared = {"uow": core.uow, "ids": core.ids, "clock": core.clock, "settings": root.settings}
+    return Kernel({**shared, "audit": root.audit.audit_log, "permissions": root.permission.checker})
+
+
+def test_a_module_listed_before_a_context_it_uses_is_refused(tmp_path: Path) -> None:
+    by_name = {module.name: module for module in MODULES}
+    early_chat = [m for m in MODULES if m.name != "chat"]
+    early_chat.insert(early_chat.index(by_name["conversation"]), by_name["chat"])
+    with pytest.raises(LookupError, match="module chat uses conversation: list it after"):
+        compose(_bare_root(tmp_path), early_chat)
+
+
+def test_a_container_needing_a_kernel_input_not_yet_provided_is_refused(tmp_path: Path) -> None:
+    without_permission = [m for m in MODULES if m.name != "permission"]
+    with pytest.raises(TypeError, match="needs permissions from the kernel"):
+        compose(_bare_root(tmp_path), without_permission)
+
+
+def test_a_context_attached_twice_or_over_the_infrastructure_is_refused(tmp_path: Path) -> None:
+    twice = [*MODULES, next(m for m in MODULES if m.name == "upload")]
+    with pytest.raises(ValueError, match="attaches upload"):
+        compose(_bare_root(tmp_path), twice)
+    over = ContextModule(name="rogue", containers=lambda root, kernel: {"core": root.storage})
+    with pytest.raises(ValueError, match="attaches core"):
+        compose(_bare_root(tmp_path), [over])
+
+
+def test_only_kernel_inputs_are_provided_once(tmp_path: Path) -> None:
+    rogue = ContextModule(name="rogue", kernel=lambda root: {"uow": root.core.uow})
+    with pytest.raises(ValueError, match="rogue cannot provide kernel inputs uow"):
+        compose(_bare_root(tmp_path), [rogue])
+    foreign = ContextModule(name="foreign", kernel=lambda root: {"mailer": root.core.ids})
+    with pytest.raises(ValueError, match="foreign cannot provide kernel inputs mailer"):
+        compose(_bare_root(tmp_path), [foreign])
