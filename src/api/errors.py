@@ -25,7 +25,9 @@ from litestar.status_codes import (
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_502_BAD_GATEWAY,
     HTTP_503_SERVICE_UNAVAILABLE,
+    HTTP_504_GATEWAY_TIMEOUT,
 )
 
 from api.context import current_log_id, new_log_id, request_context
@@ -44,6 +46,7 @@ from domain.common.errors import (
 from domain.common.eventbus import EventBusUnavailable
 from domain.common.fulltext import FullTextUnavailable
 from domain.common.kv import KeyValueUnavailable
+from domain.common.outbound import OutboundFailed, OutboundTimeout, OutboundTooLarge
 from domain.common.runstream import RunStreamUnavailable
 from domain.common.storage import StorageUnavailable
 from domain.common.vectors import VectorFeatureUnsupported, VectorStoreUnavailable
@@ -91,6 +94,11 @@ _DOMAIN: dict[type[DomainError], ErrorSpec] = {
     StorageUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5035),
     VectorStoreUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5036),
     FullTextUnavailable: ErrorSpec(HTTP_503_SERVICE_UNAVAILABLE, 5037),
+    # Outbound HTTP to a user-supplied URL (ADR 0042): refused by the guard is the caller's input
+    # (OutboundRefused is InvalidInput, 4000); the remote side failing is a bad gateway.
+    OutboundFailed: ErrorSpec(HTTP_502_BAD_GATEWAY, 5040),
+    OutboundTimeout: ErrorSpec(HTTP_504_GATEWAY_TIMEOUT, 5041),
+    OutboundTooLarge: ErrorSpec(HTTP_502_BAD_GATEWAY, 5042),
     # A vector store that cannot run a query asked of it (the same 4000 as any unmapped error).
     VectorFeatureUnsupported: ErrorSpec(HTTP_400_BAD_REQUEST, 4000),
 }

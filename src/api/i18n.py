@@ -72,6 +72,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en-US": "the full-text index is unavailable; try again shortly",
         "zh-CN": "全文索引暂不可用，请稍后重试",
     },
+    "outbound.refused": {
+        "en-US": "the URL is not allowed: {reason}",
+        "zh-CN": "不允许访问该 URL：{reason}",
+    },
+    "outbound.failed": {
+        "en-US": "the remote server failed: {reason}",
+        "zh-CN": "远程服务器出错：{reason}",
+    },
+    "outbound.timeout": {
+        "en-US": "the remote server did not answer in time: {reason}",
+        "zh-CN": "远程服务器响应超时：{reason}",
+    },
+    "outbound.too_large": {
+        "en-US": "the remote answer is too large: {reason}",
+        "zh-CN": "远程响应过大：{reason}",
+    },
     "security.csrf": {
         "en-US": "cross-site request refused (Origin not allowed)",
         "zh-CN": "已拒绝跨站请求（来源不被允许）",

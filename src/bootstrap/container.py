@@ -16,6 +16,8 @@ from bootstrap.containers.fulltext import FullTextContainer
 from bootstrap.containers.storage import StorageContainer
 from bootstrap.containers.vectors import VectorContainer
 from bootstrap.settings import Settings
+from infra.outbound.client import GuardedHttpClient
+from infra.outbound.policy import AddressPolicy
 from infra.security.secrets import server_secret as load_server_secret
 
 
@@ -73,6 +75,18 @@ class Container(containers.DeclarativeContainer):
         db_name=settings.provided.vector_db_name,
         consistency=settings.provided.vector_consistency,
         timeout_s=settings.provided.vector_timeout_s,
+    )
+
+    # The only way to a URL a user supplied (DESIGN.md §6, ADR 0042); contexts take it by wiring.
+    outbound = providers.Singleton(
+        GuardedHttpClient,
+        providers.Callable(
+            AddressPolicy.from_settings,
+            settings.provided.outbound_allow_networks,
+            settings.provided.outbound_ports,
+        ),
+        timeout_s=settings.provided.outbound_timeout_s,
+        max_bytes=settings.provided.outbound_max_bytes,
     )
 
     if TYPE_CHECKING:

@@ -104,6 +104,13 @@ class Settings(BaseSettings):
     fulltext_api_key: SecretStr | None = None
     fulltext_timeout_s: float = Field(10.0, gt=0, le=300)
 
+    # Outbound HTTP to user-supplied URLs (web pages, plugins, HTTP nodes): public addresses on these
+    # ports only; networks listed here (CIDR, e.g. an intranet API's "10.20.0.0/16") are allowed too.
+    outbound_allow_networks: list[str] = Field(default_factory=list)
+    outbound_ports: list[int] = Field(default_factory=lambda: [80, 443])
+    outbound_timeout_s: float = Field(15.0, gt=0, le=600)
+    outbound_max_bytes: int = Field(20 * 1024**2, ge=1024)
+
     # Event bus: "" (NATS when nats_url is set, else in-process) | "inprocess" | "nats" | "nats://host:4222";
     # in-process keeps pending deliveries in the database (see docs/operations/eventbus.md).
     eventbus_url: str = ""
