@@ -17,7 +17,7 @@ from api.agent_fields import (
     plugin_bindings,
 )
 from api.envelope import Envelope
-from api.schemas import Int64Str, Int64StrList, OptionalId, id_str
+from api.schemas import Int64Str, Int64StrList, OptionalId, id_str, seconds
 from application.agent.dto import AgentView
 from domain.agent.entities import AgentChanges
 from domain.agent.errors import InvalidAgentConfig
@@ -278,8 +278,8 @@ class Bot(msgspec.Struct):
             name=a.name,
             description=a.description,
             icon_url=a.icon_url,
-            create_time=int(a.created_at.timestamp()),
-            update_time=int(a.updated_at.timestamp()),
+            create_time=seconds(a.created_at),
+            update_time=seconds(a.updated_at),
             version=a.version,
             bot_mode=c.bot_mode,
             owner_user_id=id_str(a.owner_id),

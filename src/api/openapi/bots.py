@@ -37,7 +37,17 @@ from api.openapi.bot_schemas import (
     UpdateBotRequest,
     changes_of,
 )
-from api.schemas import MAX_PAGE_NUMBER, Int64Id, QueryId, QueryPage, QuerySize100, id_str, query_int
+from api.schemas import (
+    MAX_PAGE_NUMBER,
+    Int64Id,
+    QueryId,
+    QueryPage,
+    QuerySize100,
+    id_str,
+    query_int,
+    seconds,
+    seconds_text,
+)
 from api.security.identity import CurrentActor
 from application.agent.dto import ListFilter
 from application.agent.publish import PublishService
@@ -173,7 +183,7 @@ async def published_bots_list(
             b.name,
             b.description,
             b.icon_url,
-            str(int((b.published_at or b.updated_at).timestamp())),
+            seconds_text(b.published_at or b.updated_at),
         )
         for b in page.items
     ]
@@ -205,9 +215,9 @@ async def list_bots(
             description=b.description,
             icon_url=b.icon_url,
             is_published=b.is_published,
-            updated_at=int(b.updated_at.timestamp()),
+            updated_at=seconds(b.updated_at),
             owner_user_id=id_str(b.owner_id),
-            published_at=None if b.published_at is None else int(b.published_at.timestamp()),
+            published_at=None if b.published_at is None else seconds(b.published_at),
         )
         for b in page.items
     ]

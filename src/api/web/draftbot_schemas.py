@@ -15,7 +15,7 @@ from api.agent_fields import (
     model_settings,
     plugin_bindings,
 )
-from api.schemas import Int64Str, OptionalInt64StrList, id_str
+from api.schemas import Int64Str, OptionalInt64StrList, id_str, seconds_text
 from application.agent.dto import AgentView
 from domain.agent.entities import AgentChanges, Icon
 from domain.agent.errors import InvalidAgentConfig
@@ -201,8 +201,8 @@ class BotInfo(msgspec.Struct):
             icon_url=a.icon_url,
             creator_id=id_str(a.owner_id),
             space_id=id_str(a.space_id),
-            create_time=str(int(a.created_at.timestamp())),
-            update_time=str(int(a.updated_at.timestamp())),
+            create_time=seconds_text(a.created_at),
+            update_time=seconds_text(a.updated_at),
             connector_id=str(a.connector_id),
             version=a.version,
             bot_mode=c.bot_mode,
