@@ -15,6 +15,7 @@ from api.agent_fields import (
     ids_of,
     model_settings,
     plugin_bindings,
+    sampling_values,
 )
 from api.envelope import Envelope
 from api.schemas import Int64Str, Int64StrList, OptionalId, id_str, seconds
@@ -300,13 +301,8 @@ class Bot(msgspec.Struct):
                 model_name=a.model_name,
                 context_round=m.history_rounds,
                 sp_current_time=m.current_time_in_prompt,
-                temperature=m.temperature,
-                max_tokens=m.max_tokens,
                 response_format=None if m.response_format is None else m.response_format.value,
-                top_k=m.top_k,
-                top_p=m.top_p,
-                presence_penalty=m.presence_penalty,
-                frequency_penalty=m.frequency_penalty,
+                **sampling_values(m),
             ),
             suggest_reply_info=SuggestReplyInfo(
                 c.suggest_reply.mode.value, c.suggest_reply.customized_prompt

@@ -14,6 +14,7 @@ from api.agent_fields import (
     ids_of,
     model_settings,
     plugin_bindings,
+    sampling_values,
 )
 from api.schemas import Int64Str, OptionalInt64StrList, id_str, seconds_text
 from application.agent.dto import AgentView
@@ -210,17 +211,12 @@ class BotInfo(msgspec.Struct):
             prompt_info=PromptInfo(c.persona_prompt),
             model_info=ModelInfo(
                 model_id=None if m.model_id is None else id_str(m.model_id),
-                temperature=m.temperature,
-                max_tokens=m.max_tokens,
-                top_p=m.top_p,
-                frequency_penalty=m.frequency_penalty,
-                presence_penalty=m.presence_penalty,
                 short_memory_policy=ShortMemoryPolicy(m.history_rounds, 0),
-                top_k=m.top_k,
                 response_format=None
                 if m.response_format is None
                 else RESPONSE_FORMATS.index(m.response_format),
                 sp_current_time=m.current_time_in_prompt,
+                **sampling_values(m),
             ),
             onboarding_info=OnboardingInfo(c.onboarding.prologue, list(c.onboarding.suggested_questions)),
             suggest_reply_info=SuggestReplyInfo(
