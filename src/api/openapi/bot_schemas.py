@@ -18,8 +18,8 @@ from api.agent_fields import (
     sampling_values,
 )
 from api.envelope import Envelope
-from api.schemas import Int64Str, Int64StrList, OptionalId, id_str, seconds
-from application.agent.dto import AgentView
+from api.schemas import Int64Str, Int64StrList, OptionalId, id_str, seconds, seconds_text
+from application.agent.dto import AgentSummary, AgentView
 from domain.agent.entities import AgentChanges
 from domain.agent.errors import InvalidAgentConfig
 from domain.agent.values import (
@@ -335,6 +335,12 @@ class SpaceBotV1(msgspec.Struct):
     icon_url: str
     publish_time: str
 
+    @classmethod
+    def of(cls, b: AgentSummary) -> SpaceBotV1:
+        return cls(
+            id_str(b.id), b.name, b.description, b.icon_url, seconds_text(b.published_at or b.updated_at)
+        )
+
 
 class SpaceBotsV1(msgspec.Struct):
     space_bots: list[SpaceBotV1]
@@ -354,6 +360,19 @@ class SimpleBot(msgspec.Struct):
     updated_at: int
     owner_user_id: str
     published_at: int | None = None
+
+    @classmethod
+    def of(cls, b: AgentSummary) -> SimpleBot:
+        return cls(
+            id=id_str(b.id),
+            name=b.name,
+            description=b.description,
+            icon_url=b.icon_url,
+            is_published=b.is_published,
+            updated_at=seconds(b.updated_at),
+            owner_user_id=id_str(b.owner_id),
+            published_at=None if b.published_at is None else seconds(b.published_at),
+        )
 
 
 class SimpleBots(msgspec.Struct):
