@@ -9,7 +9,7 @@ import msgspec
 
 from api.schemas import parse_id
 from domain.agent.errors import InvalidAgentConfig
-from domain.agent.values import ClientToolSpec, PluginBinding
+from domain.agent.values import ClientToolSpec, ModelSettings, PluginBinding
 from domain.common.errors import InvalidInput
 
 
@@ -47,6 +47,12 @@ def model_settings(
     if current_time is not None:
         patch["current_time_in_prompt"] = current_time
     return patch
+
+
+def sampling_values(m: ModelSettings) -> dict[str, Any]:
+    """The sampling options as both surfaces answer them: every name, None where the model's
+    default applies (the reverse of model_settings)."""
+    return {name: getattr(m, name) for name in SAMPLING}
 
 
 def plugin_bindings(plugins: Iterable[Any] | None) -> tuple[PluginBinding, ...] | None:

@@ -6,6 +6,7 @@ value is checked and idl/ says the same thing (docs/adr/0030-request-contract.md
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -119,6 +120,16 @@ def query_int(value: str | None, default: int, maximum: int, name: str) -> int:
     if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= maximum:
         raise InvalidParams(detail=f"{name} must be an integer from 1 to {maximum}")
     return int(value)
+
+
+def seconds(at: datetime) -> int:
+    """A time as both surfaces send it: whole unix seconds (the SPA spells them as text)."""
+    return int(at.timestamp())
+
+
+def seconds_text(at: datetime | None) -> str:
+    """The SPA's spelling of a time: unix seconds as a string, "" for none."""
+    return "" if at is None else str(seconds(at))
 
 
 def id_str(value: int) -> str:

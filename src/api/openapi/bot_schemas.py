@@ -15,10 +15,11 @@ from api.agent_fields import (
     ids_of,
     model_settings,
     plugin_bindings,
+    sampling_values,
 )
 from api.envelope import Envelope
-from api.schemas import Int64Str, Int64StrList, OptionalId, id_str
-from application.agent.dto import AgentView
+from api.schemas import Int64Str, Int64StrList, OptionalId, id_str, seconds, seconds_text
+from application.agent.dto import AgentSummary, AgentView
 from domain.agent.entities import AgentChanges
 from domain.agent.errors import InvalidAgentConfig
 from domain.agent.values import (
@@ -278,8 +279,8 @@ class Bot(msgspec.Struct):
             name=a.name,
             description=a.description,
             icon_url=a.icon_url,
-            create_time=int(a.created_at.timestamp()),
-            update_time=int(a.updated_at.timestamp()),
+            create_time=seconds(a.created_at),
+            update_time=seconds(a.updated_at),
             version=a.version,
             bot_mode=c.bot_mode,
             owner_user_id=id_str(a.owner_id),
@@ -300,13 +301,8 @@ class Bot(msgspec.Struct):
                 model_name=a.model_name,
                 context_round=m.history_rounds,
                 sp_current_time=m.current_time_in_prompt,
-                temperature=m.temperature,
-                max_tokens=m.max_tokens,
                 response_format=None if m.response_format is None else m.response_format.value,
-                top_k=m.top_k,
-                top_p=m.top_p,
-                presence_penalty=m.presence_penalty,
-                frequency_penalty=m.frequency_penalty,
+                **sampling_values(m),
             ),
             suggest_reply_info=SuggestReplyInfo(
                 c.suggest_reply.mode.value, c.suggest_reply.customized_prompt
@@ -339,6 +335,12 @@ class SpaceBotV1(msgspec.Struct):
     icon_url: str
     publish_time: str
 
+    @classmethod
+    def of(cls, b: AgentSummary) -> SpaceBotV1:
+        return cls(
+            id_str(b.id), b.name, b.description, b.icon_url, seconds_text(b.published_at or b.updated_at)
+        )
+
 
 class SpaceBotsV1(msgspec.Struct):
     space_bots: list[SpaceBotV1]
@@ -358,6 +360,19 @@ class SimpleBot(msgspec.Struct):
     updated_at: int
     owner_user_id: str
     published_at: int | None = None
+
+    @classmethod
+    def of(cls, b: AgentSummary) -> SimpleBot:
+        return cls(
+            id=id_str(b.id),
+            name=b.name,
+            description=b.description,
+            icon_url=b.icon_url,
+            is_published=b.is_published,
+            updated_at=seconds(b.updated_at),
+            owner_user_id=id_str(b.owner_id),
+            published_at=None if b.published_at is None else seconds(b.published_at),
+        )
 
 
 class SimpleBots(msgspec.Struct):

@@ -167,16 +167,7 @@ async def published_bots_list(
     page = await publish_service.list_published(
         actor, _required_id(space_id, "space_id"), CONNECTOR_API, _page(page_index), _size(page_size)
     )
-    bots = [
-        SpaceBotV1(
-            id_str(b.id),
-            b.name,
-            b.description,
-            b.icon_url,
-            str(int((b.published_at or b.updated_at).timestamp())),
-        )
-        for b in page.items
-    ]
+    bots = [SpaceBotV1.of(b) for b in page.items]
     return SpaceBotsV1Response(data=SpaceBotsV1(bots, page.total))
 
 
@@ -198,20 +189,7 @@ async def list_bots(
         page = await publish_service.list_published(actor, space, connector, index, size)
     else:
         page = await agent_service.list(actor, space, index, size, status, connector)
-    items = [
-        SimpleBot(
-            id=id_str(b.id),
-            name=b.name,
-            description=b.description,
-            icon_url=b.icon_url,
-            is_published=b.is_published,
-            updated_at=int(b.updated_at.timestamp()),
-            owner_user_id=id_str(b.owner_id),
-            published_at=None if b.published_at is None else int(b.published_at.timestamp()),
-        )
-        for b in page.items
-    ]
-    return SimpleBotsResponse(data=SimpleBots(items, page.total))
+    return SimpleBotsResponse(data=SimpleBots([SimpleBot.of(b) for b in page.items], page.total))
 
 
 ROUTES = [

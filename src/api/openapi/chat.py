@@ -12,8 +12,9 @@ from litestar import Response, post, route
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, KwargDefinition
 
+from api.conversation_fields import IdField, conversation_id_of, optional_id
 from api.envelope import Envelope
-from api.openapi.conversation_views import META_DATA, IdField, MessageBody, conversation_id_of, optional_id
+from api.openapi.conversation_views import META_DATA, MessageBody
 from api.schemas import WIRE_ID_SCHEMA, OptionalQueryId, QueryId, WireId, parse_id
 from api.security.identity import CurrentActor
 from api.sse import event, json_line, relay, sse_response

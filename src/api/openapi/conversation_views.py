@@ -1,39 +1,16 @@
 """Coze's Conversation, Section and Message objects as cozepy 0.20.0 parses them (ids as strings,
-times in seconds), and the request pieces the conversation and chat endpoints share."""
+times in seconds), and the message body the conversation and chat endpoints share."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
 from litestar.params import KwargDefinition
 
-from api.schemas import OptionalWireId, id_str, parse_id
+from api.schemas import id_str, seconds
 from application.conversation.dto import ConversationDTO, MessageDTO, SectionDTO
 from application.conversation.inputs import MessageInput
-from domain.conversation.errors import InvalidConversation
-
-# A JSON id may come as a string (cozepy) or a number; null and "" mean absent.
-IdField = OptionalWireId
-
-
-def seconds(at: datetime) -> int:
-    return int(at.timestamp())
-
-
-def optional_id(value: str | int | None) -> int | None:
-    """An id from a query or body field: None for absent, null or "" (cozepy sends None as "")."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return parse_id(value)
-
-
-def conversation_id_of(value: str | int | None) -> int:
-    found = optional_id(value)
-    if found is None:
-        raise InvalidConversation(reason="conversation_id is required")
-    return found
 
 
 class CozeConversation(msgspec.Struct):

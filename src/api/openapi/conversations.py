@@ -9,16 +9,9 @@ from litestar import delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, KwargDefinition
 
+from api.conversation_fields import IdField, conversation_id_of, optional_id
 from api.envelope import Envelope
-from api.openapi.conversation_views import (
-    META_DATA,
-    CozeConversation,
-    CozeSection,
-    IdField,
-    MessageBody,
-    conversation_id_of,
-    optional_id,
-)
+from api.openapi.conversation_views import META_DATA, CozeConversation, CozeSection, MessageBody
 from api.schemas import MAX_PAGE_NUMBER, Int64Id, OptionalQueryId, QueryId, QueryPage, QuerySize50, query_int
 from api.security.identity import CurrentActor
 from application.conversation.conversations import MAX_LIST_PAGE, ConversationService

@@ -12,17 +12,9 @@ from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, KwargDefinition
 
+from api.conversation_fields import IdField, conversation_id_of, optional_id
 from api.envelope import Envelope
-from api.openapi.conversation_views import (
-    CONTENT,
-    CONTENT_TYPE,
-    META_DATA,
-    CozeMessage,
-    IdField,
-    MessageBody,
-    conversation_id_of,
-    optional_id,
-)
+from api.openapi.conversation_views import CONTENT, CONTENT_TYPE, META_DATA, CozeMessage, MessageBody
 from api.schemas import QueryId, id_str
 from api.security.identity import CurrentActor
 from application.conversation.messages import MAX_MESSAGE_PAGE, MessageService

@@ -13,8 +13,8 @@ from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, KwargDefinition
 
+from api.conversation_fields import IdField, conversation_id_of, optional_id
 from api.envelope import Envelope
-from api.openapi.conversation_views import IdField, conversation_id_of, optional_id
 from api.schemas import INT64_MAX, WireId, id_str, parse_id
 from api.security.identity import CurrentActor
 from application.conversation.conversations import ConversationService

@@ -16,7 +16,7 @@ from litestar.params import JSONBody, KwargDefinition
 
 from api.agent_fields import one_id
 from api.envelope import EmptyData, EmptyResponse, Envelope
-from api.schemas import BodyPage, BodySize100, Int64Str, id_str
+from api.schemas import BodyPage, BodySize100, Int64Str, id_str, seconds_text
 from api.security.identity import CurrentActor
 from api.web.draftbot_schemas import BotInfo, BotInfoForUpdate, changes_of
 from application.agent.publish import PublishService
@@ -268,7 +268,7 @@ async def list_history(
             version=r.version,
             history_type=1,
             info="",
-            create_time=str(int(r.published_at.timestamp())),
+            create_time=seconds_text(r.published_at),
             connector_infos=[ConnectorInfo(str(c), names.get(c, "")) for c in r.connector_ids],
             creator=Creator(id_str(r.publisher_id)),
             publish_id=id_str(r.id),
@@ -335,15 +335,13 @@ async def intelligence_list(
                 icon_url=b.icon_url,
                 space_id=id_str(b.space_id),
                 owner_id=id_str(b.owner_id),
-                create_time=str(int(b.created_at.timestamp())),
-                update_time=str(int(b.updated_at.timestamp())),
+                create_time=seconds_text(b.created_at),
+                update_time=seconds_text(b.updated_at),
                 status=1,
-                publish_time="" if b.published_at is None else str(int(b.published_at.timestamp())),
+                publish_time=seconds_text(b.published_at),
             ),
             1,
-            IntelligencePublishInfo(
-                b.is_published, "" if b.published_at is None else str(int(b.published_at.timestamp()))
-            ),
+            IntelligencePublishInfo(b.is_published, seconds_text(b.published_at)),
         )
         for b in page.items
     ]

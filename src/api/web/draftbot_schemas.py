@@ -14,8 +14,9 @@ from api.agent_fields import (
     ids_of,
     model_settings,
     plugin_bindings,
+    sampling_values,
 )
-from api.schemas import Int64Str, OptionalInt64StrList, id_str
+from api.schemas import Int64Str, OptionalInt64StrList, id_str, seconds_text
 from application.agent.dto import AgentView
 from domain.agent.entities import AgentChanges, Icon
 from domain.agent.errors import InvalidAgentConfig
@@ -201,8 +202,8 @@ class BotInfo(msgspec.Struct):
             icon_url=a.icon_url,
             creator_id=id_str(a.owner_id),
             space_id=id_str(a.space_id),
-            create_time=str(int(a.created_at.timestamp())),
-            update_time=str(int(a.updated_at.timestamp())),
+            create_time=seconds_text(a.created_at),
+            update_time=seconds_text(a.updated_at),
             connector_id=str(a.connector_id),
             version=a.version,
             bot_mode=c.bot_mode,
@@ -210,17 +211,12 @@ class BotInfo(msgspec.Struct):
             prompt_info=PromptInfo(c.persona_prompt),
             model_info=ModelInfo(
                 model_id=None if m.model_id is None else id_str(m.model_id),
-                temperature=m.temperature,
-                max_tokens=m.max_tokens,
-                top_p=m.top_p,
-                frequency_penalty=m.frequency_penalty,
-                presence_penalty=m.presence_penalty,
                 short_memory_policy=ShortMemoryPolicy(m.history_rounds, 0),
-                top_k=m.top_k,
                 response_format=None
                 if m.response_format is None
                 else RESPONSE_FORMATS.index(m.response_format),
                 sp_current_time=m.current_time_in_prompt,
+                **sampling_values(m),
             ),
             onboarding_info=OnboardingInfo(c.onboarding.prologue, list(c.onboarding.suggested_questions)),
             suggest_reply_info=SuggestReplyInfo(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import msgspec
@@ -30,6 +31,7 @@ from api.web.corporation.schemas import (
     millis,
     optional_id,
 )
+from application.common.actor import Actor
 from application.corporation.common import ORGANIZATION
 from application.corporation.employees import EmployeeDTO, EmployeeFields, EmployeeFilter, EmployeeService
 from crossdomain.permission import Action
@@ -173,6 +175,18 @@ def _fields(data: CreateEmployeeRequest | UpdateEmployeeRequest) -> EmployeeFiel
     return EmployeeFields(data.name, data.employee_no, data.email, data.mobile, data.position)
 
 
+Placing = Callable[[Actor, int, list[Membership]], Awaitable[EmployeeDTO]]
+
+
+async def _placed(
+    place: Placing, actor: Actor, employee_id: int, data: ChangeDepartmentRequest
+) -> EmployeeResponse:
+    """Moving an employee and restoring one both take the new placements and answer the employee."""
+    return EmployeeResponse(
+        data=EmployeeData.of(await place(actor, employee_id, memberships(data.departments)))
+    )
+
+
 @post(f"{EMPLOYEE}/create", status_code=200, tags=TAGS)
 async def create_employee(
     actor: CurrentActor, employees: Employees, data: JSONBody[CreateEmployeeRequest]
@@ -221,8 +235,7 @@ async def list_employees(
 async def change_department(
     employee_id: Int64Id, actor: CurrentActor, employees: Employees, data: JSONBody[ChangeDepartmentRequest]
 ) -> EmployeeResponse:
-    employee = await employees.change_departments(actor, employee_id, memberships(data.departments))
-    return EmployeeResponse(data=EmployeeData.of(employee))
+    return await _placed(employees.change_departments, actor, employee_id, data)
 
 
 @put(f"{EMPLOYEE}/{{employee_id:int}}/resign", tags=TAGS)
@@ -240,8 +253,7 @@ async def resign_employee(
 async def restore_employee(
     employee_id: Int64Id, actor: CurrentActor, employees: Employees, data: JSONBody[ChangeDepartmentRequest]
 ) -> EmployeeResponse:
-    employee = await employees.restore(actor, employee_id, memberships(data.departments))
-    return EmployeeResponse(data=EmployeeData.of(employee))
+    return await _placed(employees.restore, actor, employee_id, data)
 
 
 ROUTES = requires(

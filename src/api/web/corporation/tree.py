@@ -13,6 +13,7 @@ from api.envelope import Envelope
 from api.schemas import IdOrEmpty, OptionalQueryId, id_str
 from api.security.identity import CurrentActor
 from api.web.corporation.schemas import TAGS, CorpType, maybe_id, optional_id
+from application.common.actor import Actor
 from application.corporation.tree import OrganisationTreeService
 from domain.corporation.tree import NodeKind, TreeNode
 
@@ -80,6 +81,18 @@ class OrganizationTreeResponse(Envelope, kw_only=True):
     data: list[OrgTreeNode]
 
 
+async def _tree(
+    org_tree: OrganisationTreeService,
+    actor: Actor,
+    corp_id: str | None,
+    include_departments: bool,
+    depth: int,
+) -> OrganizationTreeResponse:
+    """The answer of both tree routes (query or body): every corporation, or the one named."""
+    nodes = await org_tree.tree(actor, optional_id(corp_id), include_departments, depth)
+    return OrganizationTreeResponse(data=[OrgTreeNode.of(n) for n in nodes])
+
+
 @get(TREE, tags=TAGS)
 async def organization_tree(
     actor: CurrentActor,
@@ -88,8 +101,7 @@ async def organization_tree(
     include_departments: Annotated[bool, QueryParameter()] = True,
     depth: Annotated[int, QueryParameter(ge=0, le=MAX_DEPTH, schema_extra={"minimum": 0})] = 0,
 ) -> OrganizationTreeResponse:
-    nodes = await org_tree.tree(actor, optional_id(corp_id), include_departments, depth)
-    return OrganizationTreeResponse(data=[OrgTreeNode.of(n) for n in nodes])
+    return await _tree(org_tree, actor, corp_id, include_departments, depth)
 
 
 @post(TREE, status_code=200, tags=TAGS)
@@ -98,8 +110,7 @@ async def organization_tree_post(
     org_tree: OrgTree,
     data: JSONBody[OrganizationTreeRequest] = NO_ORGANIZATION_TREE,
 ) -> OrganizationTreeResponse:
-    nodes = await org_tree.tree(actor, optional_id(data.corp_id), data.include_departments, data.depth)
-    return OrganizationTreeResponse(data=[OrgTreeNode.of(n) for n in nodes])
+    return await _tree(org_tree, actor, data.corp_id, data.include_departments, data.depth)
 
 
 ROUTES = [organization_tree, organization_tree_post]
