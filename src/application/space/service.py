@@ -287,15 +287,7 @@ class SpaceService:
                 await self._close_invitation(space_id, member.user_id, now)
                 added.append(member.user_id)
             await uow.commit()
-        if added:
-            await self._audit.record(
-                "space.member.add",
-                AuditResult.OK,
-                actor,
-                target_type="space",
-                target_id=space_id,
-                detail={"user_ids": [str(u) for u in added]},
-            )
+        await self._audit_batch("space.member.add", actor, space_id, added)
         return MembersAdded(added, missing, joined)
 
     async def remove_members(self, actor: Actor, space_id: int, user_ids: Sequence[int]) -> MembersRemoved:
@@ -319,16 +311,15 @@ class SpaceService:
             for user_id in removed:
                 await self._spaces.remove_member(space_id, user_id)
             await uow.commit()
-        if removed:
-            await self._audit.record(
-                "space.member.remove",
-                AuditResult.OK,
-                actor,
-                target_type="space",
-                target_id=space_id,
-                detail={"user_ids": [str(u) for u in removed]},
-            )
+        await self._audit_batch("space.member.remove", actor, space_id, removed)
         return MembersRemoved(removed, absent, owners)
+
+    async def _audit_batch(self, action: str, actor: Actor, space_id: int, user_ids: list[int]) -> None:
+        if user_ids:
+            detail = {"user_ids": [str(u) for u in user_ids]}
+            await self._audit.record(
+                action, AuditResult.OK, actor, target_type="space", target_id=space_id, detail=detail
+            )
 
     async def _close_invitation(self, space_id: int, user_id: int, now: datetime) -> None:
         """Added directly, an open invitation of the same person has nothing left to ask."""
