@@ -2,6 +2,7 @@
 // console asks one cheap admin route first and shows "no access" instead of any page or data.
 import { Button, Center, Stack, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet } from "react-router";
 
@@ -40,12 +41,12 @@ export function NoAccess() {
   );
 }
 
-export function AdminGate() {
+export function AdminGate({ children }: { children?: ReactNode }) {
   const access = useQuery({ queryKey: ACCESS_KEY, queryFn: probe, staleTime: 60_000, retry: false });
   if (access.isPending) return <PageLoader />;
   if (access.isError) return <ErrorPanel error={access.error} onRetry={() => void access.refetch()} />;
   if (!access.data) return <NoAccess />;
-  return <Outlet />;
+  return children ?? <Outlet />;
 }
 
 export function AdminIndex() {
@@ -55,5 +56,13 @@ export function AdminIndex() {
       <Title order={2}>{t("admin.home.title")}</Title>
       <Text c="dimmed">{t("admin.home.body")}</Text>
     </Stack>
+  );
+}
+
+export function GatedIndex() {
+  return (
+    <AdminGate>
+      <AdminIndex />
+    </AdminGate>
   );
 }

@@ -1,11 +1,12 @@
-// /admin/settings: every stored setting; /admin/settings/:key: its value (edit it as JSON, guarded
-// by its version), its revisions, one revision's value (?revision=<id>).
+// /admin/settings: every stored setting; ?key=<key>: its value (edit it as JSON, guarded by its
+// version), its revisions, and one revision's value (&revision=<id>). The key travels in the query:
+// a dotted last path segment would read as a file name to the server's page fallback.
 import { Badge, Button, Group, Modal, Stack, Table, Text, TextInput, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate, useParams, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { apiData } from "../../app/api";
 import { ErrorPanel } from "../../app/errors";
@@ -42,7 +43,7 @@ function NewSetting({ onClose }: { onClose: () => void }) {
     onSuccess: async (s) => {
       await client.invalidateQueries({ queryKey: ["admin", "settings"] });
       onClose();
-      await navigate(`/admin/settings/${encodeURIComponent(s.key)}`);
+      await navigate(settingPath(s.key));
     },
   });
   const keyError = touched && !SETTING_KEY.test(key.trim()) ? t("admin.settings.invalid.key") : null;
@@ -65,7 +66,17 @@ function NewSetting({ onClose }: { onClose: () => void }) {
   );
 }
 
+export function settingPath(key: string): string {
+  return `/admin/settings?key=${encodeURIComponent(key)}`;
+}
+
 export function SettingsPage() {
+  const [params] = useSearchParams();
+  const key = params.get("key");
+  return key ? <SettingPage settingKey={key} /> : <SettingList />;
+}
+
+function SettingList() {
   const { t } = useTranslation();
   const time = useFormatTime();
   const [creating, setCreating] = useState(false);
@@ -96,7 +107,7 @@ export function SettingsPage() {
               {settings.data.map((s) => (
                 <Table.Tr key={s.id}>
                   <Table.Td>
-                    <Link to={`/admin/settings/${encodeURIComponent(s.key)}`}>{s.key}</Link>
+                    <Link to={settingPath(s.key)}>{s.key}</Link>
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm" ff="monospace" style={{ wordBreak: "break-all" }}>
@@ -180,10 +191,9 @@ function RevisionView({ id, onClose }: { id: string; onClose: () => void }) {
   );
 }
 
-export function SettingPage() {
+function SettingPage({ settingKey: key }: { settingKey: string }) {
   const { t } = useTranslation();
   const time = useFormatTime();
-  const { key = "" } = useParams();
   const [params, setParams] = useSearchParams();
   const revisionId = params.get("revision");
   const setting = useQuery({

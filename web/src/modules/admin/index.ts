@@ -12,18 +12,18 @@ export const module: StudioModule = {
   id: "admin",
   surface: "admin",
   routes: [
+    // The console's start page claims /admin (so the shell adds no unguarded one); the pages sit in
+    // a path-less gate route.
+    { index: true, lazy: page(() => import("./Gate"), "GatedIndex") },
     {
-      path: "/admin",
       lazy: page(() => import("./Gate"), "AdminGate"),
       children: [
-        { index: true, lazy: page(() => import("./Gate"), "AdminIndex") },
         { path: "/admin/users", lazy: page(() => import("./UsersPage"), "UsersPage") },
         { path: "/admin/models", lazy: page(() => import("./ModelsPage"), "ModelsPage") },
         { path: "/admin/roles", lazy: page(() => import("./RolesPage"), "RolesPage") },
         { path: "/admin/organisations", lazy: page(() => import("./OrganisationsPage"), "OrganisationsPage") },
         { path: "/admin/audit", lazy: page(() => import("./AuditPage"), "AuditPage") },
         { path: "/admin/settings", lazy: page(() => import("./SettingsPage"), "SettingsPage") },
-        { path: "/admin/settings/:key", lazy: page(() => import("./SettingsPage"), "SettingPage") },
         { path: "/admin/dead-letters", lazy: page(() => import("./DeadLettersPage"), "DeadLettersPage") },
       ],
     },
