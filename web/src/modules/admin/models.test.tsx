@@ -83,7 +83,7 @@ describe("admin models page", () => {
     expect(result).toHaveTextContent("Connection works");
     expect(result).toHaveTextContent("Latency: 42 ms");
     expect(result).toHaveTextContent("First token: 12 ms");
-    expect(server.to("POST /api/admin/config/model/test")[0].body).toEqual({ id: GPT.id });
+    expect(server.to("POST /api/admin/config/model/test").at(0)?.body).toEqual({ id: GPT.id });
     works = false;
     await userEvent.click(screen.getByRole("button", { name: "Test GPT local" }));
     expect(await screen.findByText("Connection failed")).toBeInTheDocument();
@@ -122,7 +122,7 @@ describe("admin models page", () => {
     await userEvent.type(url, "http://127.0.0.1:8000/v1");
     await userEvent.click(within(dialog).getByRole("button", { name: "Create model" }));
     expect(await screen.findByTestId("model-Local LLM")).toBeInTheDocument();
-    expect(server.to("POST /api/admin/config/model/create")[0].body).toEqual({
+    expect(server.to("POST /api/admin/config/model/create").at(0)?.body).toEqual({
       model_name: "Local LLM",
       provider: "openai_compatible",
       type: 0,
@@ -145,19 +145,20 @@ describe("admin models page", () => {
   });
 
   it("sets the default and edits without resending an unchanged connection", async () => {
-    const models = [ECHO, { ...GPT }];
+    const gpt = { ...GPT };
+    const models = [ECHO, gpt];
     const server = admin(models, {
       "POST /api/admin/config/model/update": ({ body }) => {
         const b = body as { id: string; is_default?: boolean; model_name?: string };
         if (b.is_default) models.forEach((m) => (m.is_default = m.id === b.id));
-        if (b.model_name) models[1].display_info = { ...models[1].display_info, name: b.model_name };
-        return ok(models[1]);
+        if (b.model_name) gpt.display_info = { ...gpt.display_info, name: b.model_name };
+        return ok(gpt);
       },
     });
     renderApp("/admin/models");
     await userEvent.click(await screen.findByRole("button", { name: "Make GPT local the default" }));
     await waitFor(() => expect(within(screen.getByTestId("model-GPT local")).getByText("Default")).toBeInTheDocument());
-    expect(server.to("POST /api/admin/config/model/update")[0].body).toEqual({ id: GPT.id, is_default: true });
+    expect(server.to("POST /api/admin/config/model/update").at(0)?.body).toEqual({ id: GPT.id, is_default: true });
 
     await userEvent.click(screen.getByRole("button", { name: "Edit GPT local" }));
     const dialog = await screen.findByRole("dialog");
@@ -167,7 +168,7 @@ describe("admin models page", () => {
     await userEvent.type(name, "GPT renamed");
     await userEvent.click(within(dialog).getByRole("button", { name: "Save" }));
     expect(await screen.findByTestId("model-GPT renamed")).toBeInTheDocument();
-    expect(server.to("POST /api/admin/config/model/update")[1].body).toEqual({
+    expect(server.to("POST /api/admin/config/model/update").at(1)?.body).toEqual({
       id: GPT.id,
       model_name: "GPT renamed",
       description: "",

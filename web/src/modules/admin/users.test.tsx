@@ -90,7 +90,7 @@ describe("admin users page", () => {
     await userEvent.type(within(dialog).getByLabelText(/^Password/), "long enough 1");
     await userEvent.click(within(dialog).getByRole("button", { name: "Create user" }));
     expect(await within(dialog).findByTestId("action-error")).toHaveTextContent("This e-mail address is already registered");
-    expect(server.to("POST /api/admin/users")[0].body).toEqual({
+    expect(server.to("POST /api/admin/users").at(0)?.body).toEqual({
       email: "ada@example.com",
       name: "",
       password: "long enough 1",
@@ -120,18 +120,19 @@ describe("admin users page", () => {
     await userEvent.click(within(dialog).getByRole("checkbox", { name: /Administrator/ }));
     await userEvent.click(within(dialog).getByRole("button", { name: "Create user" }));
     expect(await screen.findByText("bea@example.com")).toBeInTheDocument();
-    const sent = server.to("POST /api/admin/users")[0].body as { password: string; is_superuser: boolean };
+    const sent = server.to("POST /api/admin/users").at(0)?.body as { password: string; is_superuser: boolean };
     expect(passwordProblem(sent.password)).toBeNull();
     expect(sent.is_superuser).toBe(true);
   });
 
   it("disables and enables an account", async () => {
-    const users = [{ ...ADA }];
+    const ada = { ...ADA };
+    const users = [ada];
     const server = admin(
       {
         [`POST /api/admin/users/${ADA.id}/status`]: ({ body }) => {
-          users[0].status = (body as { status: string }).status;
-          return ok(users[0]);
+          ada.status = (body as { status: string }).status;
+          return ok(ada);
         },
       },
       users,
@@ -155,7 +156,7 @@ describe("admin users page", () => {
     const dialog = await screen.findByRole("dialog");
     await userEvent.click(within(dialog).getByRole("button", { name: "Reset password" }));
     const shown = (await within(dialog).findByTestId("new-password")).textContent ?? "";
-    expect(server.to(`POST /api/admin/users/${ADA.id}/reset_password`)[0].body).toEqual({ password: shown });
+    expect(server.to(`POST /api/admin/users/${ADA.id}/reset_password`).at(0)?.body).toEqual({ password: shown });
     await userEvent.click(within(dialog).getByRole("button", { name: "Done" }));
     await waitFor(() => expect(screen.queryByTestId("new-password")).toBeNull());
     // Opening the dialog again offers a new reset; the old password is not shown any more.
