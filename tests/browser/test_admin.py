@@ -54,6 +54,15 @@ def _signed_in_at(page: Page, who: Person, path: str) -> None:
     page.wait_for_url(re.compile(re.escape(path) + r"$"))
 
 
+def _quiet(page: Page) -> None:
+    """Closes the notifications (saved, created ...) so a screenshot shows the page itself."""
+    toasts = page.locator(".mantine-Notification-root")
+    for button in page.locator(".mantine-Notification-root button").all():
+        button.click()
+    page.wait_for_function("() => !document.querySelector('.mantine-Notification-root')")
+    assert toasts.count() == 0
+
+
 def _action_error(page: Page) -> str:
     error = page.get_by_test_id("action-error")
     error.wait_for()
@@ -99,6 +108,7 @@ def test_admin_creates_a_user_a_model_and_a_grant_and_finds_them_in_the_audit_lo
     fresh = page.get_by_test_id("new-password").inner_text().strip()
     assert len(fresh) == 16
     page.get_by_role("button", name="Done").click()
+    _quiet(page)
     screenshot(page, "admin-users")
 
     # A model on an OpenAI-compatible server (a scripted one on loopback), then its connection test.
@@ -151,6 +161,7 @@ def test_admin_creates_a_user_a_model_and_a_grant_and_finds_them_in_the_audit_lo
         table.get_by_text(action, exact=True).first.wait_for()
     actions = {t.strip() for t in table.locator("tbody tr td:nth-child(2)").all_inner_texts()}
     assert {"admin.user.create", "admin.model.create", "permission.grant"} <= actions
+    _quiet(page)
     screenshot(page, "admin-audit")
     # Narrowed to one action, only that action is listed.
     page.get_by_role("combobox", name="Action").fill("permission.grant")
@@ -179,7 +190,7 @@ def test_settings_revisions_and_unknown_ids(page: Page, admin: Person) -> None:
     page.wait_for_url(re.compile(rf"/admin/settings\?key={re.escape(key)}$"))
     page.get_by_role("textbox", name="Value (JSON)").fill('{"title": "second"}')
     page.get_by_role("button", name="Save").click()
-    page.get_by_text("Version 2").wait_for()
+    page.get_by_text("Version 2", exact=True).wait_for()
     page.get_by_role("button", name="View version 1").click()
     revision = page.get_by_test_id("revision")
     revision.wait_for()
