@@ -69,7 +69,7 @@ lint: $(DEV_STAMP) $(WEB_DEPS)
 	$(BIN)/lint-imports
 	$(NPM) --prefix $(WEB) run lint
 
-bench: $(DEV_STAMP)
+bench: $(DEV_STAMP) web browser
 	$(BIN)/python scripts/services.py run -- $(BIN)/python -m tests.bench
 
 idl: $(RUN_STAMP)

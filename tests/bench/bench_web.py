@@ -52,8 +52,8 @@ INTERACTIVE = """() => {
 }"""
 API_FROM_PAGE = """async () => {
   const t0 = performance.now();
-  await fetch('/api/passport/account/info/v2/', {method: 'POST', headers: {'content-type': 'application/json'},
-    body: '{}', credentials: 'same-origin'});
+  await fetch('/api/passport/account/info/v2/', {method: 'POST',
+    headers: {'content-type': 'application/json'}, body: '{}', credentials: 'same-origin'});
   return performance.now() - t0;
 }"""
 
@@ -126,7 +126,8 @@ def main() -> int:
     print(f"chromium {CHROMIUM}, {runs_wanted} runs (after one warm-up), fresh context per run")
     print("\nJavaScript loaded by /sign-in (last run):")
     for url, (sent, best) in sorted(scripts.items()):
-        print(f"  {url.rsplit('/', 1)[-1]:<36} transferred {sent / 1024:7.1f} KiB   gzip -9 {best / 1024:7.1f} KiB")
+        name = url.rsplit("/", 1)[-1]
+        print(f"  {name:<36} transferred {sent / 1024:7.1f} KiB   gzip -9 {best / 1024:7.1f} KiB")
     sent_total = sum(s for s, _ in scripts.values())
     best_total = sum(b for _, b in scripts.values())
     print(f"  {'total':<36} transferred {sent_total / 1024:7.1f} KiB   gzip -9 {best_total / 1024:7.1f} KiB")

@@ -49,7 +49,9 @@ def _require_browser() -> None:
         pytest.fail(f"{DIST} is not built: run `make web` (make test does)")
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: sync Playwright keeps an event loop running in this thread while it
+# lives, and every later test that calls asyncio.run() would fail beside it.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     _require_browser()
     from playwright.sync_api import sync_playwright
@@ -62,7 +64,7 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def studio(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The app at its base URL (`browser` first: no server is started where no browser runs)."""
     with served_app("embedded", tmp_path_factory.mktemp("browser-served")) as served:

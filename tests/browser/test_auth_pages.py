@@ -174,3 +174,21 @@ def test_readable_at_360_px(
     page.get_by_role("button", name="Toggle navigation").click()
     page.get_by_role("navigation").get_by_role("combobox", name="Language").wait_for()
     screenshot(page, "studio-360")
+
+
+def test_sign_in_from_the_keyboard_alone(context: BrowserContext, page: Page, person: Person) -> None:
+    sign_up(page, person)
+    context.clear_cookies()
+    page.goto("/sign-in?next=%2Faccount")
+    page.get_by_role("heading", name="Sign in to cozeplus").wait_for()
+    # The e-mail field has focus on arrival; Tab moves on to the password, Enter submits.
+    page.keyboard.type(person.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(person.password)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Change password").wait_for()
+    # The skip link is the first stop and takes the focus to the page's content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.evaluate("el => getComputedStyle(el).left") != "-9999px"  # visible when focused
