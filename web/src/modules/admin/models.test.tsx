@@ -53,7 +53,7 @@ async function openNew() {
   return screen.findByRole("dialog");
 }
 
-describe("admin models page", () => {
+describe("admin models page", { timeout: 30_000 }, () => {
   it("lists the models with their default and built-in marks", async () => {
     admin([ECHO, GPT]);
     renderApp("/admin/models");

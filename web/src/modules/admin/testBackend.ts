@@ -1,5 +1,9 @@
 // For the admin pages' tests: a fetch answering by method and path (query string apart), recording calls.
+import { configure } from "@testing-library/react";
 import { vi } from "vitest";
+
+// Pages load lazily, and the first one of a file also compiles: give finds more than a second.
+configure({ asyncUtilTimeout: 5000 });
 
 export interface Call {
   method: string;

@@ -30,7 +30,7 @@ function admin(extra: Parameters<typeof backend>[0] = {}, users = [ADA, ROOT]) {
   });
 }
 
-describe("admin users page", () => {
+describe("admin users page", { timeout: 30_000 }, () => {
   it("lists the accounts and searches them", async () => {
     const server = admin();
     renderApp("/admin/users");
