@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { Link, Outlet } from "react-router";
 
 import { ApiError, CODE_FORBIDDEN } from "../../app/api";
+import { useCurrentAccount } from "../../app/auth";
 import { ErrorPanel } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
 import { usersApi } from "./api";
@@ -42,7 +43,14 @@ export function NoAccess() {
 }
 
 export function AdminGate({ children }: { children?: ReactNode }) {
-  const access = useQuery({ queryKey: ACCESS_KEY, queryFn: probe, staleTime: 60_000, retry: false });
+  // Per account: another account signed in in this tab is asked afresh.
+  const account = useCurrentAccount();
+  const access = useQuery({
+    queryKey: [...ACCESS_KEY, account.user_id_str],
+    queryFn: probe,
+    staleTime: 60_000,
+    retry: false,
+  });
   if (access.isPending) return <PageLoader />;
   if (access.isError) return <ErrorPanel error={access.error} onRetry={() => void access.refetch()} />;
   if (!access.data) return <NoAccess />;
