@@ -277,3 +277,32 @@ def _filled(value: Any, names: dict[str, str]) -> Any:
     if isinstance(value, list):
         return [_filled(v, names) for v in value]
     return names.get(value, value) if isinstance(value, str) else value
+
+
+async def test_the_list_searches_names(anon_client: Client, settings: Settings) -> None:
+    """`name` keeps the agents whose name holds it, ignoring case; LIKE wildcards are plain text."""
+    c = anon_client
+    _, space = await signed_in(c, settings)
+    for name in ("Maths tutor", "History TUTOR", "Chef", "100% sure", "snake_case"):
+        assert (await call(c, "/api/draftbot/create", {"space_id": space, "name": name}))["code"] == 0
+    path = "/api/intelligence_api/search/get_draft_intelligence_list"
+
+    async def names(**body: Any) -> tuple[list[str], int]:
+        r = await call(c, path, {"space_id": space, **body})
+        assert r["code"] == 0, r
+        return sorted(i["basic_info"]["name"] for i in r["data"]["intelligences"]), r["data"]["total"]
+
+    assert await names(name="tutor") == (["History TUTOR", "Maths tutor"], 2)
+    assert await names(name="  chef ") == (["Chef"], 1)
+    assert await names(name="%") == (["100% sure"], 1)
+    assert await names(name="_") == (["snake_case"], 1)
+    assert await names(name="nothing") == ([], 0)
+    assert (await names(name=""))[1] == 5
+    first = await call(c, path, {"space_id": space, "name": "tutor", "size": 1})
+    assert first["data"]["has_more"] is True
+    rest = await call(
+        c, path, {"space_id": space, "name": "tutor", "size": 1, "cursor_id": first["data"]["next_cursor_id"]}
+    )
+    assert rest["data"]["has_more"] is False and len(rest["data"]["intelligences"]) == 1
+    too_long = await call(c, path, {"space_id": space, "name": "x" * 41})
+    assert (too_long["_status"], too_long["code"]) == (400, 4000)

@@ -173,6 +173,7 @@ class IntelligenceListRequest(msgspec.Struct, forbid_unknown_fields=True):
     size: BodySize100 = 20
     cursor_id: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{0,7}$")] | None = None
     types: list[int] | None = None  # Coze Studio's IntelligenceType; 1 is a bot, the only kind here
+    name: Annotated[str, msgspec.Meta(max_length=MAX_NAME)] | None = None  # search: name holds it
 
 
 class IntelligenceBasicInfo(msgspec.Struct):
@@ -323,7 +324,9 @@ async def intelligence_list(
 ) -> IntelligenceListResponse:
     cursor = str(int(data.cursor_id or "0"))  # a next_cursor_id from this list: an offset
     space = one_id(data.space_id, "space_id")
-    page = await agent_service.list(actor, space, page_size=data.size, offset=int(cursor))
+    page = await agent_service.list(
+        actor, space, page_size=data.size, offset=int(cursor), name=data.name.strip() if data.name else None
+    )
     if data.types is not None and 1 not in data.types:  # only bots live here: other kinds are empty
         return IntelligenceListResponse(data=IntelligenceListData([], 0, False, cursor))
     items = [

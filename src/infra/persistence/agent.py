@@ -154,8 +154,11 @@ class SqlAgentRepository:
         *,
         published: bool | None = None,
         connector_id: int | None = None,
+        name: str | None = None,
     ) -> tuple[Sequence[AgentDraft], int]:
         where = [AgentDraftRow.space_id == space_id, AgentDraftRow.deleted_at.is_(None)]
+        if name:
+            where.append(func.lower(AgentDraftRow.name).contains(name.lower(), autoescape=True))
         if published is not None:
             live = exists().where(
                 AgentVersionRow.agent_id == AgentDraftRow.id,
