@@ -90,7 +90,11 @@ async def test_every_route_in_order(anon_client: Client, settings: Settings) -> 
 
     connectors = (await call(c, "/api/draftbot/publish/connector/list", {"bot_id": bot}))["data"]
     assert [x["id"] for x in connectors["publish_connector_list"]] == ["1024", "999"]
-    first = await call(c, "/api/draftbot/publish", {"bot_id": bot, "connectors": {"1024": {}, "999": {}}})
+    first = await call(
+        c,
+        "/api/draftbot/publish",
+        {"bot_id": bot, "connectors": {"1024": {}, "999": {}}, "history_info": "First release 🎉"},
+    )
     assert first["code"] == 0 and set(first["data"]["publish_result"]) == {"1024", "999"}
     second = await call(c, "/api/draftbot/publish", {"bot_id": bot, "connectors": {"1024": {}}})
     assert int(second["data"]["version"]) > int(first["data"]["version"])
@@ -110,6 +114,8 @@ async def test_every_route_in_order(anon_client: Client, settings: Settings) -> 
     )["data"]
     assert page2["history_infos"][0]["version"] == first["data"]["version"] and page2["has_more"] is False
     assert [x["id"] for x in page2["history_infos"][0]["connector_infos"]] == ["1024", "999"]
+    assert page2["history_infos"][0]["info"] == "First release 🎉"  # the publisher's note is kept
+    assert history["history_infos"][0]["info"] == ""  # a publish without one
 
     copy = (await call(c, "/api/draftbot/duplicate", {"bot_id": bot, "space_id": space}))["data"]
     assert copy["name"] == "Tutor (copy)" and copy["bot_id"] != bot
@@ -243,6 +249,11 @@ async def test_other_spaces_agents_are_not_found(anon_client: Client, settings: 
         ),
         ("/api/draftbot/publish", {"bot_id": "BOT", "connectors": {"10000010": {}}}, "10000010"),
         ("/api/draftbot/publish", {"bot_id": "BOT", "connectors": {}}, "connector"),
+        (
+            "/api/draftbot/publish",
+            {"bot_id": "BOT", "connectors": {"1024": {}}, "history_info": "n" * 1001},
+            "history_info",
+        ),
         ("/api/draftbot/list_draft_history", {"bot_id": "BOT", "page_size": 1000}, "page_size"),
         (
             "/api/intelligence_api/search/get_draft_intelligence_list",

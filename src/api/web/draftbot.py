@@ -23,7 +23,7 @@ from application.agent.publish import PublishService
 from application.agent.service import AgentService
 from domain.agent.entities import AgentChanges, Icon
 from domain.agent.errors import AgentNotFound
-from domain.agent.values import MAX_DESCRIPTION, MAX_ICON_URI, MAX_NAME
+from domain.agent.values import MAX_DESCRIPTION, MAX_ICON_URI, MAX_NAME, MAX_VERSION_NOTE
 
 Agents = NamedDependency[AgentService]
 Publishing = NamedDependency[PublishService]
@@ -86,7 +86,7 @@ class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
         KwargDefinition(schema_extra={"minProperties": 1, "propertyNames": {"enum": ["1024", "999"]}}),
     ]
     space_id: Int64Str | None = None
-    history_info: str | None = None
+    history_info: Annotated[str, msgspec.Meta(max_length=MAX_VERSION_NOTE)] | None = None  # the note
 
 
 class ConnectorResult(msgspec.Struct):
@@ -251,7 +251,9 @@ async def publish(
     actor: CurrentActor, publish_service: Publishing, data: JSONBody[PublishRequest]
 ) -> PublishResponse:
     connectors = [int(key) for key in data.connectors]
-    result = await publish_service.publish(actor, one_id(data.bot_id, "bot_id"), connectors)
+    result = await publish_service.publish(
+        actor, one_id(data.bot_id, "bot_id"), connectors, data.history_info or ""
+    )
     outcome = {str(c): ConnectorResult(str(c), 1) for c in result.connector_ids}
     return PublishResponse(data=PublishData(result.version, outcome))
 
@@ -268,7 +270,7 @@ async def list_history(
         HistoryInfo(
             version=r.version,
             history_type=1,
-            info="",
+            info=r.note,
             create_time=seconds_text(r.published_at),
             connector_infos=[ConnectorInfo(str(c), names.get(c, "")) for c in r.connector_ids],
             creator=Creator(id_str(r.publisher_id)),
