@@ -41,6 +41,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "space.already_member": {"en-US": "already a member", "zh-CN": "已是空间成员"},
     "space.not_a_member": {"en-US": "not a member of this space", "zh-CN": "不是该空间成员"},
+    "space.already_invited": {
+        "en-US": "this user already has a pending invitation to the space",
+        "zh-CN": "该用户已有待处理的空间邀请",
+    },
+    "space.invitation_not_found": {"en-US": "invitation not found", "zh-CN": "邀请不存在"},
+    "space.invitation_not_pending": {
+        "en-US": "the invitation is no longer pending ({state})",
+        "zh-CN": "该邀请已不可处理（{state}）",
+    },
     "space.invalid_name": {
         "en-US": "space name must be 1-100 characters",
         "zh-CN": "空间名称须为 1-100 个字符",

@@ -43,8 +43,10 @@ _ID_STRING_SCHEMA = {"type": "string", "pattern": ID_PATTERN, "description": "in
 # An int64 id in a JSON body, as a string.
 Int64Str = Annotated[str, msgspec.Meta(pattern=ID_PATTERN, description="int64 id as a decimal string")]
 
-# A list of them: Litestar leaves the item constraint out of the schema, so it is restated.
-Int64StrList = Annotated[list[Int64Str], KwargDefinition(schema_extra={"items": _ID_STRING_SCHEMA})]
+# A list of them: Litestar leaves the item constraint out of the schema, so it is restated
+# (ID_ITEMS also goes beside a length bound: `Annotated[list[Int64Str], msgspec.Meta(...), ID_ITEMS]`).
+ID_ITEMS = KwargDefinition(schema_extra={"items": _ID_STRING_SCHEMA})
+Int64StrList = Annotated[list[Int64Str], ID_ITEMS]
 OptionalInt64StrList = Annotated[
     list[Int64Str] | None, KwargDefinition(schema_extra={"items": _ID_STRING_SCHEMA})
 ]

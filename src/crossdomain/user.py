@@ -34,6 +34,10 @@ class UserDirectory(Protocol):
         """The accounts that exist among `user_ids`, in no particular order."""
         ...
 
+    async def card_by_email(self, email: str) -> UserCard | None:
+        """The account registered with `email` (compared as the user context normalises it)."""
+        ...
+
 
 class AccountWatcher(Protocol):
     """Told by the user context, in the process that made the change and right after its commit,

@@ -59,6 +59,9 @@ FILLERS: dict[str, Any] = {
     "is_disabled": 1,
     # agents: the SPA's publish names its connectors as keys
     "connectors": {"1024": {}},
+    # a workspace's members (token API): who to add or remove
+    "users": [{"user_id": "1"}],
+    "user_ids": ["1"],
 }
 # Other values for a filler whose first value does not fit a field's type (the same name, another shape).
 ALTERNATIVES: dict[str, list[Any]] = {
@@ -117,6 +120,7 @@ class World:
     owner_file_id: str
     owner_conversation: str
     owner_message: str
+    owner_invitation: str
     intruder: AsyncTestClient  # type: ignore[type-arg]
     intruder_token: str
 
@@ -125,6 +129,7 @@ class World:
 async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
     owner = await create_user(sqlite_settings)
     intruder = await create_user(sqlite_settings)
+    invitee = await create_user(sqlite_settings)
     async with client_with_routes(sqlite_settings, []) as c:
         w = World()
         w.owner_id = str(owner["id"])
@@ -159,6 +164,10 @@ async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
             json={},
         )
         w.owner_message = listed.json()["data"][0]["id"]
+        invited = await c.post(
+            "/api/space/invitation/create", json={"space_id": w.owner_space, "email": invitee["email"]}
+        )
+        w.owner_invitation = invited.json()["data"]["invitation_id"]
         await sign_in(c, intruder["email"])
         made = await c.post(
             "/api/permission_api/pat/create_personal_access_token_and_permission",
@@ -180,6 +189,8 @@ def foreign_id(w: World, path: str, name: str) -> str:
         return w.owner_bot
     if name == "workspace_id":
         return w.owner_space
+    if name == "invitation_id":
+        return w.owner_invitation  # the invitee's and the space admins' only
     if name == "connector_id":
         return "1024"  # a publish channel, not a resource: the bot it names is the foreign one
     if name == "cursor_id":

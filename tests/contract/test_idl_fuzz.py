@@ -59,6 +59,11 @@ EXCLUSIONS: dict[str, list[dict[str, Any]]] = {
         _positive_off(r"^/v3/chat$", MESSAGES),
         _positive_off(r"^/v1/bots/\{bot_id\}/unpublish$", SAME_ID),
         _positive_off(
+            r"^/v1/workspaces/\{workspace_id\}/members$",
+            "a personal space takes no members but its owner: adding needs a team space",
+            method="POST",
+        ),
+        _positive_off(
             r"^/v1/bot/(create|update)$",
             "agent settings are checked together by the agent domain (model ids that exist, "
             "persona templates that parse, variable names unique, options cozeplus does not run ...)",

@@ -13,7 +13,8 @@ from litestar.params import JSONBody
 from api.envelope import Envelope
 from api.schemas import BodyPage, BodySize100, Int64Str, id_str, parse_id
 from api.security.identity import CurrentActor
-from application.space.service import MemberDTO, SpaceDTO, SpaceService
+from application.space.service import InvitationDTO, MemberDTO, SpaceDTO, SpaceService
+from domain.space.invitations import INVITATION_DAYS, MAX_INVITATION_DAYS
 from domain.space.values import SpaceRole
 
 Spaces = NamedDependency[SpaceService]
@@ -179,4 +180,119 @@ async def transfer(actor: CurrentActor, spaces: Spaces, data: JSONBody[MemberRef
     return Envelope()
 
 
-ROUTES = [list_spaces, create_space, list_members, add_member, remove_member, transfer]
+class Invitation(msgspec.Struct):
+    invitation_id: str
+    space_id: str
+    space_name: str
+    user_id: str
+    user_nickname: str
+    user_unique_name: str
+    avatar_url: str
+    role_type: str
+    invited_by: str
+    status: str  # pending | accepted | declined | revoked | expired
+    created_at: datetime
+    expires_at: datetime
+
+    @classmethod
+    def of(cls, i: InvitationDTO) -> Invitation:
+        return cls(
+            id_str(i.id),
+            id_str(i.space_id),
+            i.space_name,
+            id_str(i.user_id),
+            i.user_name,
+            i.unique_name,
+            i.avatar_url,
+            i.role,
+            id_str(i.invited_by),
+            i.state,
+            i.created_at,
+            i.expires_at,
+        )
+
+
+class InviteRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """Invite an account, named by its id or by its e-mail address (exactly one of them)."""
+
+    space_id: Int64Str
+    user_id: Int64Str | None = None
+    email: Annotated[str, msgspec.Meta(max_length=254)] | None = None
+    role: SpaceRole = SpaceRole.MEMBER
+    expire_days: Annotated[int, msgspec.Meta(ge=1, le=MAX_INVITATION_DAYS)] = INVITATION_DAYS
+
+
+class InvitationRef(msgspec.Struct, forbid_unknown_fields=True):
+    invitation_id: Int64Str
+
+
+class SpaceRef(msgspec.Struct, forbid_unknown_fields=True):
+    space_id: Int64Str
+
+
+class InvitationResponse(Envelope, kw_only=True):
+    data: Invitation
+
+
+class InvitationListResponse(Envelope, kw_only=True):
+    data: list[Invitation]
+
+
+@post("/api/space/invitation/create", status_code=200)
+async def invite(actor: CurrentActor, spaces: Spaces, data: JSONBody[InviteRequest]) -> InvitationResponse:
+    user_id = None if data.user_id is None else parse_id(data.user_id)
+    found = await spaces.invite(
+        actor, parse_id(data.space_id), data.role, user_id=user_id, email=data.email, days=data.expire_days
+    )
+    return InvitationResponse(data=Invitation.of(found))
+
+
+@post("/api/space/invitation/list", status_code=200)
+async def space_invitations(
+    actor: CurrentActor, spaces: Spaces, data: JSONBody[SpaceRef]
+) -> InvitationListResponse:
+    found = await spaces.space_invitations(actor, parse_id(data.space_id))
+    return InvitationListResponse(data=[Invitation.of(i) for i in found])
+
+
+@post("/api/space/invitation/mine", status_code=200)
+async def my_invitations(actor: CurrentActor, spaces: Spaces) -> InvitationListResponse:
+    return InvitationListResponse(data=[Invitation.of(i) for i in await spaces.my_invitations(actor)])
+
+
+@post("/api/space/invitation/accept", status_code=200)
+async def accept_invitation(
+    actor: CurrentActor, spaces: Spaces, data: JSONBody[InvitationRef]
+) -> InvitationResponse:
+    answered = await spaces.answer_invitation(actor, parse_id(data.invitation_id), accept=True)
+    return InvitationResponse(data=Invitation.of(answered))
+
+
+@post("/api/space/invitation/decline", status_code=200)
+async def decline_invitation(
+    actor: CurrentActor, spaces: Spaces, data: JSONBody[InvitationRef]
+) -> InvitationResponse:
+    answered = await spaces.answer_invitation(actor, parse_id(data.invitation_id), accept=False)
+    return InvitationResponse(data=Invitation.of(answered))
+
+
+@post("/api/space/invitation/revoke", status_code=200)
+async def revoke_invitation(actor: CurrentActor, spaces: Spaces, data: JSONBody[InvitationRef]) -> Envelope:
+    await spaces.revoke_invitation(actor, parse_id(data.invitation_id))
+    return Envelope()
+
+
+ROUTES = [
+    list_spaces,
+    create_space,
+    list_members,
+    add_member,
+    remove_member,
+    transfer,
+    invite,
+    space_invitations,
+    my_invitations,
+    accept_invitation,
+    decline_invitation,
+    revoke_invitation,
+]

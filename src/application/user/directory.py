@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crossdomain.user import UserCard
+from domain.common.errors import InvalidInput
 from domain.common.ports import UnitOfWorkFactory
 from domain.user.entities import User
 from domain.user.ports import UserRepository
+from domain.user.values import Email
 
 
 class UserDirectoryService:
@@ -27,6 +29,15 @@ class UserDirectoryService:
         async with self._uow():
             users = await self._users.get_many(user_ids)
         return [_card(u) for u in users]
+
+    async def card_by_email(self, email: str) -> UserCard | None:
+        try:
+            address = Email.parse(email)
+        except InvalidInput:
+            return None
+        async with self._uow():
+            user = await self._users.get_by_email(address)
+        return None if user is None else _card(user)
 
 
 def _card(user: User) -> UserCard:

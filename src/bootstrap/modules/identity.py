@@ -8,7 +8,7 @@ from dependency_injector import providers
 
 from api import identity_errors
 from api.admin.users import UsersController
-from api.openapi import identity
+from api.openapi import identity, workspace_members
 from api.web import passport, spaces, tokens
 from bootstrap.containers.identity import IdentityContainer
 from bootstrap.modules.base import ContextModule, Kernel, Routes, wire
@@ -40,7 +40,7 @@ MODULE = ContextModule(
     name="identity",
     messages=identity_errors.MESSAGES,
     routes=Routes(
-        token_api=identity.ROUTES,
+        token_api=[*identity.ROUTES, *workspace_members.ROUTES],
         web=[*passport.ROUTES, *spaces.ROUTES, *tokens.ROUTES],
         admin=[UsersController],
     ),

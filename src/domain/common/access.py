@@ -17,6 +17,7 @@ class Scope(StrEnum):
 
     USER_READ = "user:read"
     WORKSPACE_READ = "workspace:read"
+    WORKSPACE_WRITE = "workspace:write"  # members of a workspace (token API /v1/workspaces/{id}/members)
     BOT_READ = "bot:read"
     BOT_WRITE = "bot:write"
     CHAT = "chat"

@@ -4,8 +4,11 @@ from domain.common.access import SpaceNotFound
 from domain.common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 __all__ = [
+    "AlreadyInvited",
     "AlreadyMember",
     "InvalidSpaceName",
+    "InvitationNotFound",
+    "InvitationNotPending",
     "NotAMember",
     "OwnerCannotLeave",
     "PersonalSpaceIsPrivate",
@@ -36,3 +39,17 @@ class NotAMember(NotFound):
 
 class InvalidSpaceName(InvalidInput):
     message_key = "space.invalid_name"
+
+
+class AlreadyInvited(Conflict):
+    message_key = "space.already_invited"
+
+
+class InvitationNotFound(NotFound):
+    """Also for someone else's invitation: an invitation is visible to its invitee and the space's admins."""
+
+    message_key = "space.invitation_not_found"
+
+
+class InvitationNotPending(Conflict):
+    message_key = "space.invitation_not_pending"

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from domain.space.entities import Space, SpaceMember
+from domain.space.invitations import SpaceInvitation
 
 
 class SpaceRepository(Protocol):
@@ -25,4 +27,20 @@ class SpaceRepository(Protocol):
 
     async def spaces_of(self, user_id: int) -> Sequence[tuple[Space, SpaceMember]]:
         """Every space the user is a member of (expired memberships included; callers filter)."""
+        ...
+
+    async def add_invitation(self, invitation: SpaceInvitation) -> None: ...
+
+    async def save_invitation(self, invitation: SpaceInvitation) -> None: ...
+
+    async def invitation(self, invitation_id: int) -> SpaceInvitation | None: ...
+
+    async def pending_invitation(self, space_id: int, user_id: int) -> SpaceInvitation | None:
+        """The invitation of `user_id` to the space still marked pending (perhaps expired)."""
+        ...
+
+    async def invitations(
+        self, *, space_id: int | None = None, user_id: int | None = None, pending_after: datetime
+    ) -> Sequence[SpaceInvitation]:
+        """Pending invitations not expired at `pending_after`, of a space or of an invitee, newest first."""
         ...
