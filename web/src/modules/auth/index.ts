@@ -1,0 +1,13 @@
+import type { StudioModule } from "../../app/modules";
+import { messages } from "./messages";
+
+export const module: StudioModule = {
+  id: "auth",
+  surface: "studio",
+  publicRoutes: [
+    { path: "/sign-in", lazy: () => import("./SignIn").then((m) => ({ Component: m.SignInPage })) },
+    { path: "/sign-up", lazy: () => import("./SignUp").then((m) => ({ Component: m.SignUpPage })) },
+  ],
+  routes: [{ path: "/account", lazy: () => import("./Account").then((m) => ({ Component: m.AccountPage })) }],
+  messages,
+};

@@ -1,0 +1,7 @@
+// Every context's pages, one line per module (see docs/architecture/adding-a-page.md).
+import type { StudioModule } from "../app/modules";
+import { module as auth } from "./auth";
+
+export const modules: readonly StudioModule[] = [
+  auth,
+];
