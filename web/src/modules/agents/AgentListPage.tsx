@@ -1,12 +1,10 @@
 // A space's agents: search (on the server), create, duplicate, delete, and more pages on demand.
 import {
-  ActionIcon,
   Badge,
   Button,
   Card,
   Group,
   Loader,
-  Menu,
   Modal,
   Stack,
   Text,
@@ -173,35 +171,28 @@ function AgentRow({ spaceId, agent, onDelete }: { spaceId: string; agent: Intell
             </Text>
           ) : null}
         </Stack>
-        <Menu position="bottom-end" withinPortal>
-          <Menu.Target>
-            <ActionIcon
-              variant="subtle"
-              size="lg"
-              aria-label={t("agents.list.actions", { name: a.name })}
-              loading={duplicate.isPending}
-              data-testid="agent-actions"
-            >
-              <span aria-hidden>⋯</span>
-            </ActionIcon>
-          </Menu.Target>
-          <Menu.Dropdown>
-            <Menu.Item component={Link} to={agentPath(spaceId, a.id)}>
-              {t("agents.list.edit")}
-            </Menu.Item>
-            <Menu.Item component={Link} to={`${agentPath(spaceId, a.id)}/chat`}>
-              {t("agents.list.chat")}
-            </Menu.Item>
-            <Menu.Item component={Link} to={`${agentPath(spaceId, a.id)}/publish`}>
-              {t("agents.list.publish")}
-            </Menu.Item>
-            <Menu.Item onClick={() => duplicate.mutate()}>{t("agents.list.duplicate")}</Menu.Item>
-            <Menu.Divider />
-            <Menu.Item color="red" onClick={onDelete}>
-              {t("agents.list.delete")}
-            </Menu.Item>
-          </Menu.Dropdown>
-        </Menu>
+        <Group gap={4} wrap="nowrap">
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            aria-label={t("agents.list.duplicateNamed", { name: a.name })}
+            loading={duplicate.isPending}
+            onClick={() => duplicate.mutate()}
+            data-testid="agent-duplicate"
+          >
+            {t("agents.list.duplicate")}
+          </Button>
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            color="red"
+            aria-label={t("agents.list.deleteNamed", { name: a.name })}
+            onClick={onDelete}
+            data-testid="agent-delete"
+          >
+            {t("agents.list.delete")}
+          </Button>
+        </Group>
       </Group>
     </Card>
   );
