@@ -1,5 +1,5 @@
 // The persona (a template) and the variables it may name.
-import { ActionIcon, Alert, Button, Group, Stack, Switch, Text, TextInput, Textarea } from "@mantine/core";
+import { Alert, Button, Group, SimpleGrid, Stack, Switch, Text, TextInput, Textarea } from "@mantine/core";
 import { memo, useDeferredValue } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -86,46 +86,51 @@ export function VariablesField({ prompt, variables, onChange }: VariablesProps) 
               ? t("agents.editor.variableKeyDuplicate")
               : null;
         return (
-          <Group key={i} gap="xs" align="flex-start" wrap="wrap" data-testid="variable-row">
-            <TextInput
-              label={t("agents.editor.variableKey")}
-              value={v.key}
-              onChange={(e) => set(i, { key: e.currentTarget.value })}
-              error={keyError}
-              maxLength={50}
-              w={{ base: "100%", xs: 160 }}
-            />
-            <TextInput
-              label={t("agents.editor.variableDefault")}
-              value={v.default_value}
-              maxLength={LIMITS.variableValue}
-              onChange={(e) => set(i, { default_value: e.currentTarget.value })}
-              style={{ flex: 1, minWidth: 140 }}
-            />
+          <Stack
+            key={i}
+            gap="xs"
+            p="xs"
+            style={{ border: "1px solid var(--mantine-color-gray-3)", borderRadius: 8 }}
+            data-testid="variable-row"
+          >
+            <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
+              <TextInput
+                label={t("agents.editor.variableKey")}
+                value={v.key}
+                onChange={(e) => set(i, { key: e.currentTarget.value })}
+                error={keyError}
+                maxLength={50}
+              />
+              <TextInput
+                label={t("agents.editor.variableDefault")}
+                value={v.default_value}
+                maxLength={LIMITS.variableValue}
+                onChange={(e) => set(i, { default_value: e.currentTarget.value })}
+              />
+            </SimpleGrid>
             <TextInput
               label={t("agents.editor.variableDescription")}
               value={v.description}
               maxLength={LIMITS.description}
               onChange={(e) => set(i, { description: e.currentTarget.value })}
-              style={{ flex: 1, minWidth: 140 }}
             />
-            <Switch
-              mt={{ base: 0, xs: 30 }}
-              label={t("agents.editor.variableInPrompt")}
-              checked={!v.prompt_disabled}
-              onChange={(e) => set(i, { prompt_disabled: !e.currentTarget.checked })}
-            />
-            <ActionIcon
-              mt={{ base: 0, xs: 26 }}
-              variant="subtle"
-              color="red"
-              size="lg"
-              aria-label={t("agents.editor.variableRemove", { name: key || i + 1 })}
-              onClick={() => onChange(variables.filter((_, j) => j !== i))}
-            >
-              <span aria-hidden>✕</span>
-            </ActionIcon>
-          </Group>
+            <Group justify="space-between" gap="xs">
+              <Switch
+                label={t("agents.editor.variableInPrompt")}
+                checked={!v.prompt_disabled}
+                onChange={(e) => set(i, { prompt_disabled: !e.currentTarget.checked })}
+              />
+              <Button
+                size="compact-sm"
+                variant="subtle"
+                color="red"
+                aria-label={t("agents.editor.variableRemove", { name: key || i + 1 })}
+                onClick={() => onChange(variables.filter((_, j) => j !== i))}
+              >
+                {t("agents.editor.remove")}
+              </Button>
+            </Group>
+          </Stack>
         );
       })}
       <Group>

@@ -3,6 +3,7 @@ export const messages = {
   "en-US": {
     "agents.nav": "Agents",
     "agents.common.cancel": "Cancel",
+    "agents.editor.remove": "Remove",
     "agents.common.chars": "{{used}} / {{limit}} characters",
     "agents.list.title": "Agents",
     "agents.list.create": "Create agent",
@@ -131,6 +132,7 @@ export const messages = {
   "zh-CN": {
     "agents.nav": "智能体",
     "agents.common.cancel": "取消",
+    "agents.editor.remove": "删除",
     "agents.common.chars": "{{used}} / {{limit}} 字符",
     "agents.list.title": "智能体",
     "agents.list.create": "创建智能体",
