@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(10 * 1024 * 1024, ge=1024)
     gzip_min_bytes: int = Field(1024, ge=0)
     default_locale: Literal["en-US", "zh-CN"] = "en-US"
+    # The built studio web app (index.html + assets/); unset: the checkout's web/dist (`make web`).
+    web_dist_dir: Path | None = None
 
     secret_key: str | None = Field(None, min_length=32, repr=False)
     allow_registration: bool = True

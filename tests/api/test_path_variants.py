@@ -91,6 +91,8 @@ def equivalent_spellings(path: str) -> list[str]:
 
 def non_canonical_spellings(path: str) -> list[str]:
     """Ways to write `path` that a router might fold into it; every one must be refused."""
+    if path == "/":
+        return ["//", "/./", "/%2e/", "/%2E%2E/", "/;x=1", "/%00", "/%5c", "/\\"]
     segments = path.strip("/").split("/")
     head, tail = "/".join(segments[:-1]), segments[-1]
     head = f"/{head}" if head else ""
@@ -158,6 +160,10 @@ async def test_non_canonical_spellings_are_refused_before_routing(callers: Calle
     for method, template, _ in routes(app.litestar):
         path = concrete(template)
         for spelling in non_canonical_spellings(path):
+            if template.startswith("/{") and spelling.lower() == path.lower():
+                # The studio's fallback: another letter case is another client-side path (the same
+                # page for every one), not a spelling of a route of ours.
+                continue
             for headers in (callers.anonymous(), callers.plain_user(), callers.bearer_only()):
                 answer = await ask(app, method, spelling.encode("latin-1"), headers)
                 where = f"{method} {spelling!r} ({sorted(headers)})"

@@ -311,6 +311,8 @@ async def test_no_path_variant_reaches_a_protected_route_without_credentials(
 ) -> None:
     async with client_with_routes(sqlite_settings, []) as c:
         app: Litestar = c.cozeplus_app.litestar  # type: ignore[attr-defined]
+        # The studio app's page, which any client-side path answers (or 503 when it is not built).
+        page = await c.get("/a/client/side/route")
         for method, path, handler in handlers(app):
             if handler.opt.get("public"):
                 continue
@@ -321,6 +323,11 @@ async def test_no_path_variant_reaches_a_protected_route_without_credentials(
                     json={} if method in ("POST", "PUT", "PATCH") else None,
                     headers={"origin": ORIGIN},
                 )
+                if method == "GET" and variant.startswith("//") and r.content == page.content:
+                    # The client reads `//api/x/y` as host `api`, path `/x/y`: the request asked for
+                    # the page of a client-side route, and got that page, not the route's data.
+                    assert r.headers["content-type"].startswith("text/html"), variant
+                    continue
                 assert r.status_code in (400, 401, 403, 404, 405, 415), (
                     f"{method} {variant} -> {r.status_code}"
                 )
@@ -355,7 +362,9 @@ async def test_public_routes_are_exactly_the_snapshot(sqlite_settings: Settings)
         ("PUT", "/api/admin/settings/x", b"\xff"),
         ("GET", "/api/admin/settings/revisions/99999999999999999999", None),
         ("POST", "/v3/chat", b"{}"),
-        ("GET", "/api/../../etc/passwd", None),
+        # Encoded dots: an HTTP client folds a literal `/api/../..` into `/etc/passwd` before sending,
+        # which is a client-side route of the studio app (its page), not a traversal.
+        ("GET", "/api/%2e%2e/%2e%2e/etc/passwd", None),
         ("POST", "/api/passport/web/email/register/v2/", b"[" * 5000),
     ],
 )

@@ -18,6 +18,7 @@ from bootstrap.modules import (
     models,
     permission,
     storage,
+    studio,
     system,
     upload,
 )
@@ -35,6 +36,7 @@ MODULES: tuple[ContextModule, ...] = (
     agent.MODULE,
     conversation.MODULE,
     chat.MODULE,
+    studio.MODULE,
 )
 
 

@@ -64,6 +64,12 @@ def _domain_errors() -> list[type[DomainError]]:
     return found
 
 
+def test_the_studio_app_is_the_last_module() -> None:
+    # Its fallback answers the GETs no other module claims, and it reads the back end's prefixes
+    # from the finished route table: every context's routes come before it.
+    assert MODULES[-1].name == "studio"
+
+
 def test_module_names_are_unique() -> None:
     names = [m.name for m in MODULES]
     assert len(names) == len(set(names))

@@ -44,7 +44,8 @@ export function App({ modules, initialEntries, i18n, queryClient }: AppProps) {
   const [router] = useState(() => createAppRouter(modules, client, initialEntries));
   return (
     <I18nextProvider i18n={lang}>
-      <MantineProvider theme={theme} defaultColorScheme="light">
+      {/* env "test": no transitions or portals under vitest (Mantine's advice for jsdom). */}
+      <MantineProvider theme={theme} defaultColorScheme="light" env={import.meta.env.MODE === "test" ? "test" : "default"}>
         <Notifications position="top-right" />
         <QueryClientProvider client={client}>
           <RouterProvider router={router} />

@@ -27,10 +27,11 @@ import { SpaceProvider, useSpace } from "./space";
 
 const LANGUAGE_NAMES: Record<Language, string> = { "en-US": "English", "zh-CN": "中文" };
 
-export function LanguageSelect() {
+export function LanguageSelect(props: { visibleFrom?: "sm"; hiddenFrom?: "sm" }) {
   const { t, i18n } = useTranslation();
   return (
     <Select
+      {...props}
       aria-label={t("shell.language")}
       size="xs"
       w={104}
@@ -58,7 +59,7 @@ function SpaceSwitcher() {
     <Select
       aria-label={t("shell.space")}
       size="xs"
-      w={{ base: 120, sm: 200 }}
+      w={{ base: 112, sm: 200 }}
       allowDeselect={false}
       data={spaces.map((s) => ({ value: s.id, label: s.name }))}
       value={space?.id ?? null}
@@ -77,7 +78,7 @@ function AccountMenu() {
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
         <UnstyledButton aria-label={t("shell.account")} data-testid="account-menu" className="cp-focusable">
-          <Text size="sm" fw={500} truncate maw={140}>
+          <Text size="sm" fw={500} truncate maw={{ base: 72, sm: 160 }}>
             {account.name || account.email}
           </Text>
         </UnstyledButton>
@@ -108,7 +109,10 @@ export function Shell({ surface, modules }: ShellProps) {
   const { t } = useTranslation();
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
-  const items = modulesOf(modules, surface).flatMap((m) => m.nav ?? []);
+  const items = [
+    { path: surface === "admin" ? "/admin" : "/", labelKey: "shell.home" },
+    ...modulesOf(modules, surface).flatMap((m) => m.nav ?? []),
+  ];
   const home = surface === "admin" ? "/admin" : "/";
   const body = (
     <AppShell
@@ -123,7 +127,7 @@ export function Shell({ surface, modules }: ShellProps) {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="xs">
           <Group gap="xs" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t("shell.toggleNav")} />
-            <Title order={1} size="h4">
+            <Title order={1} size="h4" style={{ whiteSpace: "nowrap" }}>
               <Link to={home} className="cp-brand">
                 {t("app.name")}
                 <VisuallyHidden> {surface === "admin" ? t("app.admin") : t("app.studio")}</VisuallyHidden>
@@ -137,7 +141,7 @@ export function Shell({ surface, modules }: ShellProps) {
           </Group>
           <Group gap="xs" wrap="nowrap">
             {surface === "studio" ? <SpaceSwitcher /> : null}
-            <LanguageSelect />
+            <LanguageSelect visibleFrom="sm" />
             <AccountMenu />
           </Group>
         </Group>
@@ -155,6 +159,9 @@ export function Shell({ surface, modules }: ShellProps) {
             onClick={close}
           />
         ))}
+        <Group mt="md" px="xs" hiddenFrom="sm">
+          <LanguageSelect />
+        </Group>
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         <Suspense fallback={<PageLoader />}>

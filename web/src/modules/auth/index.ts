@@ -9,5 +9,6 @@ export const module: StudioModule = {
     { path: "/sign-up", lazy: () => import("./SignUp").then((m) => ({ Component: m.SignUpPage })) },
   ],
   routes: [{ path: "/account", lazy: () => import("./Account").then((m) => ({ Component: m.AccountPage })) }],
+  nav: [{ path: "/account", labelKey: "auth.account.title" }],
   messages,
 };
