@@ -66,7 +66,7 @@ describe("agents list", () => {
   it("lands on the personal space's agents from the studio's start page", async () => {
     const b = backend([agent("1", "Tutor", true), agent("2", "Chef")]);
     renderApp("/");
-    expect(await screen.findByRole("heading", { name: "Agents" })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "Agents" }, { timeout: 5000 })).toBeInTheDocument();
     const rows = await screen.findAllByTestId("agent-row");
     expect(rows.map((r) => within(r).getByRole("link").textContent)).toEqual(["Tutor", "Chef"]);
     expect(within(rows[0]!).getByText("Published")).toBeInTheDocument();

@@ -1,4 +1,6 @@
 // Answers of the backend for the agent pages' tests (shapes as tests/api/test_draftbot_api.py reads them).
+import { configure } from "@testing-library/react";
+
 import type { BotInfo, ChatModel, Intelligence } from "./types";
 
 export const ok = (data: unknown) => ({ body: { code: 0, msg: "", data } });
@@ -109,8 +111,12 @@ export function chatModel(id: string, name: string, isDefault = false): ChatMode
   };
 }
 
-/** jsdom has no document.fonts, which Mantine's autosizing Textarea listens on. */
+/**
+ * jsdom has no document.fonts, which Mantine's autosizing Textarea listens on; and the pages load
+ * lazily over several answers, slower than testing-library's 1 s default on a busy machine.
+ */
 export function polyfillFonts(): void {
+  configure({ asyncUtilTimeout: 5_000 });
   if (!("fonts" in document) || !document.fonts) {
     Object.defineProperty(document, "fonts", { configurable: true, value: new EventTarget() });
   }
