@@ -237,3 +237,8 @@ def test_readable_at_360_px_and_usable_from_the_keyboard(context: BrowserContext
     page.go_back()
     page.get_by_test_id("persona").wait_for()
     assert page.get_by_test_id("persona").input_value() == "Typed without a mouse."
+    page.goto("/")  # the start page: the list, with a published agent whose name is long
+    page.get_by_test_id("agent-row").get_by_text("Published").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    delete = page.get_by_role("button", name="Delete Keyboard agent").bounding_box()
+    assert delete is not None and delete["x"] + delete["width"] <= 360, delete
