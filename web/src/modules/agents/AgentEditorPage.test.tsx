@@ -51,7 +51,7 @@ function backend(info: BotInfo = botInfo(), extra: Parameters<typeof fakeBackend
 const updates = (b: ReturnType<typeof fakeBackend>) =>
   b.calls.filter((c) => c.path === UPDATE).map((c) => (c.body as { bot_info: BotInfoForUpdate }).bot_info);
 
-describe("agent editor", () => {
+describe("agent editor", { timeout: 30_000 }, () => {
   it("edits persona, model and its parameters, onboarding and suggestions, and saves them", async () => {
     const b = backend();
     const user = userEvent.setup();
@@ -163,7 +163,7 @@ describe("agent editor", () => {
   });
 });
 
-describe("placeholdersOf", () => {
+describe("placeholdersOf", { timeout: 30_000 }, () => {
   it("finds the variables a persona names, and does not scan a prompt the server would refuse", () => {
     expect(placeholdersOf("Hi {{name}}, {{ topic|default('x') }} {{ name }} {{ 1bad }}")).toEqual(["name", "topic"]);
     expect(placeholdersOf(`{{ a }}${"x".repeat(50_000)}`)).toEqual([]);

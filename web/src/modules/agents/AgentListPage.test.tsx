@@ -62,7 +62,7 @@ function backend(agents: Intelligence[], extra: Parameters<typeof fakeBackend>[0
 const listCalls = (b: ReturnType<typeof fakeBackend>) =>
   b.calls.filter((c) => c.path === LIST).map((c) => c.body as ListBody);
 
-describe("agents list", () => {
+describe("agents list", { timeout: 30_000 }, () => {
   it("lands on the personal space's agents from the studio's start page", async () => {
     const b = backend([agent("1", "Tutor", true), agent("2", "Chef")]);
     renderApp("/");

@@ -49,7 +49,7 @@ function backend(publish?: () => { status?: number; body: unknown }) {
   return b;
 }
 
-describe("publish page", () => {
+describe("publish page", { timeout: 30_000 }, () => {
   it("publishes to the chosen connectors with a version description and lists the version", async () => {
     const b = backend();
     const user = userEvent.setup();
