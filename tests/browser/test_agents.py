@@ -134,6 +134,7 @@ def test_create_edit_reload_duplicate_delete_publish(
     page.reload()
     expect(page.get_by_test_id("history-row")).to_have_count(2)
     page.get_by_role("link", name="Agents").first.click()
+    page.wait_for_url(re.compile(r"/spaces/[0-9]+/agents$"))
     page.reload()
     row = page.get_by_test_id("agent-row").filter(has_text="Maths tutor")
     row.get_by_text("Published").wait_for()
