@@ -88,7 +88,8 @@ def test_password_change_then_sign_in_with_the_new_one(page: Page, person: Perso
     # The server's own message, from its error envelope.
     error = page.get_by_test_id("form-error")
     error.wait_for()
-    assert error.inner_text().strip()
+    assert error.inner_text().strip() == "the current password is wrong"
+    assert _path(page) == "/account"  # still signed in, still on the page
     page.get_by_role("textbox", name="Current password").fill(person.password)
     page.get_by_role("button", name="Change password").click()
     page.get_by_role("heading", name="Sign in to cozeplus").wait_for()
