@@ -120,7 +120,13 @@ def sign_up(page: Page, who: Person) -> None:
     page.get_by_role("textbox", name="E-mail").fill(who.email)
     page.get_by_role("textbox", name="Password").fill(who.password)
     page.get_by_role("button", name="Create account").click()
-    page.get_by_role("heading", name=f"Welcome, {who.name}").wait_for()
+    signed_in(page, who)
+
+
+def signed_in(page: Page, who: Person) -> None:
+    """Waits for the studio's start page: the agents of the new account's personal space."""
+    page.get_by_role("heading", name="Agents", exact=True).wait_for()
+    assert page.get_by_test_id("account-menu").inner_text() == who.name
 
 
 def sign_in(page: Page, who: Person) -> None:
