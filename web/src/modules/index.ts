@@ -1,7 +1,9 @@
 // Every context's pages, one line per module (see docs/architecture/adding-a-page.md).
 import type { StudioModule } from "../app/modules";
 import { module as auth } from "./auth";
+import { module as playground } from "./playground";
 
 export const modules: readonly StudioModule[] = [
   auth,
+  playground,
 ];
