@@ -24,7 +24,7 @@ import { Link, useParams } from "react-router";
 
 import { api, ApiError } from "../../app/api";
 import { ErrorPanel, useErrorMessage } from "../../app/errors";
-import { dropLive, loadLive, runStream, saveLive, type LiveTurn } from "./stream";
+import { dropLive, loadLive, loadUsage, rememberUsage, runStream, saveLive, type LiveTurn } from "./stream";
 import { buildTree, pathOf, ROOT, switchBranch, tokensOf, type ChatMessage, type PathNode } from "./tree";
 
 interface History {
@@ -111,6 +111,7 @@ export function ChatPage() {
   const [draft, setDraft] = useState("");
   const [editing, setEditing] = useState<{ id: string; text: string } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const [usage, setUsage] = useState(() => loadUsage(agentId));
   const abort = useRef<AbortController | null>(null);
   const resumed = useRef(false);
   const bottom = useRef<HTMLDivElement | null>(null);
@@ -127,6 +128,7 @@ export function ChatPage() {
   const finish = useCallback(
     async (turn: LiveTurn) => {
       if (turn.status === "interrupted") return; // keep the partial answer, offer resume
+      setUsage(rememberUsage(turn));
       await client.invalidateQueries({ queryKey: historyKey(agentId) });
       setChosen({});
       if (turn.status === "failed") setLiveState({ ...turn, cutAfter: turn.cutAfter });
@@ -289,7 +291,7 @@ export function ChatPage() {
             const m = node.message;
             const prev = shown[i - 1];
             const divider = prev && prev.message.section_id !== m.section_id;
-            const tokens = m.type === "answer" ? tokensOf(m) : null;
+            const tokens = m.type === "answer" ? (tokensOf(m) ?? usage[m.message_id] ?? null) : null;
             const isLast = node === last && !live;
             return (
               <Stack key={m.message_id} gap={4}>

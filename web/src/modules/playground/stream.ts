@@ -130,3 +130,33 @@ export async function runStream(
   }
   return current;
 }
+
+type Usage = Record<string, { input: number; output: number }>;
+const USAGE_KEY = (agentId: string) => `cozeplus.playground.usage.${agentId}`;
+
+/**
+ * Token counts the chat's `done` event reported, per answer id. get_message_list does not carry them
+ * (its extra_info counts are 0), so the page keeps them for the tab's session.
+ */
+export function loadUsage(agentId: string): Usage {
+  try {
+    return JSON.parse(sessionStorage.getItem(USAGE_KEY(agentId)) ?? "{}") as Usage;
+  } catch {
+    return {};
+  }
+}
+
+export function rememberUsage(turn: LiveTurn): Usage {
+  const all = loadUsage(turn.agentId);
+  const input = turn.usage?.input_count ?? 0;
+  const output = turn.usage?.output_count ?? 0;
+  if (turn.answerId && input + output > 0) {
+    all[turn.answerId] = { input, output };
+    try {
+      sessionStorage.setItem(USAGE_KEY(turn.agentId), JSON.stringify(all));
+    } catch {
+      /* not kept: the figures show until the page reloads */
+    }
+  }
+  return all;
+}
