@@ -164,7 +164,7 @@ def test_a_broken_stream_keeps_the_partial_answer_and_resumes(page: Page, person
     assert kept == WORDS[:3]  # ack + three deltas arrived
     page.unroute(re.compile(r"/api/conversation/chat$"))
 
-    # Interrupted keeps the turn across a reload too (it is in sessionStorage until it ends).
+    # The network is back: Resume reads the rest of the chat after the last seq_id seen.
     page.get_by_role("button", name="Resume").click()
     page.get_by_test_id("answer").filter(has_text="w15").wait_for()
     assert last_answer(page).split() == WORDS
