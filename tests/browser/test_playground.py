@@ -170,9 +170,14 @@ def test_a_broken_stream_keeps_the_partial_answer_and_resumes(page: Page, person
     assert last_answer(page).split() == WORDS
 
 
-def test_an_envelope_error_shows_inline(page: Page, person: Person) -> None:
+def test_errors_show_inline(page: Page, person: Person) -> None:
     sign_up(page, person)
     page.goto(make_agent(page))
+    # The model fails mid-stream: the stream's error event, in the answer, the words so far kept.
+    send(page, "/fail-after 2 one two three")
+    page.get_by_test_id("live-answer").get_by_role("alert").wait_for()
+    assert words_of(page, "live-answer") == ["one", "two"]
+    # The server refuses before streaming: the envelope's msg.
     page.route(
         re.compile(r"/api/conversation/chat$"),
         lambda route: route.fulfill(
