@@ -141,6 +141,11 @@ def test_follow_up_suggestions_are_chips_that_send(page: Page, person: Person) -
     assert "suggest something" in text  # builtin-echo echoes the suggestion request's Q and A
     chip.click()
     page.get_by_test_id("question").filter(has_text=text).wait_for()
+    page.get_by_test_id("answer").nth(1).wait_for()
+    # Readable at 360 px: nothing wider than the screen.
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.get_by_role("textbox", name="Message").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_a_broken_stream_keeps_the_partial_answer_and_resumes(page: Page, person: Person) -> None:
