@@ -80,6 +80,10 @@ async def test_regenerate_and_edit_make_branches(me: ChatUser) -> None:
     assert answer_of(edited)["content"] == "gamma"
     contents = [m["content"] for m in await history(me, cid)]
     assert contents.count("beta") == 3 and contents.count("gamma") == 2  # every branch is kept
+    parents = {m["message_id"]: m["parent_id"] for m in await history(me, cid)}
+    gamma_question = edited[0]["data"]["message"]["message_id"]
+    assert parents[gamma_question] == parents[beta_question] != ""  # the edit is the question's sibling
+    assert parents[again["message_id"]] == parents[beta_answer] == beta_question
 
     bad = await me.client.post(
         "/api/conversation/chat",

@@ -64,6 +64,7 @@ class ChatMessage(msgspec.Struct):
     content: str
     content_type: str
     reply_id: str  # for agent messages: the message they answer
+    parent_id: str  # cozeplus: the message this one follows in the message tree ("" at a root)
     section_id: str
     status: str
     content_time: int  # milliseconds
@@ -80,6 +81,7 @@ class ChatMessage(msgspec.Struct):
             m.content,
             m.content_type,
             id_str(answered) if answered else "",
+            id_str(m.parent_id) if m.parent_id else "",
             id_str(m.section_id),
             SPA_STATUS.get(m.status, m.status),
             int(m.created_at.timestamp() * 1000),

@@ -1,0 +1,162 @@
+// One streamed chat turn: /api/conversation/chat (or /chat/resume) read as Coze Studio's events.
+// The turn's state (ids, last seq_id, the text so far) is kept in sessionStorage while it runs, so a
+// page reload resumes it from the last seq_id and a broken connection can be resumed in place.
+import { ApiError, type Envelope } from "../../app/api";
+import { readSse } from "./sse";
+
+export interface LiveTurn {
+  agentId: string;
+  conversationId: string;
+  questionId: string;
+  chatId: string;
+  seq: number;
+  query: string;
+  /** What the live view replaces: undefined = nothing (appended at the end), ROOT or a message id to cut after. */
+  cutAfter?: string;
+  answer: string;
+  answerId: string;
+  followUps: string[];
+  status: "streaming" | "completed" | "canceled" | "failed" | "interrupted";
+  usage?: { input_count?: number; output_count?: number; token_count?: number };
+  error?: string;
+}
+
+const KEY = (agentId: string) => `cozeplus.playground.live.${agentId}`;
+
+export function saveLive(turn: LiveTurn): void {
+  try {
+    sessionStorage.setItem(KEY(turn.agentId), JSON.stringify(turn));
+  } catch {
+    /* storage full or disabled: a reload then just shows the history */
+  }
+}
+
+export function loadLive(agentId: string): LiveTurn | null {
+  try {
+    const raw = sessionStorage.getItem(KEY(agentId));
+    return raw ? (JSON.parse(raw) as LiveTurn) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function dropLive(agentId: string): void {
+  sessionStorage.removeItem(KEY(agentId));
+}
+
+interface MessageEvent {
+  message: { message_id: string; type: string; content: string; reply_id: string; extra_info?: { chat_id?: string } };
+  is_finish: boolean;
+  conversation_id: string;
+  seq_id: number;
+}
+
+/** Applies one event to the turn (pure; exported for tests). */
+export function applyEvent(turn: LiveTurn, kind: string, data: string): LiveTurn {
+  if (kind === "message") {
+    const e = JSON.parse(data) as MessageEvent;
+    const next = { ...turn, seq: Math.max(turn.seq, e.seq_id), conversationId: e.conversation_id || turn.conversationId };
+    const m = e.message;
+    if (m.type === "ack") {
+      return { ...next, questionId: m.message_id || turn.questionId, chatId: m.extra_info?.chat_id ?? turn.chatId };
+    }
+    if (m.type === "answer") {
+      if (e.is_finish) return { ...next, answer: m.content, answerId: m.message_id };
+      return { ...next, answer: next.answer + m.content, answerId: m.message_id };
+    }
+    if (m.type === "follow_up" && e.is_finish) return { ...next, followUps: [...turn.followUps, m.content] };
+    return next;
+  }
+  if (kind === "error") {
+    const e = JSON.parse(data) as { code: number; msg: string };
+    return { ...turn, status: "failed", error: e.msg || `error ${e.code}` };
+  }
+  if (kind === "done") {
+    const e = JSON.parse(data) as { status: string; usage?: LiveTurn["usage"]; chat_id?: string };
+    const status = e.status === "canceled" ? "canceled" : e.status === "failed" || turn.status === "failed" ? "failed" : "completed";
+    return { ...turn, status, usage: e.usage, chatId: e.chat_id || turn.chatId };
+  }
+  return turn;
+}
+
+/**
+ * Posts to a streaming route and applies its events to `turn`, calling onUpdate after each.
+ * An envelope answer (the server refused before streaming) becomes an ApiError; a body that breaks
+ * mid-stream ends the turn as "interrupted", keeping what arrived.
+ */
+export async function runStream(
+  path: string,
+  body: unknown,
+  turn: LiveTurn,
+  onUpdate: (t: LiveTurn) => void,
+  signal?: AbortSignal,
+): Promise<LiveTurn> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+      signal,
+    });
+  } catch {
+    const broken = { ...turn, status: "interrupted" as const };
+    onUpdate(broken);
+    return broken;
+  }
+  const type = response.headers.get("content-type") ?? "";
+  if (!type.startsWith("text/event-stream") || !response.body) {
+    let envelope: Envelope | null = null;
+    try {
+      envelope = (await response.json()) as Envelope;
+    } catch {
+      envelope = null;
+    }
+    throw new ApiError(response.status, envelope?.code ?? 0, envelope?.msg ?? "");
+  }
+  let current = turn;
+  try {
+    await readSse(response.body, (e) => {
+      current = applyEvent(current, e.event, e.data);
+      onUpdate(current);
+    });
+  } catch {
+    /* the connection broke: keep what arrived */
+  }
+  if (current.status === "streaming") {
+    current = { ...current, status: "interrupted" };
+    onUpdate(current);
+  }
+  return current;
+}
+
+type Usage = Record<string, { input: number; output: number }>;
+const USAGE_KEY = (agentId: string) => `cozeplus.playground.usage.${agentId}`;
+
+/**
+ * Token counts the chat's `done` event reported, per answer id. get_message_list does not carry them
+ * (its extra_info counts are 0), so the page keeps them for the tab's session.
+ */
+export function loadUsage(agentId: string): Usage {
+  try {
+    return JSON.parse(sessionStorage.getItem(USAGE_KEY(agentId)) ?? "{}") as Usage;
+  } catch {
+    return {};
+  }
+}
+
+export function rememberUsage(turn: LiveTurn): Usage {
+  const all = loadUsage(turn.agentId);
+  const input = turn.usage?.input_count ?? 0;
+  const output = turn.usage?.output_count ?? 0;
+  if (turn.answerId && input + output > 0) {
+    all[turn.answerId] = { input, output };
+    try {
+      sessionStorage.setItem(USAGE_KEY(turn.agentId), JSON.stringify(all));
+    } catch {
+      /* not kept: the figures show until the page reloads */
+    }
+  }
+  return all;
+}
