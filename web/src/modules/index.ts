@@ -1,7 +1,11 @@
 // Every context's pages, one line per module (see docs/architecture/adding-a-page.md).
 import type { StudioModule } from "../app/modules";
 import { module as auth } from "./auth";
+import { module as organisation } from "./organisation";
+import { module as spaces } from "./spaces";
+import { module as tokens } from "./tokens";
 
 export const modules: readonly StudioModule[] = [
   auth,
+  spaces, tokens, organisation,
 ];
