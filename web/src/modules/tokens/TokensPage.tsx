@@ -247,7 +247,7 @@ function TokenList() {
                       </Badge>
                     ) : (
                       tok.scopes.map((s) => (
-                        <Badge key={s} variant="outline" size="sm">
+                        <Badge key={s} variant="outline" size="sm" tt="none">
                           {s}
                         </Badge>
                       ))

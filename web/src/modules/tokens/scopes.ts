@@ -1,5 +1,5 @@
 // What a personal access token may be limited to: the backend's Scope values (domain/common/access.py;
-// tests/unit/web/test_token_scopes.py fails when the two lists differ). No scope = all the owner may do.
+// tests/unit/test_web_token_scopes.py fails when the two lists differ). No scope = all the owner may do.
 export const SCOPES = [
   "user:read",
   "workspace:read",
