@@ -106,7 +106,7 @@ def test_team_space_invitation_accepted_in_another_browser(
     page.reload()
     row = page.get_by_test_id(f"member-{bob.user_id}")
     row.wait_for()
-    assert "Member" in row.get_by_test_id("role").inner_text()
+    assert row.get_by_test_id("role").text_content() == "Member"
     page.get_by_text("No pending invitations.").wait_for()
     screenshot(page, "members")
 
