@@ -134,7 +134,9 @@ def test_organisation_tree_for_a_manager_and_no_access_for_others(
 ) -> None:
     admin = _superuser(studio)
     web = httpx.Client(base_url=studio.base_url, headers={"Origin": studio.base_url}, timeout=30)
-    signed = web.post("/api/passport/web/email/login/", json={"email": admin.email, "password": admin.password})
+    signed = web.post(
+        "/api/passport/web/email/login/", json={"email": admin.email, "password": admin.password}
+    )
     assert signed.json()["code"] == 0, signed.text
     tag = uuid.uuid4().hex[:6]
 
