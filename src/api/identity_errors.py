@@ -5,6 +5,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "user.invalid_credentials": {"en-US": "wrong email or password", "zh-CN": "邮箱或密码错误"},
+    "user.wrong_password": {"en-US": "the current password is wrong", "zh-CN": "当前密码错误"},
     "user.session_invalid": {"en-US": "please sign in", "zh-CN": "请先登录"},
     "user.login_throttled": {
         "en-US": "too many failed sign-ins, try again in {retry_after} s",

@@ -90,7 +90,11 @@ async def test_every_route_in_order(anon_client: Client, settings: Settings) -> 
 
     connectors = (await call(c, "/api/draftbot/publish/connector/list", {"bot_id": bot}))["data"]
     assert [x["id"] for x in connectors["publish_connector_list"]] == ["1024", "999"]
-    first = await call(c, "/api/draftbot/publish", {"bot_id": bot, "connectors": {"1024": {}, "999": {}}})
+    first = await call(
+        c,
+        "/api/draftbot/publish",
+        {"bot_id": bot, "connectors": {"1024": {}, "999": {}}, "history_info": "First release 🎉"},
+    )
     assert first["code"] == 0 and set(first["data"]["publish_result"]) == {"1024", "999"}
     second = await call(c, "/api/draftbot/publish", {"bot_id": bot, "connectors": {"1024": {}}})
     assert int(second["data"]["version"]) > int(first["data"]["version"])
@@ -110,6 +114,8 @@ async def test_every_route_in_order(anon_client: Client, settings: Settings) -> 
     )["data"]
     assert page2["history_infos"][0]["version"] == first["data"]["version"] and page2["has_more"] is False
     assert [x["id"] for x in page2["history_infos"][0]["connector_infos"]] == ["1024", "999"]
+    assert page2["history_infos"][0]["info"] == "First release 🎉"  # the publisher's note is kept
+    assert history["history_infos"][0]["info"] == ""  # a publish without one
 
     copy = (await call(c, "/api/draftbot/duplicate", {"bot_id": bot, "space_id": space}))["data"]
     assert copy["name"] == "Tutor (copy)" and copy["bot_id"] != bot
@@ -243,6 +249,11 @@ async def test_other_spaces_agents_are_not_found(anon_client: Client, settings: 
         ),
         ("/api/draftbot/publish", {"bot_id": "BOT", "connectors": {"10000010": {}}}, "10000010"),
         ("/api/draftbot/publish", {"bot_id": "BOT", "connectors": {}}, "connector"),
+        (
+            "/api/draftbot/publish",
+            {"bot_id": "BOT", "connectors": {"1024": {}}, "history_info": "n" * 1001},
+            "history_info",
+        ),
         ("/api/draftbot/list_draft_history", {"bot_id": "BOT", "page_size": 1000}, "page_size"),
         (
             "/api/intelligence_api/search/get_draft_intelligence_list",
@@ -277,3 +288,32 @@ def _filled(value: Any, names: dict[str, str]) -> Any:
     if isinstance(value, list):
         return [_filled(v, names) for v in value]
     return names.get(value, value) if isinstance(value, str) else value
+
+
+async def test_the_list_searches_names(anon_client: Client, settings: Settings) -> None:
+    """`name` keeps the agents whose name holds it, ignoring case; LIKE wildcards are plain text."""
+    c = anon_client
+    _, space = await signed_in(c, settings)
+    for name in ("Maths tutor", "History TUTOR", "Chef", "100% sure", "snake_case"):
+        assert (await call(c, "/api/draftbot/create", {"space_id": space, "name": name}))["code"] == 0
+    path = "/api/intelligence_api/search/get_draft_intelligence_list"
+
+    async def names(**body: Any) -> tuple[list[str], int]:
+        r = await call(c, path, {"space_id": space, **body})
+        assert r["code"] == 0, r
+        return sorted(i["basic_info"]["name"] for i in r["data"]["intelligences"]), r["data"]["total"]
+
+    assert await names(name="tutor") == (["History TUTOR", "Maths tutor"], 2)
+    assert await names(name="  chef ") == (["Chef"], 1)
+    assert await names(name="%") == (["100% sure"], 1)
+    assert await names(name="_") == (["snake_case"], 1)
+    assert await names(name="nothing") == ([], 0)
+    assert (await names(name=""))[1] == 5
+    first = await call(c, path, {"space_id": space, "name": "tutor", "size": 1})
+    assert first["data"]["has_more"] is True
+    rest = await call(
+        c, path, {"space_id": space, "name": "tutor", "size": 1, "cursor_id": first["data"]["next_cursor_id"]}
+    )
+    assert rest["data"]["has_more"] is False and len(rest["data"]["intelligences"]) == 1
+    too_long = await call(c, path, {"space_id": space, "name": "x" * 41})
+    assert (too_long["_status"], too_long["code"]) == (400, 4000)

@@ -134,7 +134,10 @@ async def test_password_change_revokes_sessions(anon_client: AsyncTestClient, se
         "/api/passport/password/change",
         json={"old_password": "nope nope 1", "new_password": "another pass 2"},
     )
-    assert r.status_code == 401
+    # A wrong current password is a bad request, not an ended session: the browser stays signed in.
+    assert (r.status_code, r.json()["code"]) == (400, 4000)
+    assert r.json()["msg"] == "the current password is wrong"
+    assert (await anon_client.post("/api/passport/account/info/v2/")).status_code == 200
     r = await anon_client.post(
         "/api/passport/password/change", json={"old_password": PASSWORD, "new_password": "another pass 2"}
     )

@@ -49,7 +49,9 @@ def _require_browser() -> None:
         pytest.fail(f"{DIST} is not built: run `make web` (make test does)")
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: sync Playwright keeps an event loop running in this thread while it
+# lives, and every later test that calls asyncio.run() would fail beside it.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     _require_browser()
     from playwright.sync_api import sync_playwright
@@ -62,7 +64,7 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def studio(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The app at its base URL (`browser` first: no server is started where no browser runs)."""
     with served_app("embedded", tmp_path_factory.mktemp("browser-served")) as served:
@@ -118,7 +120,13 @@ def sign_up(page: Page, who: Person) -> None:
     page.get_by_role("textbox", name="E-mail").fill(who.email)
     page.get_by_role("textbox", name="Password").fill(who.password)
     page.get_by_role("button", name="Create account").click()
-    page.get_by_role("heading", name=f"Welcome, {who.name}").wait_for()
+    signed_in(page, who)
+
+
+def signed_in(page: Page, who: Person) -> None:
+    """Waits for the studio's start page: the agents of the new account's personal space."""
+    page.get_by_role("heading", name="Agents", exact=True).wait_for()
+    assert page.get_by_test_id("account-menu").inner_text() == who.name
 
 
 def sign_in(page: Page, who: Person) -> None:

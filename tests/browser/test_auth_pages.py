@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from tests.browser.conftest import Person, sign_in, sign_up
+from tests.browser.conftest import Person, sign_in, sign_up, signed_in
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,7 +32,7 @@ def test_sign_up_lands_in_the_studio(
     page.get_by_role("link", name="Create one").click()
     page.get_by_role("heading", name="Create your cozeplus account").wait_for()
     sign_up(page, person)
-    assert _path(page) == "/"
+    assert re.fullmatch(r"/spaces/[0-9]+/agents", _path(page))  # "/" lands in the personal space
     # The shell: navigation, the personal space in the switcher, the account menu.
     assert page.get_by_test_id("account-menu").inner_text() == person.name
     page.get_by_role("combobox", name="Space").wait_for()
@@ -88,12 +88,13 @@ def test_password_change_then_sign_in_with_the_new_one(page: Page, person: Perso
     # The server's own message, from its error envelope.
     error = page.get_by_test_id("form-error")
     error.wait_for()
-    assert error.inner_text().strip()
+    assert error.inner_text().strip() == "the current password is wrong"
+    assert _path(page) == "/account"  # still signed in, still on the page
     page.get_by_role("textbox", name="Current password").fill(person.password)
     page.get_by_role("button", name="Change password").click()
     page.get_by_role("heading", name="Sign in to cozeplus").wait_for()
     sign_in(page, Person(person.name, person.email, "another passphrase 8"))
-    page.get_by_role("heading", name=f"Welcome, {person.name}").wait_for()
+    signed_in(page, person)
 
 
 def test_wrong_password_shows_the_servers_message(page: Page, person: Person, studio: Served) -> None:

@@ -23,7 +23,7 @@ from application.agent.publish import PublishService
 from application.agent.service import AgentService
 from domain.agent.entities import AgentChanges, Icon
 from domain.agent.errors import AgentNotFound
-from domain.agent.values import MAX_DESCRIPTION, MAX_ICON_URI, MAX_NAME
+from domain.agent.values import MAX_DESCRIPTION, MAX_ICON_URI, MAX_NAME, MAX_VERSION_NOTE
 
 Agents = NamedDependency[AgentService]
 Publishing = NamedDependency[PublishService]
@@ -86,7 +86,7 @@ class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
         KwargDefinition(schema_extra={"minProperties": 1, "propertyNames": {"enum": ["1024", "999"]}}),
     ]
     space_id: Int64Str | None = None
-    history_info: str | None = None
+    history_info: Annotated[str, msgspec.Meta(max_length=MAX_VERSION_NOTE)] | None = None  # the note
 
 
 class ConnectorResult(msgspec.Struct):
@@ -173,6 +173,7 @@ class IntelligenceListRequest(msgspec.Struct, forbid_unknown_fields=True):
     size: BodySize100 = 20
     cursor_id: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{0,7}$")] | None = None
     types: list[int] | None = None  # Coze Studio's IntelligenceType; 1 is a bot, the only kind here
+    name: Annotated[str, msgspec.Meta(max_length=MAX_NAME)] | None = None  # search: name holds it
 
 
 class IntelligenceBasicInfo(msgspec.Struct):
@@ -250,7 +251,9 @@ async def publish(
     actor: CurrentActor, publish_service: Publishing, data: JSONBody[PublishRequest]
 ) -> PublishResponse:
     connectors = [int(key) for key in data.connectors]
-    result = await publish_service.publish(actor, one_id(data.bot_id, "bot_id"), connectors)
+    result = await publish_service.publish(
+        actor, one_id(data.bot_id, "bot_id"), connectors, data.history_info or ""
+    )
     outcome = {str(c): ConnectorResult(str(c), 1) for c in result.connector_ids}
     return PublishResponse(data=PublishData(result.version, outcome))
 
@@ -267,7 +270,7 @@ async def list_history(
         HistoryInfo(
             version=r.version,
             history_type=1,
-            info="",
+            info=r.note,
             create_time=seconds_text(r.published_at),
             connector_infos=[ConnectorInfo(str(c), names.get(c, "")) for c in r.connector_ids],
             creator=Creator(id_str(r.publisher_id)),
@@ -323,7 +326,9 @@ async def intelligence_list(
 ) -> IntelligenceListResponse:
     cursor = str(int(data.cursor_id or "0"))  # a next_cursor_id from this list: an offset
     space = one_id(data.space_id, "space_id")
-    page = await agent_service.list(actor, space, page_size=data.size, offset=int(cursor))
+    page = await agent_service.list(
+        actor, space, page_size=data.size, offset=int(cursor), name=data.name.strip() if data.name else None
+    )
     if data.types is not None and 1 not in data.types:  # only bots live here: other kinds are empty
         return IntelligenceListResponse(data=IntelligenceListData([], 0, False, cursor))
     items = [

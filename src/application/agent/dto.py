@@ -71,6 +71,7 @@ class PublishRecordView:
     connector_ids: tuple[int, ...]
     publisher_id: int
     published_at: datetime
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from domain.agent.entities import PublishRecord
 from domain.agent.errors import AgentNotPublished
 from domain.agent.ports import AgentRepository, AgentVersionRepository, PublishRecordRepository
 from domain.agent.services import checked_connectors
+from domain.agent.values import MAX_VERSION_NOTE, checked_text
 from domain.common.access import Scope
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 
@@ -48,10 +49,14 @@ class PublishService:
     def connectors() -> tuple[Connector, ...]:
         return CONNECTORS
 
-    async def publish(self, actor: Actor, agent_id: int, connector_ids: Iterable[int]) -> PublishResult:
-        """Freeze the draft as a new version on each connector; each becomes what it serves."""
+    async def publish(
+        self, actor: Actor, agent_id: int, connector_ids: Iterable[int], note: str = ""
+    ) -> PublishResult:
+        """Freeze the draft as a new version on each connector; each becomes what it serves.
+        `note` is the publisher's description of the version, kept in the history."""
         require_scope(actor, Scope.BOT_WRITE)
         connectors = checked_connectors(connector_ids)
+        note = checked_text(note, "history_info", MAX_VERSION_NOTE)
         now = self._clock.now()
         version = self._ids.next_id()
         async with self._uow() as uow:
@@ -62,7 +67,7 @@ class PublishService:
                 [draft.version_for(c, version, actor.user_id, now) for c in connectors]
             )
             await self._records.add(
-                PublishRecord(self._ids.next_id(), draft.id, version, connectors, actor.user_id, now)
+                PublishRecord(self._ids.next_id(), draft.id, version, connectors, actor.user_id, now, note)
             )
             await uow.commit()
         await self._audit.record(
@@ -104,7 +109,7 @@ class PublishService:
             records, total = await self._records.list(agent_id, offset, size)
         items = [
             PublishRecordView(
-                r.id, r.agent_id, str(r.version), r.connector_ids, r.publisher_id, r.published_at
+                r.id, r.agent_id, str(r.version), r.connector_ids, r.publisher_id, r.published_at, r.note
             )
             for r in records
         ]

@@ -106,9 +106,10 @@ class AgentService:
         status: ListFilter = ListFilter.ALL,
         connector_id: int | None = None,
         offset: int | None = None,
+        name: str | None = None,
     ) -> Page[AgentSummary]:
         """Drafts of a space (newest change first); PUBLISHED_ONLINE is the publish service's.
-        `offset` (cursor paging) overrides `page`."""
+        `offset` (cursor paging) overrides `page`; `name` keeps drafts whose name holds it."""
         require_scope(actor, Scope.BOT_READ)
         size = bounded(page_size)
         offset = max(page - 1, 0) * size if offset is None else max(offset, 0)
@@ -117,7 +118,7 @@ class AgentService:
         async with self._uow():
             await self._access.visible_space(actor, space_id)
             drafts, total = await self._agents.list_in_space(
-                space_id, offset, size, published=published, connector_id=connector
+                space_id, offset, size, published=published, connector_id=connector, name=name
             )
             live = await self._versions.live_connectors([d.id for d in drafts])
         items = []

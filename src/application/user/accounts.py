@@ -15,7 +15,7 @@ from crossdomain.space import PersonalSpaces
 from crossdomain.user import AccountWatcher
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.user.entities import User
-from domain.user.errors import EmailTaken, InvalidCredentials, OwnAccount, RegistrationClosed, UserNotFound
+from domain.user.errors import EmailTaken, OwnAccount, RegistrationClosed, UserNotFound, WrongPassword
 from domain.user.events import AccountStatusChanged
 from domain.user.ports import PasswordHasher, SessionRepository, UserRepository
 from domain.user.values import Email, UserStatus, check_password_policy
@@ -114,7 +114,7 @@ class AccountService:
             user = await self._users.get(actor.user_id)
             if user is None or not await self._hasher.verify(user.password_hash, old):
                 await self._audit.record("user.password.change", AuditResult.DENIED, actor)
-                raise InvalidCredentials()
+                raise WrongPassword()
             user.password_hash = await self._hasher.hash(new)
             user.updated_at = self._clock.now()
             await self._users.save(user)

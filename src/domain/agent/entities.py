@@ -203,3 +203,4 @@ class PublishRecord:
     connector_ids: tuple[int, ...]
     publisher_id: int
     published_at: datetime
+    note: str = ""  # what the publisher says about this version (Coze Studio's history_info)

@@ -26,9 +26,11 @@ class AgentRepository(Protocol):
         *,
         published: bool | None = None,
         connector_id: int | None = None,
+        name: str | None = None,
     ) -> tuple[Sequence[AgentDraft], int]:
         """Drafts of a space, most recently updated first, and how many there are. `published`
-        narrows to drafts with (True) or without (False) a live version on `connector_id`."""
+        narrows to drafts with (True) or without (False) a live version on `connector_id`; `name`
+        to drafts whose name holds it, ignoring case (a plain substring, no wildcards)."""
         ...
 
 

@@ -36,6 +36,7 @@ MAX_TOOL_DESCRIPTION = 1_024
 MAX_TOOL_SCHEMA_BYTES = 16_384
 MAX_SCHEMA_DEPTH = 10
 MAX_HISTORY_ROUNDS = 100
+MAX_VERSION_NOTE = 1_000  # characters a publisher may say about a version
 SEARCH_STRATEGIES = (0, 1, 20)  # semantic, hybrid, full text (Coze's numbers)
 
 _KEYWORD = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,49}$")

@@ -20,6 +20,7 @@ __all__ = [
     "UserDisabled",
     "UserNotFound",
     "WeakPassword",
+    "WrongPassword",
 ]
 
 
@@ -27,6 +28,13 @@ class InvalidCredentials(Unauthenticated):
     """Unknown email and wrong password are the same error, on purpose."""
 
     message_key = "user.invalid_credentials"
+
+
+class WrongPassword(InvalidInput):
+    """A signed-in user's current password did not match (changing it): the request is wrong, the
+    session is fine, so not 401, which a client rightly reads as "sign in again"."""
+
+    message_key = "user.wrong_password"
 
 
 class SessionInvalid(Unauthenticated):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.agent.config import AgentConfig
 from domain.agent.entities import AgentDraft, AgentVersion, Icon, PublishRecord
+from domain.agent.values import MAX_VERSION_NOTE
 from infra.persistence.base import Base, Int64, Json, UtcDateTime
 from infra.persistence.paging import counted_page
 from infra.persistence.uow import current_session
@@ -124,6 +125,7 @@ class AgentPublishRecordRow(Base):
     connector_ids: Mapped[Any] = mapped_column(Json)
     publisher_id: Mapped[int] = mapped_column(Int64)
     published_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    note: Mapped[str] = mapped_column(String(MAX_VERSION_NOTE), default="", server_default="")
 
 
 class SqlAgentRepository:
@@ -154,8 +156,11 @@ class SqlAgentRepository:
         *,
         published: bool | None = None,
         connector_id: int | None = None,
+        name: str | None = None,
     ) -> tuple[Sequence[AgentDraft], int]:
         where = [AgentDraftRow.space_id == space_id, AgentDraftRow.deleted_at.is_(None)]
+        if name:
+            where.append(func.lower(AgentDraftRow.name).contains(name.lower(), autoescape=True))
         if published is not None:
             live = exists().where(
                 AgentVersionRow.agent_id == AgentDraftRow.id,
@@ -275,6 +280,7 @@ class SqlPublishRecordRepository:
                 connector_ids=list(record.connector_ids),
                 publisher_id=record.publisher_id,
                 published_at=record.published_at,
+                note=record.note,
             )
         )
         await current_session().flush()
@@ -296,7 +302,13 @@ class SqlPublishRecordRepository:
         ).scalars()
         records = [
             PublishRecord(
-                r.id, r.agent_id, r.version, tuple(r.connector_ids or ()), r.publisher_id, r.published_at
+                r.id,
+                r.agent_id,
+                r.version,
+                tuple(r.connector_ids or ()),
+                r.publisher_id,
+                r.published_at,
+                r.note or "",
             )
             for r in rows
         ]

@@ -63,9 +63,10 @@ class Agents:
         self.rows[draft.id] = replace(draft)
 
     async def list_in_space(
-        self, space_id: int, offset: int, limit: int, **_: Any
+        self, space_id: int, offset: int, limit: int, name: str | None = None, **_: Any
     ) -> tuple[Sequence[AgentDraft], int]:
         found = [d for d in self.rows.values() if d.space_id == space_id and not d.deleted]
+        found = [d for d in found if not name or name.lower() in d.name.lower()]
         found.sort(key=lambda d: (d.updated_at, d.id), reverse=True)
         return found[offset : offset + limit], len(found)
 

@@ -91,7 +91,7 @@ describe("shell", () => {
   it("switches spaces and remembers the choice", async () => {
     signedIn();
     const user = userEvent.setup();
-    renderApp("/");
+    renderApp("/account"); // not "/": the agents list there sets the switcher to its URL's space
     const switcher = await screen.findByTestId("space-switcher");
     expect(switcher).toHaveValue("Personal");
     await user.click(switcher);

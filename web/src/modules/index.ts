@@ -1,5 +1,7 @@
 // Every context's pages, one line per module (see docs/architecture/adding-a-page.md).
 import type { StudioModule } from "../app/modules";
+import { module as admin } from "./admin";
+import { module as agents } from "./agents";
 import { module as auth } from "./auth";
 import { module as organisation } from "./organisation";
 import { module as spaces } from "./spaces";
@@ -7,5 +9,9 @@ import { module as tokens } from "./tokens";
 
 export const modules: readonly StudioModule[] = [
   auth,
-  spaces, tokens, organisation,
+  agents,
+  spaces,
+  tokens,
+  organisation,
+  admin,
 ];

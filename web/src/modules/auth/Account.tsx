@@ -5,8 +5,8 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 
-import { ApiError, api, signInPath } from "../../app/api";
-import { ACCOUNT_KEY, fetchAccount, useCurrentAccount } from "../../app/auth";
+import { api } from "../../app/api";
+import { ACCOUNT_KEY, useCurrentAccount } from "../../app/auth";
 import { useErrorMessage } from "../../app/errors";
 
 const MIN_PASSWORD = 8;
@@ -21,22 +21,10 @@ function PasswordChange() {
   const [confirm, setConfirm] = useState("");
   const [touched, setTouched] = useState(false);
   const change = useMutation({
-    mutationFn: async () => {
-      try {
-        return await api(
-          "/api/passport/password/change",
-          { old_password: oldPassword, new_password: newPassword },
-          { redirectOnAuth: false },
-        );
-      } catch (err) {
-        // A wrong current password and an ended session are both 401 (4100): ask which it is.
-        if (err instanceof ApiError && err.unauthenticated && (await fetchAccount()) === null) {
-          client.setQueryData(ACCOUNT_KEY, null);
-          await navigate(signInPath("/account"), { replace: true });
-        }
-        throw err;
-      }
-    },
+    // A wrong current password is 400 (4000) with its message; a 401 here means the session ended,
+    // and the api layer sends the user to sign in and back.
+    mutationFn: () =>
+      api("/api/passport/password/change", { old_password: oldPassword, new_password: newPassword }),
     onSuccess: async () => {
       // The backend ends every session of the account with the change: sign in again.
       client.clear();

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { fakeBackend, renderApp } from "../../test/render";
+import { module as auth } from ".";
 
 const ACCOUNT = {
   user_id_str: "42",
@@ -77,7 +78,7 @@ describe("sign-in", () => {
       return backend.fetch(input, init);
     });
     const user = userEvent.setup();
-    renderApp("/");
+    renderApp("/", [auth]); // the shell's own start page (the agents module sends "/" to its list)
     expect(await screen.findByText("Server unreachable")).toBeInTheDocument();
     up = true;
     await user.click(screen.getByRole("button", { name: "Retry" }));

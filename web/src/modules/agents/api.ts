@@ -1,0 +1,104 @@
+// The agent routes these pages call, and their react-query keys.
+import { apiData } from "../../app/api";
+import type {
+  BotInfoForUpdate,
+  ChatModel,
+  DraftData,
+  HistoryPage,
+  IntelligenceList,
+  PublishConnector,
+  PublishResult,
+} from "./types";
+
+export const PAGE_SIZE = 20;
+export const HISTORY_PAGE_SIZE = 10;
+
+export const keys = {
+  list: (spaceId: string, name: string) => ["agents", "list", spaceId, name] as const,
+  lists: (spaceId: string) => ["agents", "list", spaceId] as const,
+  draft: (agentId: string) => ["agents", "draft", agentId] as const,
+  models: (spaceId: string) => ["agents", "models", spaceId] as const,
+  connectors: (agentId: string) => ["agents", "connectors", agentId] as const,
+  history: (agentId: string, page: number) => ["agents", "history", agentId, page] as const,
+  histories: (agentId: string) => ["agents", "history", agentId] as const,
+};
+
+/** One page of a space's agents; `name` searches on the server (a substring, any case). */
+export function listAgents(spaceId: string, name: string, cursor: string | undefined) {
+  const body: Record<string, unknown> = { space_id: spaceId, size: PAGE_SIZE, types: [1] };
+  if (name) body.name = name;
+  if (cursor) body.cursor_id = cursor;
+  return apiData<IntelligenceList>("/api/intelligence_api/search/get_draft_intelligence_list", body);
+}
+
+export function createAgent(spaceId: string, name: string, description: string) {
+  return apiData<{ bot_id: string }>("/api/draftbot/create", { space_id: spaceId, name, description });
+}
+
+export function duplicateAgent(spaceId: string, agentId: string) {
+  return apiData<{ bot_id: string; name: string }>("/api/draftbot/duplicate", {
+    bot_id: agentId,
+    space_id: spaceId,
+  });
+}
+
+export function deleteAgent(spaceId: string, agentId: string) {
+  return apiData<unknown>("/api/draftbot/delete", { bot_id: agentId, space_id: spaceId });
+}
+
+/** The draft; an agent of another space (or one the caller cannot see) is a 404 ApiError. */
+export function getDraft(spaceId: string, agentId: string) {
+  return apiData<DraftData>("/api/playground_api/draftbot/get_draft_bot_info", {
+    bot_id: agentId,
+    space_id: spaceId,
+  });
+}
+
+export function updateDraft(botInfo: BotInfoForUpdate) {
+  return apiData<{ has_change: boolean }>("/api/playground_api/draftbot/update_draft_bot_info", {
+    bot_info: botInfo,
+  });
+}
+
+export async function listModels(spaceId: string): Promise<ChatModel[]> {
+  const data = await apiData<{ model_list: ChatModel[] }>("/api/bot/get_type_list", {
+    model: true,
+    space_id: spaceId,
+  });
+  return data.model_list;
+}
+
+export async function listConnectors(spaceId: string, agentId: string): Promise<PublishConnector[]> {
+  const data = await apiData<{ publish_connector_list: PublishConnector[] }>(
+    "/api/draftbot/publish/connector/list",
+    { bot_id: agentId, space_id: spaceId },
+  );
+  return data.publish_connector_list;
+}
+
+export function publishAgent(spaceId: string, agentId: string, connectorIds: string[], note: string) {
+  const connectors = Object.fromEntries(connectorIds.map((id) => [id, {}]));
+  return apiData<PublishResult>("/api/draftbot/publish", {
+    bot_id: agentId,
+    space_id: spaceId,
+    connectors,
+    history_info: note,
+  });
+}
+
+export function listHistory(spaceId: string, agentId: string, page: number) {
+  return apiData<HistoryPage>("/api/draftbot/list_draft_history", {
+    bot_id: agentId,
+    space_id: spaceId,
+    page_index: page,
+    page_size: HISTORY_PAGE_SIZE,
+    history_type: 1,
+  });
+}
+
+/** Seconds since the epoch (as the API sends them) in the reader's locale; "" for none. */
+export function formatTime(seconds: string, locale: string): string {
+  const n = Number(seconds);
+  if (!Number.isFinite(n) || n <= 0) return "";
+  return new Date(n * 1000).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+}

@@ -1,0 +1,123 @@
+// Answers of the backend for the agent pages' tests (shapes as tests/api/test_draftbot_api.py reads them).
+import { configure } from "@testing-library/react";
+
+import type { BotInfo, ChatModel, Intelligence } from "./types";
+
+export const ok = (data: unknown) => ({ body: { code: 0, msg: "", data } });
+export const fail = (status: number, code: number, msg: string) => ({
+  status,
+  body: { code, msg, data: null, detail: { logid: "log-1" } },
+});
+
+export const ACCOUNT = {
+  user_id_str: "42",
+  name: "Ada",
+  user_unique_name: "ada",
+  email: "ada@example.com",
+  description: "",
+  avatar_url: "",
+  screen_name: "Ada",
+  locale: "en-US",
+  user_create_time: 0,
+};
+
+const space = (id: string, name: string, type: number) => ({
+  id,
+  name,
+  description: "",
+  icon_url: "",
+  owner_user_id: "42",
+  space_role_type: 1,
+  space_type: type,
+});
+
+export const SPACES = {
+  bot_space_list: [space("7", "Team", 2), space("9", "Personal", 1)],
+  recently_used_space_list: [],
+  has_personal_space: true,
+  team_space_num: 1,
+  max_team_space_num: 100,
+  total: 2,
+  has_more: false,
+};
+
+export function agent(id: string, name: string, published = false): Intelligence {
+  return {
+    basic_info: {
+      id,
+      name,
+      description: `About ${name}`,
+      icon_url: "",
+      space_id: "9",
+      owner_id: "42",
+      create_time: "1765000000",
+      update_time: "1765000000",
+      status: 1,
+      publish_time: published ? "1765000000" : "0",
+    },
+    type: 1,
+    publish_info: { has_published: published, publish_time: published ? "1765000000" : "0" },
+  };
+}
+
+export function botInfo(patch: Partial<BotInfo> = {}): BotInfo {
+  return {
+    bot_id: "100",
+    name: "Tutor",
+    description: "Teaches",
+    icon_uri: "",
+    icon_url: "",
+    creator_id: "42",
+    space_id: "9",
+    create_time: "1765000000",
+    update_time: "1765000000",
+    version: "",
+    prompt_info: { prompt: "You teach." },
+    model_info: {
+      model_id: "501",
+      temperature: null,
+      top_p: null,
+      max_tokens: null,
+      top_k: null,
+      presence_penalty: null,
+      frequency_penalty: null,
+      short_memory_policy: { history_round: 3, context_mode: 0 },
+      response_format: null,
+      sp_current_time: true,
+    },
+    onboarding_info: { prologue: "", suggested_questions: [] },
+    suggest_reply_info: { suggest_reply_mode: 2, customized_suggest_prompt: "" },
+    variable_list: [],
+    client_tools: [],
+    ...patch,
+  };
+}
+
+export function chatModel(id: string, name: string, isDefault = false): ChatModel {
+  return {
+    name,
+    model_type: id,
+    model_name: name.toLowerCase(),
+    model_class_name: "Builtin",
+    model_brief_desc: `${name} model`,
+    model_quota: { token_limit: 8192, token_resp: 4096 },
+    model_params: [
+      { name: "temperature", type: 1, default_val: { default_val: "0.7" }, min: "0", max: "2", precision: 1, label: "Temperature", desc: "" },
+      { name: "top_p", type: 1, default_val: { default_val: "1" }, min: "0", max: "1", precision: 2, label: "Top P", desc: "" },
+      { name: "max_tokens", type: 2, default_val: { default_val: "4096" }, min: "1", max: "4096", precision: 0, label: "Max output tokens", desc: "" },
+    ],
+    model_ability: { json_mode: true, function_call: true },
+    is_default: isDefault,
+  };
+}
+
+/**
+ * jsdom has no document.fonts, which Mantine's autosizing Textarea listens on; and the pages load
+ * lazily over several answers, slower than testing-library's 1 s default on a busy machine.
+ */
+export function polyfillFonts(): void {
+  configure({ asyncUtilTimeout: 5_000 });
+  if (!("fonts" in document) || !document.fonts) {
+    Object.defineProperty(document, "fonts", { configurable: true, value: new EventTarget() });
+  }
+}
