@@ -3,11 +3,17 @@ import type { StudioModule } from "../app/modules";
 import { module as admin } from "./admin";
 import { module as agents } from "./agents";
 import { module as auth } from "./auth";
+import { module as organisation } from "./organisation";
 import { module as playground } from "./playground";
+import { module as spaces } from "./spaces";
+import { module as tokens } from "./tokens";
 
 export const modules: readonly StudioModule[] = [
   auth,
   agents,
   playground,
+  spaces,
+  tokens,
+  organisation,
   admin,
 ];
