@@ -10,6 +10,8 @@ export interface NavItem {
   /** An i18n key from the module's messages. */
   labelKey: string;
   icon?: ReactNode;
+  /** Where the item counts as the current page, when that is not simply below `path`. */
+  activeFor?: RegExp;
 }
 
 export interface StudioModule {

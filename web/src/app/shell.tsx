@@ -16,12 +16,12 @@ import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { Suspense } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, NavLink, Outlet, useLocation } from "react-router";
+import { Link, Outlet, useLocation } from "react-router";
 
 import { useCurrentAccount, useSignOut } from "./auth";
 import { PageLoader } from "./loading";
 import { LANGUAGES, type Language } from "./i18n";
-import { modulesOf, type StudioModule, type Surface } from "./modules";
+import { modulesOf, type NavItem, type StudioModule, type Surface } from "./modules";
 import { useErrorMessage } from "./errors";
 import { SpaceProvider, useSpace } from "./space";
 
@@ -147,18 +147,22 @@ export function Shell({ surface, modules }: ShellProps) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label={t("shell.nav")} component="nav">
-        {items.map((item) => (
-          <MantineNavLink
-            key={item.path}
-            component={NavLink}
-            to={item.path}
-            end={item.path === home}
-            label={t(item.labelKey)}
-            leftSection={item.icon}
-            active={item.path === home ? location.pathname === home : location.pathname.startsWith(item.path)}
-            onClick={close}
-          />
-        ))}
+        {items.map((item) => {
+          // A plain Link: react-router's NavLink would mark every item whose path is a prefix.
+          const active = isActive(item, location.pathname, home);
+          return (
+            <MantineNavLink
+              key={item.path}
+              component={Link}
+              to={item.path}
+              label={t(item.labelKey)}
+              leftSection={item.icon}
+              active={active}
+              aria-current={active ? "page" : undefined}
+              onClick={close}
+            />
+          );
+        })}
         <Group mt="md" px="xs" hiddenFrom="sm">
           <LanguageSelect />
         </Group>
@@ -171,4 +175,12 @@ export function Shell({ surface, modules }: ShellProps) {
     </AppShell>
   );
   return surface === "studio" ? <SpaceProvider>{body}</SpaceProvider> : body;
+}
+
+/** A nav item's own `activeFor` decides where it has one (pages of one context under another's
+ * prefix, like a space's agents under /spaces); otherwise the item is active below its path. */
+export function isActive(item: NavItem, pathname: string, home: string): boolean {
+  if (item.activeFor) return item.activeFor.test(pathname);
+  if (item.path === home) return pathname === home;
+  return pathname === item.path || pathname.startsWith(`${item.path}/`);
 }

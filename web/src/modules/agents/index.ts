@@ -22,6 +22,6 @@ export const module: StudioModule = {
       lazy: () => import("./PublishPage").then((m) => ({ Component: m.PublishPage })),
     },
   ],
-  nav: [{ path: "/agents", labelKey: "agents.nav" }],
+  nav: [{ path: "/agents", labelKey: "agents.nav", activeFor: /^\/(spaces\/[^/]+\/)?agents(\/|$)/ }],
   messages,
 };

@@ -13,7 +13,7 @@ export const module: StudioModule = {
     { path: "/invitations", lazy: () => import("./InvitationsPage").then((m) => ({ Component: m.InvitationsPage })) },
   ],
   nav: [
-    { path: "/spaces", labelKey: "spaces.nav" },
+    { path: "/spaces", labelKey: "spaces.nav", activeFor: /^\/spaces(\/[^/]+\/members)?\/?$/ },
     { path: "/invitations", labelKey: "spaces.mine.nav" },
   ],
   messages,
