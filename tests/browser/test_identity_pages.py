@@ -110,6 +110,15 @@ def test_team_space_invitation_accepted_in_another_browser(
     page.get_by_text("No pending invitations.").wait_for()
     screenshot(page, "members")
 
+    # The owner makes Bob an admin in place, and back; the page and the server agree.
+    row.get_by_role("button", name="Make admin").click()
+    row.get_by_role("button", name="Make member").wait_for()
+    assert row.get_by_test_id("role").text_content() == "Admin"
+    page.reload()
+    row.get_by_role("button", name="Make member").click()
+    row.get_by_role("button", name="Make admin").wait_for()
+    assert row.get_by_test_id("role").text_content() == "Member"
+
     # Another space's id in the URL: not found, for Bob's personal space seen by the owner.
     page.goto(f"/spaces/{bob.space_id}/members")
     assert page.get_by_role("alert").get_attribute("data-error-kind") == "not-found"

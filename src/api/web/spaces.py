@@ -174,6 +174,21 @@ async def remove_member(actor: CurrentActor, spaces: Spaces, data: JSONBody[Memb
     return Envelope()
 
 
+class ChangeRoleRequest(msgspec.Struct, forbid_unknown_fields=True):
+    space_id: Int64Str
+    user_id: Int64Str
+    role: SpaceRole
+
+
+@post("/api/space/member/update", status_code=200)
+async def change_member_role(
+    actor: CurrentActor, spaces: Spaces, data: JSONBody[ChangeRoleRequest]
+) -> MemberResponse:
+    """A member's role in place (cozeplus): admins by the owner only; the owner's by a transfer."""
+    member = await spaces.change_role(actor, parse_id(data.space_id), parse_id(data.user_id), data.role)
+    return MemberResponse(data=Member.of(member))
+
+
 @post("/api/space/transfer", status_code=200)
 async def transfer(actor: CurrentActor, spaces: Spaces, data: JSONBody[MemberRef]) -> Envelope:
     await spaces.transfer_ownership(actor, parse_id(data.space_id), parse_id(data.user_id))
@@ -288,6 +303,7 @@ ROUTES = [
     list_members,
     add_member,
     remove_member,
+    change_member_role,
     transfer,
     invite,
     space_invitations,

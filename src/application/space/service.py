@@ -21,6 +21,7 @@ from domain.space.entities import (
     check_invite,
     invite_right,
     removal_right,
+    role_change_right,
     transfer_right,
 )
 from domain.space.errors import (
@@ -227,6 +228,36 @@ class SpaceService:
             target_type="space",
             target_id=space_id,
             detail={"user_id": str(user_id)},
+        )
+
+    async def change_role(self, actor: Actor, space_id: int, user_id: int, role: SpaceRole) -> MemberDTO:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            space, _ = await self._visible(actor, space_id)
+            target = await self._spaces.member(space_id, user_id)
+            user = await self._users.card(user_id)
+            if target is None or not target.active_at(now) or user is None:
+                raise NotAMember()
+            await self._require(actor, space_id, role_change_right(space, target, role))
+            before, target.role = target.role, role
+            await self._spaces.put_member(target)
+            await uow.commit()
+        await self._audit.record(
+            "space.member.role",
+            AuditResult.OK,
+            actor,
+            target_type="space",
+            target_id=space_id,
+            detail={"user_id": str(user_id), "from": before.value, "to": role.value},
+        )
+        return MemberDTO(
+            user_id,
+            role.value,
+            user.name,
+            user.unique_name,
+            user.avatar_url,
+            target.joined_at,
+            target.expires_at,
         )
 
     async def transfer_ownership(self, actor: Actor, space_id: int, new_owner_id: int) -> None:

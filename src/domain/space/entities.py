@@ -95,6 +95,15 @@ def removal_right(actor: SpaceMember, target: SpaceMember) -> SpaceRight | None:
     return MANAGE_SPACE if target.role is SpaceRole.ADMIN else REMOVE_MEMBER
 
 
+def role_change_right(space: Space, target: SpaceMember, role: SpaceRole) -> SpaceRight:
+    """Only the owner makes or unmakes admins; the owner's own role changes by a transfer only."""
+    if space.type is SpaceType.PERSONAL:
+        raise PersonalSpaceIsPrivate()
+    if role is SpaceRole.OWNER or target.role is SpaceRole.OWNER:
+        raise SpaceRoleRequired(role="transfer")
+    return MANAGE_SPACE if SpaceRole.ADMIN in (role, target.role) else INVITE_MEMBER
+
+
 def transfer_right(space: Space) -> SpaceRight:
     if space.type is SpaceType.PERSONAL:
         raise PersonalSpaceIsPrivate()

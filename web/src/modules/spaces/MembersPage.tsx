@@ -282,6 +282,20 @@ function MemberTable({ space, me, myId }: { space: Space; me: SpaceRole; myId: s
       if (kind === "transfer" || member.user_id === myId) await client.invalidateQueries({ queryKey: SPACES_KEY });
     },
   });
+  const errorText = useErrorMessage();
+  // Admin <-> member in place: reversible, so no confirmation; only the owner may (the server checks).
+  const setRole = useMutation({
+    mutationFn: ({ member, role }: { member: Member; role: "admin" | "member" }) =>
+      api("/api/space/member/update", { space_id: space.id, user_id: member.user_id, role }),
+    onSuccess: async (_, { member, role }) => {
+      notifications.show({
+        color: "green",
+        message: t("spaces.role.done", { name: member.user_nickname, role: t(`spaces.role.${role}`) }),
+      });
+      await client.invalidateQueries({ queryKey: membersKey(space.id) });
+    },
+    onError: (error) => notifications.show({ color: "red", message: errorText(error) }),
+  });
   if (query.isError) return <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />;
   if (query.isPending) return <Skeleton h={120} />;
   const team = space.space_type !== PERSONAL;
@@ -318,6 +332,16 @@ function MemberTable({ space, me, myId }: { space: Space; me: SpaceRole; myId: s
                 <Table.Td>{date(m.joined_at)}</Table.Td>
                 <Table.Td>
                   <Group gap="xs" justify="flex-end" wrap="nowrap">
+                    {team && me === "owner" && m.role_type !== "owner" ? (
+                      <Button
+                        size="xs"
+                        variant="default"
+                        loading={setRole.isPending && setRole.variables?.member.user_id === m.user_id}
+                        onClick={() => setRole.mutate({ member: m, role: m.role_type === "admin" ? "member" : "admin" })}
+                      >
+                        {m.role_type === "admin" ? t("spaces.role.makeMember") : t("spaces.role.makeAdmin")}
+                      </Button>
+                    ) : null}
                     {team && me === "owner" && m.user_id !== myId ? (
                       <Button size="xs" variant="default" onClick={() => open("transfer", m)}>
                         {t("spaces.transfer.action")}

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { notifications } from "@mantine/notifications";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { fakeBackend, renderApp } from "../../test/render";
@@ -36,7 +37,7 @@ const member = (id: string, name: string, role: string) => ({
 });
 
 function backend() {
-  const members = [member("42", "Ada", "owner"), member("43", "Bob", "member")];
+  const members = [member("42", "Ada", "owner"), member("43", "Bob", "member"), member("45", "Dan", "member")];
   const invitations: Record<string, unknown>[] = [];
   return fakeBackend({
     "/api/passport/account/info/v2/": () => ({ body: { code: 0, msg: "", data: ACCOUNT } }),
@@ -70,6 +71,13 @@ function backend() {
       invitations.splice(0);
       return { body: { code: 0, msg: "" } };
     },
+    "/api/space/member/update": (body) => {
+      const { user_id, role } = body as { user_id: string; role: string };
+      if (user_id === "45") return { status: 403, body: { code: 4101, msg: "requires the owner role in this space" } };
+      const m = members.find((x) => x.user_id === user_id)!;
+      m.role_type = role;
+      return { body: { code: 0, msg: "", data: m } };
+    },
     "/api/space/member/remove": (body) => {
       const { user_id } = body as { user_id: string };
       members.splice(
@@ -81,9 +89,35 @@ function backend() {
   });
 }
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  notifications.clean(); // the store outlives a test: its toasts would be the next test's alerts
+});
 
 describe("space members", { timeout: 30_000 }, () => {
+  it("the owner makes a member admin and back in place; a refusal shows the server's message", async () => {
+    const fake = backend();
+    vi.stubGlobal("fetch", fake.fetch);
+    const user = userEvent.setup();
+    renderApp("/spaces/7/members");
+    const bob = await screen.findByTestId("member-43", {}, { timeout: 5000 });
+    // Nobody offers to change the owner's role: that is a transfer.
+    expect(within(screen.getByTestId("member-42")).queryByRole("button", { name: "Make admin" })).toBeNull();
+    await user.click(within(bob).getByRole("button", { name: "Make admin" }));
+    await waitFor(() => expect(within(screen.getByTestId("member-43")).getByTestId("role")).toHaveTextContent("Admin"));
+    expect(fake.calls.find((c) => c.path === "/api/space/member/update")?.body).toEqual({
+      space_id: "7",
+      user_id: "43",
+      role: "admin",
+    });
+    await user.click(within(screen.getByTestId("member-43")).getByRole("button", { name: "Make member" }));
+    await waitFor(() => expect(within(screen.getByTestId("member-43")).getByTestId("role")).toHaveTextContent("Member"));
+    await user.click(within(screen.getByTestId("member-45")).getByRole("button", { name: "Make admin" }));
+    expect(await screen.findByText("requires the owner role in this space")).toBeInTheDocument();
+    expect(within(screen.getByTestId("member-45")).getByTestId("role")).toHaveTextContent("Member");
+  });
+
+
   it("lists members with roles, invites by e-mail, revokes, removes after confirming", async () => {
     const fake = backend();
     vi.stubGlobal("fetch", fake.fetch);
