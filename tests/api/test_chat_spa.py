@@ -191,3 +191,14 @@ async def test_spa_bad_input(me: ChatUser, anon_client: Client, settings: Settin
         json={"conversation_id": cid, "message_id": first[0]["data"]["message"]["message_id"]},
     )
     assert resume.json()["code"] == 4200
+
+
+async def test_the_history_carries_each_answers_token_counts(me: ChatUser) -> None:
+    events = await spa_chat(me, query="count my tokens")
+    done = events[-1]["data"]
+    listed = {m["message_id"]: m for m in await history(me, done["conversation_id"])}
+    extra = listed[answer_of(events)["message_id"]]["extra_info"]
+    usage = done["usage"]
+    assert int(extra["input_tokens"]) == usage["input_count"] > 0
+    assert int(extra["output_tokens"]) == usage["output_count"] > 0
+    assert int(extra["token"]) == usage["token_count"]

@@ -135,8 +135,8 @@ type Usage = Record<string, { input: number; output: number }>;
 const USAGE_KEY = (agentId: string) => `cozeplus.playground.usage.${agentId}`;
 
 /**
- * Token counts the chat's `done` event reported, per answer id. get_message_list does not carry them
- * (its extra_info counts are 0), so the page keeps them for the tab's session.
+ * Token counts the chat's `done` event reported, per answer id: they show on the answer that just
+ * streamed before the message list is read again (the list's own extra_info counts come first).
  */
 export function loadUsage(agentId: string): Usage {
   try {
