@@ -34,6 +34,19 @@ export function useErrorMessage(): (error: unknown) => string {
   };
 }
 
+/** A failed call's message inline (a form, a dialog): the envelope's msg, or a form check's own
+ * Error text; nothing while `error` is empty. */
+export function FailureAlert({ error, testId, title }: { error: unknown; testId?: string; title?: string }) {
+  const message = useErrorMessage();
+  if (!error) return null;
+  const text = error instanceof ApiError || !(error instanceof Error) ? message(error) : error.message;
+  return (
+    <Alert color="red" role="alert" title={title} data-testid={testId}>
+      {text}
+    </Alert>
+  );
+}
+
 interface PanelProps {
   error: unknown;
   onRetry?: () => void;

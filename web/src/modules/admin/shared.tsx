@@ -1,10 +1,9 @@
 // Pieces every admin page uses: the page heading, a failed action's message, times, paging.
-import { Alert, Button, Group, Pagination, Stack, Text, Title } from "@mantine/core";
+import { Button, Group, Pagination, Stack, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
-import { ApiError } from "../../app/api";
-import { useErrorMessage } from "../../app/errors";
+import { FailureAlert } from "../../app/errors";
 
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
   return (
@@ -17,13 +16,7 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
 
 /** The envelope's msg of a failed call, or a form check's own Error text (nothing while all is well). */
 export function ActionError({ error }: { error: unknown }) {
-  const message = useErrorMessage();
-  if (!error) return null;
-  return (
-    <Alert color="red" role="alert" data-testid="action-error" py="xs">
-      {error instanceof ApiError || !(error instanceof Error) ? message(error) : error.message}
-    </Alert>
-  );
+  return <FailureAlert error={error} testId="action-error" />;
 }
 
 export function useFormatTime(): (value: string | number | null | undefined) => string {

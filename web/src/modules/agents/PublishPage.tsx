@@ -1,6 +1,5 @@
 // Publishing an agent: the connectors to publish to, a note about the version, and the history.
 import {
-  Alert,
   Anchor,
   Badge,
   Breadcrumbs,
@@ -20,7 +19,7 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 
-import { ErrorPanel, useErrorMessage } from "../../app/errors";
+import { ErrorPanel, FailureAlert } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
 import { HISTORY_PAGE_SIZE, formatTime, getDraft, keys, listConnectors, listHistory, publishAgent } from "./api";
 import { LIMITS } from "./draft";
@@ -71,7 +70,6 @@ function PublishForm({
 }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const message = useErrorMessage();
   const usable = connectors.filter((c) => c.connector_status === 0);
   const [chosen, setChosen] = useState<string[]>(() => {
     const last = usable.filter((c) => c.is_last_published).map((c) => c.id);
@@ -142,11 +140,7 @@ function PublishForm({
             {t("agents.common.chars", { used: note.length, limit: LIMITS.versionNote })}
           </Text>
         </Stack>
-        {publish.isError ? (
-          <Alert color="red" role="alert" title={t("agents.publish.failed")} data-testid="publish-error">
-            {message(publish.error)}
-          </Alert>
-        ) : null}
+        <FailureAlert error={publish.error} testId="publish-error" title={t("agents.publish.failed")} />
         <Group justify="flex-end">
           <Button type="submit" loading={publish.isPending} data-testid="publish">
             {t("agents.publish.submit")}

@@ -9,17 +9,7 @@ export const fail = (status: number, code: number, msg: string) => ({
   body: { code, msg, data: null, detail: { logid: "log-1" } },
 });
 
-export const ACCOUNT = {
-  user_id_str: "42",
-  name: "Ada",
-  user_unique_name: "ada",
-  email: "ada@example.com",
-  description: "",
-  avatar_url: "",
-  screen_name: "Ada",
-  locale: "en-US",
-  user_create_time: 0,
-};
+export { ACCOUNT } from "../../test/fixtures";
 
 const space = (id: string, name: string, type: number) => ({
   id,

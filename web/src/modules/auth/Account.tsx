@@ -1,4 +1,4 @@
-import { Alert, Button, Paper, PasswordInput, Stack, Table, Title } from "@mantine/core";
+import { Button, Paper, PasswordInput, Stack, Table, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -7,13 +7,12 @@ import { useNavigate } from "react-router";
 
 import { api } from "../../app/api";
 import { ACCOUNT_KEY, useCurrentAccount } from "../../app/auth";
-import { useErrorMessage } from "../../app/errors";
+import { FailureAlert } from "../../app/errors";
 
 const MIN_PASSWORD = 8;
 
 function PasswordChange() {
   const { t } = useTranslation();
-  const message = useErrorMessage();
   const client = useQueryClient();
   const navigate = useNavigate();
   const [oldPassword, setOld] = useState("");
@@ -47,11 +46,7 @@ function PasswordChange() {
         <Title order={3} id="password-change-title">
           {t("auth.password.title")}
         </Title>
-        {change.isError ? (
-          <Alert color="red" role="alert" data-testid="form-error">
-            {message(change.error)}
-          </Alert>
-        ) : null}
+        <FailureAlert error={change.error} testId="form-error" />
         <PasswordInput
           label={t("auth.password.old")}
           autoComplete="current-password"

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
+import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
@@ -6,13 +6,12 @@ import { Link, Navigate, useSearchParams } from "react-router";
 
 import { apiData } from "../../app/api";
 import { useAccount, type Account } from "../../app/auth";
-import { ErrorPanel, errorKind, useErrorMessage } from "../../app/errors";
+import { errorKind, ErrorPanel, FailureAlert } from "../../app/errors";
 import { AuthLayout } from "./AuthLayout";
 import { useSignedIn } from "./useSignedIn";
 
 export function SignInPage() {
   const { t } = useTranslation();
-  const message = useErrorMessage();
   const account = useAccount();
   const [params] = useSearchParams();
   const { next, done } = useSignedIn();
@@ -48,9 +47,7 @@ export function SignInPage() {
             errorKind(signIn.error) === "unreachable" ? (
               <ErrorPanel error={signIn.error} onRetry={() => signIn.mutate()} />
             ) : (
-              <Alert color="red" role="alert" data-testid="form-error">
-                {message(signIn.error)}
-              </Alert>
+              <FailureAlert error={signIn.error} testId="form-error" />
             )
           ) : null}
           <TextInput

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
+import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
@@ -6,7 +6,7 @@ import { Link, Navigate, useSearchParams } from "react-router";
 
 import { apiData } from "../../app/api";
 import { useAccount, type Account } from "../../app/auth";
-import { ErrorPanel, errorKind, useErrorMessage } from "../../app/errors";
+import { errorKind, ErrorPanel, FailureAlert } from "../../app/errors";
 import { AuthLayout } from "./AuthLayout";
 import { useSignedIn } from "./useSignedIn";
 
@@ -14,7 +14,6 @@ const MIN_PASSWORD = 8;
 
 export function SignUpPage() {
   const { t } = useTranslation();
-  const message = useErrorMessage();
   const account = useAccount();
   const [params] = useSearchParams();
   const { next, done } = useSignedIn();
@@ -52,9 +51,7 @@ export function SignUpPage() {
             errorKind(signUp.error) === "unreachable" ? (
               <ErrorPanel error={signUp.error} onRetry={() => signUp.mutate()} />
             ) : (
-              <Alert color="red" role="alert" data-testid="form-error">
-                {message(signUp.error)}
-              </Alert>
+              <FailureAlert error={signUp.error} testId="form-error" />
             )
           ) : null}
           <TextInput

@@ -4,18 +4,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { fakeBackend, renderApp } from "../../test/render";
 import { module as auth } from ".";
+import { ACCOUNT } from "../../test/fixtures";
 
-const ACCOUNT = {
-  user_id_str: "42",
-  name: "Ada",
-  user_unique_name: "ada",
-  email: "ada@example.com",
-  description: "",
-  avatar_url: "",
-  screen_name: "Ada",
-  locale: "en-US",
-  user_create_time: 0,
-};
 const SPACES = {
   code: 0,
   msg: "",

@@ -1,8 +1,8 @@
 // A yes/no question before a change that cannot be undone from the page (remove, transfer, revoke).
-import { Alert, Button, Group, Modal, Stack, Text } from "@mantine/core";
+import { Button, Group, Modal, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 
-import { useErrorMessage } from "../../app/errors";
+import { FailureAlert } from "../../app/errors";
 
 interface ConfirmProps {
   opened: boolean;
@@ -17,16 +17,11 @@ interface ConfirmProps {
 
 export function Confirm({ opened, title, body, confirmLabel, pending, error, onConfirm, onClose }: ConfirmProps) {
   const { t } = useTranslation();
-  const message = useErrorMessage();
   return (
     <Modal opened={opened} onClose={onClose} title={title} centered>
       <Stack gap="md">
         <Text size="sm">{body}</Text>
-        {error ? (
-          <Alert color="red" role="alert" data-testid="confirm-error">
-            {message(error)}
-          </Alert>
-        ) : null}
+        <FailureAlert error={error} testId="confirm-error" />
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onClose}>
             {t("spaces.cancel")}

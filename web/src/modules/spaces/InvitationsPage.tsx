@@ -1,19 +1,18 @@
 // /invitations: the account's pending invitations, each accepted (joins the space) or declined.
-import { Alert, Button, Group, Paper, Skeleton, Stack, Text, Title } from "@mantine/core";
+import { Button, Group, Paper, Skeleton, Stack, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 import { api } from "../../app/api";
-import { ErrorPanel, useErrorMessage } from "../../app/errors";
+import { ErrorPanel, FailureAlert } from "../../app/errors";
 import { SPACES_KEY } from "../../app/space";
 import { MY_INVITATIONS_KEY, myInvitations, type Invitation } from "./api";
 import { RoleBadge } from "./Roles";
 
 function InvitationCard({ invitation }: { invitation: Invitation }) {
   const { t } = useTranslation();
-  const message = useErrorMessage();
   const client = useQueryClient();
   const answer = useMutation({
     mutationFn: (accept: boolean) =>
@@ -41,11 +40,7 @@ function InvitationCard({ invitation }: { invitation: Invitation }) {
           </Stack>
           <RoleBadge role={invitation.role_type} />
         </Group>
-        {answer.isError ? (
-          <Alert color="red" role="alert">
-            {message(answer.error)}
-          </Alert>
-        ) : null}
+        <FailureAlert error={answer.error} />
         <Group gap="sm">
           <Button size="xs" loading={answer.isPending && answer.variables} onClick={() => answer.mutate(true)}>
             {t("spaces.mine.accept")}

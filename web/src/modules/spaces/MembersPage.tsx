@@ -23,7 +23,7 @@ import { Link, useParams } from "react-router";
 
 import { ApiError, CODE_NOT_FOUND, api } from "../../app/api";
 import { useCurrentAccount } from "../../app/auth";
-import { ErrorPanel, useErrorMessage } from "../../app/errors";
+import { ErrorPanel, FailureAlert, useErrorMessage } from "../../app/errors";
 import { SPACES_KEY, useSpace, type Space } from "../../app/space";
 import {
   EMAIL,
@@ -67,7 +67,6 @@ function RoleSelect({ value, onChange, adminAllowed }: { value: SpaceRole; onCha
 
 function AddMember({ space, me }: { space: Space; me: SpaceRole }) {
   const { t } = useTranslation();
-  const message = useErrorMessage();
   const client = useQueryClient();
   const [userId, setUserId] = useState("");
   const [role, setRole] = useState<SpaceRole>("member");
@@ -94,11 +93,7 @@ function AddMember({ space, me }: { space: Space; me: SpaceRole }) {
         <Title order={4} id="member-add-title">
           {t("spaces.add.title")}
         </Title>
-        {add.isError ? (
-          <Alert color="red" role="alert" data-testid="add-error">
-            {message(add.error)}
-          </Alert>
-        ) : null}
+        <FailureAlert error={add.error} testId="add-error" />
         <Group align="flex-start" gap="sm">
           <TextInput
             label={t("spaces.field.userId")}
@@ -121,7 +116,6 @@ function AddMember({ space, me }: { space: Space; me: SpaceRole }) {
 
 function Invite({ space, me }: { space: Space; me: SpaceRole }) {
   const { t } = useTranslation();
-  const message = useErrorMessage();
   const client = useQueryClient();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<SpaceRole>("member");
@@ -155,11 +149,7 @@ function Invite({ space, me }: { space: Space; me: SpaceRole }) {
         <Text size="sm" c="dimmed">
           {t("spaces.invite.hint")}
         </Text>
-        {invite.isError ? (
-          <Alert color="red" role="alert" data-testid="invite-error">
-            {message(invite.error)}
-          </Alert>
-        ) : null}
+        <FailureAlert error={invite.error} testId="invite-error" />
         <Group align="flex-start" gap="sm">
           <TextInput
             label={t("spaces.field.email")}

@@ -1,5 +1,5 @@
 // /spaces: the spaces the account belongs to (personal and team), creating a team space, opening one.
-import { Alert, Badge, Button, Group, Paper, Skeleton, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Badge, Button, Group, Paper, Skeleton, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -7,13 +7,12 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 import { api } from "../../app/api";
-import { ErrorPanel, useErrorMessage } from "../../app/errors";
+import { ErrorPanel, FailureAlert } from "../../app/errors";
 import { SPACES_KEY, useSpace, useSpaces, type Space } from "../../app/space";
 import { MAX_SPACE_NAME, PERSONAL, ROLE_OF_TYPE } from "./api";
 
 function CreateTeamSpace() {
   const { t } = useTranslation();
-  const message = useErrorMessage();
   const client = useQueryClient();
   const { setSpaceId } = useSpace();
   const [name, setName] = useState("");
@@ -51,11 +50,7 @@ function CreateTeamSpace() {
         <Title order={3} id="space-create-title">
           {t("spaces.create.title")}
         </Title>
-        {create.isError ? (
-          <Alert color="red" role="alert" data-testid="form-error">
-            {message(create.error)}
-          </Alert>
-        ) : null}
+        <FailureAlert error={create.error} testId="form-error" />
         <TextInput
           label={t("spaces.field.name")}
           required

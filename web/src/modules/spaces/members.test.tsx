@@ -4,18 +4,8 @@ import { notifications } from "@mantine/notifications";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { fakeBackend, renderApp } from "../../test/render";
+import { ACCOUNT } from "../../test/fixtures";
 
-const ACCOUNT = {
-  user_id_str: "42",
-  name: "Ada",
-  user_unique_name: "ada",
-  email: "ada@example.com",
-  description: "",
-  avatar_url: "",
-  screen_name: "Ada",
-  locale: "en-US",
-  user_create_time: 0,
-};
 const TEAM = { id: "7", name: "Lab", description: "", icon_url: "", owner_user_id: "42", space_role_type: 1, space_type: 2 };
 const SPACES = {
   bot_space_list: [TEAM],

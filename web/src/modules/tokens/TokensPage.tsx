@@ -25,7 +25,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
-import { ErrorPanel, useErrorMessage } from "../../app/errors";
+import { ErrorPanel, FailureAlert } from "../../app/errors";
 import { useSpace } from "../../app/space";
 import { TOKENS_KEY, createToken, listTokens, revokeToken, type CreatedToken, type Token } from "./api";
 import { DURATIONS, MAX_DAYS, MAX_NAME, SCOPES } from "./scopes";
@@ -76,7 +76,6 @@ function SecretOnce({ created, onClose }: { created: CreatedToken | null; onClos
 
 function CreateToken() {
   const { t } = useTranslation();
-  const message = useErrorMessage();
   const client = useQueryClient();
   const { spaces } = useSpace();
   const [name, setName] = useState("");
@@ -118,11 +117,7 @@ function CreateToken() {
           <Title order={3} id="token-create-title">
             {t("tokens.create.title")}
           </Title>
-          {create.isError ? (
-            <Alert color="red" role="alert" data-testid="form-error">
-              {message(create.error)}
-            </Alert>
-          ) : null}
+          <FailureAlert error={create.error} testId="form-error" />
           <TextInput
             label={t("tokens.field.name")}
             required
@@ -193,7 +188,6 @@ function CreateToken() {
 
 function TokenList() {
   const { t } = useTranslation();
-  const message = useErrorMessage();
   const client = useQueryClient();
   const { spaces } = useSpace();
   const query = useQuery({ queryKey: TOKENS_KEY, queryFn: listTokens });
@@ -279,11 +273,7 @@ function TokenList() {
       <Modal opened={target !== null} onClose={() => setTarget(null)} title={t("tokens.revoke.title")} centered>
         <Stack gap="md">
           <Text size="sm">{t("tokens.revoke.body", { name: target?.name ?? "" })}</Text>
-          {revoke.isError ? (
-            <Alert color="red" role="alert" data-testid="revoke-error">
-              {message(revoke.error)}
-            </Alert>
-          ) : null}
+          <FailureAlert error={revoke.error} testId="revoke-error" />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={() => setTarget(null)}>
               {t("tokens.cancel")}
