@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import random
 import time
 from collections.abc import AsyncIterator, Callable
 
@@ -38,11 +39,27 @@ MSG_TTL_HEADER = "Nats-TTL"
 OPERATION_HEADER = "KV-Operation"
 WRONG_LAST_SEQUENCE = 10071
 STREAM_NAME_IN_USE = 10058
-CAS_ATTEMPTS = 50
+# A compare-and-set loop keeps trying this long: a contender in another process can lose every race
+# to a busy writer until that writer's burst is over, so the budget is time, not a count of tries.
+CAS_PATIENCE_S = 10.0
+CAS_MAX_PAUSE_S = 0.05
 
 
 class KvContention(RuntimeError):
     """A counter or delete kept losing compare-and-set races (should not happen in practice)."""
+
+
+async def _cas_attempts() -> AsyncIterator[int]:
+    """Tries of one compare-and-set: the first at once, later ones after a growing, jittered pause
+    (contenders that lost together retry apart) until CAS_PATIENCE_S has passed."""
+    give_up = time.monotonic() + CAS_PATIENCE_S
+    attempt = 0
+    while True:
+        yield attempt
+        attempt += 1
+        if time.monotonic() >= give_up:
+            return
+        await asyncio.sleep(random.uniform(0, min(CAS_MAX_PAUSE_S, 0.0005 * 2**attempt)))
 
 
 class _KeyTurns:
@@ -212,7 +229,7 @@ class NatsKeyValue(JetStreamResource):
     async def delete(self, key: str, *, revision: int | None = None) -> bool:
         key = validate_key(key)
         await self._ensure()
-        for _ in range(CAS_ATTEMPTS):
+        async for _ in _cas_attempts():
             msg = await self._raw(key)
             if msg is None or not self._is_live(msg) or (revision is not None and msg.seq != revision):
                 return False
@@ -238,7 +255,7 @@ class NatsKeyValue(JetStreamResource):
             return await self._increment(key, by, ttl)
 
     async def _increment(self, key: str, by: int, ttl: float) -> int:
-        for _ in range(CAS_ATTEMPTS):
+        async for _ in _cas_attempts():
             msg = await self._raw(key)
             if msg is None or not self._is_live(msg):
                 count = next_count(None, by)
