@@ -1,0 +1,1 @@
+"""Knowledge use cases: datasets, documents, slices, indexing jobs and retrieval."""

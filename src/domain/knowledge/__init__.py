@@ -1,0 +1,1 @@
+"""Knowledge bases: datasets of documents, their slices, and retrieval over them."""

@@ -1,0 +1,1 @@
+"""Adapters of the knowledge context: document parsers and the web-page fetcher."""

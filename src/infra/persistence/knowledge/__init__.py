@@ -1,0 +1,1 @@
+"""Knowledge tables and repositories."""
