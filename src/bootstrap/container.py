@@ -104,4 +104,6 @@ def build_container(settings: Settings) -> Container:
     compose(container, MODULES)
     listeners = [listener for module in MODULES for listener in module.listeners(container)]
     container.eventbus.listeners.override(providers.List(*listeners))
+    consumers = [consumer for module in MODULES for consumer in module.consumers(container)]
+    container.eventbus.consumers.override(providers.List(*consumers))
     return container

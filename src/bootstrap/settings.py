@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     outbound_ports: list[int] = Field(default_factory=lambda: [80, 443])
     outbound_timeout_s: float = Field(15.0, gt=0, le=600)
     outbound_max_bytes: int = Field(20 * 1024**2, ge=1024)
+    # Knowledge: what one document may be (docs/adr/0054-knowledge-bases.md).
+    knowledge_max_file_bytes: int = Field(100 * 1024**2, ge=1024)
+    knowledge_max_pages: int = Field(2000, ge=1, le=100_000)
+    knowledge_max_rows: int = Field(100_000, ge=1, le=10_000_000)
 
     # Event bus: "" (NATS when nats_url is set, else in-process) | "inprocess" | "nats" | "nats://host:4222";
     # in-process keeps pending deliveries in the database (see docs/operations/eventbus.md).

@@ -18,3 +18,20 @@ class ChatModelCatalog(Protocol):
         """The chat model with this id; None when unknown, deleted or not a chat model. Joins the
         caller's unit of work when there is one."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingModelChoice:
+    id: int
+    name: str
+    dimension: int  # 0: whatever the provider returns (the first vector tells)
+    usable: bool
+
+
+class EmbeddingModelCatalog(Protocol):
+    """Which embedding model a knowledge base may record: one by id, or the platform's default."""
+
+    async def find_embedding(self, model_id: int | None) -> EmbeddingModelChoice | None:
+        """The embedding model with this id (the default one for None); None when unknown,
+        deleted, not an embedding model, or no default is set."""
+        ...

@@ -62,6 +62,9 @@ class ContextModule:
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Litestar dependency key -> the provider resolved per request.
     dependencies: Providers = _no_providers
+    # domain.common.eventbus.Consumer providers: durable work one process of the group does
+    # (`cozeplus worker`, or `serve` alone).
+    consumers: Callable[[Container], Sequence[providers.Provider[Any]]] = _nothing
     # domain.common.eventbus.Listener providers run in every process (cache invalidation and such).
     listeners: Callable[[Container], Sequence[providers.Provider[Any]]] = _nothing
     # Health checks (/readyz) and resources started with the process (after the infrastructure).

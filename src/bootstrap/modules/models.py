@@ -13,7 +13,7 @@ from api.web import models
 from application.modelmgr.seeding import SeedConfig
 from bootstrap.containers.models import ModelsContainer
 from bootstrap.modules.base import ContextModule, Kernel, Routes, wire
-from crossdomain.modelmgr import ChatModelCatalog
+from crossdomain.modelmgr import ChatModelCatalog, EmbeddingModelCatalog
 
 if TYPE_CHECKING:
     from bootstrap.container import Container
@@ -64,6 +64,9 @@ MODULE = ContextModule(
     health_checks=lambda c: [c.models.health()],
     # It needs the database only, and registers the first models once.
     resources=lambda c: [c.models.seeding()],
-    crossdomain=lambda c: {ChatModelCatalog: c.models.chat_models},
+    crossdomain=lambda c: {
+        ChatModelCatalog: c.models.chat_models,
+        EmbeddingModelCatalog: c.models.embedding_models,
+    },
     containers=_containers,
 )

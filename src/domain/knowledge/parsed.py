@@ -93,6 +93,7 @@ class FailureReason(StrEnum):
     TOO_MANY_ROWS = "too_many_rows"
     TOO_MANY_COLUMNS = "too_many_columns"
     FETCH_FAILED = "fetch_failed"  # a web page could not be fetched (refused address, status, ...)
+    INDEXING_FAILED = "indexing_failed"  # embedding or the stores kept failing after retries
 
 
 class ParseFailed(DomainError):

@@ -1,1 +1,17 @@
 """Knowledge tables and repositories."""
+
+from infra.persistence.knowledge.repositories import (
+    SqlDatasetRepository,
+    SqlDocumentRepository,
+    SqlSliceRepository,
+)
+from infra.persistence.knowledge.rows import DatasetRow, DocumentRow, SliceRow
+
+__all__ = [
+    "DatasetRow",
+    "DocumentRow",
+    "SliceRow",
+    "SqlDatasetRepository",
+    "SqlDocumentRepository",
+    "SqlSliceRepository",
+]

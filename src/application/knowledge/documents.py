@@ -1,0 +1,254 @@
+"""Documents of a knowledge base: add (file, upload, text, web page), list, rename, re-segment,
+delete, and read their indexing progress.
+
+Adding is checked completely first (format, type, size, names, URLs), the bytes go to object storage,
+then the rows and one `DocumentQueued` event per document commit together: the indexing itself is a
+job (application/knowledge/indexing.py). A refused request stores nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from application.common.actor import Actor, require_scope
+from application.knowledge.access import KnowledgeAccess, KnowledgeAction
+from application.knowledge.datasets import object_prefix
+from application.knowledge.inputs import (
+    MAX_DOCUMENTS_PER_CALL,
+    MAX_TEXT_CHARS,
+    DocumentInput,
+    FileInput,
+    TextInput,
+    UploadInput,
+    WebInput,
+    checked_name,
+    checked_type,
+    checked_url,
+    content_type,
+    default_web_name,
+    file_type_of,
+)
+from crossdomain.upload import UploadedFiles
+from domain.common.access import Scope
+from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
+from domain.common.storage import ObjectStorage
+from domain.knowledge.entities import Dataset, Document, DocumentSource
+from domain.knowledge.errors import DatasetNotFound, DocumentNotFound, InvalidKnowledgeRequest, WrongFormat
+from domain.knowledge.events import DocumentQueued, KnowledgeRemoved
+from domain.knowledge.parsed import FormatType, ParseLimits
+from domain.knowledge.ports import DocumentRepository
+from domain.knowledge.values import ChunkingStrategy
+
+MAX_PAGE_SIZE = 100
+
+
+class DocumentService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        documents: DocumentRepository,
+        access: KnowledgeAccess,
+        storage: ObjectStorage,
+        files: UploadedFiles,
+        limits: ParseLimits,
+        ids: IdGenerator,
+        clock: Clock,
+    ) -> None:
+        self._uow, self._documents, self._access = uow, documents, access
+        self._storage, self._files, self._limits = storage, files, limits
+        self._ids, self._clock = ids, clock
+
+    async def create(
+        self,
+        actor: Actor,
+        dataset_id: int,
+        inputs: Sequence[DocumentInput],
+        chunking: ChunkingStrategy | None = None,
+    ) -> list[Document]:
+        require_scope(actor, Scope.KNOWLEDGE_WRITE)
+        if not 1 <= len(inputs) <= MAX_DOCUMENTS_PER_CALL:
+            raise InvalidKnowledgeRequest(detail=f"send 1..{MAX_DOCUMENTS_PER_CALL} documents at a time")
+        async with self._uow():
+            dataset = await self._access.dataset(actor, dataset_id, KnowledgeAction.UPDATE)
+        now = self._clock.now()
+        prepared: list[tuple[Document, bytes | None]] = []
+        for given in inputs:  # every input is checked before the first byte is stored
+            prepared.append(await self._prepare(actor, dataset, given, chunking or dataset.chunking))
+        stored: list[str] = []
+        try:
+            for document, data in prepared:
+                if data is not None:
+                    await self._storage.put(
+                        document.object_key, data, content_type=content_type(document.file_type)
+                    )
+                    stored.append(document.object_key)
+            async with self._uow() as uow:
+                await self._access.dataset(actor, dataset_id, KnowledgeAction.UPDATE)
+                for document, _ in prepared:
+                    await self._documents.add(replace(document, created_at=now, updated_at=now))
+                    uow.record(DocumentQueued(document.id, document.generation))
+                await uow.commit()
+        except BaseException:
+            for key in stored:  # nothing half-written: the rows did not commit, the bytes go too
+                await self._storage.delete(key)
+            raise
+        return [replace(d, created_at=now, updated_at=now) for d, _ in prepared]
+
+    async def _prepare(
+        self, actor: Actor, dataset: Dataset, given: DocumentInput, chunking: ChunkingStrategy
+    ) -> tuple[Document, bytes | None]:
+        document_id = self._ids.next_id()
+        key = f"{object_prefix(dataset.id, document_id)}source"
+        data: bytes | None
+        url, caption = "", ""
+        if isinstance(given, WebInput):
+            if dataset.format is not FormatType.TEXT:
+                raise WrongFormat(detail="web pages go into text knowledge bases")
+            url = checked_url(given.url)
+            name, file_type, source, data, key = (
+                checked_name(given.name or default_web_name(url)),
+                "html",
+                DocumentSource.WEB_PAGE,
+                None,
+                "",
+            )
+        elif isinstance(given, TextInput):
+            if dataset.format is not FormatType.TEXT:
+                raise WrongFormat(detail="pasted text goes into text knowledge bases")
+            if not given.text.strip() or len(given.text) > MAX_TEXT_CHARS:
+                raise InvalidKnowledgeRequest(detail=f"text must be 1..{MAX_TEXT_CHARS} characters")
+            name, file_type, source = checked_name(given.name), "txt", DocumentSource.TEXT
+            data = given.text.encode()
+        else:
+            data, name = await self._bytes_of(actor, given)
+            name = checked_name(name)
+            file_type = checked_type(dataset.format, file_type_of(name, given.file_type))
+            source = DocumentSource.LOCAL_FILE
+            caption = given.caption[:2000]
+        if data is not None:
+            if not data:
+                raise InvalidKnowledgeRequest(detail=f"{name}: the file is empty")
+            if len(data) > self._limits.max_bytes:
+                raise InvalidKnowledgeRequest(
+                    detail=f"{name}: {len(data)} bytes is over the limit of {self._limits.max_bytes}"
+                )
+        now = self._clock.now()
+        document = Document(
+            id=document_id,
+            dataset_id=dataset.id,
+            space_id=dataset.space_id,
+            creator_id=actor.user_id,
+            name=name,
+            source=source,
+            file_type=file_type,
+            size=0 if data is None else len(data),
+            created_at=now,
+            updated_at=now,
+            object_key=key,
+            url=url,
+            chunking=chunking,
+            caption=caption,
+        )
+        return document, data
+
+    async def _bytes_of(self, actor: Actor, given: FileInput | UploadInput) -> tuple[bytes, str]:
+        if isinstance(given, FileInput):
+            return given.data, given.name
+        upload = await self._files.get(given.file_id, actor.user_id)
+        if upload is None:
+            raise InvalidKnowledgeRequest(detail=f"file {given.file_id} is not one of your uploads")
+        if upload.size > self._limits.max_bytes:
+            raise InvalidKnowledgeRequest(detail=f"{upload.name}: the file is over the size limit")
+        return await self._storage.get(upload.object_key), given.name or upload.name
+
+    async def page(
+        self,
+        actor: Actor,
+        dataset_id: int,
+        page: int,
+        size: int,
+        *,
+        keyword: str = "",
+        has_caption: bool | None = None,
+    ) -> tuple[list[Document], int]:
+        require_scope(actor, Scope.KNOWLEDGE_READ)
+        if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+            raise InvalidKnowledgeRequest(detail=f"page starts at 1; size is 1..{MAX_PAGE_SIZE}")
+        async with self._uow():
+            await self._access.dataset(actor, dataset_id, KnowledgeAction.READ)
+            return await self._documents.page(
+                dataset_id, page, size, keyword=keyword[:100], has_caption=has_caption
+            )
+
+    async def get_many(self, actor: Actor, document_ids: Sequence[int]) -> list[Document]:
+        """The caller's readable documents among `document_ids` (progress polling); an id of
+        another space or a missing one is DocumentNotFound."""
+        require_scope(actor, Scope.KNOWLEDGE_READ)
+        async with self._uow():
+            found = {d.id: d for d in await self._documents.get_many(document_ids)}
+            seen: set[int] = set()
+            for document_id in document_ids:
+                document = found.get(document_id)
+                if document is None:
+                    raise DocumentNotFound()
+                if document.dataset_id not in seen:
+                    await self._visible(actor, document)
+                    seen.add(document.dataset_id)
+        return [found[i] for i in document_ids]
+
+    async def update(
+        self,
+        actor: Actor,
+        document_id: int,
+        *,
+        name: str | None = None,
+        chunking: ChunkingStrategy | None = None,
+        caption: str | None = None,
+    ) -> Document:
+        """Rename; a new chunking re-segments (a new indexing round); a caption re-indexes an image."""
+        require_scope(actor, Scope.KNOWLEDGE_WRITE)
+        async with self._uow() as uow:
+            document = await self._writable(actor, document_id)
+            changed = replace(document, updated_at=self._clock.now())
+            if name is not None:
+                changed = replace(changed, name=checked_name(name))
+            if caption is not None:
+                if len(caption) > 2000:
+                    raise InvalidKnowledgeRequest(detail="a caption is at most 2000 characters")
+                changed = replace(changed, caption=caption)
+            if chunking is not None or caption is not None:
+                changed = replace(changed, chunking=chunking or changed.chunking).queued(changed.updated_at)
+                uow.record(DocumentQueued(changed.id, changed.generation))
+            await self._documents.save(changed)
+            await uow.commit()
+        return changed
+
+    async def delete(self, actor: Actor, document_ids: Sequence[int]) -> None:
+        require_scope(actor, Scope.KNOWLEDGE_WRITE)
+        if not 1 <= len(document_ids) <= MAX_PAGE_SIZE:
+            raise InvalidKnowledgeRequest(detail=f"delete 1..{MAX_PAGE_SIZE} documents at a time")
+        async with self._uow() as uow:
+            for document_id in document_ids:
+                document = await self._writable(actor, document_id)
+                dataset = await self._access.dataset(actor, document.dataset_id, KnowledgeAction.UPDATE)
+                await self._documents.delete(document.id)
+                uow.record(
+                    KnowledgeRemoved(dataset.collection, object_prefix(dataset.id, document.id), document.id)
+                )
+            await uow.commit()
+
+    async def _writable(self, actor: Actor, document_id: int) -> Document:
+        document = await self._documents.get(document_id, for_update=True)
+        if document is None:
+            raise DocumentNotFound()
+        await self._visible(actor, document, KnowledgeAction.UPDATE)
+        return document
+
+    async def _visible(
+        self, actor: Actor, document: Document, action: KnowledgeAction = KnowledgeAction.READ
+    ) -> None:
+        try:
+            await self._access.dataset(actor, document.dataset_id, action)
+        except DatasetNotFound:  # another space's document answers exactly like a missing one
+            raise DocumentNotFound() from None

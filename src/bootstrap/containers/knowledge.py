@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+from infra.knowledge.parsing import FileParser
+
+from application.knowledge.access import KnowledgeAccess
+from application.knowledge.cleanup import KnowledgeCleanup, SliceReindexer
+from application.knowledge.datasets import DatasetService
+from application.knowledge.documents import DocumentService
+from application.knowledge.indexing import ATTEMPTS, IndexingJob
+from application.knowledge.preview import PreviewService
+from application.knowledge.retrieval import RetrievalService
+from application.knowledge.slices import SliceService
+from crossdomain.audit import AuditRecorder
+from crossdomain.modelmgr import EmbeddingModelCatalog
+from crossdomain.permission import PermissionChecker
+from crossdomain.space import SpaceMembership
+from crossdomain.upload import UploadedFiles
+from domain.common.eventbus import Consumer
+from domain.common.fulltext import FullTextIndex
+from domain.common.llm import ModelRuntime
+from domain.common.outbound import OutboundClient
+from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
+from domain.common.storage import ObjectStorage
+from domain.common.vectors import VectorStore
+from domain.knowledge.events import DocumentQueued, KnowledgeRemoved, SliceChanged
+from domain.knowledge.parsed import ParseLimits
+from infra.knowledge.slice_index import StoreSliceIndex
+from infra.persistence.knowledge import SqlDatasetRepository, SqlDocumentRepository, SqlSliceRepository
+
+GROUP = "knowledge"
+
+
+class KnowledgeContainer(containers.DeclarativeContainer):
+    """Context knowledge: datasets, documents, slices, the indexing consumers and retrieval."""
+
+    uow: providers.Dependency[UnitOfWorkFactory] = providers.Dependency()
+    ids: providers.Dependency[IdGenerator] = providers.Dependency()
+    clock: providers.Dependency[Clock] = providers.Dependency()
+    audit: providers.Dependency[AuditRecorder] = providers.Dependency()
+    permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
+    membership: providers.Dependency[SpaceMembership] = providers.Dependency()
+    files: providers.Dependency[UploadedFiles] = providers.Dependency()
+    embedding_models: providers.Dependency[EmbeddingModelCatalog] = providers.Dependency()
+    runtime: providers.Dependency[ModelRuntime] = providers.Dependency()
+    storage: providers.Dependency[ObjectStorage] = providers.Dependency()
+    vectors: providers.Dependency[VectorStore] = providers.Dependency()
+    fulltext: providers.Dependency[FullTextIndex] = providers.Dependency()
+    outbound: providers.Dependency[OutboundClient] = providers.Dependency()
+    max_file_bytes: providers.Dependency[int] = providers.Dependency()
+    max_pages: providers.Dependency[int] = providers.Dependency()
+    max_rows: providers.Dependency[int] = providers.Dependency()
+
+    datasets = providers.Singleton(SqlDatasetRepository)
+    documents = providers.Singleton(SqlDocumentRepository)
+    slices = providers.Singleton(SqlSliceRepository)
+    index = providers.Singleton(StoreSliceIndex, vectors=vectors, fulltext=fulltext)
+    parser = providers.Singleton(FileParser)
+    limits = providers.Singleton(
+        ParseLimits, max_bytes=max_file_bytes, max_pages=max_pages, max_rows=max_rows
+    )
+    access = providers.Singleton(
+        KnowledgeAccess, datasets=datasets, membership=membership, permissions=permissions
+    )
+
+    dataset_service = providers.Singleton(
+        DatasetService,
+        uow=uow,
+        datasets=datasets,
+        documents=documents,
+        access=access,
+        embeddings=embedding_models,
+        runtime=runtime,
+        audit=audit,
+        ids=ids,
+        clock=clock,
+    )
+    document_service = providers.Singleton(
+        DocumentService,
+        uow=uow,
+        documents=documents,
+        access=access,
+        storage=storage,
+        files=files,
+        limits=limits,
+        ids=ids,
+        clock=clock,
+    )
+    slice_service = providers.Singleton(
+        SliceService, uow=uow, documents=documents, slices=slices, access=access
+    )
+    preview_service = providers.Singleton(
+        PreviewService,
+        uow=uow,
+        access=access,
+        parser=parser,
+        storage=storage,
+        files=files,
+        outbound=outbound,
+        limits=limits,
+    )
+    retrieval = providers.Singleton(
+        RetrievalService,
+        uow=uow,
+        datasets=datasets,
+        documents=documents,
+        slices=slices,
+        index=index,
+        runtime=runtime,
+        access=access,
+    )
+    indexing = providers.Singleton(
+        IndexingJob,
+        uow=uow,
+        datasets=datasets,
+        documents=documents,
+        slices=slices,
+        index=index,
+        storage=storage,
+        outbound=outbound,
+        parser=parser,
+        runtime=runtime,
+        limits=limits,
+        clock=clock,
+    )
+    cleanup = providers.Singleton(KnowledgeCleanup, index=index, storage=storage)
+    reindexer = providers.Singleton(
+        SliceReindexer, uow=uow, datasets=datasets, slices=slices, index=index, runtime=runtime
+    )
+
+    consumers = providers.List(
+        providers.Factory(
+            Consumer,
+            topic=DocumentQueued.topic,
+            group=GROUP,
+            handler=indexing.provided.handle,
+            max_attempts=ATTEMPTS,
+        ),
+        providers.Factory(
+            Consumer, topic=KnowledgeRemoved.topic, group=GROUP, handler=cleanup.provided.handle
+        ),
+        providers.Factory(Consumer, topic=SliceChanged.topic, group=GROUP, handler=reindexer.provided.handle),
+    )
