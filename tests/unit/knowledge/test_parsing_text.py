@@ -43,6 +43,14 @@ def test_mostly_latin_utf16_without_a_byte_order_mark(encoding: str) -> None:
     assert [b.text for b in parsed.blocks] == ["Plain words, then 中文.", "Second paragraph."]
 
 
+def test_utf8_cut_inside_a_character_stays_utf8() -> None:
+    data = CHINESE.encode()[:-1]  # the last character loses a byte
+    parsed = parse(data, "txt")
+
+    assert parsed.blocks[0].text == "知识库：第一段。\n第二行"
+    assert parsed.blocks[1].text == "第二段，包含“引号”\ufffd"
+
+
 def test_txt_in_windows_1252() -> None:
     parsed = parse("Caf\u00e9 cr\u00e8me, 5 \u20ac.".encode("cp1252"), "txt")
 
@@ -137,6 +145,12 @@ def test_markdown_headings_lists_code_tables() -> None:
         ("paragraph", "quoted text", (*setext, "Deep")),
     ]
     assert [b.level for b in parsed.blocks if b.kind is BlockKind.HEADING] == [1, 2, 2, 3]
+
+
+def test_a_leading_thematic_break_is_not_front_matter() -> None:
+    parsed = parse(b"---\n# Title\n\nText.\n\n---\n\nMore.\n", "md")
+
+    assert [b.text for b in parsed.blocks] == ["Title", "Text.", "More."]
 
 
 def test_markdown_in_gbk() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from domain.knowledge.parsed import BlockKind, FailureReason, ParsedText, ParseFailed, ParseLimits
@@ -9,6 +12,7 @@ from infra.knowledge.parsing import FileParser
 from tests.unit.knowledge.documents import (
     compound_file,
     minimal_pdf,
+    ooxml_package,
     sheet_with_empty_rows,
     word_document,
     word_document_of,
@@ -89,7 +93,18 @@ def test_a_workbook_named_docx_is_mislabelled() -> None:
     found = failure(sheet_with_empty_rows(0))
 
     assert found.reason is FailureReason.MISLABELLED
-    assert "word/document.xml" in found.detail
+    assert "ZIP package but not a Word document" in found.detail
+
+
+def test_a_macro_enabled_document_renamed_docx_is_mislabelled() -> None:
+    with zipfile.ZipFile(io.BytesIO(word_document())) as archive:
+        parts: dict[str, str | bytes] = {name: archive.read(name) for name in archive.namelist()}
+    parts["[Content_Types].xml"] = bytes(parts["[Content_Types].xml"]).replace(
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        b"application/vnd.ms-word.document.macroEnabled.main+xml",
+    )
+
+    assert failure(ooxml_package(parts)).reason is FailureReason.MISLABELLED
 
 
 def test_a_truncated_document_is_broken() -> None:

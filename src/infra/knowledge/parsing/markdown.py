@@ -18,7 +18,9 @@ from infra.knowledge.parsing.signatures import refuse_binary
 from infra.knowledge.parsing.textcodec import decode
 
 WHAT = "Markdown document"
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# YAML front matter: a first line of ---, a key: line (so a leading thematic break is not taken
+# for it), up to a line of --- or ....
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n[\w-]+[ \t]*:.*\n(?:.*\n)*?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 _INLINE_TEXT = ("text", "code_inline")
 _BREAKS = ("softbreak", "hardbreak")
 

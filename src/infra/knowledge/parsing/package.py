@@ -20,13 +20,17 @@ MAX_MEMBERS = 10_000
 # repetitive XML may legitimately deflate 500 times.
 RATIO_FLOOR = 1024 * 1024
 _CHUNK = 1024 * 1024
+_CONTENT_TYPES = "[Content_Types].xml"
 # An encrypted Office file is an OLE compound file with these streams (MS-OFFCRYPTO); directory
 # entry names are UTF-16 LE.
 _ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
 
 
-def check_package(data: bytes, file_type: str, main_part: str, what: str, limits: ParseLimits) -> None:
-    """Fail unless `data` is a sane OOXML package with `main_part` (e.g. word/document.xml)."""
+def check_package(
+    data: bytes, file_type: str, main_types: tuple[str, ...], what: str, limits: ParseLimits
+) -> None:
+    """Fail unless `data` is a sane OOXML package whose main part has one of `main_types` (the
+    content type that tells a Word document from a workbook, whatever the part is named)."""
     found = sniff(data)
     if found == OLE:
         if any(name in data for name in _ENCRYPTED_STREAMS):
@@ -45,12 +49,21 @@ def check_package(data: bytes, file_type: str, main_part: str, what: str, limits
     with archive:
         members = archive.infolist()
         _check_declared(members, what, limits)
-        if main_part not in {member.filename for member in members}:
+        if not any(f'ContentType="{kind}"'.encode() in _content_types(archive) for kind in main_types):
             raise ParseFailed(
-                FailureReason.MISLABELLED,
-                f"the ZIP package has no {main_part}: it is not a .{file_type} file",
+                FailureReason.MISLABELLED, f"the content is a ZIP package but not a {what} (.{file_type})"
             )
         _check_inflated(archive, members, what, limits)
+
+
+def _content_types(archive: zipfile.ZipFile) -> bytes:
+    try:
+        with archive.open(_CONTENT_TYPES) as stream:
+            return stream.read(_CHUNK)
+    except KeyError:
+        return b""  # not an Office package at all
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise ParseFailed(FailureReason.BROKEN, f"the package's {_CONTENT_TYPES} is damaged: {exc}") from None
 
 
 def _check_declared(members: list[zipfile.ZipInfo], what: str, limits: ParseLimits) -> None:

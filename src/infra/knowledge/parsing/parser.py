@@ -59,7 +59,7 @@ class FileParser:
                 FailureReason.TOO_LARGE,
                 f"the {what} is {len(data):,} bytes, more than the limit of {limits.max_bytes:,}",
             )
-        if not data.strip():
+        if not data or data.isspace():
             raise ParseFailed(FailureReason.EMPTY, f"the {what} is empty")
         try:
             return read(bytes(data), limits)

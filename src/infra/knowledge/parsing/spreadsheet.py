@@ -20,10 +20,18 @@ from infra.knowledge.parsing.tables import TableBuilder
 
 WHAT = "Excel workbook"
 EMPTY_RUN = 10_000
+# The workbooks openpyxl opens: .xlsx, and macro-enabled or template ones renamed .xlsx (their
+# macros are never run, only the cells read).
+MAIN_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+)
 
 
 def parse_xlsx(data: bytes, limits: ParseLimits) -> ParsedTable:
-    check_package(data, "xlsx", "xl/workbook.xml", WHAT, limits)
+    check_package(data, "xlsx", MAIN_TYPES, WHAT, limits)
     workbook = openpyxl.load_workbook(
         io.BytesIO(with_dimensions(data)), read_only=True, data_only=True, keep_links=False
     )

@@ -36,6 +36,8 @@ _SUPERSETS = {
 }
 _CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
 _UTF16_SAMPLE = 4096
+_NON_ASCII_BYTES = bytes(range(128, 256))
+_UTF8_GOOD_PER_BAD = 20
 
 
 def decode(data: bytes, what: str, declared: str | None = None) -> str:
@@ -55,12 +57,25 @@ def decode(data: bytes, what: str, declared: str | None = None) -> str:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
+            if codec == "utf-8" and (mostly := _mostly_utf8(data)) is not None:
+                return _checked(mostly, what)
             continue
         return _checked(text, what)
     raise ParseFailed(
         FailureReason.MISLABELLED,
         f"the {what} is not text in a known encoding (UTF-8, UTF-16, GB18030 or Windows-1252)",
     )
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few bad bytes (a file cut inside a character, a stray Latin-1 byte) read as
+    UTF-8 with replacement characters, rather than whole as mojibake by a legacy codec. Text in
+    a legacy encoding read as UTF-8 gives about as many errors as non-ASCII characters."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    ascii_bytes = len(data.translate(None, _NON_ASCII_BYTES))
+    good = len(text) - ascii_bytes - bad
+    return text if bad * _UTF8_GOOD_PER_BAD <= good else None
 
 
 def _strict(data: bytes, codec: str, what: str) -> str:

@@ -19,6 +19,8 @@ from infra.knowledge.parsing.blocks import TextBuilder, clean, one_line, table_r
 from infra.knowledge.parsing.package import check_package
 
 WHAT = "Word document"
+# The only main part python-docx opens (not .docm, .dotx: those fail MISLABELLED before it).
+MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _HEADING_STYLE = re.compile(r"heading\s*([1-9])", re.IGNORECASE)
 _BODY_TEXT_OUTLINE = 9  # w:outlineLvl 9 means "not in the outline"
 
@@ -33,7 +35,7 @@ class _StyleInfo:
 
 
 def parse_docx(data: bytes, limits: ParseLimits) -> ParsedText:
-    check_package(data, "docx", "word/document.xml", WHAT, limits)
+    check_package(data, "docx", (MAIN_TYPE,), WHAT, limits)
     document = docx.Document(io.BytesIO(data))
     out = TextBuilder(limits.max_text_chars)
     styles: dict[str | None, _StyleInfo] = {}
