@@ -1,6 +1,6 @@
-"""How long the parsers take on large files: `python -m tests.unit.knowledge.bench_parsing`.
+"""How long the parsers take on large files: `python -m tests.bench.bench_parsing`.
 
-Not collected by pytest (no test_ prefix). Knobs: COZEPLUS_BENCH_MB (default 10) sizes each
+Knobs: COZEPLUS_BENCH_MB (default 10) sizes each
 file; COZEPLUS_BENCH_TYPES (default all) is a comma-separated subset of pdf,txt,md,html,csv,docx,
 xlsx. Each file is generated first (not timed), then parsed once; the figures are printed."""
 
