@@ -223,7 +223,7 @@ async def run() -> int:
     tuning = halves(queries)["tune"]
     variants: dict[str, Runs] = {"full-text (FTS5 BM25)": full_text}
     variants |= {f"semantic({name})": runs for name, runs in semantic.items()}
-    chosen: dict[str, tuple[Fusion, Runs]] = {}
+    picks: dict[str, list[tuple[str, Fusion, Runs]]] = {name: [] for name in semantic}
     print(f"\nservice default fusion: {SERVICE_DEFAULT.label()}")
     for name, runs in semantic.items():
         variants[f"hybrid(full-text + {name}), k=60 top 50 (service default)"] = fused_runs(
@@ -236,20 +236,20 @@ async def run() -> int:
             variants[
                 f"hybrid(full-text + {name}), k={fusion.k} top {fusion.depth} w={fusion.full_text_weight}"
             ] = fused
-            chosen[name] = (fusion, fused)  # the last objective (both figures) is the recommendation
+            picks[name].append((goal, fusion, fused))
     table(variants, queries)
     breakdown(variants, queries)
     for name, runs in semantic.items():
-        sensitivity(full_text, runs, name, queries, chosen[name][0])
+        sensitivity(full_text, runs, name, queries, picks[name][-1][1])
     print(
         "\nDoes hybrid beat both lists alone? Paired over the same queries; the MRR gap is to the better one."
     )
     for name, runs in semantic.items():
-        fusion, tuned = chosen[name]
         print(f"\n{name}, service default ({SERVICE_DEFAULT.label()}):")
         verdicts(full_text, runs, fused_runs(full_text, runs, SERVICE_DEFAULT), name, queries)
-        print(f"{name}, tuned on the tune half ({fusion.label()}):")
-        verdicts(full_text, runs, tuned, name, queries)
+        for goal, fusion, tuned in picks[name]:
+            print(f"{name}, tuned on the tune half for {goal} ({fusion.label()}):")
+            verdicts(full_text, runs, tuned, name, queries)
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
     return 0
 
