@@ -98,6 +98,64 @@ def _closed_structs(app: Litestar) -> dict[str, bool]:
     return closed
 
 
+def _lost_constraints(app: Litestar) -> dict[tuple[str, str], dict[str, Any]]:
+    """(struct, field) -> JSON-schema constraints Litestar leaves out of request structs: the
+    pattern of the strings in a list (ids in lists, mostly) and a lower bound of 0 (it drops falsy
+    bounds). idl/ restates them, so a client (and the fuzzer) knows "" is no id and -1 no size."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    seen: set[type] = set()
+
+    def metas(hint: Any) -> tuple[Any, list[msgspec.Meta]]:
+        if typing.get_origin(hint) is typing.Annotated:
+            base, *extra = typing.get_args(hint)
+            return base, [m for m in extra if isinstance(m, msgspec.Meta)]
+        return hint, []
+
+    def lost(hint: Any) -> dict[str, Any]:
+        restated: dict[str, Any] = {}
+        inner, own = metas(hint)
+        for candidate in (hint, inner, *typing.get_args(inner)):
+            base, found_metas = metas(candidate)
+            for meta in [*own, *found_metas]:
+                if meta.ge == 0 and base is int:
+                    restated["minimum"] = 0
+            if typing.get_origin(base) is list:
+                item, item_metas = metas(typing.get_args(base)[0])
+                patterns = [m.pattern for m in item_metas if m.pattern]
+                if item is str and patterns:
+                    restated["items_pattern"] = patterns[0]
+        return restated
+
+    def walk(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+            if annotation in seen:
+                return
+            seen.add(annotation)
+            for name, hint in typing.get_type_hints(annotation, include_extras=True).items():
+                restated = lost(hint)
+                if restated:
+                    found[(annotation.__name__, name)] = restated
+                walk(hint)
+        for arg in typing.get_args(annotation):
+            walk(arg)
+
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if isinstance(handler, HTTPRouteHandler) and "data" in handler.parsed_fn_signature.parameters:
+                walk(handler.parsed_fn_signature.parameters["data"].annotation)
+    return found
+
+
+def _restate(schema: dict[str, Any], restated: dict[str, Any]) -> None:
+    if "minimum" in restated:
+        schema.setdefault("minimum", 0)
+    pattern = restated.get("items_pattern")
+    for option in [schema, *schema.get("oneOf", []), *schema.get("anyOf", [])]:
+        items = option.get("items") if isinstance(option, dict) and pattern else None
+        if isinstance(items, dict) and items.get("type") == "string":
+            items.setdefault("pattern", pattern)
+
+
 def _optional_bodies(app: Litestar) -> set[tuple[str, str]]:
     """(path, method) of the routes whose body has a default: a missing body means every field at
     its default. Litestar marks every request body required; idl/ says which are not."""
@@ -126,6 +184,10 @@ def surface_documents(app: Litestar) -> dict[str, dict[str, Any]]:
         # A handler's default body (a struct instance) lands here; a missing body says it already.
         if isinstance(schema.get("default"), msgspec.Struct):
             del schema["default"]
+    for (name, field), restated in _lost_constraints(app).items():
+        prop = schemas.get(name, {}).get("properties", {}).get(field)
+        if isinstance(prop, dict):
+            _restate(prop, restated)
     for name, closed in _closed_structs(app).items():
         if closed and name in schemas and schemas[name].get("type") == "object":
             schemas[name]["additionalProperties"] = False

@@ -37,7 +37,7 @@ STATUS_CODES = {
 }
 
 
-class ChunkStrategy(msgspec.Struct, omit_defaults=False):
+class ChunkStrategy(msgspec.Struct, forbid_unknown_fields=True):
     chunk_type: Annotated[int, msgspec.Meta(ge=0, le=2)] | None = None
     separator: Annotated[str, msgspec.Meta(max_length=32)] | None = None
     max_tokens: Annotated[int, msgspec.Meta(ge=0, le=MAX_CHUNK_SIZE)] | None = None

@@ -52,8 +52,14 @@ MESSAGES = (
     "a message's type must suit its role (a user message is never an answer) and object_string "
     "content is JSON naming the caller's own uploads: rules across fields and data"
 )
+SOURCES = (
+    "each document names one source (the caller's upload, base64 bytes, pasted text or a web page) "
+    "of a type its knowledge base takes"
+)
+CHUNKING = "a chunking strategy's overlap stays under half its size; a custom one needs a separator"
 EXCLUSIONS: dict[str, list[dict[str, Any]]] = {
     "token-api": [
+        _positive_off(r"^/open_api/knowledge/document/create$", SOURCES),
         _positive_off(r"^/v1/files/upload$", UPLOADS),
         _positive_off(r"^/v1/conversation/(create|message/create|message/modify)$", MESSAGES),
         _positive_off(r"^/v3/chat$", MESSAGES),
@@ -71,6 +77,8 @@ EXCLUSIONS: dict[str, list[dict[str, Any]]] = {
     ],
     "web-api": [
         _positive_off(r"^/api/bot/upload_file$", UPLOADS),
+        _positive_off(r"^/api/knowledge/(document/create|review/create)$", SOURCES),
+        _positive_off(r"^/api/knowledge/(create|update|document/resegment)$", CHUNKING),
         _positive_off(
             r"^/api/conversation/(get_message_list|break_message|chat/resume)$",
             "one of two ids must be given (bot_id or conversation_id; query or answer message id)",
@@ -147,8 +155,12 @@ def credentials(served: Served) -> Credentials:
     settings = Settings(_env_file=None, data_dir=Path(served.env["COZEPLUS_DATA_DIR"]))  # type: ignore[call-arg]
     admin = asyncio.run(create_user(settings, superuser=True))
     cookie = _session(served.base_url, admin["email"])
+    # The token belongs to another user: the SPA run's stateful phase lists the admin's own tokens
+    # and may delete them, which would end the token run's credential.
+    holder = asyncio.run(create_user(settings))
+    holder_cookie = _session(served.base_url, holder["email"])
     with httpx.Client(
-        base_url=served.base_url, headers={"Origin": served.base_url, "Cookie": cookie}, timeout=30
+        base_url=served.base_url, headers={"Origin": served.base_url, "Cookie": holder_cookie}, timeout=30
     ) as web:
         made = web.post(
             "/api/permission_api/pat/create_personal_access_token_and_permission",

@@ -61,7 +61,7 @@ FormatQuery = Annotated[
 SOURCE_LOCAL, SOURCE_WEB, SOURCE_FILE_ID = 0, 1, 5
 
 
-class CreateDatasetRequest(msgspec.Struct):
+class OpenCreateDatasetRequest(msgspec.Struct):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME)]
     space_id: WireId
     format_type: Format = 0
@@ -69,12 +69,12 @@ class CreateDatasetRequest(msgspec.Struct):
     file_id: OptionalWireId = None  # the icon (an uploaded image)
 
 
-class DatasetIdData(msgspec.Struct):
+class OpenDatasetIdData(msgspec.Struct):
     dataset_id: str
 
 
-class DatasetIdResponse(Envelope, kw_only=True):
-    data: DatasetIdData
+class OpenDatasetIdResponse(Envelope, kw_only=True):
+    data: OpenDatasetIdData
 
 
 class DatasetPage(msgspec.Struct):
@@ -86,7 +86,7 @@ class DatasetPageResponse(Envelope, kw_only=True):
     data: DatasetPage
 
 
-class UpdateDatasetRequest(msgspec.Struct):
+class OpenUpdateDatasetRequest(msgspec.Struct):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME)]
     description: Annotated[str, msgspec.Meta(max_length=MAX_DESCRIPTION)] | None = None
     file_id: OptionalWireId = None
@@ -100,11 +100,11 @@ class ProgressList(msgspec.Struct):
     data: list[DocumentProgress]
 
 
-class ProgressResponse(Envelope, kw_only=True):
+class OpenProgressResponse(Envelope, kw_only=True):
     data: ProgressList
 
 
-class SourceInfo(msgspec.Struct):
+class OpenSourceInfo(msgspec.Struct):
     file_base64: str | None = None
     file_type: Annotated[str, msgspec.Meta(max_length=16)] | None = None
     web_url: Annotated[str, msgspec.Meta(max_length=2048)] | None = None
@@ -117,9 +117,9 @@ class UpdateRule(msgspec.Struct):
     update_interval: int = 0
 
 
-class DocumentBase(msgspec.Struct):
+class OpenDocumentBase(msgspec.Struct):
     name: Annotated[str, msgspec.Meta(max_length=255)]
-    source_info: SourceInfo
+    source_info: OpenSourceInfo
     update_rule: UpdateRule | None = None
     caption: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
 
@@ -127,13 +127,13 @@ class DocumentBase(msgspec.Struct):
 class CreateDocumentsRequest(msgspec.Struct):
     dataset_id: WireId
     document_bases: Annotated[
-        list[DocumentBase], msgspec.Meta(min_length=1, max_length=MAX_DOCUMENTS_PER_CALL)
+        list[OpenDocumentBase], msgspec.Meta(min_length=1, max_length=MAX_DOCUMENTS_PER_CALL)
     ]
     chunk_strategy: ChunkStrategy | None = None
     format_type: Format | None = None
 
 
-class DocumentsResponse(Envelope, kw_only=True):
+class OpenDocumentsResponse(Envelope, kw_only=True):
     document_infos: list[DocumentInfo]  # top level, as Coze answers it
 
 
@@ -148,7 +148,7 @@ class DocumentPageResponse(Envelope, kw_only=True):
     total: int
 
 
-class UpdateDocumentRequest(msgspec.Struct):
+class OpenUpdateDocumentRequest(msgspec.Struct):
     document_id: WireId
     document_name: Annotated[str, msgspec.Meta(min_length=1, max_length=255)] | None = None
     update_rule: UpdateRule | None = None
@@ -181,7 +181,7 @@ class PhotoPageResponse(Envelope, kw_only=True):
     data: PhotoPage
 
 
-class CaptionRequest(msgspec.Struct):
+class OpenCaptionRequest(msgspec.Struct):
     caption: Annotated[str, msgspec.Meta(max_length=2000)]
 
 
@@ -194,7 +194,7 @@ def _document(d: Document, format_type: int) -> DocumentInfo:
     return msgspec.structs.replace(info, status=_token_status(info.status))
 
 
-def _input(base: DocumentBase) -> DocumentInput:
+def _input(base: OpenDocumentBase) -> DocumentInput:
     source = base.source_info
     if source.web_url or source.document_source == SOURCE_WEB:
         if not source.web_url:
@@ -211,12 +211,12 @@ def _input(base: DocumentBase) -> DocumentInput:
 
 @post("/v1/datasets", status_code=200, tags=["knowledge"])
 async def create_dataset(
-    actor: CurrentActor, dataset_service: Datasets, data: JSONBody[CreateDatasetRequest]
-) -> DatasetIdResponse:
+    actor: CurrentActor, dataset_service: Datasets, data: JSONBody[OpenCreateDatasetRequest]
+) -> OpenDatasetIdResponse:
     view = await dataset_service.create(
         actor, parse_id(data.space_id), data.name, FormatType(data.format_type), data.description or ""
     )
-    return DatasetIdResponse(data=DatasetIdData(id_str(view.dataset.id)))
+    return OpenDatasetIdResponse(data=OpenDatasetIdData(id_str(view.dataset.id)))
 
 
 @get("/v1/datasets", tags=["knowledge"])
@@ -244,7 +244,10 @@ async def list_datasets(
 
 @put("/v1/datasets/{dataset_id:int}", status_code=200, tags=["knowledge"])
 async def update_dataset(
-    actor: CurrentActor, dataset_service: Datasets, dataset_id: Int64Id, data: JSONBody[UpdateDatasetRequest]
+    actor: CurrentActor,
+    dataset_service: Datasets,
+    dataset_id: Int64Id,
+    data: JSONBody[OpenUpdateDatasetRequest],
 ) -> EmptyResponse:
     await dataset_service.update(
         actor, dataset_id, DatasetChanges(name=data.name, description=data.description)
@@ -263,14 +266,14 @@ async def delete_dataset(
 @post("/v1/datasets/{dataset_id:int}/process", status_code=200, tags=["knowledge"])
 async def document_progress(
     actor: CurrentActor, document_service: Documents, dataset_id: Int64Id, data: JSONBody[ProcessRequest]
-) -> ProgressResponse:
+) -> OpenProgressResponse:
     documents = await document_service.get_many(
         actor, [parse_id(i) for i in dict.fromkeys(data.document_ids)]
     )
     if any(d.dataset_id != dataset_id for d in documents):
         raise InvalidKnowledgeRequest(detail="every document must belong to the dataset in the path")
     progress = [DocumentProgress.of(d) for d in documents]
-    return ProgressResponse(
+    return OpenProgressResponse(
         data=ProgressList([msgspec.structs.replace(p, status=_token_status(p.status)) for p in progress])
     )
 
@@ -281,7 +284,7 @@ async def create_documents(
     dataset_service: Datasets,
     document_service: Documents,
     data: JSONBody[CreateDocumentsRequest],
-) -> DocumentsResponse:
+) -> OpenDocumentsResponse:
     dataset_id = parse_id(data.dataset_id)
     dataset = (await dataset_service.get(actor, dataset_id)).dataset
     if data.format_type is not None and data.format_type != dataset.format:
@@ -292,7 +295,7 @@ async def create_documents(
         [_input(b) for b in data.document_bases],
         chunking_of(data.chunk_strategy, dataset.chunking),
     )
-    return DocumentsResponse(document_infos=[_document(d, int(dataset.format)) for d in created])
+    return OpenDocumentsResponse(document_infos=[_document(d, int(dataset.format)) for d in created])
 
 
 @post("/open_api/knowledge/document/list", status_code=200, tags=["knowledge"])
@@ -312,7 +315,7 @@ async def list_documents(
 
 @post("/open_api/knowledge/document/update", status_code=200, tags=["knowledge"])
 async def update_document(
-    actor: CurrentActor, document_service: Documents, data: JSONBody[UpdateDocumentRequest]
+    actor: CurrentActor, document_service: Documents, data: JSONBody[OpenUpdateDocumentRequest]
 ) -> EmptyResponse:
     await document_service.update(actor, parse_id(data.document_id), name=data.document_name)
     return EmptyResponse(data=EmptyData())
@@ -373,7 +376,7 @@ async def update_image(
     document_service: Documents,
     dataset_id: Int64Id,
     document_id: Int64Id,
-    data: JSONBody[CaptionRequest],
+    data: JSONBody[OpenCaptionRequest],
 ) -> EmptyResponse:
     (document,) = await document_service.get_many(actor, [document_id])
     if document.dataset_id != dataset_id:

@@ -5,7 +5,7 @@ api/web/knowledge_slices.py."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from litestar import post
@@ -115,7 +115,7 @@ class UpdateDatasetRequest(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME)] | None = None
     description: Annotated[str, msgspec.Meta(max_length=MAX_DESCRIPTION)] | None = None
     icon_uri: Annotated[str, msgspec.Meta(max_length=1024)] | None = None
-    status: Annotated[int, msgspec.Meta(ge=1, le=3)] | None = None  # 1 enabled, 3 disabled
+    status: Literal[1, 3] | None = None  # 1 enabled, 3 disabled
     chunk_strategy: ChunkStrategy | None = None
     embedding_model_id: Int64Str | None = None
 
