@@ -92,7 +92,7 @@ async def test_draft_round_trip_publish_unpublish_delete(started: Container) -> 
     assert dict(snap.model.parameters) == {"temperature": 0.5, "max_tokens": 512, "response_format": "json"}
     assert snap.follow_up_suggestions and snap.follow_up_prompt == "suggest three follow-ups"
     assert snap.client_tools[0].name == "get_weather"
-    assert (snap.plugin_ids, snap.workflow_ids, snap.knowledge_ids) == ((11,), (21,), (31, 32))
+    assert (snap.plugin_ids, snap.workflow_ids, snap.knowledge.dataset_ids) == ((11,), (21,), (31, 32))
     assert await directory.published(1001) is None
 
     async with c.core.uow()() as uow:
