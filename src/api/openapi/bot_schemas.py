@@ -21,7 +21,7 @@ from api.agent_fields import (
     sampling_values,
 )
 from api.envelope import Envelope
-from api.schemas import Int64Str, Int64StrList, OptionalId, id_str, seconds, seconds_text
+from api.schemas import Int64Str, OptionalId, OptionalInt64StrList, id_str, seconds, seconds_text
 from application.agent.dto import AgentSummary, AgentView
 from domain.agent.entities import AgentChanges
 from domain.agent.errors import InvalidAgentConfig
@@ -86,7 +86,7 @@ class KnowledgeConfig(msgspec.Struct):
     """cozepy's BotKnowledge, plus Coze's bot Knowledge settings (cozeplus extensions on this API).
     A field left out keeps the stored value."""
 
-    dataset_ids: Int64StrList | None = None
+    dataset_ids: OptionalInt64StrList = None
     auto_call: bool | None = None
     search_strategy: int | None = None
     top_k: int | None = None
