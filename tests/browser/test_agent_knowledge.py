@@ -70,7 +70,7 @@ def test_bind_knowledge_in_the_editor_and_see_the_sources_in_the_playground(
     strategy = section.get_by_test_id("knowledge-strategy")
     strategy.click()
     page.get_by_role("option", name="Full text").click()
-    section.get_by_text("Show sources", exact=True).click()
+    section.get_by_role("switch", name="Show sources").check()
     screenshot(page, "agent-knowledge")
     page.get_by_test_id("save").click()
     page.get_by_test_id("save-status").filter(has_text="All changes saved").wait_for()
