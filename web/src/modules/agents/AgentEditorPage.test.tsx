@@ -101,6 +101,7 @@ describe("agent editor", { timeout: 30_000 }, () => {
       variable_list: [{ key: "subject", default_value: "maths", prompt_disabled: false, is_disabled: false }],
     });
     expect(sent?.model_info).not.toHaveProperty("top_p"); // untouched settings are not sent
+    expect(sent?.model_info).not.toHaveProperty("response_format"); // never chosen: the model's default
   });
 
   it("keeps a 10 MB paste in the editor and shows the server's size limit message", async () => {

@@ -96,7 +96,8 @@ export interface DraftForm {
   variables: VariableItem[];
   modelId: string | null;
   sampling: Record<SamplingName, number | null>;
-  responseFormat: number; // 0 text, 1 markdown, 2 json
+  /** 0 text, 1 markdown, 2 json; null when never set: not sent, so the model's own default stands. */
+  responseFormat: number | null;
   historyRounds: number;
   currentTime: boolean;
   prologue: string;
@@ -119,7 +120,7 @@ export function formOf(b: BotInfo): DraftForm {
     variables: (b.variable_list ?? []).filter((v) => !v.is_system).map((v) => ({ ...v })),
     modelId: m.model_id ?? null,
     sampling,
-    responseFormat: m.response_format ?? 0,
+    responseFormat: m.response_format ?? null,
     historyRounds: m.short_memory_policy?.history_round ?? 3,
     currentTime: m.sp_current_time ?? true,
     prologue: b.onboarding_info?.prologue ?? "",
@@ -165,11 +166,12 @@ export function toolsOf(tools: ToolForm[]): ClientTool[] {
  */
 export function updateOf(agentId: string, f: DraftForm): BotInfoForUpdate {
   const model: ModelInfo = {
-    response_format: f.responseFormat,
     short_memory_policy: { history_round: f.historyRounds },
     sp_current_time: f.currentTime,
   };
   if (f.modelId) model.model_id = f.modelId;
+  // Only a format the user chose: models that take no response_format refuse even "text".
+  if (f.responseFormat !== null) model.response_format = f.responseFormat;
   for (const s of SAMPLING) {
     const value = f.sampling[s.name];
     if (value !== null && Number.isFinite(value)) model[s.name] = value;
