@@ -9,7 +9,7 @@ import msgspec
 
 from api.schemas import parse_id
 from domain.agent.errors import InvalidAgentConfig
-from domain.agent.values import ClientToolSpec, ModelSettings, PluginBinding
+from domain.agent.values import ClientToolSpec, KnowledgeBinding, ModelSettings, PluginBinding
 from domain.common.errors import InvalidInput
 
 
@@ -70,3 +70,55 @@ def client_tool_specs(tools: list[ClientToolConfig] | None) -> tuple[ClientToolS
 
 def client_tool_configs(tools: Iterable[ClientToolSpec]) -> list[ClientToolConfig]:
     return [ClientToolConfig(t.name, t.description, dict(t.parameters)) for t in tools]
+
+
+class RecallStrategy(msgspec.Struct):
+    """Coze's bot_common RecallStrategy; nl2sql (table knowledge) is not offered."""
+
+    use_rerank: bool | None = None
+    use_rewrite: bool | None = None
+    use_nl2sql: bool | None = None
+
+
+# Knowledge settings both surfaces name as Coze's bot Knowledge and the binding do.
+KNOWLEDGE_SETTINGS = (
+    "top_k",
+    "min_score",
+    "search_strategy",
+    "show_source",
+    "show_source_mode",
+    "no_recall_reply_mode",
+    "no_recall_reply_customize_prompt",
+)
+
+
+def knowledge_settings(
+    body: Any, dataset_ids: tuple[int, ...] | None, auto_call: bool | None
+) -> dict[str, Any]:
+    """The knowledge settings a body names, keyed as AgentChanges.knowledge wants them: a field left
+    out (None) keeps the stored value."""
+    patch: dict[str, Any] = {
+        name: getattr(body, name) for name in KNOWLEDGE_SETTINGS if getattr(body, name) is not None
+    }
+    if dataset_ids is not None:
+        patch["dataset_ids"] = dataset_ids
+    if auto_call is not None:
+        patch["auto_call"] = auto_call
+    recall: RecallStrategy | None = body.recall_strategy
+    if recall is not None:
+        if recall.use_nl2sql:
+            raise InvalidAgentConfig(reason="recall_strategy.use_nl2sql is not supported")
+        if recall.use_rerank is not None:
+            patch["use_rerank"] = recall.use_rerank
+        if recall.use_rewrite is not None:
+            patch["use_rewrite"] = recall.use_rewrite
+    return patch
+
+
+def knowledge_values(k: KnowledgeBinding) -> dict[str, Any]:
+    """The knowledge settings as both surfaces answer them (the reverse of knowledge_settings, but
+    for the ids and auto_call, which the surfaces spell differently)."""
+    values: dict[str, Any] = {name: getattr(k, name) for name in KNOWLEDGE_SETTINGS}
+    values["no_recall_reply_mode"] = int(k.no_recall_reply_mode)
+    values["recall_strategy"] = RecallStrategy(k.use_rerank, k.use_rewrite, False)
+    return values

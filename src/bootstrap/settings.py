@@ -139,9 +139,11 @@ class Settings(BaseSettings):
     vector_timeout_s: float = Field(30.0, gt=0, le=600)
 
     # Chats (docs/adr/0024): conversation titles from the model after the first turn ("auto" skips
-    # the built-in offline models), and how long a chat waits for client tool outputs.
+    # the built-in offline models), how long a chat waits for client tool outputs, and how long it
+    # waits for its knowledge search before answering without knowledge (docs/adr/0055).
     chat_titles: Literal["auto", "always", "off"] = "auto"
     chat_tool_wait_s: float = Field(600.0, gt=0, le=86_400)
+    chat_knowledge_timeout_s: float = Field(30.0, gt=0, le=600)
 
     # Models: API keys at rest are sealed with AES-256-GCM under a key derived from model_secret_key,
     # else from the server secret (COZEPLUS_SECRET_KEY or data_dir/secret_key). Rotation: set the new

@@ -46,6 +46,26 @@ class ClientTool:
 
 
 @dataclass(frozen=True, slots=True)
+class AgentKnowledge:
+    """The knowledge bases a chat searches before answering (with `auto_call`), and how."""
+
+    dataset_ids: tuple[int, ...] = ()
+    auto_call: bool = True
+    search_strategy: int = 0  # Coze's bot numbers: 0 semantic, 1 hybrid, 20 full text
+    top_k: int = 3
+    min_score: float = 0.5  # on the retriever's 0..1 scale
+    show_source: bool = False  # a client setting: the sources are on the stream either way
+    no_recall_reply: str | None = None  # said instead of asking the model when nothing is recalled
+    rewrite_query: bool = False  # the chat history rewrites the question into the search query
+    rerank: bool = False
+
+    @property
+    def searched_first(self) -> bool:
+        """Whether a chat searches before answering (Coze's "auto" mode)."""
+        return self.auto_call and bool(self.dataset_ids)
+
+
+@dataclass(frozen=True, slots=True)
 class AgentSnapshot:
     agent_id: int
     space_id: int
@@ -62,10 +82,10 @@ class AgentSnapshot:
     follow_up_suggestions: bool = False
     variables: tuple[AgentVariable, ...] = ()
     client_tools: tuple[ClientTool, ...] = ()
+    knowledge: AgentKnowledge = field(default_factory=AgentKnowledge)
     # Bindings stored and validated now; they take effect when those contexts land.
     plugin_ids: tuple[int, ...] = ()
     workflow_ids: tuple[int, ...] = ()
-    knowledge_ids: tuple[int, ...] = ()
     shortcut_command_ids: tuple[int, ...] = ()
     # Follow-up suggestions with the agent's own prompt ("customized"); empty: the platform's prompt.
     follow_up_prompt: str = ""

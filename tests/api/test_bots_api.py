@@ -105,7 +105,26 @@ async def test_life_cycle(me: Caller) -> None:
     assert d["plugin_info_list"][0]["plugin_id"] == "11"
     assert [a["api_id"] for a in d["plugin_info_list"][0]["api_info_list"]] == ["12", "13"]
     assert d["workflow_info_list"][0]["id"] == "21"
-    assert d["knowledge"] == {"dataset_ids": ["31"], "auto_call": False, "search_strategy": 1}
+    assert d["knowledge"] == {
+        "dataset_ids": ["31"],
+        "auto_call": False,
+        "search_strategy": 1,
+        "top_k": 3,
+        "min_score": 0.5,
+        "show_source": False,
+        "show_source_mode": 0,
+        "no_recall_reply_mode": 0,
+        "no_recall_reply_customize_prompt": "",
+        "recall_strategy": {"use_rerank": False, "use_rewrite": False, "use_nl2sql": False},
+    }
+    # The knowledge settings beyond cozepy's three are kept when a later update names only those.
+    settings = {"top_k": 6, "min_score": 0.2, "show_source": True, "no_recall_reply_mode": 1}
+    custom = {**settings, "no_recall_reply_customize_prompt": "Not in my notes."}
+    assert (await me.post("/v1/bot/update", {"bot_id": bot, "knowledge": custom}))["code"] == 0
+    plain = {"dataset_ids": ["31", "32"], "auto_call": True, "search_strategy": 20}
+    assert (await me.post("/v1/bot/update", {"bot_id": bot, "knowledge": plain}))["code"] == 0
+    k = (await me.get(f"/v1/bots/{bot}", is_published="false"))["data"]["knowledge"]
+    assert {n: k[n] for n in [*plain, *custom]} == {**plain, **custom}
     assert [v["keyword"] for v in d["variables"]] == ["role", "tone"]
     assert d["client_tools"][0]["name"] == "get_weather"
 
@@ -207,6 +226,10 @@ async def test_paging_to_the_end_without_duplicates(me: Caller) -> None:
         ({"name": "ok", "suggest_reply_info": {"reply_mode": "sometimes"}}, "reply_mode"),
         ({"name": "ok", "workflow_id_list": {"ids": [{"id": "-1"}]}}, "workflow"),
         ({"name": "ok", "knowledge": {"dataset_ids": ["1"], "search_strategy": 7}}, "search_strategy"),
+        ({"name": "ok", "knowledge": {"top_k": 21}}, "top_k"),
+        ({"name": "ok", "knowledge": {"min_score": -0.1}}, "min_score"),
+        ({"name": "ok", "knowledge": {"no_recall_reply_mode": 1}}, "no_recall_reply_customize_prompt"),
+        ({"name": "ok", "knowledge": {"recall_strategy": {"use_nl2sql": True}}}, "nl2sql"),
         ({"name": "ok", "variables": [{"keyword": "1bad"}]}, "keyword"),
         ({"name": "ok", "variables": [{"keyword": "a"}, {"keyword": "a"}]}, "twice"),
         ({"name": "ok", "client_tools": [{"name": "bad name"}]}, "client tool"),

@@ -63,7 +63,17 @@ async def test_every_route_in_order(anon_client: Client, settings: Settings) -> 
         "suggest_reply_info": {"suggest_reply_mode": 0},
         "plugin_info_list": [{"plugin_id": "5", "api_id": "6", "api_name": "search"}],
         "workflow_info_list": [{"workflow_id": "7"}],
-        "knowledge": {"knowledge_info": [{"id": "8"}], "auto": True, "search_strategy": 20},
+        "knowledge": {
+            "knowledge_info": [{"id": "8"}],
+            "auto": True,
+            "search_strategy": 20,
+            "top_k": 4,
+            "min_score": 0.35,
+            "show_source": True,
+            "no_recall_reply_mode": 1,
+            "no_recall_reply_customize_prompt": "Outside my knowledge.",
+            "recall_strategy": {"use_rewrite": True},
+        },
         "variable_list": [{"key": "subject", "default_value": "maths", "prompt_disabled": False}],
         "shortcut_sort": ["9"],
         "client_tools": [{"name": "calculator", "parameters": {"type": "object", "properties": {}}}],
@@ -75,10 +85,11 @@ async def test_every_route_in_order(anon_client: Client, settings: Settings) -> 
     assert b["model_info"]["model_id"] == model and b["model_info"]["response_format"] == 1
     assert b["model_info"]["short_memory_policy"]["history_round"] == 7
     assert b["suggest_reply_info"]["suggest_reply_mode"] == 0
-    assert (
-        b["knowledge"]["knowledge_info"] == [{"id": "8", "name": ""}]
-        and b["knowledge"]["search_strategy"] == 20
-    )
+    k = b["knowledge"]
+    assert k["knowledge_info"] == [{"id": "8", "name": ""}] and k["search_strategy"] == 20
+    assert (k["top_k"], k["min_score"], k["show_source"], k["show_source_mode"]) == (4, 0.35, True, 0)
+    assert (k["no_recall_reply_mode"], k["no_recall_reply_customize_prompt"]) == (1, "Outside my knowledge.")
+    assert k["recall_strategy"] == {"use_rerank": False, "use_rewrite": True, "use_nl2sql": False}
     assert b["variable_list"][0]["key"] == "subject" and b["shortcut_sort"] == ["9"]
     assert b["client_tools"][0]["name"] == "calculator"
     # partial: a later change of one model setting keeps the others

@@ -13,13 +13,14 @@ import pytest
 from application.common.actor import Actor
 from bootstrap.container import Container
 from bootstrap.runtime import Runtime
-from crossdomain.agent import CONNECTOR_API, CONNECTOR_CHAT_SDK
+from crossdomain.agent import CONNECTOR_API, CONNECTOR_CHAT_SDK, AgentKnowledge
 from domain.agent.config import AgentConfig
 from domain.agent.entities import AgentDraft, Icon
 from domain.agent.values import (
     ClientToolSpec,
     KnowledgeBinding,
     ModelSettings,
+    NoRecallReply,
     Onboarding,
     PluginBinding,
     ResponseFormat,
@@ -35,7 +36,17 @@ CONFIG = AgentConfig(
     suggest_reply=SuggestReply(SuggestReplyMode.CUSTOMIZED, "suggest three follow-ups"),
     plugins=(PluginBinding(11, 12),),
     workflow_ids=(21,),
-    knowledge=KnowledgeBinding((31, 32), auto_call=False, search_strategy=20),
+    knowledge=KnowledgeBinding(
+        (31, 32),
+        auto_call=False,
+        search_strategy=20,
+        top_k=7,
+        min_score=0.2,
+        show_source=True,
+        no_recall_reply_mode=NoRecallReply.CUSTOM,
+        no_recall_reply_customize_prompt="not in my notes",
+        use_rewrite=True,
+    ),
     variables=(Variable("role", "a helper", "who the agent is"),),
     shortcut_command_ids=(41,),
     client_tools=(
@@ -92,7 +103,11 @@ async def test_draft_round_trip_publish_unpublish_delete(started: Container) -> 
     assert dict(snap.model.parameters) == {"temperature": 0.5, "max_tokens": 512, "response_format": "json"}
     assert snap.follow_up_suggestions and snap.follow_up_prompt == "suggest three follow-ups"
     assert snap.client_tools[0].name == "get_weather"
-    assert (snap.plugin_ids, snap.workflow_ids, snap.knowledge_ids) == ((11,), (21,), (31, 32))
+    assert (snap.plugin_ids, snap.workflow_ids) == ((11,), (21,))
+    assert snap.knowledge == AgentKnowledge(
+        (31, 32), False, 20, 7, 0.2, True, "not in my notes", rewrite_query=True, rerank=False
+    )
+    assert not snap.knowledge.searched_first  # auto_call is off
     assert await directory.published(1001) is None
 
     async with c.core.uow()() as uow:

@@ -12,11 +12,13 @@ from application.conversation.chat.agents import AgentGate
 from application.conversation.chat.control import ChatControl
 from application.conversation.chat.engine import ChatEngine
 from application.conversation.chat.follow import RunFollower
+from application.conversation.chat.knowledge import KnowledgeStep
 from application.conversation.chat.liveness import Liveness
 from application.conversation.chat.runner import ChatRunner
 from application.conversation.chat.service import ChatService
 from application.conversation.chat.starting import ChatHandle, ChatStarter
 from application.conversation.chat.titles import TitleWriter
+from crossdomain.knowledge import KnowledgeRetriever
 from domain.common.errors import DomainError
 from domain.common.llm import ChatModel
 from domain.common.runstream import RunEvent, RunStreams
@@ -73,6 +75,8 @@ class ChatKit:
     streams: RunStreams = field(default_factory=InProcessRunStreams)
     kv: InProcessKeyValue = field(default_factory=InProcessKeyValue)
     title_mode: str = "auto"
+    retriever: KnowledgeRetriever | None = None
+    knowledge_timeout_s: float = 30.0
 
     def __post_init__(self) -> None:
         self.conversations = InMemoryConversations(self.store)
@@ -104,6 +108,7 @@ class ChatKit:
             runner=self.runner,
             describe_error=describe,
             titles=self.titles,
+            knowledge=KnowledgeStep(self.retriever, timeout_s=self.knowledge_timeout_s),
             **repos,
         )
         self.follower = RunFollower(

@@ -13,7 +13,14 @@ from typing import Any
 
 from dependency_injector import providers
 
-from crossdomain.agent import CONNECTOR_API, AgentModelConfig, AgentSnapshot, AgentVariable, ClientTool
+from crossdomain.agent import (
+    CONNECTOR_API,
+    AgentKnowledge,
+    AgentModelConfig,
+    AgentSnapshot,
+    AgentVariable,
+    ClientTool,
+)
 from crossdomain.permission import Action, Resource
 from crossdomain.upload import UploadedFile
 from domain.common.llm import ChatChunk, ChatModel, ChatRequest, EmbeddingModel, RerankModel
@@ -277,6 +284,7 @@ def agent_snapshot(
     tools: tuple[str, ...] = (),
     current_time: bool = True,
     name: str = "Helper",
+    knowledge: AgentKnowledge | None = None,
 ) -> AgentSnapshot:
     return AgentSnapshot(
         agent_id=agent_id,
@@ -291,6 +299,7 @@ def agent_snapshot(
         connector_id=CONNECTOR_API,
         variables=variables,
         client_tools=tuple(ClientTool(t, f"the {t} tool") for t in tools),
+        knowledge=knowledge or AgentKnowledge(),
     )
 
 

@@ -10,21 +10,23 @@ import msgspec
 
 from api.agent_fields import (
     ClientToolConfig,
+    RecallStrategy,
     client_tool_configs,
     client_tool_specs,
     ids_of,
+    knowledge_settings,
+    knowledge_values,
     model_settings,
     plugin_bindings,
     sampling_values,
 )
 from api.envelope import Envelope
-from api.schemas import Int64Str, Int64StrList, OptionalId, id_str, seconds, seconds_text
+from api.schemas import Int64Str, OptionalId, OptionalInt64StrList, id_str, seconds, seconds_text
 from application.agent.dto import AgentSummary, AgentView
 from domain.agent.entities import AgentChanges
 from domain.agent.errors import InvalidAgentConfig
 from domain.agent.values import (
     MAX_NAME,
-    KnowledgeBinding,
     Onboarding,
     SuggestReply,
     SuggestReplyMode,
@@ -81,9 +83,19 @@ class WorkflowIdList(msgspec.Struct):
 
 
 class KnowledgeConfig(msgspec.Struct):
-    dataset_ids: Int64StrList = msgspec.field(default_factory=list)
-    auto_call: bool = True
-    search_strategy: int = 0
+    """cozepy's BotKnowledge, plus Coze's bot Knowledge settings (cozeplus extensions on this API).
+    A field left out keeps the stored value."""
+
+    dataset_ids: OptionalInt64StrList = None
+    auto_call: bool | None = None
+    search_strategy: int | None = None
+    top_k: int | None = None
+    min_score: float | None = None
+    show_source: bool | None = None
+    show_source_mode: int | None = None
+    no_recall_reply_mode: int | None = None
+    no_recall_reply_customize_prompt: str | None = None
+    recall_strategy: RecallStrategy | None = None
 
 
 class VariableConfig(msgspec.Struct):
@@ -166,7 +178,9 @@ def changes_of(body: BotConfigFields, name: str | None) -> AgentChanges:
         workflow_ids=None if workflows is None else ids_of([w.id for w in workflows], "workflow id"),
         knowledge=None
         if k is None
-        else KnowledgeBinding(ids_of(k.dataset_ids, "dataset_ids"), k.auto_call, k.search_strategy),
+        else knowledge_settings(
+            k, None if k.dataset_ids is None else ids_of(k.dataset_ids, "dataset_ids"), k.auto_call
+        ),
         variables=None
         if body.variables is None
         else tuple(
@@ -197,10 +211,17 @@ class PublishResponse(Envelope, kw_only=True):
     data: PublishData
 
 
-class BotKnowledge(msgspec.Struct):
+class BotKnowledge(msgspec.Struct, kw_only=True):
     dataset_ids: list[str]
     auto_call: bool
     search_strategy: int
+    top_k: int
+    min_score: float
+    show_source: bool
+    show_source_mode: int
+    no_recall_reply_mode: int
+    no_recall_reply_customize_prompt: str
+    recall_strategy: RecallStrategy
 
 
 class BotPluginApiInfo(msgspec.Struct):
@@ -287,9 +308,9 @@ class Bot(msgspec.Struct):
             prompt_info=PromptInfo(c.persona_prompt),
             onboarding_info=OnboardingInfo(c.onboarding.prologue, list(c.onboarding.suggested_questions)),
             knowledge=BotKnowledge(
-                [id_str(i) for i in c.knowledge.dataset_ids],
-                c.knowledge.auto_call,
-                c.knowledge.search_strategy,
+                dataset_ids=[id_str(i) for i in c.knowledge.dataset_ids],
+                auto_call=c.knowledge.auto_call,
+                **knowledge_values(c.knowledge),
             ),
             plugin_info_list=[
                 BotPluginInfo(id_str(pid), "", "", "", apis) for pid, apis in by_plugin.items()

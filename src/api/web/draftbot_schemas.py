@@ -9,9 +9,12 @@ import msgspec
 
 from api.agent_fields import (
     ClientToolConfig,
+    RecallStrategy,
     client_tool_configs,
     client_tool_specs,
     ids_of,
+    knowledge_settings,
+    knowledge_values,
     model_settings,
     plugin_bindings,
     sampling_values,
@@ -21,7 +24,6 @@ from application.agent.dto import AgentView
 from domain.agent.entities import AgentChanges, Icon
 from domain.agent.errors import InvalidAgentConfig
 from domain.agent.values import (
-    KnowledgeBinding,
     Onboarding,
     ResponseFormat,
     SuggestReply,
@@ -84,9 +86,18 @@ class KnowledgeInfo(msgspec.Struct):
 
 
 class Knowledge(msgspec.Struct):
-    knowledge_info: list[KnowledgeInfo] = msgspec.field(default_factory=list)
-    auto: bool = True
-    search_strategy: int = 0
+    """Coze's bot_common Knowledge. On update a field left out keeps the stored value."""
+
+    knowledge_info: list[KnowledgeInfo] | None = None
+    top_k: int | None = None
+    min_score: float | None = None
+    auto: bool | None = None
+    search_strategy: int | None = None
+    show_source: bool | None = None
+    no_recall_reply_mode: int | None = None
+    no_recall_reply_customize_prompt: str | None = None
+    show_source_mode: int | None = None
+    recall_strategy: RecallStrategy | None = None
 
 
 class VariableItem(msgspec.Struct):
@@ -126,6 +137,11 @@ def _model_patch(m: ModelInfo) -> dict[str, Any]:
     return patch
 
 
+def _knowledge_patch(k: Knowledge) -> dict[str, Any]:
+    ids = None if k.knowledge_info is None else ids_of([i.id for i in k.knowledge_info], "knowledge id")
+    return knowledge_settings(k, ids, k.auto)
+
+
 def changes_of(b: BotInfoForUpdate) -> AgentChanges:
     s = b.suggest_reply_info
     if s is not None and s.suggest_reply_mode not in SUGGEST_MODES:
@@ -147,11 +163,7 @@ def changes_of(b: BotInfoForUpdate) -> AgentChanges:
         workflow_ids=None
         if b.workflow_info_list is None
         else ids_of([w.workflow_id for w in b.workflow_info_list], "workflow_id"),
-        knowledge=None
-        if k is None
-        else KnowledgeBinding(
-            ids_of([i.id for i in k.knowledge_info], "knowledge id"), k.auto, k.search_strategy
-        ),
+        knowledge=None if k is None else _knowledge_patch(k),
         variables=None
         if b.variable_list is None
         else tuple(
@@ -225,9 +237,9 @@ class BotInfo(msgspec.Struct):
             plugin_info_list=[PluginInfo(id_str(p.plugin_id), id_str(p.api_id)) for p in c.plugins],
             workflow_info_list=[WorkflowInfo(id_str(w)) for w in c.workflow_ids],
             knowledge=Knowledge(
-                [KnowledgeInfo(id_str(i)) for i in c.knowledge.dataset_ids],
-                c.knowledge.auto_call,
-                c.knowledge.search_strategy,
+                knowledge_info=[KnowledgeInfo(id_str(i)) for i in c.knowledge.dataset_ids],
+                auto=c.knowledge.auto_call,
+                **knowledge_values(c.knowledge),
             ),
             variable_list=[
                 VariableItem(

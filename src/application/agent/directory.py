@@ -11,6 +11,7 @@ from application.agent.icons import IconLinks
 from crossdomain.agent import (
     CONNECTOR_API,
     DRAFT_CONNECTOR,
+    AgentKnowledge,
     AgentModelConfig,
     AgentSnapshot,
     AgentVariable,
@@ -19,8 +20,24 @@ from crossdomain.agent import (
 from domain.agent.config import AgentConfig
 from domain.agent.entities import Icon
 from domain.agent.ports import AgentRepository, AgentVersionRepository
-from domain.agent.values import SuggestReplyMode
+from domain.agent.values import KnowledgeBinding, NoRecallReply, SuggestReplyMode
 from domain.common.ports import UnitOfWorkFactory
+
+
+def knowledge_of(k: KnowledgeBinding) -> AgentKnowledge:
+    return AgentKnowledge(
+        dataset_ids=k.dataset_ids,
+        auto_call=k.auto_call,
+        search_strategy=k.search_strategy,
+        top_k=k.top_k,
+        min_score=k.min_score,
+        show_source=k.show_source,
+        no_recall_reply=k.no_recall_reply_customize_prompt
+        if k.no_recall_reply_mode is NoRecallReply.CUSTOM
+        else None,
+        rewrite_query=k.use_rewrite,
+        rerank=k.use_rerank,
+    )
 
 
 def snapshot_of(
@@ -63,7 +80,7 @@ def snapshot_of(
         client_tools=tuple(ClientTool(t.name, t.description, t.parameters) for t in config.client_tools),
         plugin_ids=tuple(dict.fromkeys(p.plugin_id for p in config.plugins)),
         workflow_ids=config.workflow_ids,
-        knowledge_ids=config.knowledge.dataset_ids,
+        knowledge=knowledge_of(config.knowledge),
         shortcut_command_ids=config.shortcut_command_ids,
     )
 

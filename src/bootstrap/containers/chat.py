@@ -9,6 +9,7 @@ from application.conversation.chat.agents import AgentGate
 from application.conversation.chat.control import ChatControl
 from application.conversation.chat.engine import ChatEngine, ErrorDescriber
 from application.conversation.chat.follow import RunFollower
+from application.conversation.chat.knowledge import KnowledgeStep
 from application.conversation.chat.liveness import Liveness
 from application.conversation.chat.runner import ChatRunner
 from application.conversation.chat.service import ChatService
@@ -16,6 +17,7 @@ from application.conversation.chat.starting import ChatStarter
 from application.conversation.chat.titles import ModelFacts, TitleWriter
 from application.modelmgr.runtime import ModelRuntimeService
 from crossdomain.agent import AgentDirectory, PersonaRenderer
+from crossdomain.knowledge import KnowledgeRetriever
 from crossdomain.permission import PermissionChecker
 from crossdomain.upload import UploadedFiles
 from domain.common.kv import KeyValueStore
@@ -64,9 +66,11 @@ class ChatContainer(containers.DeclarativeContainer):
     # The model runtime service: the ModelRuntime port, plus the model facts titles ask about.
     models: providers.Dependency[ModelRuntimeService] = providers.Dependency()
     renderer: providers.Dependency[PersonaRenderer] = providers.Dependency()
+    retriever: providers.Dependency[KnowledgeRetriever] = providers.Dependency()
     describe_error: providers.Dependency[ErrorDescriber] = providers.Dependency()
     title_mode = providers.Dependency(instance_of=str, default="auto")
     tool_wait_s = providers.Dependency(instance_of=float, default=600.0)
+    knowledge_timeout_s = providers.Dependency(instance_of=float, default=30.0)
 
     # The chat path's write transactions (start, outcome, failure): the database adapter serialises
     # them where the database takes one writer at a time; the plain units of work by default.
@@ -96,6 +100,7 @@ class ChatContainer(containers.DeclarativeContainer):
         clock=clock,
         mode=title_mode,
     )
+    knowledge = providers.Singleton(KnowledgeStep, retriever=retriever, timeout_s=knowledge_timeout_s)
     engine = providers.Singleton(
         ChatEngine,
         uow=uow,
@@ -111,6 +116,7 @@ class ChatContainer(containers.DeclarativeContainer):
         describe_error=describe_error,
         titles=titles,
         writes=writes,
+        knowledge=knowledge,
     )
     follower = providers.Singleton(
         RunFollower,

@@ -32,11 +32,13 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
         kv=c.core.kv,
         models=c.models.runtime,
         renderer=c.agent.persona_renderer,
+        retriever=c.knowledge.retrieval,
         # The wire text of a failed chat is the API's: the engine only asks this port for it.
         describe_error=providers.Object(chat_error),
         title_mode=settings.chat_titles,
         writes=c.core.uow.provided.writer.call(),
         tool_wait_s=settings.chat_tool_wait_s,
+        knowledge_timeout_s=settings.chat_knowledge_timeout_s,
     )
     return {"chat": chat}
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.agent.values import (
+    DEFAULT_MIN_SCORE,
+    DEFAULT_TOP_K,
     MAX_CLIENT_TOOLS,
     MAX_PLUGIN_APIS,
     MAX_PROMPT,
@@ -17,6 +19,7 @@ from domain.agent.values import (
     ClientToolSpec,
     KnowledgeBinding,
     ModelSettings,
+    NoRecallReply,
     Onboarding,
     PluginBinding,
     ResponseFormat,
@@ -78,7 +81,7 @@ class AgentConfig:
 
     # -- storage
     def to_json(self) -> dict[str, Any]:
-        m = self.model
+        m, k = self.model, self.knowledge
         return {
             "persona_prompt": self.persona_prompt,
             "model": {
@@ -104,9 +107,17 @@ class AgentConfig:
             "plugins": [{"plugin_id": p.plugin_id, "api_id": p.api_id} for p in self.plugins],
             "workflow_ids": list(self.workflow_ids),
             "knowledge": {
-                "dataset_ids": list(self.knowledge.dataset_ids),
-                "auto_call": self.knowledge.auto_call,
-                "search_strategy": self.knowledge.search_strategy,
+                "dataset_ids": list(k.dataset_ids),
+                "auto_call": k.auto_call,
+                "search_strategy": k.search_strategy,
+                "top_k": k.top_k,
+                "min_score": k.min_score,
+                "show_source": k.show_source,
+                "show_source_mode": k.show_source_mode,
+                "no_recall_reply_mode": int(k.no_recall_reply_mode),
+                "no_recall_reply_customize_prompt": k.no_recall_reply_customize_prompt,
+                "use_rewrite": k.use_rewrite,
+                "use_rerank": k.use_rerank,
             },
             "variables": [
                 {
@@ -156,7 +167,17 @@ class AgentConfig:
             plugins=tuple(PluginBinding(p["plugin_id"], p["api_id"]) for p in data.get("plugins", ())),
             workflow_ids=tuple(data.get("workflow_ids", ())),
             knowledge=KnowledgeBinding(
-                tuple(k.get("dataset_ids", ())), k.get("auto_call", True), k.get("search_strategy", 0)
+                tuple(k.get("dataset_ids", ())),
+                k.get("auto_call", True),
+                k.get("search_strategy", 0),
+                k.get("top_k", DEFAULT_TOP_K),
+                k.get("min_score", DEFAULT_MIN_SCORE),
+                k.get("show_source", False),
+                k.get("show_source_mode", 0),
+                NoRecallReply(k.get("no_recall_reply_mode", 0)),
+                k.get("no_recall_reply_customize_prompt", ""),
+                k.get("use_rewrite", False),
+                k.get("use_rerank", False),
             ),
             variables=tuple(
                 Variable(

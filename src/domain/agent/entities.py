@@ -13,7 +13,6 @@ from domain.agent.values import (
     MAX_ICON_URI,
     MAX_NAME,
     ClientToolSpec,
-    KnowledgeBinding,
     Onboarding,
     PluginBinding,
     SuggestReply,
@@ -57,7 +56,8 @@ class Icon:
 
 @dataclass(frozen=True, slots=True)
 class AgentChanges:
-    """A partial update: None keeps the stored value. `model` names only the settings to change."""
+    """A partial update: None keeps the stored value. `model` and `knowledge` name only the settings
+    to change."""
 
     name: str | None = None
     description: str | None = None
@@ -68,7 +68,7 @@ class AgentChanges:
     suggest_reply: SuggestReply | None = None
     plugins: tuple[PluginBinding, ...] | None = None
     workflow_ids: tuple[int, ...] | None = None
-    knowledge: KnowledgeBinding | None = None
+    knowledge: Mapping[str, Any] | None = None  # KnowledgeBinding fields to change, by name
     variables: tuple[Variable, ...] | None = None
     shortcut_command_ids: tuple[int, ...] | None = None
     client_tools: tuple[ClientToolSpec, ...] | None = None
@@ -83,7 +83,6 @@ class AgentChanges:
                 "suggest_reply",
                 "plugins",
                 "workflow_ids",
-                "knowledge",
                 "variables",
                 "shortcut_command_ids",
                 "client_tools",
@@ -92,6 +91,8 @@ class AgentChanges:
         }
         if self.model is not None:
             updates["model"] = current.model.merged(self.model)
+        if self.knowledge is not None:
+            updates["knowledge"] = current.knowledge.merged(self.knowledge)
         return replace(current, **updates).checked()
 
 

@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from domain.agent.errors import InvalidAgentConfig
@@ -38,6 +38,10 @@ MAX_SCHEMA_DEPTH = 10
 MAX_HISTORY_ROUNDS = 100
 MAX_VERSION_NOTE = 1_000  # characters a publisher may say about a version
 SEARCH_STRATEGIES = (0, 1, 20)  # semantic, hybrid, full text (Coze's numbers)
+MAX_RECALL_TOP_K = 20  # slices recalled per answer
+DEFAULT_TOP_K = 3  # Coze's editor defaults
+DEFAULT_MIN_SCORE = 0.5
+MAX_NO_RECALL_REPLY = 500
 
 _KEYWORD = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,49}$")
 _TOOL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")  # what chat-completion APIs accept
@@ -208,20 +212,63 @@ class PluginBinding:
         return PluginBinding(checked_id(self.plugin_id, "plugin_id"), checked_id(self.api_id, "api_id"))
 
 
+class NoRecallReply(IntEnum):
+    """What an agent says when its knowledge recalls nothing (Coze's KnowledgeNoRecallReplyMode)."""
+
+    MODEL = 0  # the model answers without knowledge
+    CUSTOM = 1  # the agent's own text, without asking the model
+
+
 @dataclass(frozen=True, slots=True)
 class KnowledgeBinding:
+    """The knowledge bases an agent searches and how (Coze's bot Knowledge). With `auto_call` the
+    chat searches before every answer; the slices found go into the prompt."""
+
     dataset_ids: tuple[int, ...] = ()
     auto_call: bool = True
-    search_strategy: int = 0
+    search_strategy: int = 0  # Coze's numbers: 0 semantic, 1 hybrid, 20 full text
+    top_k: int = DEFAULT_TOP_K
+    min_score: float = DEFAULT_MIN_SCORE
+    show_source: bool = False  # clients show the recalled sources under the answer
+    show_source_mode: int = 0  # Coze's KnowledgeShowSourceMode: 0 under the reply, 1 as cards
+    no_recall_reply_mode: NoRecallReply = NoRecallReply.MODEL
+    no_recall_reply_customize_prompt: str = ""
+    use_rewrite: bool = False  # the question is rewritten with the chat history before searching
+    use_rerank: bool = False  # the platform's rerank model orders what was found
 
     def checked(self) -> KnowledgeBinding:
-        if not isinstance(self.auto_call, bool):
-            raise refuse("auto_call must be a boolean")
+        for name in ("auto_call", "show_source", "use_rewrite", "use_rerank"):
+            if not isinstance(getattr(self, name), bool):
+                raise refuse(f"{name} must be a boolean")
         if isinstance(self.search_strategy, bool) or self.search_strategy not in SEARCH_STRATEGIES:
             raise refuse(f"search_strategy must be one of {list(SEARCH_STRATEGIES)}")
-        return KnowledgeBinding(
-            checked_ids(self.dataset_ids, "dataset_id", MAX_DATASETS), self.auto_call, self.search_strategy
+        top_k = _integer(self.top_k, "top_k", 1, MAX_RECALL_TOP_K)
+        min_score = _number(self.min_score, "min_score", 0, 1)
+        if isinstance(self.show_source_mode, bool) or self.show_source_mode not in (0, 1):
+            raise refuse("show_source_mode must be 0 (under the reply) or 1 (cards)")
+        if isinstance(self.no_recall_reply_mode, bool) or self.no_recall_reply_mode not in (0, 1):
+            raise refuse("no_recall_reply_mode must be 0 (the model answers) or 1 (custom text)")
+        mode = NoRecallReply(self.no_recall_reply_mode)
+        text = checked_text(
+            self.no_recall_reply_customize_prompt, "no_recall_reply_customize_prompt", MAX_NO_RECALL_REPLY
         )
+        if mode is NoRecallReply.CUSTOM and not text.strip():
+            raise refuse("no_recall_reply_customize_prompt is required when no_recall_reply_mode is 1")
+        return replace(
+            self,
+            dataset_ids=checked_ids(self.dataset_ids, "dataset_id", MAX_DATASETS),
+            top_k=top_k if top_k is not None else DEFAULT_TOP_K,
+            min_score=min_score if min_score is not None else DEFAULT_MIN_SCORE,
+            no_recall_reply_mode=mode,
+        )
+
+    def merged(self, patch: Mapping[str, Any]) -> KnowledgeBinding:
+        """This binding with the fields named in `patch` replaced (a partial update), checked."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(patch) - known)
+        if unknown:
+            raise refuse(f"unknown knowledge settings {unknown}")
+        return replace(self, **patch).checked()
 
 
 @dataclass(frozen=True, slots=True)

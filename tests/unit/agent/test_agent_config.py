@@ -17,6 +17,7 @@ from domain.agent.values import (
     ClientToolSpec,
     KnowledgeBinding,
     ModelSettings,
+    NoRecallReply,
     Onboarding,
     PluginBinding,
     ResponseFormat,
@@ -36,7 +37,9 @@ FULL = AgentConfig(
     suggest_reply=SuggestReply(SuggestReplyMode.ENABLE),
     plugins=(PluginBinding(1, 2), PluginBinding(1, 3)),
     workflow_ids=(4, 5),
-    knowledge=KnowledgeBinding((6,), False, 1),
+    knowledge=KnowledgeBinding(
+        (6,), False, 1, 7, 0.25, True, 1, NoRecallReply.CUSTOM, "not in my notes", True, True
+    ),
     variables=(Variable("who", "me", "the role", True, False),),
     shortcut_command_ids=(8,),
     client_tools=(TOOL,),
@@ -78,6 +81,20 @@ def test_json_round_trip_keeps_everything() -> None:
         ({"workflow_ids": ("7",)}, "workflow_id must be a positive int64"),  # type: ignore[arg-type]
         ({"knowledge": KnowledgeBinding(search_strategy=3)}, "search_strategy"),
         ({"knowledge": KnowledgeBinding(tuple(range(1, 22)))}, "dataset_id"),
+        ({"knowledge": KnowledgeBinding(top_k=0)}, "top_k must be between 1 and 20"),
+        ({"knowledge": KnowledgeBinding(top_k=21)}, "top_k must be between 1 and 20"),
+        ({"knowledge": KnowledgeBinding(min_score=1.5)}, "min_score must be between 0 and 1"),
+        ({"knowledge": KnowledgeBinding(min_score=float("nan"))}, "min_score must be a number"),
+        ({"knowledge": KnowledgeBinding(show_source=1)}, "show_source must be a boolean"),  # type: ignore[arg-type]
+        ({"knowledge": KnowledgeBinding(use_rewrite="yes")}, "use_rewrite must be a boolean"),  # type: ignore[arg-type]
+        ({"knowledge": KnowledgeBinding(show_source_mode=2)}, "show_source_mode"),
+        ({"knowledge": KnowledgeBinding(no_recall_reply_mode=2)}, "no_recall_reply_mode"),  # type: ignore[arg-type]
+        ({"knowledge": KnowledgeBinding(no_recall_reply_mode=True)}, "no_recall_reply_mode"),  # type: ignore[arg-type]
+        (
+            {"knowledge": KnowledgeBinding(no_recall_reply_mode=NoRecallReply.CUSTOM)},
+            "no_recall_reply_customize_prompt is required",
+        ),
+        ({"knowledge": KnowledgeBinding(no_recall_reply_customize_prompt="x" * 501)}, "at most 500"),
         ({"variables": (Variable("has space"),)}, "keyword"),
         ({"variables": (Variable("a"), Variable("a"))}, "appears twice"),
         ({"variables": tuple(Variable(f"v{i}") for i in range(51))}, "at most 50 variables"),
@@ -154,6 +171,27 @@ def test_partial_model_updates_merge() -> None:
     for bad in ({"colour": 1}, {"response_format": "xml"}):
         with pytest.raises(InvalidAgentConfig):
             d.apply(AgentChanges(model=bad), NOW)
+
+
+def test_knowledge_defaults_for_older_rows_and_partial_updates() -> None:
+    old = AgentConfig.from_json({"knowledge": {"dataset_ids": [6], "auto_call": True, "search_strategy": 20}})
+    k = old.knowledge
+    assert (k.dataset_ids, k.search_strategy, k.top_k, k.min_score) == ((6,), 20, 3, 0.5)
+    assert not k.show_source
+    assert k.no_recall_reply_mode is NoRecallReply.MODEL and not (k.use_rewrite or k.use_rerank)
+
+    d = draft(knowledge=KnowledgeBinding((6,), top_k=5, show_source=True))
+    d.apply(AgentChanges(knowledge={"dataset_ids": (8, 8, 9), "min_score": 0.7}), NOW)
+    k = d.config.knowledge
+    assert (k.dataset_ids, k.top_k, k.min_score, k.show_source) == ((8, 9), 5, 0.7, True)
+    custom = {"no_recall_reply_mode": 1, "no_recall_reply_customize_prompt": "no"}
+    d.apply(AgentChanges(knowledge=custom), NOW)
+    assert d.config.knowledge.no_recall_reply_mode is NoRecallReply.CUSTOM
+    before = d.config
+    for bad in ({"colour": 1}, {"top_k": 50}, {"no_recall_reply_customize_prompt": " "}):
+        with pytest.raises(InvalidAgentConfig):
+            d.apply(AgentChanges(knowledge=bad), NOW)
+    assert d.config == before
 
 
 def test_duplicate_and_delete() -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from application.conversation.chat.followups import FollowUpSuggester
+from application.conversation.chat.knowledge import KnowledgeStep, knowledge_block
 from application.conversation.chat.prompt import (
     model_messages,
     prompt_variables,
@@ -34,6 +35,7 @@ from application.conversation.chat.views import (
     answer_finish_view,
     chat_view,
     delta_base,
+    knowledge_recall_view,
     message_view,
 )
 from crossdomain.agent import AgentSnapshot, PersonaRenderer
@@ -107,6 +109,7 @@ class ChatEngine:
         describe_error: ErrorDescriber,
         titles: TitleWriter | None = None,
         follow_ups: FollowUpSuggester | None = None,
+        knowledge: KnowledgeStep | None = None,
     ) -> None:
         self._uow, self._conversations, self._messages, self._runs = uow, conversations, messages, runs
         self._streams, self._models, self._renderer = streams, models, renderer
@@ -115,6 +118,7 @@ class ChatEngine:
         # Write transactions: the database adapter serialises them where it takes one writer at a time.
         self._writes = writes or uow
         self._follow_ups = follow_ups or FollowUpSuggester(models, ids)
+        self._knowledge = knowledge or KnowledgeStep()
 
     def launch(self, segment: Segment) -> None:
         self._runner.launch(segment.run.id, lambda live: self._generate(segment, live))
@@ -146,8 +150,20 @@ class ChatEngine:
 
     async def _call_model(self, segment: Segment, out: _Output) -> None:
         snapshot = segment.snapshot
+        run_id, base = str(segment.run.id), delta_base(segment.answer)
+        recalled = await self._knowledge.recall(segment.run.id, snapshot, segment.history, segment.files)
+        if recalled is not None and recalled.opens_turn:
+            view = knowledge_recall_view(segment.answer, self._ids.next_id(), recalled.recall)
+            await self._streams.append(run_id, MESSAGE_COMPLETED, view)
+            reply = snapshot.knowledge.no_recall_reply
+            if reply is not None and not recalled.recall.slices:
+                # The agent's own words for a question its knowledge cannot answer: no model call.
+                out.usage = ModelUsage(0, 0)
+                await self._streams.append(run_id, MESSAGE_DELTA, _delta(base, ChatChunk(reply), out))
+                return
         variables = prompt_variables(snapshot, segment.variables)
-        system = system_prompt(snapshot, self._renderer, variables, self._clock.now())
+        knowledge = knowledge_block(recalled.recall) if recalled is not None else ""
+        system = system_prompt(snapshot, self._renderer, variables, self._clock.now(), knowledge)
         out.prompt = model_messages(
             system, window(segment.history, snapshot.model.history_rounds), segment.files
         )
@@ -155,7 +171,6 @@ class ChatEngine:
         tools = tool_specs(snapshot) if segment.save_history else ()
         model = await self._models.chat_model(snapshot.model.model_id)
         stream = model.stream(ChatRequest(out.prompt, tools, snapshot.model.parameters))
-        run_id, base = str(segment.run.id), delta_base(segment.answer)
         try:
             async for chunk in stream:
                 if chunk.text or chunk.reasoning:

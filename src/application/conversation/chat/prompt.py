@@ -27,8 +27,13 @@ def prompt_variables(snapshot: AgentSnapshot, custom: Mapping[str, str]) -> dict
 
 
 def system_prompt(
-    snapshot: AgentSnapshot, renderer: PersonaRenderer, variables: Mapping[str, str], now: datetime
+    snapshot: AgentSnapshot,
+    renderer: PersonaRenderer,
+    variables: Mapping[str, str],
+    now: datetime,
+    knowledge: str = "",
 ) -> str:
+    """Name and description, the rendered persona, the time, and what the knowledge bases recalled."""
     parts = [f'You are "{snapshot.name}".']
     if snapshot.description:
         parts[0] += f" {snapshot.description}"
@@ -37,6 +42,8 @@ def system_prompt(
         parts.append(persona)
     if snapshot.model.current_time_in_prompt:
         parts.append(f"The current time is {now:%Y-%m-%d %H:%M} UTC ({now:%A}).")
+    if knowledge:
+        parts.append(knowledge)
     return "\n\n".join(parts)
 
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from application.conversation.dto import MessageDTO
+from crossdomain.knowledge import Recall
 from domain.conversation.entities import ChatRun, Message
 from domain.conversation.values import ChatError, ChatStatus, MessageType, ToolCallRequest, Usage
 
@@ -167,18 +168,51 @@ ANSWER_FINISH_CONTENT = json.dumps(
 )
 
 
-def answer_finish_view(answer: Message, message_id: int) -> dict[str, Any]:
-    """The `verbose` message Coze sends after a completed answer; it is not stored."""
+def verbose_view(answer: Message, message_id: int, content: str) -> dict[str, Any]:
+    """A stream-only `verbose` message of `answer`'s chat (Coze's notes beside the answer)."""
     view = message_view(answer)
     view.update(
         id=str(message_id),
         type=MessageType.VERBOSE.value,
-        content=ANSWER_FINISH_CONTENT,
+        content=content,
         content_type="text",
         meta_data={},
         reasoning_content="",
     )
     return view
+
+
+def answer_finish_view(answer: Message, message_id: int) -> dict[str, Any]:
+    """The `verbose` message Coze sends after a completed answer; it is not stored."""
+    return verbose_view(answer, message_id, ANSWER_FINISH_CONTENT)
+
+
+def knowledge_recall_content(recall: Recall) -> str:
+    """Coze's verbose `knowledge_recall` content: msg_type and, as a JSON string, the chunks with
+    their dataset, document and score."""
+    chunks = [
+        {
+            "slice": s.text,
+            "score": s.score,
+            "meta": {
+                "dataset": {"id": str(s.dataset_id), "name": s.dataset_name},
+                "document": {"id": str(s.document_id), "name": s.document_name},
+                "link": {"title": s.document_name if s.url else "", "url": s.url},
+            },
+        }
+        for s in recall.slices
+    ]
+    data = {"chunks": chunks, "ori_req": "", "status_code": 0}
+    return json.dumps(
+        {"msg_type": "knowledge_recall", "data": json.dumps(data, ensure_ascii=False, separators=(",", ":"))},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def knowledge_recall_view(answer: Message, message_id: int, recall: Recall) -> dict[str, Any]:
+    """The `verbose` message with what the knowledge bases recalled for `answer`; stream-only."""
+    return verbose_view(answer, message_id, knowledge_recall_content(recall))
 
 
 def delta_base(answer: Message) -> dict[str, Any]:

@@ -20,6 +20,10 @@ function backend(info: BotInfo = botInfo(), extra: Parameters<typeof fakeBackend
   const b = fakeBackend({
     "/api/passport/account/info/v2/": () => ok(ACCOUNT),
     "/api/playground_api/space/list": () => ok(SPACES),
+    "/api/knowledge/list": (body) =>
+      (body as { space_id: string }).space_id === "9"
+        ? ok({ dataset_list: [dataset("31", "Policies"), dataset("32", "Old notes", 3)], total: 2 })
+        : fail(404, 4200, "space not found"),
     "/api/bot/get_type_list": () =>
       ok({ model_list: [chatModel("501", "Echo", true), chatModel("502", "Parrot")], voice_list: [], raw_model_list: [] }),
     [GET]: (body) => {
@@ -39,6 +43,7 @@ function backend(info: BotInfo = botInfo(), extra: Parameters<typeof fakeBackend
         client_tools: u.client_tools ?? stored.client_tools,
         suggest_reply_info: u.suggest_reply_info ?? stored.suggest_reply_info,
         onboarding_info: u.onboarding_info ?? stored.onboarding_info,
+        knowledge: u.knowledge ?? stored.knowledge,
       };
       return ok({ has_change: true, check_not_pass: false });
     },
@@ -46,6 +51,10 @@ function backend(info: BotInfo = botInfo(), extra: Parameters<typeof fakeBackend
   });
   vi.stubGlobal("fetch", b.fetch);
   return b;
+}
+
+function dataset(id: string, name: string, status = 1) {
+  return { dataset_id: id, name, description: "", status, format_type: 0, doc_count: 1, slice_count: 4 };
 }
 
 const updates = (b: ReturnType<typeof fakeBackend>) =>
@@ -92,6 +101,7 @@ describe("agent editor", { timeout: 30_000 }, () => {
       variable_list: [{ key: "subject", default_value: "maths", prompt_disabled: false, is_disabled: false }],
     });
     expect(sent?.model_info).not.toHaveProperty("top_p"); // untouched settings are not sent
+    expect(sent?.model_info).not.toHaveProperty("response_format"); // never chosen: the model's default
   });
 
   it("keeps a 10 MB paste in the editor and shows the server's size limit message", async () => {
@@ -153,6 +163,63 @@ describe("agent editor", { timeout: 30_000 }, () => {
     expect(updates(b)[0]?.client_tools).toEqual([
       { name: "calculator", description: "", parameters: { type: "object", properties: { x: { type: "number" } } } },
     ]);
+  });
+
+  it("binds knowledge bases of the space and sets how they are searched", async () => {
+    const b = backend();
+    const user = userEvent.setup();
+    renderApp("/spaces/9/agents/100");
+    const section = await screen.findByTestId("knowledge-section");
+    expect(b.calls.find((c) => c.path === "/api/knowledge/list")?.body).toMatchObject({ space_id: "9" });
+    expect(within(section).getByTestId("knowledge-top-k")).toBeDisabled(); // nothing bound yet
+
+    await user.click(within(section).getByTestId("knowledge-select"));
+    expect(await screen.findByRole("option", { name: "Old notes (disabled)", hidden: true })).toBeInTheDocument();
+    await user.click(screen.getByRole("option", { name: "Policies", hidden: true }));
+    const topK = within(section).getByTestId("knowledge-top-k");
+    await user.clear(topK);
+    await user.type(topK, "5");
+    const minScore = within(section).getByTestId("knowledge-min-score");
+    await user.clear(minScore);
+    await user.type(minScore, "0.3");
+    await user.click(within(section).getByTestId("knowledge-show-source"));
+    await user.click(within(section).getByTestId("knowledge-no-recall-custom"));
+    const reply = within(section).getByTestId("knowledge-no-recall-text");
+    expect(reply).toHaveValue("Your question is outside what I know, so I cannot answer it yet.");
+    await user.clear(reply);
+    expect(within(section).getByText("Write the reply")).toBeInTheDocument();
+    await user.type(reply, "Ask HR instead.");
+
+    await user.click(screen.getByTestId("save"));
+    await waitFor(() => expect(updates(b)).toHaveLength(1));
+    expect(updates(b)[0]?.knowledge).toEqual({
+      knowledge_info: [{ id: "31" }],
+      auto: true,
+      search_strategy: 0,
+      top_k: 5,
+      min_score: 0.3,
+      show_source: true,
+      no_recall_reply_mode: 1,
+      no_recall_reply_customize_prompt: "Ask HR instead.",
+    });
+  });
+
+  it("shows a bound knowledge base the space no longer has, so it can be removed", async () => {
+    const knowledge = { knowledge_info: [{ id: "31" }, { id: "77" }], auto: true, search_strategy: 20, top_k: 4 };
+    const b = backend(botInfo({ knowledge }));
+    const user = userEvent.setup();
+    renderApp("/spaces/9/agents/100");
+    const section = await screen.findByTestId("knowledge-section");
+    expect(await within(section).findByTestId("knowledge-missing")).toBeInTheDocument();
+    expect(within(section).getByTestId("knowledge-top-k")).toHaveValue("4");
+    expect(within(section).getByTestId("knowledge-strategy")).toHaveValue("Full text");
+    // the pill's remove button (Mantine hides it from the accessibility tree; Backspace works too)
+    const pills = within(section).getAllByText(/Policies|Unavailable knowledge base 77/, { selector: "span" });
+    const stale = pills.find((p) => p.textContent === "Unavailable knowledge base 77");
+    fireEvent.click(stale?.parentElement?.querySelector("button") ?? section);
+    await user.click(screen.getByTestId("save"));
+    await waitFor(() => expect(updates(b)).toHaveLength(1));
+    expect(updates(b)[0]?.knowledge).toMatchObject({ knowledge_info: [{ id: "31" }], top_k: 4, search_strategy: 20 });
   });
 
   it("links to the playground and the publish page", async () => {

@@ -1,5 +1,5 @@
-// The agent editor: persona and variables, model and parameters, memory, onboarding, follow-up
-// suggestions and client tools; saved explicitly, with the server's own message when it refuses.
+// The agent editor: persona and variables, model and parameters, memory, knowledge, onboarding,
+// follow-up suggestions and client tools; saved explicitly, with the server's own message when it refuses.
 import {
   Alert,
   Anchor,
@@ -24,9 +24,10 @@ import { Link, useBlocker, useParams } from "react-router";
 
 import { ErrorPanel, useErrorMessage } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
-import { getDraft, keys, listModels, updateDraft } from "./api";
+import { getDraft, keys, listKnowledge, listModels, updateDraft } from "./api";
 import { OnboardingSection, SuggestionsSection, ToolsSection } from "./ConversationSection";
 import { LIMITS, ToolSchemaError, formOf, sameForm, updateOf, type DraftForm } from "./draft";
+import { KnowledgeSection } from "./KnowledgeSection";
 import { ModelSection } from "./ModelSection";
 import { agentPath, agentsPath, useFollowSpace } from "./paths";
 import { PersonaField, VariablesField } from "./PersonaSection";
@@ -64,6 +65,7 @@ function Editor({ spaceId, agentId, draft }: { spaceId: string; agentId: string;
   const patch = useCallback((p: Partial<DraftForm>) => setForm((f) => ({ ...f, ...p })), []);
   const onPrompt = useCallback((prompt: string) => setForm((f) => ({ ...f, prompt })), []);
   const models = useQuery({ queryKey: keys.models(spaceId), queryFn: () => listModels(spaceId), staleTime: 60_000 });
+  const datasets = useQuery({ queryKey: keys.knowledge(spaceId), queryFn: () => listKnowledge(spaceId) });
 
   const save = useMutation({
     mutationFn: (f: DraftForm) => updateDraft(updateOf(agentId, f)),
@@ -192,6 +194,14 @@ function Editor({ spaceId, agentId, draft }: { spaceId: string; agentId: string;
               form={form}
               models={models.data}
               modelsError={models.isError ? message(models.error) : null}
+              onChange={patch}
+            />
+          </Section>
+          <Section title={t("agents.editor.knowledgeSection")} testId="knowledge-section">
+            <KnowledgeSection
+              form={form}
+              datasets={datasets.data}
+              datasetsError={datasets.isError ? message(datasets.error) : null}
               onChange={patch}
             />
           </Section>

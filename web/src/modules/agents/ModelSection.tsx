@@ -106,7 +106,7 @@ export function ModelSection({ form, models, modelsError, onChange }: Props) {
             { value: "1", label: t("agents.model.format.markdown") },
             { value: "2", label: t("agents.model.format.json") },
           ]}
-          value={String(form.responseFormat)}
+          value={String(form.responseFormat ?? 0)}
           allowDeselect={false}
           onChange={(v) => v !== null && onChange({ responseFormat: Number(v) })}
           comboboxProps={{ withinPortal: true }}

@@ -3,6 +3,7 @@ import { apiData } from "../../app/api";
 import type {
   BotInfoForUpdate,
   ChatModel,
+  DatasetSummary,
   DraftData,
   HistoryPage,
   IntelligenceList,
@@ -21,6 +22,7 @@ export const keys = {
   connectors: (agentId: string) => ["agents", "connectors", agentId] as const,
   history: (agentId: string, page: number) => ["agents", "history", agentId, page] as const,
   histories: (agentId: string) => ["agents", "history", agentId] as const,
+  knowledge: (spaceId: string) => ["agents", "knowledge", spaceId] as const,
 };
 
 /** One page of a space's agents; `name` searches on the server (a substring, any case). */
@@ -66,6 +68,16 @@ export async function listModels(spaceId: string): Promise<ChatModel[]> {
     space_id: spaceId,
   });
   return data.model_list;
+}
+
+/** The space's knowledge bases an agent may search (the first 100: more than an agent may bind). */
+export async function listKnowledge(spaceId: string): Promise<DatasetSummary[]> {
+  const data = await apiData<{ dataset_list: DatasetSummary[]; total: number }>("/api/knowledge/list", {
+    space_id: spaceId,
+    page: 1,
+    size: 100,
+  });
+  return data.dataset_list;
 }
 
 export async function listConnectors(spaceId: string, agentId: string): Promise<PublishConnector[]> {

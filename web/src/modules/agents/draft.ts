@@ -1,5 +1,5 @@
 // The editor's form: what it holds, how it comes from a draft and how it goes back as an update.
-import type { BotInfo, BotInfoForUpdate, ClientTool, ModelInfo, VariableItem } from "./types";
+import type { BotInfo, BotInfoForUpdate, ClientTool, KnowledgeConfig, ModelInfo, VariableItem } from "./types";
 
 // The backend's limits (src/domain/agent/values.py); the server is the judge, these guide the user.
 export const LIMITS = {
@@ -16,7 +16,56 @@ export const LIMITS = {
   toolDescription: 1_024,
   historyRounds: 100,
   versionNote: 1_000,
+  datasets: 20,
+  recallTopK: 20,
+  noRecallReply: 500,
 } as const;
+
+/** Search strategies: Coze's bot numbers. */
+export const SEARCH = { semantic: 0, hybrid: 1, fullText: 20 } as const;
+/** What an agent says when its knowledge finds nothing: Coze's KnowledgeNoRecallReplyMode. */
+export const NO_RECALL = { model: 0, custom: 1 } as const;
+
+export interface KnowledgeForm {
+  datasetIds: string[];
+  auto: boolean;
+  searchStrategy: number;
+  /** null while the field is empty: the default is sent. */
+  topK: number | null;
+  minScore: number | null;
+  showSource: boolean;
+  noRecallMode: number;
+  noRecallText: string;
+}
+
+/** Coze's editor defaults (the backend's too). */
+export const RECALL_DEFAULTS = { topK: 3, minScore: 0.5 } as const;
+
+export function knowledgeFormOf(k: Partial<KnowledgeConfig> | undefined): KnowledgeForm {
+  return {
+    datasetIds: (k?.knowledge_info ?? []).map((i) => i.id),
+    auto: k?.auto ?? true,
+    searchStrategy: k?.search_strategy ?? SEARCH.semantic,
+    topK: k?.top_k ?? RECALL_DEFAULTS.topK,
+    minScore: k?.min_score ?? RECALL_DEFAULTS.minScore,
+    showSource: k?.show_source ?? false,
+    noRecallMode: k?.no_recall_reply_mode ?? NO_RECALL.model,
+    noRecallText: k?.no_recall_reply_customize_prompt ?? "",
+  };
+}
+
+export function knowledgeOf(k: KnowledgeForm): KnowledgeConfig {
+  return {
+    knowledge_info: k.datasetIds.map((id) => ({ id })),
+    auto: k.auto,
+    search_strategy: k.searchStrategy,
+    top_k: k.topK ?? RECALL_DEFAULTS.topK,
+    min_score: k.minScore ?? RECALL_DEFAULTS.minScore,
+    show_source: k.showSource,
+    no_recall_reply_mode: k.noRecallMode,
+    no_recall_reply_customize_prompt: k.noRecallText,
+  };
+}
 
 /** The sampling settings the API takes by name, with the ranges the backend accepts. */
 export const SAMPLING = [
@@ -47,7 +96,8 @@ export interface DraftForm {
   variables: VariableItem[];
   modelId: string | null;
   sampling: Record<SamplingName, number | null>;
-  responseFormat: number; // 0 text, 1 markdown, 2 json
+  /** 0 text, 1 markdown, 2 json; null when never set: not sent, so the model's own default stands. */
+  responseFormat: number | null;
   historyRounds: number;
   currentTime: boolean;
   prologue: string;
@@ -55,6 +105,7 @@ export interface DraftForm {
   suggestMode: number;
   suggestPrompt: string;
   tools: ToolForm[];
+  knowledge: KnowledgeForm;
 }
 
 export function formOf(b: BotInfo): DraftForm {
@@ -69,7 +120,7 @@ export function formOf(b: BotInfo): DraftForm {
     variables: (b.variable_list ?? []).filter((v) => !v.is_system).map((v) => ({ ...v })),
     modelId: m.model_id ?? null,
     sampling,
-    responseFormat: m.response_format ?? 0,
+    responseFormat: m.response_format ?? null,
     historyRounds: m.short_memory_policy?.history_round ?? 3,
     currentTime: m.sp_current_time ?? true,
     prologue: b.onboarding_info?.prologue ?? "",
@@ -77,6 +128,7 @@ export function formOf(b: BotInfo): DraftForm {
     suggestMode: b.suggest_reply_info?.suggest_reply_mode ?? SUGGEST.off,
     suggestPrompt: b.suggest_reply_info?.customized_suggest_prompt ?? "",
     tools: (b.client_tools ?? []).map(toolForm),
+    knowledge: knowledgeFormOf(b.knowledge),
   };
 }
 
@@ -114,11 +166,12 @@ export function toolsOf(tools: ToolForm[]): ClientTool[] {
  */
 export function updateOf(agentId: string, f: DraftForm): BotInfoForUpdate {
   const model: ModelInfo = {
-    response_format: f.responseFormat,
     short_memory_policy: { history_round: f.historyRounds },
     sp_current_time: f.currentTime,
   };
   if (f.modelId) model.model_id = f.modelId;
+  // Only a format the user chose: models that take no response_format refuse even "text".
+  if (f.responseFormat !== null) model.response_format = f.responseFormat;
   for (const s of SAMPLING) {
     const value = f.sampling[s.name];
     if (value !== null && Number.isFinite(value)) model[s.name] = value;
@@ -133,6 +186,7 @@ export function updateOf(agentId: string, f: DraftForm): BotInfoForUpdate {
     suggest_reply_info: { suggest_reply_mode: f.suggestMode, customized_suggest_prompt: f.suggestPrompt },
     variable_list: f.variables.map((v) => ({ ...v, key: v.key.trim() })),
     client_tools: toolsOf(f.tools),
+    knowledge: knowledgeOf(f.knowledge),
   };
 }
 

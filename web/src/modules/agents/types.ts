@@ -60,6 +60,29 @@ export interface ClientTool {
   parameters: Record<string, unknown>;
 }
 
+/** Coze's bot Knowledge: the knowledge bases an agent searches before answering, and how. */
+export interface KnowledgeConfig {
+  knowledge_info: { id: string; name?: string }[];
+  auto: boolean;
+  search_strategy: number; // 0 semantic, 1 hybrid, 20 full text
+  top_k: number;
+  min_score: number;
+  show_source: boolean;
+  no_recall_reply_mode: number; // 0 the model answers, 1 the custom text
+  no_recall_reply_customize_prompt: string;
+}
+
+/** A knowledge base of the space, as /api/knowledge/list answers (only what the editor reads). */
+export interface DatasetSummary {
+  dataset_id: string;
+  name: string;
+  description: string;
+  status: number; // 1 enabled, 3 disabled
+  format_type: number;
+  doc_count: number;
+  slice_count: number;
+}
+
 export interface BotInfo {
   bot_id: string;
   name: string;
@@ -77,6 +100,7 @@ export interface BotInfo {
   suggest_reply_info: { suggest_reply_mode: number; customized_suggest_prompt: string };
   variable_list: VariableItem[];
   client_tools: ClientTool[];
+  knowledge?: Partial<KnowledgeConfig>;
 }
 
 export interface DraftData {
@@ -94,6 +118,7 @@ export interface BotInfoForUpdate {
   suggest_reply_info?: { suggest_reply_mode: number; customized_suggest_prompt: string };
   variable_list?: VariableItem[];
   client_tools?: ClientTool[];
+  knowledge?: KnowledgeConfig;
 }
 
 export interface ModelParameter {

@@ -1,9 +1,11 @@
 // The playground: chat with an agent's draft (issue #13). Streamed answers, stop, regenerate and
 // edit as branches of the message tree, resume after a reload, clear context, token counts,
-// follow-up suggestions, inline errors, and a broken stream that keeps its partial answer.
+// follow-up suggestions, inline errors, a broken stream that keeps its partial answer, and (when the
+// agent's show_source is on) the knowledge sources an answer drew on.
 import {
   ActionIcon,
   Alert,
+  Anchor,
   Badge,
   Button,
   Card,
@@ -22,9 +24,20 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 
-import { api, ApiError } from "../../app/api";
+import { api, apiData, ApiError } from "../../app/api";
 import { ErrorPanel, useErrorMessage } from "../../app/errors";
-import { dropLive, loadLive, loadUsage, rememberUsage, runStream, saveLive, type LiveTurn } from "./stream";
+import {
+  dropLive,
+  loadLive,
+  loadSources,
+  loadUsage,
+  rememberSources,
+  rememberUsage,
+  runStream,
+  saveLive,
+  type LiveTurn,
+  type Source,
+} from "./stream";
 import { buildTree, pathOf, ROOT, switchBranch, tokensOf, type ChatMessage, type PathNode } from "./tree";
 
 interface History {
@@ -45,6 +58,48 @@ async function fetchHistory(agentId: string): Promise<History> {
     draft_mode: true,
     scene: 3,
   });
+}
+
+/** Whether the draft shows knowledge sources under its answers (its knowledge.show_source). */
+async function fetchShowSource(spaceId: string, agentId: string): Promise<boolean> {
+  const data = await apiData<{ bot_info: { knowledge?: { show_source?: boolean } } }>(
+    "/api/playground_api/draftbot/get_draft_bot_info",
+    { bot_id: agentId, space_id: spaceId },
+  );
+  return data.bot_info.knowledge?.show_source ?? false;
+}
+
+function Sources({ items }: { items: Source[] }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={4} mt="xs" data-testid="sources">
+      <Text size="xs" fw={500} c="dimmed">
+        {t("playground.sources", { count: items.length })}
+      </Text>
+      {items.map((s, i) => (
+        <Paper key={i} withBorder radius="sm" p={6} data-testid="source">
+          <Group gap={6} justify="space-between" wrap="nowrap">
+            <Text size="xs" fw={500} truncate>
+              {s.url ? (
+                <Anchor href={s.url} target="_blank" rel="noreferrer" size="xs">
+                  {s.document || s.url}
+                </Anchor>
+              ) : (
+                s.document
+              )}
+              {s.dataset ? ` · ${s.dataset}` : ""}
+            </Text>
+            <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+              {t("playground.sourceScore", { score: s.score.toFixed(2) })}
+            </Text>
+          </Group>
+          <Text size="xs" c="dimmed" lineClamp={3} style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+            {s.text}
+          </Text>
+        </Paper>
+      ))}
+    </Stack>
+  );
 }
 
 function Tokens({ input, output }: { input: number; output: number }) {
@@ -112,6 +167,12 @@ export function ChatPage() {
   const [editing, setEditing] = useState<{ id: string; text: string } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [usage, setUsage] = useState(() => loadUsage(agentId));
+  const [sources, setSources] = useState(() => loadSources(agentId));
+  const showSource = useQuery({
+    queryKey: ["playground", "show-source", agentId],
+    queryFn: () => fetchShowSource(spaceId, agentId),
+    retry: false,
+  }).data;
   const abort = useRef<AbortController | null>(null);
   const resumed = useRef(false);
   const bottom = useRef<HTMLDivElement | null>(null);
@@ -129,6 +190,7 @@ export function ChatPage() {
     async (turn: LiveTurn) => {
       if (turn.status === "interrupted") return; // keep the partial answer, offer resume
       setUsage(rememberUsage(turn));
+      setSources(rememberSources(turn));
       await client.invalidateQueries({ queryKey: historyKey(agentId) });
       setChosen({});
       if (turn.status === "failed") setLiveState({ ...turn, cutAfter: turn.cutAfter });
@@ -339,6 +401,7 @@ export function ChatPage() {
                     <Text style={{ whiteSpace: "pre-wrap" }} data-testid="answer-text">
                       {m.content}
                     </Text>
+                    {showSource && sources[m.message_id]?.length ? <Sources items={sources[m.message_id]!} /> : null}
                     {m.status === "broken" && (
                       <Badge color="gray" size="xs">
                         {t("playground.stopped")}
@@ -383,6 +446,7 @@ export function ChatPage() {
                 <Text style={{ whiteSpace: "pre-wrap" }} data-testid="answer-text">
                   {live.answer}
                 </Text>
+                {showSource && live.sources?.length ? <Sources items={live.sources} /> : null}
                 {streaming && <Loader size="xs" type="dots" aria-label={t("playground.streaming")} />}
                 {live.status === "failed" && (
                   <Alert color="red" role="alert" mt="xs">

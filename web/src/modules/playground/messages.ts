@@ -24,6 +24,8 @@ export const messages = {
     "playground.resume": "Resume",
     "playground.error.failed": "The answer failed.",
     "playground.nav": "Playground",
+    "playground.sources": "Sources ({{count}})",
+    "playground.sourceScore": "match {{score}}",
   },
   "zh-CN": {
     "playground.title": "调试台",
@@ -50,5 +52,7 @@ export const messages = {
     "playground.resume": "继续",
     "playground.error.failed": "回答失败。",
     "playground.nav": "调试台",
+    "playground.sources": "来源（{{count}}）",
+    "playground.sourceScore": "匹配度 {{score}}",
   },
 };

@@ -16,9 +16,47 @@ export interface LiveTurn {
   answer: string;
   answerId: string;
   followUps: string[];
+  /** What the agent's knowledge bases recalled for this answer (the verbose knowledge_recall message). */
+  sources?: Source[];
   status: "streaming" | "completed" | "canceled" | "failed" | "interrupted";
   usage?: { input_count?: number; output_count?: number; token_count?: number };
   error?: string;
+}
+
+/** One recalled passage: where it comes from and how well it matched (0..1). */
+export interface Source {
+  dataset: string;
+  document: string;
+  text: string;
+  score: number;
+  url: string;
+}
+
+interface RecallChunk {
+  slice?: string;
+  score?: number;
+  meta?: { dataset?: { name?: string }; document?: { name?: string }; link?: { url?: string } };
+}
+
+/**
+ * The sources in a verbose message's content, when it is Coze's knowledge_recall note (its `data`
+ * is itself JSON text); null for any other verbose message or one that does not parse.
+ */
+export function recallSources(content: string): Source[] | null {
+  try {
+    const outer = JSON.parse(content) as { msg_type?: string; data?: string };
+    if (outer.msg_type !== "knowledge_recall" || typeof outer.data !== "string") return null;
+    const data = JSON.parse(outer.data) as { chunks?: RecallChunk[] };
+    return (data.chunks ?? []).map((c) => ({
+      dataset: c.meta?.dataset?.name ?? "",
+      document: c.meta?.document?.name ?? "",
+      text: c.slice ?? "",
+      score: typeof c.score === "number" ? c.score : 0,
+      url: c.meta?.link?.url ?? "",
+    }));
+  } catch {
+    return null;
+  }
 }
 
 const KEY = (agentId: string) => `cozeplus.playground.live.${agentId}`;
@@ -65,6 +103,10 @@ export function applyEvent(turn: LiveTurn, kind: string, data: string): LiveTurn
       return { ...next, answer: next.answer + m.content, answerId: m.message_id };
     }
     if (m.type === "follow_up" && e.is_finish) return { ...next, followUps: [...turn.followUps, m.content] };
+    if (m.type === "verbose" && e.is_finish) {
+      const sources = recallSources(m.content);
+      if (sources) return { ...next, sources };
+    }
     return next;
   }
   if (kind === "error") {
@@ -156,6 +198,37 @@ export function rememberUsage(turn: LiveTurn): Usage {
       sessionStorage.setItem(USAGE_KEY(turn.agentId), JSON.stringify(all));
     } catch {
       /* not kept: the figures show until the page reloads */
+    }
+  }
+  return all;
+}
+
+type Sources = Record<string, Source[]>;
+const SOURCES_KEY = (agentId: string) => `cozeplus.playground.sources.${agentId}`;
+const SOURCES_KEPT = 50; // answers whose sources this tab remembers
+
+/**
+ * Sources recalled per answer id. They are on the stream only (the message list does not have
+ * them), so the page keeps them for the answers streamed in this tab.
+ */
+export function loadSources(agentId: string): Sources {
+  try {
+    return JSON.parse(sessionStorage.getItem(SOURCES_KEY(agentId)) ?? "{}") as Sources;
+  } catch {
+    return {};
+  }
+}
+
+export function rememberSources(turn: LiveTurn): Sources {
+  const all = loadSources(turn.agentId);
+  if (turn.answerId && turn.sources?.length) {
+    all[turn.answerId] = turn.sources;
+    const ids = Object.keys(all);
+    for (const old of ids.slice(0, Math.max(0, ids.length - SOURCES_KEPT))) delete all[old];
+    try {
+      sessionStorage.setItem(SOURCES_KEY(turn.agentId), JSON.stringify(all));
+    } catch {
+      /* not kept: the sources show until the page reloads */
     }
   }
   return all;
