@@ -1,6 +1,6 @@
 // Adding documents: files (several), pasted text or a web page; for text knowledge bases the
 // chunking settings and a segmentation preview, which must be seen before the documents are added.
-import { Anchor, Breadcrumbs, Button, Card, Group, SegmentedControl, Select, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Anchor, Breadcrumbs, Button, Card, Group, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -70,7 +70,7 @@ function AddDocuments({ spaceId, dataset }: { spaceId: string; dataset: Dataset 
     setFiles((all) => all.map((f) => (f.key === key ? { ...f, ...patch } : f)));
 
   return (
-    <Stack gap="md" maw={960}>
+    <Stack gap="md" maw={1200}>
       <Breadcrumbs>
         <Anchor component={Link} to={knowledgeListPath(spaceId)}>
           {t("knowledge.list.title")}
@@ -81,135 +81,145 @@ function AddDocuments({ spaceId, dataset }: { spaceId: string; dataset: Dataset 
         <Text>{t("knowledge.add.crumb")}</Text>
       </Breadcrumbs>
       <Title order={2}>{t("knowledge.add.title", { name: dataset.name })}</Title>
-      <Card withBorder padding="md" component="section" aria-label={t("knowledge.add.sourceSection")}>
-        <Stack gap="sm">
-          {text ? (
-            <SegmentedControl
-              aria-label={t("knowledge.add.source")}
-              value={source}
-              onChange={(v) => setSource(v as Source)}
-              data={[
-                { value: "file", label: t("knowledge.add.sourceFile") },
-                { value: "text", label: t("knowledge.add.sourceText") },
-                { value: "web", label: t("knowledge.add.sourceWeb") },
-              ]}
-            />
-          ) : null}
-          {source === "file" ? (
-            <FileSource
-              format={dataset.format_type}
-              items={files}
-              onFiles={(chosen) =>
-                addFiles(chosen, dataset.format_type, i18n.language, (items) => setFiles((all) => [...all, ...items]), update)
-              }
-              onRemove={(key) => setFiles((all) => all.filter((f) => f.key !== key))}
-              onCaption={(key, caption) => update(key, { caption })}
-            />
-          ) : source === "text" ? (
-            <>
-              <TextInput
-                label={t("knowledge.add.documentName")}
-                required
-                value={textName}
-                maxLength={LIMITS.documentName}
-                onChange={(e) => setTextName(e.currentTarget.value)}
-              />
-              <Textarea
-                label={t("knowledge.add.text")}
-                required
-                value={content}
-                maxLength={LIMITS.text}
-                autosize
-                minRows={6}
-                maxRows={16}
-                onChange={(e) => setContent(e.currentTarget.value)}
-              />
-            </>
-          ) : (
-            <>
-              <TextInput
-                type="url"
-                label={t("knowledge.add.url")}
-                placeholder="https://"
-                required
-                value={url}
-                maxLength={LIMITS.url}
-                onChange={(e) => setUrl(e.currentTarget.value)}
-                error={url.trim() && !/^https?:\/\/[^\s/]+/i.test(url.trim()) ? t("knowledge.add.urlInvalid") : null}
-              />
-              <TextInput
-                label={t("knowledge.add.webName")}
-                description={t("knowledge.add.webNameHint")}
-                value={webName}
-                maxLength={LIMITS.documentName}
-                onChange={(e) => setWebName(e.currentTarget.value)}
-              />
-            </>
-          )}
-        </Stack>
-      </Card>
-      {text ? (
-        <Card withBorder padding="md" component="section" aria-label={t("knowledge.add.chunkSection")}>
-          <Stack gap="sm">
-            <Title order={3} size="h4">
-              {t("knowledge.add.chunkSection")}
-            </Title>
-            <ChunkingForm value={settings} onChange={setSettings} />
-          </Stack>
-        </Card>
-      ) : null}
-      {text ? (
-        <Card withBorder padding="md" component="section" aria-label={t("knowledge.preview.title")}>
-          <Stack gap="sm">
-            <Title order={3} size="h4">
-              {t("knowledge.preview.title")}
-            </Title>
-            <Text size="sm" c="dimmed">
-              {t("knowledge.preview.hint")}
-            </Text>
-            <Group gap="sm" align="flex-end">
-              {bases.length > 1 ? (
-                <Select
-                  w={260}
-                  label={t("knowledge.preview.of")}
-                  allowDeselect={false}
-                  value={target ? keyOf(target) : null}
-                  onChange={(v) => {
-                    setPreviewOf(v);
-                    const base = bases.find((b) => keyOf(b) === v);
-                    if (base && previewed) review.mutate({ base, signature });
-                  }}
-                  data={bases.map((b) => ({ value: keyOf(b), label: b.name }))}
+      <SimpleGrid cols={{ base: 1, md: text ? 2 : 1 }} spacing="md">
+        <Stack gap="md">
+          <Card withBorder padding="md" component="section" aria-label={t("knowledge.add.sourceSection")}>
+            <Stack gap="sm">
+              {text ? (
+                <SegmentedControl
+                  aria-label={t("knowledge.add.source")}
+                  value={source}
+                  onChange={(v) => setSource(v as Source)}
+                  data={[
+                    { value: "file", label: t("knowledge.add.sourceFile") },
+                    { value: "text", label: t("knowledge.add.sourceText") },
+                    { value: "web", label: t("knowledge.add.sourceWeb") },
+                  ]}
                 />
               ) : null}
-              <Button variant="default" disabled={!ready} loading={review.isPending} onClick={() => target && review.mutate({ base: target, signature })}>
-                {t("knowledge.preview.run")}
-              </Button>
-            </Group>
-            <FailureAlert error={review.error} testId="preview-error" />
-            {preview && previewed ? <PreviewList preview={preview.result} /> : null}
-            {preview && !previewed ? (
-              <Text size="sm" c="dimmed" role="status">
-                {t("knowledge.preview.stale")}
+              {source === "file" ? (
+                <FileSource
+                  format={dataset.format_type}
+                  items={files}
+                  onFiles={(chosen) =>
+                    addFiles(chosen, dataset.format_type, i18n.language, (items) => setFiles((all) => [...all, ...items]), update)
+                  }
+                  onRemove={(key) => setFiles((all) => all.filter((f) => f.key !== key))}
+                  onCaption={(key, caption) => update(key, { caption })}
+                />
+              ) : source === "text" ? (
+                <>
+                  <TextInput
+                    label={t("knowledge.add.documentName")}
+                    required
+                    value={textName}
+                    maxLength={LIMITS.documentName}
+                    onChange={(e) => setTextName(e.currentTarget.value)}
+                  />
+                  <Textarea
+                    label={t("knowledge.add.text")}
+                    required
+                    value={content}
+                    maxLength={LIMITS.text}
+                    autosize
+                    minRows={6}
+                    maxRows={16}
+                    onChange={(e) => setContent(e.currentTarget.value)}
+                  />
+                </>
+              ) : (
+                <>
+                  <TextInput
+                    type="url"
+                    label={t("knowledge.add.url")}
+                    placeholder="https://"
+                    required
+                    value={url}
+                    maxLength={LIMITS.url}
+                    onChange={(e) => setUrl(e.currentTarget.value)}
+                    error={url.trim() && !/^https?:\/\/[^\s/]+/i.test(url.trim()) ? t("knowledge.add.urlInvalid") : null}
+                  />
+                  <TextInput
+                    label={t("knowledge.add.webName")}
+                    description={t("knowledge.add.webNameHint")}
+                    value={webName}
+                    maxLength={LIMITS.documentName}
+                    onChange={(e) => setWebName(e.currentTarget.value)}
+                  />
+                </>
+              )}
+            </Stack>
+          </Card>
+          {text ? (
+            <Card withBorder padding="md" component="section" aria-label={t("knowledge.add.chunkSection")}>
+              <Stack gap="sm">
+                <Title order={3} size="h4">
+                  {t("knowledge.add.chunkSection")}
+                </Title>
+                <ChunkingForm value={settings} onChange={setSettings} />
+              </Stack>
+            </Card>
+          ) : null}
+          <FailureAlert error={commit.error} testId="add-error" />
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" component={Link} to={datasetPath(spaceId, dataset.dataset_id)}>
+              {t("knowledge.common.cancel")}
+            </Button>
+            <Button disabled={!ready || (text && !previewed)} loading={commit.isPending} onClick={() => commit.mutate()}>
+              {t("knowledge.add.submit", { count: bases.length })}
+            </Button>
+          </Group>
+          {text && ready && !previewed ? (
+            <Text size="xs" c="dimmed" ta="right">
+              {t("knowledge.add.previewFirst")}
+            </Text>
+          ) : null}
+        </Stack>
+        {text ? (
+          <Card
+            withBorder
+            padding="md"
+            component="section"
+            aria-label={t("knowledge.preview.title")}
+            style={{ position: "sticky", top: 72, alignSelf: "start" }}
+          >
+            <Stack gap="sm">
+              <Title order={3} size="h4">
+                {t("knowledge.preview.title")}
+              </Title>
+              <Text size="sm" c="dimmed">
+                {t("knowledge.preview.hint")}
               </Text>
-            ) : null}
-          </Stack>
-        </Card>
-      ) : null}
-      <FailureAlert error={commit.error} testId="add-error" />
-      <Group justify="flex-end" gap="sm">
-        <Button variant="default" component={Link} to={datasetPath(spaceId, dataset.dataset_id)}>
-          {t("knowledge.common.cancel")}
-        </Button>
-        <Button disabled={!ready || (text && !previewed)} loading={commit.isPending} onClick={() => commit.mutate()}>
-          {t("knowledge.add.submit", { count: bases.length })}
-        </Button>
-      </Group>
-      {text && ready && !previewed ? (
-        <Text size="xs" c="dimmed" ta="right">
-          {t("knowledge.add.previewFirst")}
-        </Text>
-      ) : null}
+              <Group gap="sm" align="flex-end">
+                {bases.length > 1 ? (
+                  <Select
+                    w={260}
+                    label={t("knowledge.preview.of")}
+                    allowDeselect={false}
+                    value={target ? keyOf(target) : null}
+                    onChange={(v) => {
+                      setPreviewOf(v);
+                      const base = bases.find((b) => keyOf(b) === v);
+                      if (base && previewed) review.mutate({ base, signature });
+                    }}
+                    data={bases.map((b) => ({ value: keyOf(b), label: b.name }))}
+                  />
+                ) : null}
+                <Button variant="default" disabled={!ready} loading={review.isPending} onClick={() => target && review.mutate({ base: target, signature })}>
+                  {t("knowledge.preview.run")}
+                </Button>
+              </Group>
+              <FailureAlert error={review.error} testId="preview-error" />
+              {preview && previewed ? <PreviewList preview={preview.result} /> : null}
+              {preview && !previewed ? (
+                <Text size="sm" c="dimmed" role="status">
+                  {t("knowledge.preview.stale")}
+                </Text>
+              ) : null}
+            </Stack>
+          </Card>
+        ) : null}
+      </SimpleGrid>
     </Stack>
   );
 }

@@ -16,7 +16,7 @@ export function PreviewList({ preview }: { preview: Preview }) {
         })}
         {shown < preview.total ? ` ${t("knowledge.preview.first", { shown })}` : ""}
       </Text>
-      <ScrollArea.Autosize mah={480} type="auto">
+      <ScrollArea.Autosize mah="60dvh" type="auto">
         <Stack gap={6} component="ol" aria-label={t("knowledge.preview.slices")} style={{ listStyle: "none", padding: 0, margin: 0 }}>
           {preview.slices.map((s) => (
             <Card key={s.sequence} component="li" withBorder padding="xs" data-testid="preview-slice">

@@ -115,7 +115,7 @@ export const messages = {
     "knowledge.add.submit_other": "Add {{count}} documents",
     "knowledge.add.added_one": "Added {{count}} document; it is being processed",
     "knowledge.add.added_other": "Added {{count}} documents; they are being processed",
-    "knowledge.chunk.mode": "Segmentation",
+    "knowledge.chunk.mode": "Method",
     "knowledge.chunk.auto": "Automatic",
     "knowledge.chunk.autoHint": "Paragraphs packed into slices of a suitable size, cut at sentence ends.",
     "knowledge.chunk.custom": "Custom",
