@@ -55,6 +55,29 @@ describe("a knowledge base's documents", { timeout: 30_000 }, () => {
     expect(b.bodies(PROGRESS)).toHaveLength(0);
   });
 
+  it("reloads the list, and stops asking, when a processing document was deleted meanwhile", async () => {
+    const b = knowledgeBackend(
+      {
+        datasets: [dataset("1", "Policies")],
+        documents: [doc("11", "travel.md", { status: 0, progress: 10 }), doc("13", "faq.txt")],
+      },
+      {
+        // someone else deletes travel.md: the progress route answers 404 for the call
+        [PROGRESS]: () => {
+          b.world.documents = b.world.documents.filter((d) => d.document_id !== "11");
+          return fail(404, 4200, "document not found");
+        },
+      },
+    );
+    renderApp("/spaces/9/knowledge/1");
+    await screen.findAllByTestId("document-row");
+    await waitFor(() => expect(screen.queryByRole("link", { name: "travel.md" })).not.toBeInTheDocument());
+    expect(screen.getByRole("link", { name: "faq.txt" })).toBeInTheDocument();
+    const calls = b.bodies(PROGRESS).length;
+    await pause(300);
+    expect(b.bodies(PROGRESS)).toHaveLength(calls);
+  });
+
   it("renames and deletes a document", async () => {
     const b = knowledgeBackend({
       datasets: [dataset("1", "Policies")],

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
+import { ApiError } from "../../app/api";
 import { ErrorPanel, FailureAlert } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
 import {
@@ -50,8 +51,13 @@ export function DocumentsPanel({ spaceId, dataset }: { spaceId: string; dataset:
     queryKey: keys.progress(processing),
     queryFn: () => documentProgress(datasetId, processing),
     enabled: processing.length > 0,
-    refetchInterval: (q) =>
-      q.state.data && q.state.data.every((p) => p.status !== DOC_PROCESSING) ? false : polling.intervalMs,
+    refetchInterval: (q) => {
+      if (q.state.data && q.state.data.every((p) => p.status !== DOC_PROCESSING)) return false;
+      // a document deleted meanwhile is a 404 for the whole call: the list is reloaded instead
+      return q.state.error instanceof ApiError && q.state.error.status >= 400 && q.state.error.status < 500
+        ? false
+        : polling.intervalMs;
+    },
   });
   // A document that finished (or failed): the list and the totals have new counts.
   useEffect(() => {
@@ -60,6 +66,9 @@ export function DocumentsPanel({ spaceId, dataset }: { spaceId: string; dataset:
       void client.invalidateQueries({ queryKey: keys.dataset(datasetId) });
     }
   }, [progress.data, client, datasetId]);
+  useEffect(() => {
+    if (progress.error) void client.invalidateQueries({ queryKey: keys.documents(datasetId) });
+  }, [progress.error, client, datasetId]);
   const live = new Map((progress.data ?? []).map((p) => [p.document_id, p]));
 
   if (list.isPending) return <PageLoader />;
