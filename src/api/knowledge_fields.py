@@ -3,15 +3,22 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Annotated
 
 import msgspec
+from litestar.di import NamedDependency
 
 from api.schemas import id_str, seconds
-from application.knowledge.datasets import DatasetView
+from application.knowledge.datasets import DatasetService, DatasetView
+from application.knowledge.documents import DocumentService
 from domain.knowledge.entities import Document, DocumentStatus
 from domain.knowledge.errors import InvalidKnowledgeRequest
 from domain.knowledge.values import MAX_CHUNK_SIZE, MAX_DEPTH, ChunkingMode, ChunkingStrategy
+
+Datasets = NamedDependency[DatasetService]
+Documents = NamedDependency[DocumentService]
 
 # Coze's ChunkType
 DEFAULT_CHUNK, CUSTOM_CHUNK, LEVEL_CHUNK = 0, 1, 2
@@ -251,3 +258,11 @@ class DocumentProgress(msgspec.Struct):
             slices_done=d.progress.slices_done,
             slices_total=d.progress.slices_total,
         )
+
+
+def decoded(data: str) -> bytes:
+    """A file sent as base64 in a JSON body."""
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidKnowledgeRequest(detail="file_base64 is not valid base64") from None

@@ -15,7 +15,16 @@ from litestar import delete, get, post, put
 from litestar.params import JSONBody, QueryParameter
 
 from api.envelope import EmptyData, EmptyResponse, Envelope
-from api.knowledge_fields import ChunkStrategy, DatasetInfo, DocumentInfo, DocumentProgress, chunking_of
+from api.knowledge_fields import (
+    ChunkStrategy,
+    DatasetInfo,
+    Datasets,
+    DocumentInfo,
+    DocumentProgress,
+    Documents,
+    chunking_of,
+    decoded,
+)
 from api.schemas import (
     ID_ITEMS,
     MAX_PAGE_NUMBER,
@@ -31,7 +40,6 @@ from api.schemas import (
     seconds,
 )
 from api.security.identity import CurrentActor
-from api.web.knowledge import Datasets, Documents, decoded
 from application.knowledge.datasets import DatasetChanges
 from application.knowledge.inputs import (
     MAX_DOCUMENTS_PER_CALL,

@@ -5,21 +5,26 @@ api/web/knowledge_slices.py."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Annotated
 
 import msgspec
 from litestar import post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.envelope import EmptyData, EmptyResponse, Envelope
-from api.knowledge_fields import ChunkStrategy, DatasetInfo, DocumentInfo, DocumentProgress, chunking_of
+from api.knowledge_fields import (
+    ChunkStrategy,
+    DatasetInfo,
+    Datasets,
+    DocumentInfo,
+    DocumentProgress,
+    Documents,
+    chunking_of,
+    decoded,
+)
 from api.schemas import ID_ITEMS, BodyPage, BodySize100, Int64Str, id_str, parse_id
 from api.security.identity import CurrentActor
-from application.knowledge.datasets import DatasetChanges, DatasetService
-from application.knowledge.documents import DocumentService
+from application.knowledge.datasets import DatasetChanges
 from application.knowledge.inputs import (
     MAX_DOCUMENTS_PER_CALL,
     DocumentInput,
@@ -33,8 +38,6 @@ from domain.knowledge.errors import InvalidKnowledgeRequest
 from domain.knowledge.parsed import FormatType
 from domain.knowledge.ports import DatasetQuery
 
-Datasets = NamedDependency[DatasetService]
-Documents = NamedDependency[DocumentService]
 Format = Annotated[int, msgspec.Meta(ge=0, le=2, description="0 text, 1 table, 2 image")]
 IdList = Annotated[list[Int64Str], msgspec.Meta(min_length=1, max_length=100), ID_ITEMS]
 # Coze's DocumentSource values the SPA sends: 0 a file, 1 a web page, 2 custom text.
@@ -211,13 +214,6 @@ def document_input(base: DocumentBase) -> DocumentInput:
     raise InvalidKnowledgeRequest(
         detail="each document needs file_id, file_base64, custom_content or web_url in source_info"
     )
-
-
-def decoded(data: str) -> bytes:
-    try:
-        return base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidKnowledgeRequest(detail="file_base64 is not valid base64") from None
 
 
 @post("/api/knowledge/create", status_code=200, tags=["knowledge"])

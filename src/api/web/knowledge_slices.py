@@ -10,10 +10,18 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.envelope import EmptyData, EmptyResponse, Envelope
-from api.knowledge_fields import STATUS_CODES, ChunkStrategy, DocumentInfo, TableColumnInfo, chunking_of
+from api.knowledge_fields import (
+    STATUS_CODES,
+    ChunkStrategy,
+    Datasets,
+    DocumentInfo,
+    Documents,
+    TableColumnInfo,
+    chunking_of,
+)
 from api.schemas import ID_ITEMS, BodyPage, BodySize100, Int64Str, id_str, parse_id, seconds
 from api.security.identity import CurrentActor
-from api.web.knowledge import Datasets, DocumentBase, Documents, document_input
+from api.web.knowledge import DocumentBase, document_input
 from application.knowledge.preview import PreviewService
 from application.knowledge.retrieval import RetrievalService
 from application.knowledge.slices import MAX_SLICE_CHARS, SliceService

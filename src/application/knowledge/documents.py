@@ -118,7 +118,9 @@ class DocumentService:
                 raise WrongFormat(detail="pasted text goes into text knowledge bases")
             if not given.text.strip() or len(given.text) > MAX_TEXT_CHARS:
                 raise InvalidKnowledgeRequest(detail=f"text must be 1..{MAX_TEXT_CHARS} characters")
-            name, file_type, source = checked_name(given.name), "txt", DocumentSource.TEXT
+            # Pasted text is plain unless its name says markdown (then its headings count).
+            name, source = checked_name(given.name), DocumentSource.TEXT
+            file_type = "md" if file_type_of(name) in ("md", "markdown") else "txt"
             data = given.text.encode()
         else:
             data, name = await self._bytes_of(actor, given)

@@ -10,11 +10,10 @@ visible; older generations' index entries go after the new ones are in.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-
-import structlog
 
 from application.common.detached import detached
 from application.knowledge.cutting import cut, fetch_page
@@ -50,7 +49,7 @@ from domain.knowledge.ports import (
 )
 from domain.knowledge.values import Chunk
 
-log = structlog.get_logger("cozeplus.knowledge")
+log = logging.getLogger("cozeplus.knowledge")
 
 EMBED_BATCH = 64
 ATTEMPTS = 5  # deliveries of one job before the document is marked failed
@@ -212,7 +211,7 @@ class IndexingJob:
             await uow.commit()
 
     async def _fail(self, dataset: Dataset, document: Document, failure: Failure) -> None:
-        log.info("knowledge_document_failed", document_id=document.id, reason=failure.reason.value)
+        log.info("knowledge_document_failed document=%s reason=%s", document.id, failure.reason.value)
         async with self._uow() as uow:
             current = await self._documents.get(document.id, for_update=True)
             if current is None or current.generation != document.generation:

@@ -71,7 +71,7 @@ class PreviewService:
         if isinstance(given, TextInput):
             if not given.text.strip() or len(given.text) > MAX_TEXT_CHARS:
                 raise InvalidKnowledgeRequest(detail=f"text must be 1..{MAX_TEXT_CHARS} characters")
-            return given.text.encode(), "txt"
+            return given.text.encode(), "md" if file_type_of(given.name) in ("md", "markdown") else "txt"
         if isinstance(given, FileInput):
             data, name, declared = given.data, given.name, given.file_type
         else:

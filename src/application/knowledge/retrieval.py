@@ -14,11 +14,9 @@ and datasets are left out.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
-
-import structlog
-from domain.knowledge.fusion import reciprocal_rank_fusion
 
 from application.common.actor import Actor, require_scope
 from application.knowledge.access import KnowledgeAccess, KnowledgeAction
@@ -35,6 +33,7 @@ from domain.common.llm import ChatMessage, ChatRequest, ModelRuntime, NoDefaultM
 from domain.common.ports import UnitOfWorkFactory
 from domain.knowledge.entities import Dataset, DatasetStatus, DocumentStatus
 from domain.knowledge.errors import InvalidKnowledgeRequest
+from domain.knowledge.fusion import reciprocal_rank_fusion
 from domain.knowledge.ports import (
     DatasetRepository,
     DocumentRepository,
@@ -43,7 +42,7 @@ from domain.knowledge.ports import (
     SliceRepository,
 )
 
-log = structlog.get_logger("cozeplus.knowledge")
+log = logging.getLogger("cozeplus.knowledge")
 
 CANDIDATES = 50  # per list and dataset, before fusion and the cut to top_k
 RRF_K = 60
@@ -206,7 +205,7 @@ class RetrievalService:
             model = await self._runtime.chat_model(None)
             result = await collect(model, ChatRequest(messages))
         except Exception as exc:  # a rewrite is an improvement, never a reason to fail the search
-            log.warning("knowledge_rewrite_failed", error=str(exc)[:200])
+            log.warning("knowledge_rewrite_failed error=%s", str(exc)[:200])
             return query
         rewritten = result.text.strip()
         return rewritten[:MAX_QUERY_CHARS] if rewritten else query
