@@ -26,6 +26,7 @@ class EmbeddingModelChoice:
     name: str
     dimension: int  # 0: whatever the provider returns (the first vector tells)
     usable: bool
+    lexical: bool = False  # word hashing (builtin-hash), not meaning: retrieval leans on full text
 
 
 class EmbeddingModelCatalog(Protocol):

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -27,6 +28,8 @@ from tests.support.identity import ORIGIN, create_user, sign_in
 
 SNAPSHOT = Path(__file__).with_name("public_routes.txt")
 ID_NAME = re.compile(r"(^id$|_id$)")
+# Lists of ids probed with one foreign id (the knowledge routes take ids in lists).
+ID_LIST = re.compile(r"^(dataset|document|slice)_ids$")
 LEAKS = (
     "Traceback",
     'File "',
@@ -62,6 +65,13 @@ FILLERS: dict[str, Any] = {
     # a workspace's members (token API): who to add or remove
     "users": [{"user_id": "1"}],
     "user_ids": ["1"],
+    # knowledge: a document to add, a slice's text, a query, a caption, a chunking strategy
+    "document_bases": [{"name": "probe.txt", "source_info": {"custom_content": "probe"}}],
+    "document_base": {"name": "probe.txt", "source_info": {"custom_content": "probe"}},
+    "raw_text": "probe",
+    "query": "probe",
+    "caption": "probe",
+    "chunk_strategy": {"chunk_type": 0},
 }
 # Other values for a filler whose first value does not fit a field's type (the same name, another shape).
 ALTERNATIVES: dict[str, list[Any]] = {
@@ -107,6 +117,7 @@ def id_fields(path: str, handler: HTTPRouteHandler) -> dict[str, str]:
     struct = body_type(handler)
     if struct is not None:
         ids.update({f: "body" for f in struct.__struct_fields__ if ID_NAME.search(f)})
+        ids.update({f: "body" for f in struct.__struct_fields__ if ID_LIST.search(f)})
     return ids
 
 
@@ -121,6 +132,9 @@ class World:
     owner_conversation: str
     owner_message: str
     owner_invitation: str
+    owner_dataset: str
+    owner_document: str
+    owner_slice: str
     intruder: AsyncTestClient  # type: ignore[type-arg]
     intruder_token: str
 
@@ -168,6 +182,7 @@ async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
             "/api/space/invitation/create", json={"space_id": w.owner_space, "email": invitee["email"]}
         )
         w.owner_invitation = invited.json()["data"]["invitation_id"]
+        await _owned_knowledge(c, w)
         await sign_in(c, intruder["email"])
         made = await c.post(
             "/api/permission_api/pat/create_personal_access_token_and_permission",
@@ -178,7 +193,40 @@ async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
         yield w
 
 
-def foreign_id(w: World, path: str, name: str) -> str:
+async def _owned_knowledge(c: AsyncTestClient, w: World) -> None:  # type: ignore[type-arg]
+    """A knowledge base with one indexed document (its slice exists once the job is done)."""
+    made = await c.post("/api/knowledge/create", json={"space_id": w.owner_space, "name": "Owned"})
+    w.owner_dataset = made.json()["data"]["dataset_id"]
+    added = await c.post(
+        "/api/knowledge/document/create",
+        json={
+            "dataset_id": w.owner_dataset,
+            "document_bases": [{"name": "owned.txt", "source_info": {"custom_content": "owned text"}}],
+        },
+    )
+    w.owner_document = added.json()["data"]["document_infos"][0]["document_id"]
+    for _ in range(600):
+        slices = (await c.post("/api/knowledge/slice/list", json={"document_id": w.owner_document})).json()
+        if slices["data"]["slices"]:
+            w.owner_slice = slices["data"]["slices"][0]["slice_id"]
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the owner's document was never indexed")
+
+
+def foreign_id(w: World, path: str, name: str) -> Any:
+    if ID_LIST.search(name):
+        return [foreign_id(w, path, name[:-1])]
+    if name == "dataset_id":
+        return w.owner_dataset
+    if name == "document_id":
+        return w.owner_document
+    if name == "slice_id":
+        return w.owner_slice
+    if name == "embedding_model_id":
+        return "1"  # the foreign space or dataset beside it is refused before the model is looked at
+    if name == "source_file_id":
+        return w.owner_file_id
     if name == "space_id":
         return w.owner_space
     if name in ("id", "token_id") and "/pat/" in path:
@@ -211,6 +259,8 @@ def foreign_id(w: World, path: str, name: str) -> str:
         return "1"  # the SPA's own markers, echoed or ignored: not resources
     if name == "chat_id":
         return "1"  # a filter inside a conversation: the foreign conversation id is refused first
+    if name in ("biz_id", "project_id"):
+        return "1"  # Coze Studio's knowledge fields, accepted and ignored here
     if name == "organization_id":
         return "1"  # accepted from Coze front ends and ignored: tokens bind to spaces instead
     if path.startswith(ADMIN_ONLY):

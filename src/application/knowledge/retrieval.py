@@ -3,8 +3,8 @@
 
 - semantic: the cosine similarity the vector store returns;
 - full-text: BM25 divided by the best BM25 of the query (the best hit is 1);
-- hybrid: reciprocal rank fusion of both lists (domain/knowledge/fusion.py), divided by the fused
-  score a slice ranked first in both would get.
+- hybrid: weighted reciprocal rank fusion of both lists (domain/knowledge/fusion.py, `Fusion`
+  below), divided by the fused score a slice ranked first in both would get.
 
 Hits are joined with the slice rows (the source of truth): entries of a generation still being
 indexed, or of a document deleted a moment ago, have no row and are dropped; disabled documents
@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from application.common.actor import Actor, require_scope
 from application.knowledge.access import KnowledgeAccess, KnowledgeAction
@@ -28,6 +28,7 @@ from crossdomain.knowledge import (
     RetrievalStrategy,
     SearchMode,
 )
+from crossdomain.modelmgr import EmbeddingModelCatalog
 from domain.common.access import Scope
 from domain.common.llm import ChatMessage, ChatRequest, ModelRuntime, NoDefaultModel, Role, collect
 from domain.common.ports import UnitOfWorkFactory
@@ -45,7 +46,26 @@ from domain.knowledge.ports import (
 log = logging.getLogger("cozeplus.knowledge")
 
 CANDIDATES = 50  # per list and dataset, before fusion and the cut to top_k
-RRF_K = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Fusion:
+    """Weighted reciprocal rank fusion (docs/adr/0053-retrieval-quality.md, tuned on a labelled
+    set): with a semantic model its list leads; with word hashing, whose list says little that BM25
+    does not, full text leads."""
+
+    k: int
+    semantic: float
+    full_text: float
+
+    @property
+    def ceiling(self) -> float:
+        """The fused score of a slice ranked first in both lists: scores divide by it (0..1)."""
+        return (self.semantic + self.full_text) / (self.k + 1)
+
+
+SEMANTIC_FUSION = Fusion(k=10, semantic=1.4, full_text=0.6)
+LEXICAL_FUSION = Fusion(k=5, semantic=0.4, full_text=1.6)
 MAX_DATASETS = 20
 REWRITE_PROMPT = (
     "Rewrite the user's last question as one standalone search query, using the conversation for "
@@ -76,9 +96,11 @@ class RetrievalService:
         index: SliceIndex,
         runtime: ModelRuntime,
         access: KnowledgeAccess,
+        embeddings: EmbeddingModelCatalog,
     ) -> None:
         self._uow, self._datasets, self._documents, self._slices = uow, datasets, documents, slices
-        self._index, self._runtime, self._access = index, runtime, access
+        self._index, self._runtime, self._access, self._embeddings = index, runtime, access, embeddings
+        self._lexical_models: dict[int, bool] = {}  # a model's kind does not change
 
     async def test(
         self, actor: Actor, dataset_ids: Sequence[int], query: str, strategy: RetrievalStrategy
@@ -147,11 +169,20 @@ class RetrievalService:
         if mode is SearchMode.FULL_TEXT:
             top = max((h.score for h in full_text), default=0.0) or 1.0
             return {h.slice_id: max(0.0, h.score / top) for h in full_text}
+        fusion = LEXICAL_FUSION if await self._lexical(dataset.embedding_model_id) else SEMANTIC_FUSION
         fused = reciprocal_rank_fusion(
-            [[h.slice_id for h in semantic], [h.slice_id for h in full_text]], k=RRF_K
+            [[h.slice_id for h in semantic], [h.slice_id for h in full_text]],
+            k=fusion.k,
+            weights=(fusion.semantic, fusion.full_text),
         )
-        ceiling = 2.0 / (RRF_K + 1)
-        return {slice_id: score / ceiling for slice_id, score in fused}
+        return {slice_id: score / fusion.ceiling for slice_id, score in fused}
+
+    async def _lexical(self, model_id: int) -> bool:
+        known = self._lexical_models.get(model_id)
+        if known is None:
+            choice = await self._embeddings.find_embedding(model_id)
+            known = self._lexical_models[model_id] = choice is not None and choice.lexical
+        return known
 
     async def _join(
         self, datasets: Sequence[Dataset], best: Sequence[tuple[str, float]], limit: int

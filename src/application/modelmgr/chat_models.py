@@ -35,5 +35,9 @@ class CatalogEmbeddingModels:
         if model is None or model.kind is not ModelKind.TEXT_EMBEDDING:
             return None
         return EmbeddingModelChoice(
-            model.id, model.name, model.capabilities.embedding_dimension, model.is_active
+            model.id,
+            model.name,
+            model.capabilities.embedding_dimension,
+            model.is_active,
+            lexical=model.provider == "builtin",
         )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dependency_injector import containers, providers
-from infra.knowledge.parsing import FileParser
 
 from application.knowledge.access import KnowledgeAccess
 from application.knowledge.cleanup import KnowledgeCleanup, SliceReindexer
@@ -25,6 +24,7 @@ from domain.common.storage import ObjectStorage
 from domain.common.vectors import VectorStore
 from domain.knowledge.events import DocumentQueued, KnowledgeRemoved, SliceChanged
 from domain.knowledge.parsed import ParseLimits
+from infra.knowledge.parsing import FileParser
 from infra.knowledge.slice_index import StoreSliceIndex
 from infra.persistence.knowledge import SqlDatasetRepository, SqlDocumentRepository, SqlSliceRepository
 
@@ -108,6 +108,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         index=index,
         runtime=runtime,
         access=access,
+        embeddings=embedding_models,
     )
     indexing = providers.Singleton(
         IndexingJob,
