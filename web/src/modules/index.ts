@@ -3,6 +3,7 @@ import type { StudioModule } from "../app/modules";
 import { module as admin } from "./admin";
 import { module as agents } from "./agents";
 import { module as auth } from "./auth";
+import { module as knowledge } from "./knowledge";
 import { module as organisation } from "./organisation";
 import { module as playground } from "./playground";
 import { module as spaces } from "./spaces";
@@ -12,6 +13,7 @@ export const modules: readonly StudioModule[] = [
   auth,
   agents,
   playground,
+  knowledge,
   spaces,
   tokens,
   organisation,

@@ -1,0 +1,281 @@
+// A space's knowledge bases: search by name and filter by format (on the server), create, delete.
+import { Badge, Button, Card, Group, Loader, Modal, Radio, Select, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useParams } from "react-router";
+
+import { ErrorPanel, FailureAlert } from "../../app/errors";
+import { PageLoader } from "../../app/loading";
+import { LIMITS, PAGE_SIZE, createDataset, deleteDataset, formatTime, keys, listDatasets } from "./api";
+import { datasetPath, useFollowSpace } from "./paths";
+import { ConfirmModal, FORMATS, FORMAT_KEYS, FormatBadge } from "./shared";
+import type { Dataset, FormatType } from "./types";
+
+export function KnowledgeListPage() {
+  const { spaceId = "" } = useParams();
+  const { t } = useTranslation();
+  const [search, setSearch] = useState("");
+  const [name] = useDebouncedValue(search.trim(), 300);
+  const [format, setFormat] = useState<FormatType | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<Dataset | null>(null);
+  useFollowSpace(spaceId);
+
+  const query = useInfiniteQuery({
+    queryKey: keys.list(spaceId, name, format),
+    queryFn: ({ pageParam }) => listDatasets(spaceId, name, format, pageParam),
+    initialPageParam: 1,
+    getNextPageParam: (last, pages) => (pages.length * PAGE_SIZE < last.total ? pages.length + 1 : undefined),
+    placeholderData: (previous) => previous,
+  });
+  const datasets = query.data?.pages.flatMap((p) => p.dataset_list) ?? [];
+  const total = query.data?.pages[query.data.pages.length - 1]?.total ?? 0;
+  const filtered = name !== "" || format !== null;
+
+  let body;
+  if (query.isPending) {
+    body = <PageLoader />;
+  } else if (query.isError && !query.data) {
+    body = <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />;
+  } else if (datasets.length === 0) {
+    body = filtered ? (
+      <Text c="dimmed" role="status" data-testid="knowledge-no-match">
+        {t("knowledge.list.noMatch")}
+      </Text>
+    ) : (
+      <Card withBorder padding="xl" data-testid="knowledge-empty">
+        <Stack align="center" gap="sm">
+          <Title order={3} size="h4">
+            {t("knowledge.list.emptyTitle")}
+          </Title>
+          <Text c="dimmed" ta="center">
+            {t("knowledge.list.emptyBody")}
+          </Text>
+          <Button onClick={() => setCreating(true)}>{t("knowledge.list.create")}</Button>
+        </Stack>
+      </Card>
+    );
+  } else {
+    body = (
+      <Stack gap="sm">
+        <Text size="sm" c="dimmed" role="status" aria-live="polite">
+          {t("knowledge.list.count", { shown: datasets.length, total })}
+        </Text>
+        <Stack gap="xs" component="ul" aria-label={t("knowledge.list.title")} style={{ listStyle: "none", padding: 0, margin: 0 }}>
+          {datasets.map((d) => (
+            <DatasetRow key={d.dataset_id} spaceId={spaceId} dataset={d} onDelete={() => setDeleting(d)} />
+          ))}
+        </Stack>
+        {query.hasNextPage ? (
+          <Group justify="center">
+            <Button variant="default" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+              {t("knowledge.list.more")}
+            </Button>
+          </Group>
+        ) : null}
+        {query.isError ? <ErrorPanel error={query.error} onRetry={() => void query.refetch()} /> : null}
+      </Stack>
+    );
+  }
+
+  return (
+    <Stack gap="md" maw={960}>
+      <Group justify="space-between" wrap="wrap" gap="sm">
+        <Title order={2}>{t("knowledge.list.title")}</Title>
+        <Button onClick={() => setCreating(true)} data-testid="knowledge-create">
+          {t("knowledge.list.create")}
+        </Button>
+      </Group>
+      <Group gap="sm" align="flex-end" wrap="wrap">
+        <TextInput
+          style={{ flex: 1, minWidth: 200 }}
+          type="search"
+          label={t("knowledge.list.search")}
+          placeholder={t("knowledge.list.searchPlaceholder")}
+          value={search}
+          maxLength={LIMITS.name}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          rightSection={query.isFetching && !query.isPending ? <Loader size="xs" aria-hidden /> : null}
+        />
+        <Select
+          w={160}
+          label={t("knowledge.list.formatFilter")}
+          allowDeselect={false}
+          value={format === null ? "all" : String(format)}
+          onChange={(v) => setFormat(v === null || v === "all" ? null : (Number(v) as FormatType))}
+          data={[
+            { value: "all", label: t("knowledge.list.allFormats") },
+            ...FORMATS.map((f) => ({ value: String(f), label: t(`knowledge.format.${FORMAT_KEYS[f]}`) })),
+          ]}
+        />
+      </Group>
+      {body}
+      <CreateModal spaceId={spaceId} opened={creating} onClose={() => setCreating(false)} />
+      <DeleteModal spaceId={spaceId} dataset={deleting} onClose={() => setDeleting(null)} />
+    </Stack>
+  );
+}
+
+function DatasetRow({ spaceId, dataset: d, onDelete }: { spaceId: string; dataset: Dataset; onDelete: () => void }) {
+  const { t, i18n } = useTranslation();
+  const updated = formatTime(d.update_time, i18n.language);
+  return (
+    <Card component="li" withBorder padding="sm" data-testid="knowledge-row" data-dataset-id={d.dataset_id}>
+      <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
+        <Stack gap={2} style={{ minWidth: 0, flex: 1 }}>
+          <Group gap="xs" wrap="wrap">
+            <Text component={Link} to={datasetPath(spaceId, d.dataset_id)} fw={600} style={{ overflowWrap: "anywhere" }}>
+              {d.name}
+            </Text>
+            <FormatBadge format={d.format_type} />
+            {d.processing_file_id_list.length > 0 ? (
+              <Badge size="sm" variant="light" color="yellow">
+                {t("knowledge.list.processing", { count: d.processing_file_id_list.length })}
+              </Badge>
+            ) : null}
+            {d.failed_file_list.length > 0 ? (
+              <Badge size="sm" variant="light" color="red">
+                {t("knowledge.list.failed", { count: d.failed_file_list.length })}
+              </Badge>
+            ) : null}
+          </Group>
+          {d.description ? (
+            <Text size="sm" c="dimmed" lineClamp={2} style={{ overflowWrap: "anywhere" }}>
+              {d.description}
+            </Text>
+          ) : null}
+          <Text size="xs" c="dimmed">
+            {t("knowledge.list.counts", { documents: d.doc_count, slices: d.slice_count })}
+            {updated ? ` · ${t("knowledge.list.updated", { time: updated })}` : ""}
+          </Text>
+        </Stack>
+        {d.can_edit ? (
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            color="red"
+            aria-label={t("knowledge.list.deleteNamed", { name: d.name })}
+            onClick={onDelete}
+          >
+            {t("knowledge.common.delete")}
+          </Button>
+        ) : null}
+      </Group>
+    </Card>
+  );
+}
+
+function CreateModal({ spaceId, opened, onClose }: { spaceId: string; opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [format, setFormat] = useState<FormatType>(0);
+  const [touched, setTouched] = useState(false);
+  const create = useMutation({
+    mutationFn: () => createDataset(spaceId, name.trim(), description, format),
+    onSuccess: (made) => {
+      void client.invalidateQueries({ queryKey: keys.all(spaceId) });
+      close();
+      void navigate(datasetPath(spaceId, made.dataset_id));
+    },
+  });
+  function close() {
+    setName("");
+    setDescription("");
+    setFormat(0);
+    setTouched(false);
+    create.reset();
+    onClose();
+  }
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setTouched(true);
+    if (name.trim()) create.mutate();
+  }
+  return (
+    <Modal opened={opened} onClose={close} title={t("knowledge.create.title")}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <TextInput
+            label={t("knowledge.create.name")}
+            required
+            data-autofocus
+            value={name}
+            maxLength={LIMITS.name}
+            error={touched && !name.trim() ? t("knowledge.create.nameRequired") : null}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          <Textarea
+            label={t("knowledge.create.description")}
+            value={description}
+            maxLength={LIMITS.description}
+            autosize
+            minRows={2}
+            maxRows={6}
+            onChange={(e) => setDescription(e.currentTarget.value)}
+          />
+          <Radio.Group
+            label={t("knowledge.create.format")}
+            value={String(format)}
+            onChange={(v) => setFormat(Number(v) as FormatType)}
+          >
+            <Stack gap="xs" mt={4}>
+              {FORMATS.map((f) => (
+                <Radio
+                  key={f}
+                  value={String(f)}
+                  label={t(`knowledge.format.${FORMAT_KEYS[f]}`)}
+                  description={t(`knowledge.format.${FORMAT_KEYS[f]}Hint`)}
+                />
+              ))}
+            </Stack>
+          </Radio.Group>
+          <FailureAlert error={create.error} />
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={close}>
+              {t("knowledge.common.cancel")}
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              {t("knowledge.create.submit")}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function DeleteModal({ spaceId, dataset, onClose }: { spaceId: string; dataset: Dataset | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const remove = useMutation({
+    mutationFn: (id: string) => deleteDataset(id),
+    onSuccess: () => {
+      notifications.show({ color: "green", message: t("knowledge.delete.done", { name: dataset?.name }) });
+      void client.invalidateQueries({ queryKey: keys.all(spaceId) });
+      close();
+    },
+  });
+  function close() {
+    remove.reset();
+    onClose();
+  }
+  return (
+    <ConfirmModal
+      opened={dataset !== null}
+      title={t("knowledge.delete.title")}
+      confirmLabel={t("knowledge.common.delete")}
+      loading={remove.isPending}
+      error={remove.error}
+      onConfirm={() => dataset && remove.mutate(dataset.dataset_id)}
+      onClose={close}
+    >
+      {t("knowledge.delete.body", { name: dataset?.name ?? "" })}
+    </ConfirmModal>
+  );
+}
