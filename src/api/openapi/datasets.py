@@ -356,7 +356,7 @@ async def list_images(
             id_str(d.id),
             d.name,
             d.caption,
-            "",
+            await document_service.link(d),
             d.file_type,
             d.size,
             _token_status(DocumentInfo.of(d, 2).status),

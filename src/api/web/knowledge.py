@@ -42,6 +42,7 @@ Format = Annotated[int, msgspec.Meta(ge=0, le=2, description="0 text, 1 table, 2
 IdList = Annotated[list[Int64Str], msgspec.Meta(min_length=1, max_length=100), ID_ITEMS]
 # Coze's DocumentSource values the SPA sends: 0 a file, 1 a web page, 2 custom text.
 SOURCE_FILE, SOURCE_WEB, SOURCE_TEXT = 0, 1, 2
+MAX_LISTED = 100  # documents named in one list call
 
 
 class CreateDatasetRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -158,8 +159,8 @@ class ListDocumentRequest(msgspec.Struct, forbid_unknown_fields=True):
     dataset_id: Int64Str
     page: BodyPage = 1
     size: BodySize100 = 20
-    document_ids: list[Int64Str] | None = None
-    keyword: str | None = None
+    document_ids: Annotated[list[Int64Str], msgspec.Meta(max_length=MAX_LISTED), ID_ITEMS] | None = None
+    keyword: Annotated[str, msgspec.Meta(max_length=100)] | None = None
 
 
 class ListDocumentData(msgspec.Struct):
@@ -319,7 +320,14 @@ async def list_documents(
 ) -> ListDocumentResponse:
     dataset_id = parse_id(data.dataset_id)
     dataset = (await dataset_service.get(actor, dataset_id)).dataset
-    documents, total = await document_service.page(actor, dataset_id, data.page, data.size)
+    if data.document_ids:
+        wanted = [parse_id(i) for i in dict.fromkeys(data.document_ids)][:MAX_LISTED]
+        documents = [d for d in await document_service.get_many(actor, wanted) if d.dataset_id == dataset_id]
+        total = len(documents)
+    else:
+        documents, total = await document_service.page(
+            actor, dataset_id, data.page, data.size, keyword=data.keyword or ""
+        )
     infos = [DocumentInfo.of(d, int(dataset.format)) for d in documents]
     return ListDocumentResponse(data=ListDocumentData(infos, total))
 
@@ -363,6 +371,8 @@ async def document_progress(
     documents = await document_service.get_many(
         actor, [parse_id(i) for i in dict.fromkeys(data.document_ids)]
     )
+    if data.dataset_id is not None:  # only that knowledge base's documents
+        documents = [d for d in documents if d.dataset_id == parse_id(data.dataset_id)]
     return ProgressResponse(data=ProgressData([DocumentProgress.of(d) for d in documents]))
 
 

@@ -299,7 +299,7 @@ async def list_photos(
             d.file_type,
             d.size,
             STATUS_CODES[d.status],
-            "",
+            await document_service.link(d),
             seconds(d.created_at),
             seconds(d.updated_at),
         )

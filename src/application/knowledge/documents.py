@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 from application.common.actor import Actor, require_scope
 from application.knowledge.access import KnowledgeAccess, KnowledgeAction
@@ -32,7 +33,7 @@ from application.knowledge.inputs import (
 from crossdomain.upload import UploadedFiles
 from domain.common.access import Scope
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
-from domain.common.storage import ObjectStorage
+from domain.common.storage import LinkMethod, ObjectStorage
 from domain.knowledge.entities import Dataset, Document, DocumentSource
 from domain.knowledge.errors import DatasetNotFound, DocumentNotFound, InvalidKnowledgeRequest, WrongFormat
 from domain.knowledge.events import DocumentQueued, KnowledgeRemoved
@@ -41,6 +42,7 @@ from domain.knowledge.ports import DocumentRepository
 from domain.knowledge.values import ChunkingStrategy
 
 MAX_PAGE_SIZE = 100
+LINK_TTL = timedelta(hours=1)
 
 
 class DocumentService:
@@ -182,6 +184,12 @@ class DocumentService:
             return await self._documents.page(
                 dataset_id, page, size, keyword=keyword[:100], has_caption=has_caption
             )
+
+    async def link(self, document: Document) -> str:
+        """A signed, expiring link to the stored original (image thumbnails); "" for none."""
+        if not document.object_key:
+            return ""
+        return await self._storage.presign(LinkMethod.GET, document.object_key, LINK_TTL)
 
     async def get_many(self, actor: Actor, document_ids: Sequence[int]) -> list[Document]:
         """The caller's readable documents among `document_ids` (progress polling); an id of
