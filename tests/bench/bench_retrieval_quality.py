@@ -29,6 +29,7 @@ from typing import Any
 # Run from any checkout: this tree's src/ before whatever an editable install points at.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
+from application.knowledge.retrieval import CANDIDATES, SEMANTIC_FUSION
 from domain.common.fulltext import Document, FieldSpec, FieldType, IndexSpec, SearchRequest
 from domain.common.vectors import CollectionSpec, Metric, VectorRecord
 from infra.embedding.hashing import DEFAULT_DIMENSION, HashingEmbeddings
@@ -49,7 +50,12 @@ from tests.bench.quality_metrics import (
 DATA = Path(__file__).resolve().parent / "data" / "retrieval_quality"
 MODELS = os.environ.get("COZEPLUS_BENCH_QUALITY_MODELS", "builtin-hash,all-minilm-l6-v2").split(",")
 DEPTH = int(os.environ.get("COZEPLUS_BENCH_QUALITY_DEPTH", "100"))
-SERVICE_DEFAULT = Fusion(k=60, depth=50, full_text_weight=0.5)  # application/knowledge/retrieval.py
+# What application/knowledge/retrieval.py uses with a semantic model (its weights, as a share).
+SERVICE_DEFAULT = Fusion(
+    k=SEMANTIC_FUSION.k,
+    depth=CANDIDATES,
+    full_text_weight=SEMANTIC_FUSION.full_text / (SEMANTIC_FUSION.semantic + SEMANTIC_FUSION.full_text),
+)
 BATCH = 500
 Runs = dict[str, Ranking]
 
@@ -226,7 +232,7 @@ async def run() -> int:
     picks: dict[str, list[tuple[str, Fusion, Runs]]] = {name: [] for name in semantic}
     print(f"\nservice default fusion: {SERVICE_DEFAULT.label()}")
     for name, runs in semantic.items():
-        variants[f"hybrid(full-text + {name}), k=60 top 50 (service default)"] = fused_runs(
+        variants[f"hybrid(full-text + {name}), {SERVICE_DEFAULT.label()} (service default)"] = fused_runs(
             full_text, runs, SERVICE_DEFAULT
         )
         for goal, objective in (("MRR@10", objective_mrr), ("MRR@10 + R@5", objective_both)):

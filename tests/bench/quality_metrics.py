@@ -1,7 +1,7 @@
 """Ranking metrics, reciprocal rank fusion and the fusion grid for bench_retrieval_quality.
 
-`rrf` is a local stand-in for the shared fusion in domain/knowledge/fusion.py (written in parallel):
-the same formula, sum over lists of weight / (k + rank), ranks from 1, ties broken by id.
+`rrf` is the retrieval service's own fusion (domain/knowledge/fusion.py) over the top `depth` of
+each list: sum over lists of weight / (k + rank), ranks from 1.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 import itertools
 import random
 import statistics
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+from domain.knowledge.fusion import reciprocal_rank_fusion
 
 Ranking = list[str]
 
@@ -37,11 +38,8 @@ class Fusion:
 
 
 def rrf(lists: Sequence[Ranking], k: int = 60, depth: int = 50, weights: Sequence[float] = ()) -> Ranking:
-    scores: dict[str, float] = defaultdict(float)
-    for weight, ranked in zip(weights or [1.0] * len(lists), lists, strict=True):
-        for rank, doc_id in enumerate(ranked[:depth], start=1):
-            scores[doc_id] += weight / (k + rank)
-    return sorted(scores, key=lambda d: (-scores[d], d))
+    fused = reciprocal_rank_fusion([ranked[:depth] for ranked in lists], k=k, weights=weights or None)
+    return [doc_id for doc_id, _ in fused]
 
 
 def fuse(full_text: Ranking, semantic: Ranking, fusion: Fusion) -> Ranking:
