@@ -159,7 +159,7 @@ class ListDocumentRequest(msgspec.Struct, forbid_unknown_fields=True):
     dataset_id: Int64Str
     page: BodyPage = 1
     size: BodySize100 = 20
-    document_ids: Annotated[list[Int64Str], msgspec.Meta(max_length=MAX_LISTED), ID_ITEMS] | None = None
+    document_ids: Annotated[list[Int64Str], msgspec.Meta(max_length=MAX_LISTED)] | None = None
     keyword: Annotated[str, msgspec.Meta(max_length=100)] | None = None
 
 
