@@ -119,15 +119,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("knowledge_slice", schema=None) as batch_op:
-        batch_op.drop_index("ix_knowledge_slice_document_id_position")
-
+    # Dropping a table drops its indexes; dropping an index first fails on MySQL while a foreign
+    # key still uses it.
     op.drop_table("knowledge_slice")
-    with op.batch_alter_table("knowledge_document", schema=None) as batch_op:
-        batch_op.drop_index("ix_knowledge_document_dataset_id_created_at")
-
     op.drop_table("knowledge_document")
-    with op.batch_alter_table("knowledge_dataset", schema=None) as batch_op:
-        batch_op.drop_index("ix_knowledge_dataset_space_id_updated_at")
-
     op.drop_table("knowledge_dataset")
