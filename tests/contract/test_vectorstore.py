@@ -202,9 +202,7 @@ async def filled(store: Store, make: Make) -> CollectionSpec:
         (And(Not(Eq("ok", True)), Range("n", lt=12)), {"r1", "r3", "r5", "r7", "r9", "r11"}),
     ],
 )
-async def test_filter_operators(
-    store: Store, shared: CollectionSpec, where: object, ids: set[str]
-) -> None:
+async def test_filter_operators(store: Store, shared: CollectionSpec, where: object, ids: set[str]) -> None:
     hits = await store.search(shared.name, unit(0), top_k=50, where=where)  # type: ignore[arg-type]
     assert {h.id for h in hits} == ids
     assert await store.count(shared.name, where) == len(ids)  # type: ignore[arg-type]

@@ -40,7 +40,7 @@ from domain.common.fulltext import (
     validate_index_name,
 )
 from infra.fulltext import analysis
-from infra.fulltext.sqlite_mirrors import Mirrors
+from infra.fulltext.sqlite_mirrors import INLINE_BUILD_MAX_DOCS, Mirrors
 from infra.fulltext.sqlite_query import (
     column,
     docs_table,
@@ -65,8 +65,9 @@ class SqliteFullTextIndex:
     name = "fulltext"
     adapter = "sqlite-fts5"
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, topk_inline_docs: int = INLINE_BUILD_MAX_DOCS) -> None:
         self.path = Path(path)
+        self._topk_inline_docs = topk_inline_docs
         self._pool: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
         self._specs: dict[str, IndexSpec] = {}
@@ -104,7 +105,7 @@ class SqliteFullTextIndex:
         }
         for name in self._specs:  # indexes made before top-k searches existed get their change log
             create_log(conn, name)
-        self._mirrors = Mirrors(self.path, conn, _TOKENIZER)
+        self._mirrors = Mirrors(self.path, conn, _TOKENIZER, inline_docs=self._topk_inline_docs)
         self._conn = conn
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -393,8 +394,8 @@ class SqliteFullTextIndex:
 
 
 def _last_seq(conn: sqlite3.Connection, index: str) -> int:
-    (seq,) = conn.execute(f"SELECT coalesce(max(seq), 0) FROM {log_table(index)}").fetchone()
-    return int(seq)
+    (seq,) = conn.execute(f"SELECT max(seq) FROM {log_table(index)}").fetchone()
+    return int(seq or 0)
 
 
 class _transaction:

@@ -22,8 +22,16 @@ INLINE_BUILD_MAX_DOCS = 20_000  # below this a first top-k search reads the inde
 
 
 class Mirrors:
-    def __init__(self, path: Path, conn: sqlite3.Connection, tokenizers: dict[Language, str]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        tokenizers: dict[Language, str],
+        *,
+        inline_docs: int = INLINE_BUILD_MAX_DOCS,
+    ) -> None:
         self.path = path
+        self.inline_docs = inline_docs
         self.conn = conn
         self.tokenizer = Tokenizer(conn, tokenizers)
         self._ready: dict[str, Mirror] = {}
@@ -36,6 +44,10 @@ class Mirrors:
             self._pool = None
         self._ready.clear()
         self._building.clear()
+
+    def ready(self, index: str) -> bool:
+        """Whether `index` has a mirror (it may still have to catch up)."""
+        return index in self._ready
 
     def forget(self, index: str) -> None:
         self._ready.pop(index, None)
@@ -74,7 +86,7 @@ class Mirrors:
         if name in self._building:
             return None
         (count,) = self.conn.execute(f"SELECT count(*) FROM {docs_table(name)}").fetchone()
-        if wait or count <= INLINE_BUILD_MAX_DOCS:
+        if wait or count <= self.inline_docs:
             mirror = self._ready[name] = build(self.conn, spec)
             return mirror
         self._building[name] = self._executor().submit(_build_apart, self.path, spec)

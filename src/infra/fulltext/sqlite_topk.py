@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,8 +43,14 @@ def log_table(index: str) -> str:
 
 
 def create_log(conn: sqlite3.Connection, index: str) -> None:
+    """The index's change log, started at the clock's microseconds: an index dropped and made again
+    logs from a later number than its predecessor, so a mirror of the old one sees a gap and is read
+    again instead of taking the new index's first entries for the next of the old one's."""
+    table = log_table(index)
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, r INTEGER)")
     conn.execute(
-        f"CREATE TABLE IF NOT EXISTS {log_table(index)} (seq INTEGER PRIMARY KEY AUTOINCREMENT, r INTEGER)"
+        f"INSERT INTO {table} (seq, r) SELECT ?, NULL WHERE NOT EXISTS (SELECT 1 FROM {table})",
+        (time.time_ns() // 1000,),
     )
 
 
@@ -220,8 +227,8 @@ def build(conn: sqlite3.Connection, spec: IndexSpec) -> Mirror:
     mirror = Mirror(spec)
     conn.execute("BEGIN")
     try:
-        (seq,) = conn.execute(f"SELECT coalesce(max(seq), 0) FROM {log_table(spec.name)}").fetchone()
-        mirror.seq = int(seq)
+        (seq,) = conn.execute(f"SELECT max(seq) FROM {log_table(spec.name)}").fetchone()
+        mirror.seq = int(seq or 0)
         typed = list(mirror.values)
         select = ", ".join(["rowid", "id", *(column(name) for name in typed)])
         for row in conn.execute(f"SELECT {select} FROM {docs_table(spec.name)}"):
@@ -258,10 +265,18 @@ def _read_postings(conn: sqlite3.Connection, mirror: Mirror, name: str, text: _F
 def refresh(conn: sqlite3.Connection, mirror: Mirror, tokenizer: Tokenizer) -> Mirror | None:
     """Apply what other connections logged since the mirror's last look; None: rebuild instead."""
     table = log_table(mirror.spec.name)
-    low, high = conn.execute(f"SELECT min(seq), max(seq) FROM {table}").fetchone()
+    # Two subqueries: SQLite answers a lone min() or max() from the key's b-tree, both at once by a scan.
+    low, high = conn.execute(
+        f"SELECT (SELECT min(seq) FROM {table}), (SELECT max(seq) FROM {table})"
+    ).fetchone()
     if high is None or high < mirror.seq or (low is not None and low > mirror.seq + 1):
         return None if (high or 0) != mirror.seq else mirror
-    changed = sorted({int(r) for (r,) in conn.execute(f"SELECT r FROM {table} WHERE seq > ?", (mirror.seq,))})
+    changed = sorted(
+        {
+            int(r)
+            for (r,) in conn.execute(f"SELECT r FROM {table} WHERE seq > ? AND r IS NOT NULL", (mirror.seq,))
+        }
+    )
     reload_rows(conn, mirror, tokenizer, changed)
     mirror.seq = int(high)
     return mirror
