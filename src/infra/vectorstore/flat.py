@@ -18,16 +18,12 @@ import asyncio
 import contextlib
 import fcntl
 import functools
-import math
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
-
-import numpy as np
 
 from domain.common.vector_filters import Filter, Scalar
 from domain.common.vectors import (
@@ -36,8 +32,6 @@ from domain.common.vectors import (
     CollectionSpec,
     Fusion,
     InvalidVectorRequest,
-    Metric,
-    Rrf,
     VectorCapabilities,
     VectorCollectionExists,
     VectorCollectionNotFound,
@@ -53,51 +47,13 @@ from domain.common.vectors import (
 )
 from infra.privatefs import PRIVATE_FILE, narrow, private_dir, private_file
 from infra.vectorstore.flat_block import Block, Mask
+from infra.vectorstore.flat_collection import Collection, all_rows, fuse
 from infra.vectorstore.flat_db import FlatDatabase
 
 T = TypeVar("T")
 DB_FILE = "vectors.db"
 LOCK_FILE = "LOCK"
 MAX_QUERY_TEXT_BYTES = 4096
-
-
-@dataclass
-class _Collection:
-    cid: int
-    spec: CollectionSpec
-    blocks: dict[Scalar | None, Block] = field(default_factory=dict)
-    partition_of: dict[str, Scalar | None] = field(default_factory=dict)  # id -> its block's key
-    loaded: bool = False
-
-    def key(self, row: dict[str, object]) -> Scalar | None:
-        part = self.spec.partition_key
-        return None if part is None else row[part.name]  # type: ignore[return-value]
-
-    def block(self, key: Scalar | None) -> Block:
-        found = self.blocks.get(key)
-        if found is None:
-            found = self.blocks[key] = Block(self.spec)
-        return found
-
-    def put(self, rowid: int, row: dict[str, object]) -> None:
-        record_id, key = str(row["id"]), self.key(row)
-        previous = self.partition_of.get(record_id, key)
-        if previous != key:  # the record moved to another partition
-            self.blocks[previous].remove(record_id)
-        self.block(key).put(rowid, row)
-        self.partition_of[record_id] = key
-
-    def remove(self, record_id: str) -> int | None:
-        key = self.partition_of.pop(record_id, None)
-        block = self.blocks.get(key)
-        return None if block is None else block.remove(record_id)
-
-    def scope(self, partition: Scalar | None) -> list[Block]:
-        """The blocks a call restricted to `partition` (or to none) reads."""
-        if self.spec.partition_key is None or partition is None:
-            return list(self.blocks.values())
-        block = self.blocks.get(partition)
-        return [] if block is None else [block]
 
 
 class FlatVectorStore:
@@ -111,7 +67,7 @@ class FlatVectorStore:
         self._lock = threading.RLock()  # the connection and the in-memory blocks, one caller at a time
         self._db: FlatDatabase | None = None
         self._lock_file: IO[bytes] | None = None
-        self._collections: dict[str, _Collection] = {}
+        self._collections: dict[str, Collection] = {}
         self._last_error = ""
 
     # ------------------------------------------------------------ lifecycle and health
@@ -147,7 +103,7 @@ class FlatVectorStore:
     async def capabilities(self) -> VectorCapabilities:
         return VectorCapabilities(hybrid=True)
 
-    def _opened(self) -> dict[str, _Collection]:
+    def _opened(self) -> dict[str, Collection]:
         """The collections, opening (and locking) the directory first if needed."""
         with self._lock:
             if self._db is None:
@@ -168,7 +124,7 @@ class FlatVectorStore:
                     narrow(companion, PRIVATE_FILE)
                 self._lock_file = lock_file
                 self._collections = {
-                    name: _Collection(cid, spec) for name, (cid, spec) in self._db.collections().items()
+                    name: Collection(cid, spec) for name, (cid, spec) in self._db.collections().items()
                 }
             return self._collections
 
@@ -177,7 +133,7 @@ class FlatVectorStore:
         assert self._db is not None
         return self._db
 
-    def _collection(self, name: str) -> _Collection:
+    def _collection(self, name: str) -> Collection:
         """The named collection, loaded into memory; call with the lock held."""
         check_collection_name(name)
         found = self._opened().get(name)
@@ -208,7 +164,7 @@ class FlatVectorStore:
             collections = self._opened()
             if spec.name in collections:
                 raise VectorCollectionExists(spec.name)
-            collections[spec.name] = _Collection(self._database.create(spec), spec, loaded=True)
+            collections[spec.name] = Collection(self._database.create(spec), spec, loaded=True)
 
         await self._locked(create)
 
@@ -273,12 +229,12 @@ class FlatVectorStore:
     # ------------------------------------------------------------ reads
 
     def _matching(
-        self, found: _Collection, where: Filter | None, partition: Scalar | None
+        self, found: Collection, where: Filter | None, partition: Scalar | None
     ) -> list[tuple[Block, Mask]]:
         out = []
         for block in found.scope(partition):
             mask = block.mask(where)
-            out.append((block, mask if mask is not None else _all(block)))
+            out.append((block, mask if mask is not None else all_rows(block)))
         return out
 
     async def count(
@@ -322,7 +278,7 @@ class FlatVectorStore:
 
     def _dense(
         self,
-        found: _Collection,
+        found: Collection,
         query: list[float],
         limit: int,
         where: Filter | None,
@@ -336,7 +292,7 @@ class FlatVectorStore:
         ranked.sort(key=lambda hit: -hit[2])
         return ranked[:limit]
 
-    def _hits(self, found: _Collection, ranked: list[tuple[Block, int, float]]) -> list[VectorHit]:
+    def _hits(self, found: Collection, ranked: list[tuple[Block, int, float]]) -> list[VectorHit]:
         texts: dict[int, str | None] = {}
         if found.spec.has_text and ranked:
             texts = self._database.texts(found.cid, [int(b.rowids[at]) for b, at, _ in ranked])
@@ -379,14 +335,14 @@ class FlatVectorStore:
             candidates = min(MAX_TOP_K, max(3 * limit, 30))
             dense = self._dense(found, query, candidates, where, partition)
             keyword = self._keyword(found, text, candidates, where, partition)
-            fused = _fuse(found.spec.metric, dense, keyword, fusion)[:limit]
+            fused = fuse(found.spec.metric, dense, keyword, fusion)[:limit]
             return self._hits(found, fused)
 
         return await self._locked(hybrid)
 
     def _keyword(
         self,
-        found: _Collection,
+        found: Collection,
         text: str,
         limit: int,
         where: Filter | None,
@@ -403,39 +359,3 @@ class FlatVectorStore:
             if len(out) == limit:
                 break
         return out
-
-
-def _all(block: Block) -> Mask:
-    return np.ones(block.size, dtype=np.bool_)
-
-
-def _fuse(
-    metric: Metric,
-    dense: list[tuple[Block, int, float]],
-    keyword: list[tuple[Block, int, float]],
-    fusion: Fusion,
-) -> list[tuple[Block, int, float]]:
-    """Reciprocal rank fusion, or a weighted sum of scores normalised to 0..1 the way Milvus does."""
-    total: dict[tuple[int, int], float] = {}
-    where: dict[tuple[int, int], tuple[Block, int]] = {}
-    for side, hits in enumerate((dense, keyword)):
-        for rank, (block, at, score) in enumerate(hits, start=1):
-            key = (id(block), at)
-            where[key] = (block, at)
-            if isinstance(fusion, Rrf):
-                gain = 1.0 / (fusion.k + rank)
-            elif side == 0:
-                gain = fusion.dense * _normalised(metric, score)
-            else:
-                gain = fusion.sparse * 2 / math.pi * math.atan(score)
-            total[key] = total.get(key, 0.0) + gain
-    ordered = sorted(total.items(), key=lambda item: -item[1])
-    return [(*where[key], score) for key, score in ordered]
-
-
-def _normalised(metric: Metric, score: float) -> float:
-    if metric is Metric.COSINE:
-        return (1 + score) / 2
-    if metric is Metric.IP:
-        return 0.5 + math.atan(score) / math.pi
-    return 1 - 2 * math.atan(math.sqrt(max(0.0, -score))) / math.pi  # score is -(squared distance)
