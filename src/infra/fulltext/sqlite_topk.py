@@ -20,7 +20,7 @@ import json
 import math
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,15 +92,17 @@ class Tokenizer:
 
 @dataclass
 class _Postings:
-    slots: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    tf: Floats = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    """A term's slots and counts: 8 bytes a posting (term counts are small integers, exact in float32)."""
+
+    slots: npt.NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    tf: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     new_slots: list[int] = field(default_factory=list)
     new_tf: list[int] = field(default_factory=list)
 
-    def arrays(self) -> tuple[npt.NDArray[np.int64], Floats]:
+    def arrays(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
         if self.new_slots:
-            self.slots = np.concatenate([self.slots, np.asarray(self.new_slots, dtype=np.int64)])
-            self.tf = np.concatenate([self.tf, np.asarray(self.new_tf, dtype=np.float64)])
+            self.slots = np.concatenate([self.slots, np.asarray(self.new_slots, dtype=np.int32)])
+            self.tf = np.concatenate([self.tf, np.asarray(self.new_tf, dtype=np.float32)])
             self.new_slots, self.new_tf = [], []
         return self.slots, self.tf
 
@@ -125,6 +127,13 @@ class Mirror:
         self.rowids: list[int] = []
         self.fields = {f.name: _Field() for f in spec.text_fields}
         self.values = {f.name: ValueColumn() for f in spec.fields if f.type is not FieldType.TEXT}
+        self._arrays: dict[str, npt.NDArray[Any]] = {}  # numpy views of the lists, until the next write
+
+    def _array(self, key: str, make: Callable[[], npt.NDArray[Any]]) -> npt.NDArray[Any]:
+        found = self._arrays.get(key)
+        if found is None:
+            found = self._arrays[key] = make()
+        return found
 
     @property
     def dead(self) -> int:
@@ -134,6 +143,7 @@ class Mirror:
         slot = self.slot_of.pop(rowid, None)
         if slot is None:
             return
+        self._arrays.clear()
         self.alive[slot] = False
         for text in self.fields.values():
             length = text.lengths[slot]
@@ -145,6 +155,7 @@ class Mirror:
         self, rowid: int, doc_id: str, values: dict[str, object], terms: dict[str, dict[str, int]]
     ) -> None:
         self.remove(rowid)
+        self._arrays.clear()
         slot = len(self.ids)
         self.ids.append(doc_id)
         self.alive.append(True)
@@ -173,17 +184,17 @@ class Mirror:
     ) -> list[tuple[int, str, float]]:
         """(rowid, id, score) of the page, best first, ties by id."""
         n = len(self.ids)
-        alive = np.asarray(self.alive, dtype=np.bool_)
+        alive = self._array("alive", lambda: np.asarray(self.alive, dtype=np.bool_))
         best = np.full(n, -np.inf)
         for name in searched:
-            scores, matched = self._field_scores(self.fields[name], terms, alive, request.match_all_words)
+            scores, matched = self._field_scores(name, terms, alive, request.match_all_words)
             best = np.where(matched & (scores > best), scores, best)
         keep = alive & np.isfinite(best)
         if request.filter is not None:
             keep &= evaluate(request.filter, self.values, n)
         if request.after is not None:
             last_score, last_id = decode_cursor(request.after)
-            ids = np.asarray(self.ids, dtype=object)
+            ids = self._array("ids", lambda: np.asarray(self.ids, dtype=object))
             keep &= (best < last_score) | ((best == last_score) & np.asarray(ids > last_id, dtype=np.bool_))
         want = request.offset + request.size
         candidates = np.flatnonzero(keep)
@@ -197,29 +208,35 @@ class Mirror:
         page = ranked[request.offset : want]
         return [(self.rowids[s], self.ids[s], float(best[s])) for s in page]
 
-    def _field_scores(
-        self, text: _Field, terms: list[str], alive: Mask, all_words: bool
-    ) -> tuple[Floats, Mask]:
+    def _field_scores(self, name: str, terms: list[str], alive: Mask, all_words: bool) -> tuple[Floats, Mask]:
+        text = self.fields[name]
         n = len(alive)
         scores = np.zeros(n)
-        hits = np.zeros(n, dtype=np.int32)
         if text.rows == 0:
-            return scores, hits > 0
-        lengths = np.asarray(text.lengths, dtype=np.float64)
-        norm = K1 * (1 - B + B * lengths / (text.tokens / text.rows))
+            return scores, np.zeros(n, dtype=np.bool_)
+        norm = self._array(
+            f"norm:{name}",
+            lambda: K1 * (1 - B + B * np.asarray(text.lengths, dtype=np.float64) / (text.tokens / text.rows)),
+        )
+        hits = np.zeros(n, dtype=np.int32) if all_words else None
+        superseded = self.dead > 0
         for term in terms:
             postings = text.postings.get(term)
             if postings is None:
                 continue
             slots, tf = postings.arrays()
-            live = alive[slots]
-            slots, tf = slots[live], tf[live]
+            if superseded:
+                live = alive[slots]
+                slots, tf = slots[live], tf[live]
             df = slots.size
             idf = math.log((text.rows - df + 0.5) / (df + 0.5))
             idf = idf if idf > 0 else 1e-6
-            scores[slots] += idf * tf * (K1 + 1) / (tf + norm[slots])
-            hits[slots] += 1
-        return scores, (hits == len(terms)) if all_words else (hits > 0)
+            counts = tf.astype(np.float64)  # score in double precision, as FTS5 does
+            scores[slots] += idf * counts * (K1 + 1) / (counts + norm[slots])
+            if hits is not None:
+                hits[slots] += 1
+        # Every match scores above 0 (idf has a floor, as in FTS5), so any-word matches are scores > 0.
+        return scores, (hits == len(terms)) if hits is not None else (scores > 0)
 
 
 def build(conn: sqlite3.Connection, spec: IndexSpec) -> Mirror:
@@ -252,8 +269,8 @@ def _read_postings(conn: sqlite3.Connection, mirror: Mirror, name: str, text: _F
     )
     for term, docs, counts in rows:
         rowids = np.asarray(docs.split(","), dtype=np.int64).tolist()
-        slots = np.asarray([mirror.slot_of[r] for r in rowids], dtype=np.int64)
-        tf = np.asarray(counts.split(","), dtype=np.float64)
+        slots = np.asarray([mirror.slot_of[r] for r in rowids], dtype=np.int32)
+        tf = np.asarray(counts.split(","), dtype=np.float32)
         text.postings[str(term)] = _Postings(slots, tf)
         lengths[slots] += tf.astype(np.int64)  # a term's slots are distinct
     conn.execute(f"DROP TABLE {vocab}")

@@ -125,7 +125,9 @@ class Block:
         q = np.asarray(query, dtype=np.float32)
         if self.spec.metric is Metric.COSINE:
             q = q / np.linalg.norm(q)
-        dots: Scores = self.vectors[: self.size] @ q
+        # einsum, not `@`: OpenBLAS spreads a matrix-vector product over its threads, which on a busy
+        # machine makes the slowest searches 10-20x slower than one core's steady 3 ms per 100k x 256.
+        dots: Scores = np.einsum("ij,j->i", self.vectors[: self.size], q)
         if self.spec.metric is Metric.L2:
             return 2 * dots - self.sqnorms[: self.size] - np.float32(q @ q)
         return dots
