@@ -130,8 +130,9 @@ class Settings(BaseSettings):
     eventbus_batch_size: int = Field(100, ge=1, le=1000)
     eventbus_retention_days: float = Field(7.0, gt=0, le=365)
 
-    # Vector store: a path ending in .db opens milvus-lite in-process (the default, under data_dir);
-    # http(s)://host:19530 talks to a Milvus server over gRPC.
+    # Vector store: unset = the flat store in-process under data_dir/vectors (exact numpy search,
+    # docs/adr/0052); `flat:/path` = the flat store in that folder; a path ending in .db opens
+    # milvus-lite in-process; http(s)://host:19530 talks to a Milvus server over gRPC.
     vector_uri: str | None = None
     vector_token: str = ""  # "user:password" or an API key for a server with authentication
     vector_db_name: str = ""  # Milvus database; empty means the server's default
@@ -258,17 +259,18 @@ class Settings(BaseSettings):
     def _vector_uri(cls, value: str | None) -> str | None:
         if (
             value
-            and not value.startswith(("http://", "https://", "tcp://", "unix:"))
+            and not value.startswith(("http://", "https://", "tcp://", "unix:", "flat:"))
             and not value.endswith(".db")
         ):
             raise ValueError(
-                "use http(s)://host:port for a Milvus server or a path ending in .db for milvus-lite"
+                "use http(s)://host:port for a Milvus server, flat:/folder for the built-in store "
+                "or a path ending in .db for milvus-lite"
             )
         return value
 
     @property
     def resolved_vector_uri(self) -> str:
-        return self.vector_uri or str(self.data_dir / "milvus.db")
+        return self.vector_uri or f"flat:{self.data_dir / 'vectors'}"
 
     @property
     def resolved_database_url(self) -> str:

@@ -16,9 +16,18 @@ from tests.support.processes import free_port
 async def test_embedded_vector_store_is_ready(sqlite_client: AsyncTestClient) -> None:  # type: ignore[type-arg]
     body = (await sqlite_client.get("/readyz")).json()
     vectors = body["components"]["vectorstore"]
-    assert vectors["adapter"] == "milvus-lite"
+    assert vectors["adapter"] == "flat"  # the default (docs/adr/0052)
     assert vectors["ok"] is True, vectors
-    assert "milvus_lite" in vectors["detail"]
+    assert "collections" in vectors["detail"]
+
+
+async def test_milvus_lite_stays_selectable(sqlite_settings: Settings, tmp_path: Path) -> None:
+    settings = sqlite_settings.model_copy(update={"vector_uri": str(tmp_path / "milvus.db")})
+    async with AsyncTestClient(app=build_asgi(settings)) as client:  # type: ignore[arg-type]
+        vectors = (await client.get("/readyz")).json()["components"]["vectorstore"]
+        assert vectors["adapter"] == "milvus-lite"
+        assert vectors["ok"] is True, vectors
+        assert "milvus_lite" in vectors["detail"]
 
 
 async def test_unreachable_milvus_degrades_readyz_and_the_api_keeps_serving(

@@ -1,4 +1,5 @@
-"""The VectorStore contract, run against milvus-lite embedded and a Milvus gRPC server.
+"""The VectorStore contract, run against the flat store (embedded default), milvus-lite embedded and a
+Milvus gRPC server.
 
 The gRPC server is `milvus-lite server` from scripts/services.py (COZEPLUS_TEST_MILVUS_URI); a real
 Milvus 2.x can be added with COZEPLUS_TEST_MILVUS_REAL_URI (dense features only before 2.5).
@@ -27,11 +28,13 @@ from domain.common.vectors import (
     VectorRecord,
     Weighted,
 )
+from infra.vectorstore.flat import FlatVectorStore
 from infra.vectorstore.milvus import MilvusVectorStore
 from tests.support.servers import server_url
 
 REAL_MILVUS_ENV = "COZEPLUS_TEST_MILVUS_REAL_URI"
 ADAPTERS = [
+    "flat",
     "milvus-lite",
     "milvus-grpc",
     pytest.param(
@@ -40,19 +43,24 @@ ADAPTERS = [
     ),
 ]
 DIM = 8
+Store = FlatVectorStore | MilvusVectorStore
 
 
 @pytest.fixture(scope="session", params=ADAPTERS)
 async def store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[MilvusVectorStore]:
-    if request.param == "milvus-lite":
+) -> AsyncIterator[Store]:
+    vectors: Store
+    if request.param == "flat":
+        vectors = FlatVectorStore(tmp_path_factory.mktemp("flat") / "vectors")
+    elif request.param == "milvus-lite":
         uri = str(Path(tmp_path_factory.mktemp("milvus")) / "milvus.db")
     elif request.param == "milvus-grpc":
         uri = server_url("COZEPLUS_TEST_MILVUS_URI")
     else:
         uri = os.environ[REAL_MILVUS_ENV]
-    vectors = MilvusVectorStore(uri)
+    if request.param != "flat":
+        vectors = MilvusVectorStore(uri)
     await vectors.start()
     ok, detail = await vectors.check()
     assert ok, detail
@@ -64,7 +72,7 @@ Make = Callable[..., Awaitable[CollectionSpec]]
 
 
 @pytest.fixture
-async def make(store: MilvusVectorStore) -> AsyncIterator[Make]:
+async def make(store: Store) -> AsyncIterator[Make]:
     """Create uniquely named collections (parallel runs never collide) and drop them afterwards."""
     created: list[str] = []
 
@@ -103,12 +111,13 @@ TYPED = (
 # ---------------------------------------------------------------- lifecycle
 
 
-async def test_collection_lifecycle(store: MilvusVectorStore, make: Make) -> None:
+async def test_collection_lifecycle(store: Store, make: Make) -> None:
     spec = await make(
         fields=(ScalarField("space", FieldType.INT, partition_key=True), *TYPED), metric=Metric.IP
     )
     assert await store.has_collection(spec.name)
-    store._specs.clear()  # read the spec back from the server, not from this process' cache
+    if isinstance(store, MilvusVectorStore):
+        store._specs.clear()  # read the spec back from the server, not from this process' cache
     assert await store.describe_collection(spec.name) == spec
     with pytest.raises(VectorCollectionExists):
         await store.create_collection(spec)
@@ -119,7 +128,7 @@ async def test_collection_lifecycle(store: MilvusVectorStore, make: Make) -> Non
         await store.describe_collection(spec.name)
 
 
-async def test_upsert_overwrites_by_id(store: MilvusVectorStore, make: Make) -> None:
+async def test_upsert_overwrites_by_id(store: Store, make: Make) -> None:
     spec = await make(fields=TYPED)
     first = VectorRecord("doc-1", unit(0), {"kind": "a", "n": 1, "w": 0.5, "ok": True})
     assert (
@@ -150,7 +159,7 @@ TRICKY = [
 ]
 
 
-async def _fill(store: MilvusVectorStore, spec: CollectionSpec) -> CollectionSpec:
+async def _fill(store: Store, spec: CollectionSpec) -> CollectionSpec:
     records = [
         VectorRecord(f"r{i}", unit(i), {"kind": ["a", "b", "c"][i % 3], "n": i, "w": i / 4, "ok": i % 2 == 0})
         for i in range(12)
@@ -164,7 +173,7 @@ async def _fill(store: MilvusVectorStore, spec: CollectionSpec) -> CollectionSpe
 
 
 @pytest.fixture(scope="session")
-async def shared(store: MilvusVectorStore) -> AsyncIterator[CollectionSpec]:
+async def shared(store: Store) -> AsyncIterator[CollectionSpec]:
     """One filled collection per adapter for the read-only tests (creating one costs ~0.5 s)."""
     spec = CollectionSpec(f"ct_{uuid.uuid4().hex[:12]}", DIM, Metric.COSINE, TYPED)
     await store.create_collection(spec)
@@ -173,7 +182,7 @@ async def shared(store: MilvusVectorStore) -> AsyncIterator[CollectionSpec]:
 
 
 @pytest.fixture
-async def filled(store: MilvusVectorStore, make: Make) -> CollectionSpec:
+async def filled(store: Store, make: Make) -> CollectionSpec:
     return await _fill(store, await make(fields=TYPED))
 
 
@@ -193,9 +202,7 @@ async def filled(store: MilvusVectorStore, make: Make) -> CollectionSpec:
         (And(Not(Eq("ok", True)), Range("n", lt=12)), {"r1", "r3", "r5", "r7", "r9", "r11"}),
     ],
 )
-async def test_filter_operators(
-    store: MilvusVectorStore, shared: CollectionSpec, where: object, ids: set[str]
-) -> None:
+async def test_filter_operators(store: Store, shared: CollectionSpec, where: object, ids: set[str]) -> None:
     hits = await store.search(shared.name, unit(0), top_k=50, where=where)  # type: ignore[arg-type]
     assert {h.id for h in hits} == ids
     assert await store.count(shared.name, where) == len(ids)  # type: ignore[arg-type]
@@ -203,14 +210,14 @@ async def test_filter_operators(
 
 @pytest.mark.parametrize("value", TRICKY)
 async def test_quotes_and_backslashes_match_literally(
-    store: MilvusVectorStore, shared: CollectionSpec, value: str
+    store: Store, shared: CollectionSpec, value: str
 ) -> None:
     hits = await store.search(shared.name, unit(0), top_k=50, where=Eq("kind", value))
     assert [h.id for h in hits] == [f"t{TRICKY.index(value)}"]
     assert hits[0].fields["kind"] == value
 
 
-async def test_unknown_field_is_refused(store: MilvusVectorStore, shared: CollectionSpec) -> None:
+async def test_unknown_field_is_refused(store: Store, shared: CollectionSpec) -> None:
     with pytest.raises(InvalidVectorRequest, match="unknown field"):
         await store.search(shared.name, unit(0), where=Eq("secret", 1))
     with pytest.raises(InvalidVectorRequest, match="unknown field"):
@@ -218,7 +225,7 @@ async def test_unknown_field_is_refused(store: MilvusVectorStore, shared: Collec
     assert await store.count(shared.name) == 12 + len(TRICKY)
 
 
-async def test_delete_by_filter(store: MilvusVectorStore, filled: CollectionSpec) -> None:
+async def test_delete_by_filter(store: Store, filled: CollectionSpec) -> None:
     await store.delete(filled.name, Or(Eq("kind", "a"), Range("n", gte=100)))
     assert await store.count(filled.name) == 8
     assert await store.count(filled.name, Eq("kind", "a")) == 0
@@ -232,7 +239,7 @@ async def test_delete_by_filter(store: MilvusVectorStore, filled: CollectionSpec
 
 
 @pytest.mark.parametrize("metric", list(Metric))
-async def test_top_k_is_ordered_best_first(store: MilvusVectorStore, make: Make, metric: Metric) -> None:
+async def test_top_k_is_ordered_best_first(store: Store, make: Make, metric: Metric) -> None:
     spec = await make(metric=metric)
     # r_i = (10 - i, i, 0, ...) against q = (10, 0, ...): cosine and inner product fall and the L2
     # distance grows with i, so every metric must answer r0, r1, r2, ...
@@ -249,7 +256,7 @@ async def test_top_k_is_ordered_best_first(store: MilvusVectorStore, make: Make,
 # ---------------------------------------------------------------- tenants
 
 
-async def test_partition_key_keeps_tenants_apart(store: MilvusVectorStore, make: Make) -> None:
+async def test_partition_key_keeps_tenants_apart(store: Store, make: Make) -> None:
     spec = await make(fields=(ScalarField("space", FieldType.STRING, max_length=32, partition_key=True),))
     for space in ("alpha", "beta"):
         await store.upsert(
@@ -287,7 +294,7 @@ HYBRID = {
 }
 
 
-async def test_hybrid_search_fuses_dense_and_keyword(store: MilvusVectorStore, make: Make) -> None:
+async def test_hybrid_search_fuses_dense_and_keyword(store: Store, make: Make) -> None:
     if not (await store.capabilities()).hybrid:
         with pytest.raises(VectorFeatureUnsupported):
             await make(text_max_length=512)
@@ -316,7 +323,7 @@ async def test_hybrid_search_fuses_dense_and_keyword(store: MilvusVectorStore, m
     assert words_only[0].id == "h1"
 
 
-async def test_hybrid_needs_a_text_field(store: MilvusVectorStore, make: Make) -> None:
+async def test_hybrid_needs_a_text_field(store: Store, make: Make) -> None:
     spec = await make()
     error = VectorFeatureUnsupported if not (await store.capabilities()).hybrid else InvalidVectorRequest
     with pytest.raises(error):
@@ -326,7 +333,7 @@ async def test_hybrid_needs_a_text_field(store: MilvusVectorStore, make: Make) -
 # ---------------------------------------------------------------- bad input
 
 
-async def test_bad_input_is_refused_before_it_reaches_the_store(store: MilvusVectorStore, make: Make) -> None:
+async def test_bad_input_is_refused_before_it_reaches_the_store(store: Store, make: Make) -> None:
     spec = await make(fields=(ScalarField("n", FieldType.INT),))
     good = VectorRecord("a", unit(0), {"n": 1})
     bad_records = [
@@ -351,7 +358,7 @@ async def test_bad_input_is_refused_before_it_reaches_the_store(store: MilvusVec
         await store.search(spec.name, unit(0), top_k=0)
 
 
-async def test_unknown_collection(store: MilvusVectorStore) -> None:
+async def test_unknown_collection(store: Store) -> None:
     missing = f"ct_missing_{uuid.uuid4().hex[:8]}"
     with pytest.raises(VectorCollectionNotFound):
         await store.search(missing, unit(0))

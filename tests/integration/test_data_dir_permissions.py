@@ -79,7 +79,7 @@ async def test_everything_the_server_writes_is_private(tmp_path: Path) -> None:
     assert any(name.startswith("cozeplus.db-wal") for name in found), sorted(found)
     assert any(name.startswith("objects/data/") and mode == 0o600 for name, mode in found.items())
     assert any(name.startswith("fulltext/") and mode == 0o600 for name, mode in found.items())
-    assert any(name.startswith("milvus") for name in found), sorted(found)
+    assert any(name.startswith("vectors/") and mode == 0o600 for name, mode in found.items()), sorted(found)
     # Created by the code above, not by the test: the folder it sits in stays as it was.
     assert stat.S_IMODE((tmp_path / "srv").stat().st_mode) == 0o700
 

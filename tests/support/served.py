@@ -1,7 +1,7 @@
 """`cozeplus serve` as a process for end-to-end suites: embedded defaults or the real servers.
 
 `served_app("embedded", tmp)` runs on SQLite, the in-process event bus / run streams / KV, local
-storage and milvus-lite. `served_app("servers", tmp)` points the same process at the servers
+storage and the flat vector store. `served_app("servers", tmp)` points the same process at the servers
 `make test` starts (COZEPLUS_TEST_* variables; skipped when unset, failed under
 COZEPLUS_TEST_REQUIRE_SERVERS=1): a fresh MariaDB schema, private JetStream streams and KV bucket on
 NATS, the Milvus gRPC server and a fresh S3 bucket, all removed afterwards.
@@ -37,7 +37,7 @@ ADAPTERS = {
         "kv": "inprocess",
         "eventbus": "inprocess",
         "storage": "local",
-        "vectorstore": "milvus-lite",
+        "vectorstore": "flat",
     },
     "servers": {
         "database": "mysql",

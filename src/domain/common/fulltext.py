@@ -263,6 +263,10 @@ class SearchRequest:
 
     Results are ordered by relevance, ties by id. Page with `offset` (shallow) or with the
     `next_cursor` of the previous page as `after` (deep, stable under concurrent writes).
+
+    `exact_total=False` is the top-k mode retrieval uses: the engine need not count every match,
+    and `SearchResult.total` is then only a lower bound (offset + hits on this page) with
+    `total_exact` False. Hits, order, scores and cursors mean the same in both modes.
     """
 
     text: str = ""
@@ -273,6 +277,7 @@ class SearchRequest:
     size: int = 10
     offset: int = 0
     after: str | None = None
+    exact_total: bool = True
 
     def check(self, index: IndexSpec) -> None:
         if not 0 <= self.size <= MAX_PAGE_SIZE:
@@ -306,6 +311,7 @@ class SearchResult:
     total: int
     hits: list[Hit]
     next_cursor: str | None
+    total_exact: bool = True  # False: `total` is a lower bound (SearchRequest.exact_total=False)
 
 
 def encode_cursor(values: Sequence[str | int | float]) -> str:

@@ -224,6 +224,8 @@ class ElasticsearchFullTextIndex:
             if last and len(hits) == request.size
             else None
         )
+        if not request.exact_total:
+            return SearchResult(request.offset + len(hits), hits, cursor, total_exact=False)
         return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits, next_cursor=cursor)
 
 

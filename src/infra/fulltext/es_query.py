@@ -133,7 +133,8 @@ def search_body(spec: IndexSpec, request: SearchRequest, words: list[str]) -> di
         "query": query,
         "sort": [{"_score": {"order": "desc"}}, {"id": {"order": "asc"}}],
         "size": request.size,
-        "track_total_hits": True,
+        # Top-k mode lets Elasticsearch skip blocks that cannot reach the page (block-max WAND).
+        "track_total_hits": request.exact_total,
     }
     if request.after is not None:
         score, last_id = decode_cursor(request.after)

@@ -40,6 +40,7 @@ from domain.common.fulltext import (
     validate_index_name,
 )
 from infra.fulltext import analysis
+from infra.fulltext.sqlite_mirrors import INLINE_BUILD_MAX_DOCS, Mirrors
 from infra.fulltext.sqlite_query import (
     column,
     docs_table,
@@ -50,6 +51,7 @@ from infra.fulltext.sqlite_query import (
     where,
     words_table,
 )
+from infra.fulltext.sqlite_topk import append_log, create_log, log_table
 from infra.privatefs import private_file
 
 T = TypeVar("T")
@@ -63,11 +65,13 @@ class SqliteFullTextIndex:
     name = "fulltext"
     adapter = "sqlite-fts5"
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, topk_inline_docs: int = INLINE_BUILD_MAX_DOCS) -> None:
         self.path = Path(path)
+        self._topk_inline_docs = topk_inline_docs
         self._pool: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
         self._specs: dict[str, IndexSpec] = {}
+        self._mirrors: Mirrors | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -75,6 +79,9 @@ class SqliteFullTextIndex:
         await self._run(self._open)
 
     async def stop(self) -> None:
+        if self._mirrors is not None:
+            self._mirrors.close()
+            self._mirrors = None
         if self._conn is not None:
             await self._run(self._conn.close)
             self._conn = None
@@ -96,12 +103,27 @@ class SqliteFullTextIndex:
             name: IndexSpec.from_dict(json.loads(raw))
             for name, raw in conn.execute("SELECT * FROM ft_indexes")
         }
+        for name in self._specs:  # indexes made before top-k searches existed get their change log
+            create_log(conn, name)
+        self._mirrors = Mirrors(self.path, conn, _TOKENIZER, inline_docs=self._topk_inline_docs)
         self._conn = conn
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fulltext-sqlite")
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    @property
+    def mirrors(self) -> Mirrors:
+        self.conn  # noqa: B018 - opens the file, which makes the mirrors
+        assert self._mirrors is not None
+        return self._mirrors
+
+    async def warm_topk(self, index: str) -> None:
+        """Read `index` into memory for top-k searches now, whatever its size (not part of the port:
+        benchmarks and maintenance; a large index is otherwise read in the background on first use)."""
+        spec = self._spec(index)
+        await self._run(lambda: self.mirrors.current(spec, wait=True))
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -153,6 +175,7 @@ class SqliteFullTextIndex:
                 tokenizer = _TOKENIZER[f.language].replace("'", "''")
                 table = words_table(spec.name, f.name)
                 conn.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(w, tokenize='{tokenizer}')")
+            create_log(conn, spec.name)
             conn.execute(
                 "INSERT INTO ft_indexes (name, spec) VALUES (?, ?)", (spec.name, json.dumps(spec.to_dict()))
             )
@@ -171,8 +194,10 @@ class SqliteFullTextIndex:
             for f in spec.text_fields:
                 conn.execute(f"DROP TABLE IF EXISTS {words_table(name, f.name)}")
             conn.execute(f"DROP TABLE IF EXISTS {docs_table(name)}")
+            conn.execute(f"DROP TABLE IF EXISTS {log_table(name)}")
             conn.execute("DELETE FROM ft_indexes WHERE name = ?", (name,))
         self._specs.pop(name, None)
+        self.mirrors.forget(name)
 
     async def index_exists(self, name: str) -> bool:
         validate_index_name(name)
@@ -197,7 +222,9 @@ class SqliteFullTextIndex:
             f"INSERT INTO {docs_table(spec.name)} ({names}) VALUES ({marks}) "
             f"ON CONFLICT(id) DO UPDATE SET {updates} RETURNING rowid"
         )
+        rowids: list[int] = []
         with _transaction(conn):
+            seq_before = _last_seq(conn, spec.name)
             for doc in docs:
                 stored = {k: _to_json(v) for k, v in doc.fields.items() if v is not None}
                 values: list[object] = [doc.id, json.dumps(stored, ensure_ascii=False)]
@@ -205,6 +232,7 @@ class SqliteFullTextIndex:
                     value = doc.fields.get(f.name)
                     values.append(None if value is None else to_sql(value))
                 (rowid,) = conn.execute(upsert_sql, values).fetchone()
+                rowids.append(rowid)
                 for f in spec.text_fields:
                     table = words_table(spec.name, f.name)
                     conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
@@ -214,6 +242,9 @@ class SqliteFullTextIndex:
                             f"INSERT INTO {table} (rowid, w) VALUES (?, ?)",
                             (rowid, analysis.word_string(text)),
                         )
+            append_log(conn, spec.name, rowids)
+            seq_after = _last_seq(conn, spec.name)
+        self.mirrors.written(spec, rowids, seq_before, seq_after)
         return len(docs)
 
     async def delete(self, index: str, ids: Sequence[str]) -> int:
@@ -235,6 +266,7 @@ class SqliteFullTextIndex:
         conn = self.conn
         docs = docs_table(spec.name)
         with _transaction(conn):
+            seq_before = _last_seq(conn, spec.name)
             rowids = [r for (r,) in conn.execute(f"SELECT d.rowid FROM {docs} AS d WHERE {clause}", params)]
             for start in range(0, len(rowids), 500):
                 chunk = json.dumps(rowids[start : start + 500])
@@ -244,6 +276,9 @@ class SqliteFullTextIndex:
                         f"DELETE FROM {table} WHERE rowid IN (SELECT value FROM json_each(?))", (chunk,)
                     )
                 conn.execute(f"DELETE FROM {docs} WHERE rowid IN (SELECT value FROM json_each(?))", (chunk,))
+            append_log(conn, spec.name, rowids)
+            seq_after = _last_seq(conn, spec.name)
+        self.mirrors.written(spec, rowids, seq_before, seq_after)
         return len(rowids)
 
     # ------------------------------------------------------------ search
@@ -261,6 +296,10 @@ class SqliteFullTextIndex:
         if request.text.strip() and not words:
             return SearchResult(total=0, hits=[], next_cursor=None)
         expression = match_expression(words, all_words=request.match_all_words) if words else ""
+        if words and not request.exact_total:
+            page = self.mirrors.search(spec, request, words)
+            if page is not None:
+                return self._page(spec, request, expression, page)
         if words:
             union = " UNION ALL ".join(
                 f"SELECT rowid AS r, -bm25({t}) AS s FROM {t} WHERE {t} MATCH ?"
@@ -286,13 +325,15 @@ class SqliteFullTextIndex:
         page_sql = (
             # The window count rides on the same scan; with a cursor it would count only what follows.
             f"{prefix}SELECT d.rowid, d.id, d.doc, {score}, "
-            + ("NULL" if request.after is not None else "count(*) OVER ()")
+            + ("NULL" if request.after is not None or not request.exact_total else "count(*) OVER ()")
             + f" FROM {source}"
             + (f" WHERE {' AND '.join(conditions)}" if conditions else "")
             + f" ORDER BY {score} DESC, d.id ASC LIMIT ? OFFSET ?"
         )
         rows = conn.execute(page_sql, [*page_params, request.size, request.offset]).fetchall()
-        if rows and rows[0][4] is not None:
+        if not request.exact_total:
+            total = request.offset + len(rows)
+        elif rows and rows[0][4] is not None:
             total = rows[0][4]
         else:  # a cursor page, or a page past the end: count separately
             (total,) = conn.execute(f"{prefix}SELECT count(*) {base}", params).fetchone()
@@ -303,7 +344,30 @@ class SqliteFullTextIndex:
         if request.highlight is not None and words and rows:
             self._highlight(spec, request, expression, [r[0] for r in rows], hits)
         cursor = encode_cursor([hits[-1].score, hits[-1].id]) if hits and len(hits) == request.size else None
-        return SearchResult(total=int(total), hits=hits, next_cursor=cursor)
+        return SearchResult(total=int(total), hits=hits, next_cursor=cursor, total_exact=request.exact_total)
+
+    def _page(
+        self, spec: IndexSpec, request: SearchRequest, expression: str, page: list[tuple[int, str, float]]
+    ) -> SearchResult:
+        """A top-k page ranked in memory: its documents, highlights and cursor."""
+        rowids = [rowid for rowid, _, _ in page]
+        stored = dict(
+            self.conn.execute(
+                f"SELECT rowid, doc FROM {docs_table(spec.name)} "
+                "WHERE rowid IN (SELECT value FROM json_each(?))",
+                (json.dumps(rowids),),
+            ).fetchall()
+        )
+        hits = [
+            Hit(id=doc_id, score=score, fields=_from_json(spec, json.loads(stored[r])))
+            for r, doc_id, score in page
+        ]
+        if request.highlight is not None and hits:
+            self._highlight(spec, request, expression, rowids, hits)
+        cursor = encode_cursor([hits[-1].score, hits[-1].id]) if hits and len(hits) == request.size else None
+        return SearchResult(
+            total=request.offset + len(hits), hits=hits, next_cursor=cursor, total_exact=False
+        )
 
     def _highlight(
         self, spec: IndexSpec, request: SearchRequest, expression: str, rowids: list[int], hits: list[Hit]
@@ -327,6 +391,11 @@ class SqliteFullTextIndex:
                     )
                     if text is not None:
                         hit.highlights[name] = text
+
+
+def _last_seq(conn: sqlite3.Connection, index: str) -> int:
+    (seq,) = conn.execute(f"SELECT max(seq) FROM {log_table(index)}").fetchone()
+    return int(seq or 0)
 
 
 class _transaction:
