@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from domain.knowledge.chunking import split
-
 from domain.common.outbound import OutboundClient, OutboundFailed, OutboundRefused, OutboundRequest
+from domain.knowledge.chunking import split
 from domain.knowledge.parsed import (
     DocumentParser,
     FailureReason,

@@ -104,6 +104,8 @@ class StoreSliceIndex:
     ) -> list[IndexHit]:
         flt = None if documents is None else ft.Terms(DOCUMENT, tuple(documents))
         result = await self._fulltext.search(
-            collection, ft.SearchRequest(text=query, fields=(TEXT,), filter=flt, size=top_k)
+            # Top-k only: retrieval needs the best hits, not how many match (ADR 0052).
+            collection,
+            ft.SearchRequest(text=query, fields=(TEXT,), filter=flt, size=top_k, exact_total=False),
         )
         return [IndexHit(h.id, _document_of(h.fields.get(DOCUMENT)), h.score) for h in result.hits]
