@@ -37,6 +37,7 @@ class Member:
 class KnowledgeWorld:
     client: Client
     container: Container
+    settings: Settings
     alice: Member
     bob: Member
 
@@ -102,4 +103,4 @@ async def knowledge_world(settings: Settings) -> AsyncIterator[KnowledgeWorld]:
     async with AsyncTestClient(app=build_asgi(settings, container)) as c:  # type: ignore[arg-type]
         alice = await _member(c, settings)
         bob = await _member(c, settings)
-        yield KnowledgeWorld(c, container, alice, bob)
+        yield KnowledgeWorld(c, container, settings, alice, bob)

@@ -13,7 +13,7 @@ from domain.common.llm import ModelRuntime
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.knowledge.entities import MAX_DESCRIPTION, MAX_NAME, Dataset, DatasetStatus
 from domain.knowledge.errors import InvalidKnowledgeRequest, KnowledgeActionDenied
-from domain.knowledge.events import KnowledgeRemoved
+from domain.knowledge.events import EmbeddingModelChanged, KnowledgeRemoved
 from domain.knowledge.parsed import FormatType
 from domain.knowledge.ports import DatasetQuery, DatasetRepository, DatasetTotals, DocumentRepository
 from domain.knowledge.values import ChunkingStrategy
@@ -155,6 +155,7 @@ class DatasetService:
                 # The switch itself is a job (application/knowledge/reembedding.py); until it is done
                 # the dataset keeps searching its current index.
                 updated = replace(updated, pending_model_id=model[0])
+                uow.record(EmbeddingModelChanged(dataset.id, model[0]))
             await self._datasets.save(updated)
             await uow.commit()
         await self._record(actor, "knowledge.update", dataset_id, {})

@@ -8,6 +8,7 @@ from application.knowledge.datasets import DatasetService
 from application.knowledge.documents import DocumentService
 from application.knowledge.indexing import ATTEMPTS, IndexingJob
 from application.knowledge.preview import PreviewService
+from application.knowledge.reembedding import ReembeddingJob
 from application.knowledge.retrieval import RetrievalService
 from application.knowledge.slices import SliceService
 from crossdomain.audit import AuditRecorder
@@ -22,7 +23,7 @@ from domain.common.outbound import OutboundClient
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.common.storage import ObjectStorage
 from domain.common.vectors import VectorStore
-from domain.knowledge.events import DocumentQueued, KnowledgeRemoved, SliceChanged
+from domain.knowledge.events import DocumentQueued, EmbeddingModelChanged, KnowledgeRemoved, SliceChanged
 from domain.knowledge.parsed import ParseLimits
 from infra.knowledge.parsing import FileParser
 from infra.knowledge.slice_index import StoreSliceIndex
@@ -129,6 +130,18 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         SliceReindexer, uow=uow, datasets=datasets, slices=slices, index=index, runtime=runtime
     )
 
+    reembedding = providers.Singleton(
+        ReembeddingJob,
+        uow=uow,
+        datasets=datasets,
+        documents=documents,
+        slices=slices,
+        index=index,
+        runtime=runtime,
+        embeddings=embedding_models,
+        clock=clock,
+    )
+
     consumers = providers.List(
         providers.Factory(
             Consumer,
@@ -141,4 +154,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
             Consumer, topic=KnowledgeRemoved.topic, group=GROUP, handler=cleanup.provided.handle
         ),
         providers.Factory(Consumer, topic=SliceChanged.topic, group=GROUP, handler=reindexer.provided.handle),
+        providers.Factory(
+            Consumer, topic=EmbeddingModelChanged.topic, group=GROUP, handler=reembedding.provided.handle
+        ),
     )

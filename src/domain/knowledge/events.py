@@ -37,3 +37,13 @@ class KnowledgeRemoved(DomainEvent):
     collection: str
     object_prefix: str
     document_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingModelChanged(DomainEvent):
+    """A dataset is to move to another embedding model: its slices are embedded again into a new
+    collection while the current one keeps serving, then the dataset switches over."""
+
+    topic: ClassVar[str] = "knowledge.embedding_model_changed"
+    dataset_id: int
+    model_id: int
