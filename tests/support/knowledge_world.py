@@ -4,7 +4,7 @@ vector store, full-text index and object storage), with the indexing consumers r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -97,9 +97,14 @@ async def _member(c: Client, settings: Settings) -> Member:
 
 
 @asynccontextmanager
-async def knowledge_world(settings: Settings) -> AsyncIterator[KnowledgeWorld]:
+async def knowledge_world(
+    settings: Settings, prepare: Callable[[Container], None] | None = None
+) -> AsyncIterator[KnowledgeWorld]:
+    """`prepare` may override the container's providers before the app is built."""
     container = build_container(settings)
     fill_missing_contracts(container)
+    if prepare is not None:
+        prepare(container)
     async with AsyncTestClient(app=build_asgi(settings, container)) as c:  # type: ignore[arg-type]
         alice = await _member(c, settings)
         bob = await _member(c, settings)

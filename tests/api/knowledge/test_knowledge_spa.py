@@ -219,3 +219,22 @@ async def test_deleting_a_dataset_removes_its_index_and_files(w: KnowledgeWorld)
         raise AssertionError("the collection or the files outlived the dataset")
     answer = await w.client.post("/api/knowledge/detail", json={"dataset_ids": [dataset_id]})
     assert answer.status_code == 404
+
+
+async def test_a_web_page_on_a_private_address_fails_with_the_guards_reason(w: KnowledgeWorld) -> None:
+    # The guard decides on the resolved address before connecting: nothing is ever sent there.
+    dataset_id = await w.dataset(w.alice)
+    made = await w.call(
+        "/api/knowledge/document/create",
+        {
+            "dataset_id": dataset_id,
+            "document_bases": [
+                {"name": "metadata", "source_info": {"web_url": "http://169.254.169.254/latest/meta-data/"}},
+                {"name": "loopback", "source_info": {"web_url": "http://127.0.0.1:9/admin"}},
+            ],
+        },
+    )
+    rows = await w.settled([d["document_id"] for d in made["document_infos"]])
+    for row in rows:
+        assert row["status"] == 9 and row["failure_reason"] == "fetch_failed", row
+        assert row["status_descript"]
