@@ -89,7 +89,10 @@ async def apps(
     s = outage_settings(tmp_path, db_url, nats.url)
     async with AsyncExitStack() as stack:
         first = await stack.enter_async_context(AsyncTestClient(app=build_asgi(s)))  # type: ignore[arg-type]
-        second = await stack.enter_async_context(AsyncTestClient(app=build_asgi(s)))  # type: ignore[arg-type]
+        # The embedded vector store locks its folder for one open store: the second instance (same
+        # database, NATS and data directory otherwise) gets a folder of its own.
+        other = s.model_copy(update={"vector_uri": f"flat:{tmp_path / 'vectors-second'}"})
+        second = await stack.enter_async_context(AsyncTestClient(app=build_asgi(other)))  # type: ignore[arg-type]
         await until(lambda: ready(first), "the first instance to be ready")
         await until(lambda: ready(second), "the second instance to be ready")
         yield s, first, second

@@ -86,7 +86,10 @@ class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
         KwargDefinition(schema_extra={"minProperties": 1, "propertyNames": {"enum": ["1024", "999"]}}),
     ]
     space_id: Int64Str | None = None
-    history_info: Annotated[str, msgspec.Meta(max_length=MAX_VERSION_NOTE)] | None = None  # the note
+    # The note; NUL characters are refused (the pattern says so to clients).
+    history_info: Annotated[str, msgspec.Meta(max_length=MAX_VERSION_NOTE, pattern=r"^[^\x00]*$")] | None = (
+        None
+    )
 
 
 class ConnectorResult(msgspec.Struct):
