@@ -73,7 +73,7 @@ def client_tool_configs(tools: Iterable[ClientToolSpec]) -> list[ClientToolConfi
 
 
 class RecallStrategy(msgspec.Struct):
-    """Coze's bot_common RecallStrategy; nl2sql (table knowledge) is not offered."""
+    """Coze's bot_common RecallStrategy."""
 
     use_rerank: bool | None = None
     use_rewrite: bool | None = None
@@ -106,8 +106,8 @@ def knowledge_settings(
         patch["auto_call"] = auto_call
     recall: RecallStrategy | None = body.recall_strategy
     if recall is not None:
-        if recall.use_nl2sql:
-            raise InvalidAgentConfig(reason="recall_strategy.use_nl2sql is not supported")
+        if recall.use_nl2sql is not None:
+            patch["use_nl2sql"] = recall.use_nl2sql
         if recall.use_rerank is not None:
             patch["use_rerank"] = recall.use_rerank
         if recall.use_rewrite is not None:
@@ -120,5 +120,5 @@ def knowledge_values(k: KnowledgeBinding) -> dict[str, Any]:
     for the ids and auto_call, which the surfaces spell differently)."""
     values: dict[str, Any] = {name: getattr(k, name) for name in KNOWLEDGE_SETTINGS}
     values["no_recall_reply_mode"] = int(k.no_recall_reply_mode)
-    values["recall_strategy"] = RecallStrategy(k.use_rerank, k.use_rewrite, False)
+    values["recall_strategy"] = RecallStrategy(k.use_rerank, k.use_rewrite, k.use_nl2sql)
     return values

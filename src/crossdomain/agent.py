@@ -58,6 +58,7 @@ class AgentKnowledge:
     no_recall_reply: str | None = None  # said instead of asking the model when nothing is recalled
     rewrite_query: bool = False  # the chat history rewrites the question into the search query
     rerank: bool = False
+    nl2sql: bool = False  # table knowledge bases also answer with a query the model writes
 
     @property
     def searched_first(self) -> bool:

@@ -27,6 +27,7 @@ class RetrievalStrategy:
     min_score: float = 0.0  # on the 0..1 scale of RecalledSlice.score
     rewrite_query: bool = False  # an LLM turns the chat history and the question into one query
     rerank: bool = False  # the default rerank model orders the candidates, when one is configured
+    nl2sql: bool = False  # table datasets also answer with a query the chat model writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class RecalledSlice:
     heading_path: tuple[str, ...] = ()
     page: int | None = None
     url: str = ""  # web page documents: the page
+    sql: str = ""  # a table query's result (NL2SQL): `text` holds the query and its rows
 
 
 @dataclass(frozen=True, slots=True)

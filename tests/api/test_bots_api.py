@@ -229,7 +229,7 @@ async def test_paging_to_the_end_without_duplicates(me: Caller) -> None:
         ({"name": "ok", "knowledge": {"top_k": 21}}, "top_k"),
         ({"name": "ok", "knowledge": {"min_score": -0.1}}, "min_score"),
         ({"name": "ok", "knowledge": {"no_recall_reply_mode": 1}}, "no_recall_reply_customize_prompt"),
-        ({"name": "ok", "knowledge": {"recall_strategy": {"use_nl2sql": True}}}, "nl2sql"),
+        ({"name": "ok", "knowledge": {"recall_strategy": {"use_nl2sql": "yes"}}}, "nl2sql"),
         ({"name": "ok", "variables": [{"keyword": "1bad"}]}, "keyword"),
         ({"name": "ok", "variables": [{"keyword": "a"}, {"keyword": "a"}]}, "twice"),
         ({"name": "ok", "client_tools": [{"name": "bad name"}]}, "client tool"),

@@ -37,6 +37,7 @@ def knowledge_of(k: KnowledgeBinding) -> AgentKnowledge:
         else None,
         rewrite_query=k.use_rewrite,
         rerank=k.use_rerank,
+        nl2sql=k.use_nl2sql,
     )
 
 

@@ -16,6 +16,7 @@ from domain.knowledge.parsed import (
     ParseFailed,
     ParseLimits,
 )
+from domain.knowledge.sheets import row_text
 from domain.knowledge.values import Chunk, ChunkingStrategy
 
 WEB_TIMEOUT_S = 20.0
@@ -35,13 +36,12 @@ async def fetch_page(outbound: OutboundClient, url: str, limits: ParseLimits) ->
 
 
 def table_chunks(table: ParsedTable) -> list[Chunk]:
-    """One slice per row: "column: value" lines, empty cells left out."""
-    names = [c.name for c in table.columns]
+    """One slice per row: "column: value" lines, empty cells left out; the cells go along."""
     chunks = []
     for row in table.rows:
-        lines = [f"{name}: {cell}" for name, cell in zip(names, row, strict=False) if cell not in (None, "")]
-        if lines:
-            chunks.append(Chunk("\n".join(lines)))
+        text = row_text(table.columns, row)
+        if text:
+            chunks.append(Chunk(text, row=row))
     return chunks
 
 

@@ -151,6 +151,7 @@ class IndexingJob:
                 chunk.heading_path,
                 chunk.page,
                 generation,
+                row=chunk.row,
             )
             for i, chunk in enumerate(chunks)
         ]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from application.common.actor import Actor, require_scope
 from application.knowledge.access import KnowledgeAccess, KnowledgeAction
+from application.knowledge.nl2sql import SheetQuestions
 from crossdomain.knowledge import (
     MAX_QUERY_CHARS,
     MAX_TOP_K,
@@ -35,6 +36,7 @@ from domain.common.ports import UnitOfWorkFactory
 from domain.knowledge.entities import Dataset, DatasetStatus, DocumentStatus
 from domain.knowledge.errors import InvalidKnowledgeRequest
 from domain.knowledge.fusion import reciprocal_rank_fusion
+from domain.knowledge.parsed import FormatType
 from domain.knowledge.ports import (
     DatasetRepository,
     DocumentRepository,
@@ -97,9 +99,11 @@ class RetrievalService:
         runtime: ModelRuntime,
         access: KnowledgeAccess,
         embeddings: EmbeddingModelCatalog,
+        sheets: SheetQuestions,
     ) -> None:
         self._uow, self._datasets, self._documents, self._slices = uow, datasets, documents, slices
         self._index, self._runtime, self._access, self._embeddings = index, runtime, access, embeddings
+        self._sheets = sheets
         self._lexical_models: dict[int, bool] = {}  # a model's kind does not change
 
     async def test(
@@ -128,7 +132,13 @@ class RetrievalService:
         datasets = [d for d in found if d is not None and d.space_id == space_id]
         if strategy.rewrite_query and history:
             query = await self._rewrite(query, history)
-        return await self._search(datasets, query, strategy)
+        if not strategy.nl2sql:
+            return await self._search(datasets, query, strategy)
+        tables = [d for d in datasets if d.status is DatasetStatus.ENABLED and d.format is FormatType.TABLE]
+        answers, recall = await asyncio.gather(
+            self._sheets.answers(tables, query), self._search(datasets, query, strategy)
+        )
+        return Recall(recall.query, [*answers, *recall.slices])
 
     async def _search(self, datasets: Sequence[Dataset], query: str, strategy: RetrievalStrategy) -> Recall:
         live = [d for d in datasets if d.status is DatasetStatus.ENABLED]

@@ -13,6 +13,7 @@ from domain.knowledge.entities import Dataset, Document, Slice
 from domain.knowledge.errors import DatasetNotFound, DocumentNotFound, InvalidKnowledgeRequest, SliceNotFound
 from domain.knowledge.events import SliceChanged
 from domain.knowledge.ports import DocumentRepository, SliceRepository
+from domain.knowledge.sheets import Cells, row_of_text
 
 MAX_SLICE_CHARS = 10_000
 MAX_PAGE_SIZE = 200
@@ -22,6 +23,11 @@ def _checked_text(text: str) -> str:
     if not text.strip() or len(text) > MAX_SLICE_CHARS:
         raise InvalidKnowledgeRequest(detail=f"a slice holds 1..{MAX_SLICE_CHARS} characters")
     return text
+
+
+def _row(document: Document, text: str) -> Cells | None:
+    """A table document's row as the edited text names its cells, so SQL sees what the slice says."""
+    return row_of_text(document.columns, text) if document.columns else None
 
 
 class SliceService:
@@ -60,6 +66,7 @@ class SliceService:
                 text,
                 generation=document.generation,
                 edited=True,
+                row=_row(document, text),
             )
             await self._slices.add(added)
             await self._documents.save(
@@ -80,7 +87,7 @@ class SliceService:
                 raise SliceNotFound()
             dataset, document = await self._slice_document(actor, found)
             document.require_ready()
-            changed = replace(found, text=text, edited=True)
+            changed = replace(found, text=text, edited=True, row=_row(document, text))
             await self._slices.save(changed)
             await self._documents.save(
                 replace(document, char_count=max(0, document.char_count - len(found.text) + len(text)))

@@ -7,6 +7,7 @@ from application.knowledge.cleanup import KnowledgeCleanup, SliceReindexer
 from application.knowledge.datasets import DatasetService
 from application.knowledge.documents import DocumentService
 from application.knowledge.indexing import ATTEMPTS, IndexingJob
+from application.knowledge.nl2sql import SheetQuestions
 from application.knowledge.preview import PreviewService
 from application.knowledge.reembedding import ReembeddingJob
 from application.knowledge.retrieval import RetrievalService
@@ -26,6 +27,7 @@ from domain.common.vectors import VectorStore
 from domain.knowledge.events import DocumentQueued, EmbeddingModelChanged, KnowledgeRemoved, SliceChanged
 from domain.knowledge.parsed import ParseLimits
 from infra.knowledge.parsing import FileParser
+from infra.knowledge.sheet_sql import SqliteSheetQueries
 from infra.knowledge.slice_index import StoreSliceIndex
 from infra.persistence.knowledge import SqlDatasetRepository, SqlDocumentRepository, SqlSliceRepository
 
@@ -100,6 +102,14 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         outbound=outbound,
         limits=limits,
     )
+    sheets = providers.Singleton(
+        SheetQuestions,
+        uow=uow,
+        documents=documents,
+        slices=slices,
+        runtime=runtime,
+        queries=providers.Singleton(SqliteSheetQueries),
+    )
     retrieval = providers.Singleton(
         RetrievalService,
         uow=uow,
@@ -110,6 +120,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         runtime=runtime,
         access=access,
         embeddings=embedding_models,
+        sheets=sheets,
     )
     indexing = providers.Singleton(
         IndexingJob,

@@ -118,6 +118,7 @@ class AgentConfig:
                 "no_recall_reply_customize_prompt": k.no_recall_reply_customize_prompt,
                 "use_rewrite": k.use_rewrite,
                 "use_rerank": k.use_rerank,
+                "use_nl2sql": k.use_nl2sql,
             },
             "variables": [
                 {
@@ -178,6 +179,7 @@ class AgentConfig:
                 k.get("no_recall_reply_customize_prompt", ""),
                 k.get("use_rewrite", False),
                 k.get("use_rerank", False),
+                k.get("use_nl2sql", False),
             ),
             variables=tuple(
                 Variable(

@@ -235,9 +235,10 @@ class KnowledgeBinding:
     no_recall_reply_customize_prompt: str = ""
     use_rewrite: bool = False  # the question is rewritten with the chat history before searching
     use_rerank: bool = False  # the platform's rerank model orders what was found
+    use_nl2sql: bool = False  # table knowledge also answers with a SQL query the model writes
 
     def checked(self) -> KnowledgeBinding:
-        for name in ("auto_call", "show_source", "use_rewrite", "use_rerank"):
+        for name in ("auto_call", "show_source", "use_rewrite", "use_rerank", "use_nl2sql"):
             if not isinstance(getattr(self, name), bool):
                 raise refuse(f"{name} must be a boolean")
         if isinstance(self.search_strategy, bool) or self.search_strategy not in SEARCH_STRATEGIES:

@@ -132,6 +132,7 @@ class Slice:
     generation: int = 1
     hit_count: int = 0
     edited: bool = False  # changed by hand since the job cut it
+    row: tuple[str | None, ...] | None = None  # table documents: the row's cells (NL2SQL reads them)
 
     @staticmethod
     def slice_id(document_id: int, generation: int, position: int) -> str:

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from domain.knowledge.entities import Dataset, Document, DocumentStatus, Slice
 from domain.knowledge.parsed import FormatType
+from domain.knowledge.sheets import Cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,10 @@ class SliceRepository(Protocol):
     async def of_document(self, document_id: int) -> list[Slice]: ...
 
     async def next_position(self, document_id: int) -> int: ...
+
+    async def cells_of(self, document_ids: Sequence[int]) -> dict[int, list[Cells]]:
+        """The table rows of each document that has some, in slice order."""
+        ...
 
     async def count_hits(self, slice_ids: Sequence[str]) -> None: ...
 

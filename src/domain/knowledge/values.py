@@ -55,6 +55,7 @@ class Chunk:
     text: str
     heading_path: tuple[str, ...] = ()
     page: int | None = None
+    row: tuple[str | None, ...] | None = None  # a table row's cells, in its sheet's column order
     # Custom mode: how many leading characters of `text` repeat the end of the previous slice, so a
     # reader that stitches neighbouring slices (or a test of coverage) can drop them exactly.
     overlap: int = 0

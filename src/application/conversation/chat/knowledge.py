@@ -75,6 +75,7 @@ class KnowledgeStep:
             min_score=settings.min_score,
             rewrite_query=settings.rewrite_query,
             rerank=settings.rerank,
+            nl2sql=settings.nl2sql,
         )
         earlier = _turns(history[:at], files) if settings.rewrite_query else ()
         try:

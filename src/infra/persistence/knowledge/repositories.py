@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 
 from domain.knowledge.entities import Dataset, Document, DocumentStatus, Slice
 from domain.knowledge.ports import DatasetQuery, DatasetTotals
+from domain.knowledge.sheets import Cells
 from infra.persistence.knowledge.rows import (
     DatasetRow,
     DocumentRow,
@@ -194,6 +195,19 @@ class SqlSliceRepository:
             select(SliceRow).where(SliceRow.document_id == document_id).order_by(SliceRow.position)
         )
         return [r.to_entity() for r in rows.scalars()]
+
+    async def cells_of(self, document_ids: Sequence[int]) -> dict[int, list[Cells]]:
+        found: dict[int, list[Cells]] = {}
+        if not document_ids:
+            return found
+        rows = await current_session().execute(
+            select(SliceRow.document_id, SliceRow.cells)
+            .where(SliceRow.document_id.in_(list(document_ids)), SliceRow.cells.is_not(None))
+            .order_by(SliceRow.document_id, SliceRow.position, SliceRow.id)
+        )
+        for document_id, cells in rows:
+            found.setdefault(document_id, []).append(tuple(cells))
+        return found
 
     async def next_position(self, document_id: int) -> int:
         query = select(func.coalesce(func.max(SliceRow.position), -1)).where(

@@ -222,6 +222,7 @@ class SliceRow(Base):
     generation: Mapped[int] = mapped_column(Integer)
     hit_count: Mapped[int] = mapped_column(Integer)
     edited: Mapped[bool] = mapped_column(Boolean)
+    cells: Mapped[Any] = mapped_column(Json, nullable=True)  # a table row's cells
 
     def to_entity(self) -> Slice:
         return Slice(
@@ -236,6 +237,7 @@ class SliceRow(Base):
             generation=self.generation,
             hit_count=self.hit_count,
             edited=self.edited,
+            row=None if self.cells is None else tuple(self.cells),
         )
 
 
@@ -252,4 +254,5 @@ def slice_values(s: Slice) -> dict[str, Any]:
         "generation": s.generation,
         "hit_count": s.hit_count,
         "edited": s.edited,
+        "cells": None if s.row is None else list(s.row),
     }

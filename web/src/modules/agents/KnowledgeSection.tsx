@@ -1,9 +1,11 @@
 // The knowledge bases an agent searches before each answer, and how: Coze's bot Knowledge settings.
-import { Alert, MultiSelect, NumberInput, Radio, Select, SimpleGrid, Stack, Switch, Text, Textarea } from "@mantine/core";
+import { Alert, Group, MultiSelect, NumberInput, Radio, Select, SimpleGrid, Stack, Switch, Text, Textarea } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 
 import { LIMITS, NO_RECALL, RECALL_DEFAULTS, SEARCH, type DraftForm, type KnowledgeForm } from "./draft";
 import type { DatasetSummary } from "./types";
+
+const RECALL_SWITCHES = ["rewrite", "rerank", "nl2sql"] as const;
 
 interface Props {
   form: DraftForm;
@@ -114,6 +116,19 @@ export function KnowledgeSection({ form, datasets, datasetsError, onChange }: Pr
         onChange={(e) => set({ showSource: e.currentTarget.checked })}
         data-testid="knowledge-show-source"
       />
+      <Group gap="lg">
+        {RECALL_SWITCHES.map((name) => (
+          <Switch
+            key={name}
+            label={t(`agents.knowledge.${name}`)}
+            description={t(`agents.knowledge.${name}Hint`)}
+            checked={k[name]}
+            disabled={!bound}
+            onChange={(e) => set({ [name]: e.currentTarget.checked })}
+            data-testid={`knowledge-${name}`}
+          />
+        ))}
+      </Group>
       <Radio.Group
         label={t("agents.knowledge.noRecall")}
         description={t("agents.knowledge.noRecallHint")}

@@ -36,6 +36,10 @@ export interface KnowledgeForm {
   showSource: boolean;
   noRecallMode: number;
   noRecallText: string;
+  /** Coze's recall strategy: rewrite the question, rerank, answer tables with SQL. */
+  rewrite: boolean;
+  rerank: boolean;
+  nl2sql: boolean;
 }
 
 /** Coze's editor defaults (the backend's too). */
@@ -51,6 +55,9 @@ export function knowledgeFormOf(k: Partial<KnowledgeConfig> | undefined): Knowle
     showSource: k?.show_source ?? false,
     noRecallMode: k?.no_recall_reply_mode ?? NO_RECALL.model,
     noRecallText: k?.no_recall_reply_customize_prompt ?? "",
+    rewrite: k?.recall_strategy?.use_rewrite ?? false,
+    rerank: k?.recall_strategy?.use_rerank ?? false,
+    nl2sql: k?.recall_strategy?.use_nl2sql ?? false,
   };
 }
 
@@ -64,6 +71,7 @@ export function knowledgeOf(k: KnowledgeForm): KnowledgeConfig {
     show_source: k.showSource,
     no_recall_reply_mode: k.noRecallMode,
     no_recall_reply_customize_prompt: k.noRecallText,
+    recall_strategy: { use_rewrite: k.rewrite, use_rerank: k.rerank, use_nl2sql: k.nl2sql },
   };
 }
 

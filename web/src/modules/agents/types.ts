@@ -70,6 +70,7 @@ export interface KnowledgeConfig {
   show_source: boolean;
   no_recall_reply_mode: number; // 0 the model answers, 1 the custom text
   no_recall_reply_customize_prompt: string;
+  recall_strategy?: { use_rerank: boolean; use_rewrite: boolean; use_nl2sql: boolean };
 }
 
 /** A knowledge base of the space, as /api/knowledge/list answers (only what the editor reads). */
