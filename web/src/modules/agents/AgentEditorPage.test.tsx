@@ -189,6 +189,7 @@ describe("agent editor", { timeout: 30_000 }, () => {
     await user.clear(reply);
     expect(within(section).getByText("Write the reply")).toBeInTheDocument();
     await user.type(reply, "Ask HR instead.");
+    await user.click(within(section).getByTestId("knowledge-nl2sql"));
 
     await user.click(screen.getByTestId("save"));
     await waitFor(() => expect(updates(b)).toHaveLength(1));
@@ -201,6 +202,7 @@ describe("agent editor", { timeout: 30_000 }, () => {
       show_source: true,
       no_recall_reply_mode: 1,
       no_recall_reply_customize_prompt: "Ask HR instead.",
+      recall_strategy: { use_rewrite: false, use_rerank: false, use_nl2sql: true },
     });
   });
 
