@@ -1,0 +1,1 @@
+"""Plugins: HTTP tools described by OpenAPI documents, MCP servers and local tools."""

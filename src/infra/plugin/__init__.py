@@ -1,0 +1,1 @@
+"""Plugin adapters: reading OpenAPI documents, calling tools."""
