@@ -81,7 +81,7 @@ def main() -> None:
                 for r in sheet.rows
             ],
         )
-        only = median_ms(lambda: loaded.execute(SQL).fetchall())
+        only = median_ms(lambda loaded=loaded: loaded.execute(SQL).fetchall())
         print(f"{n:>8} {full:>14.1f} {only:>14.1f} {len(answer.rows):>12}")
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
 
 from domain.knowledge.errors import UnsafeQuery
 from domain.knowledge.parsed import ColumnType
