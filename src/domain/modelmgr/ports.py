@@ -40,16 +40,6 @@ class ModelRepository(Protocol):
         ...
 
 
-class SecretCipher(Protocol):
-    """Seals API keys at rest. `open` accepts text sealed with the current or any previous key."""
-
-    def seal(self, plain: str) -> str: ...
-
-    def open(self, sealed: str) -> str: ...
-
-    def is_current(self, sealed: str) -> bool: ...
-
-
 class ModelClientFactory(Protocol):
     """Builds a ready client from a model instance (infra: langchain providers and the built-ins)."""
 

@@ -10,8 +10,8 @@ from sqlalchemy import Boolean, Float, Index, Integer, String, Text, func, selec
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.common.secrets import SecretCipher
 from domain.modelmgr.entities import ModelInstance
-from domain.modelmgr.ports import SecretCipher
 from domain.modelmgr.values import Capabilities, Connection, ModelKind, ModelStatus, ParameterSpec
 from infra.persistence.base import Base, Int64, Json, UtcDateTime
 from infra.persistence.uow import current_session
