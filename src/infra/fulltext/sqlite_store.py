@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.common.fulltext import Document, FieldType, IndexSpec, Language, Value, from_epoch_ms, to_epoch_ms
+from infra.common.sqlite import ImmediateTransaction
 from infra.fulltext import analysis
 from infra.fulltext.sqlite_query import column, docs_table, ident, sql_type, to_sql, words_table
 from infra.fulltext.sqlite_topk import append_log, create_log, log_table
@@ -33,7 +34,7 @@ def create_tables(conn: sqlite3.Connection, spec: IndexSpec) -> None:
     docs = docs_table(spec.name)
     typed = [f for f in spec.fields if f.type is not FieldType.TEXT]
     cols = "".join(f", {column(f.name)} {sql_type(f.type)}" for f in typed)
-    with _transaction(conn):
+    with ImmediateTransaction(conn):
         key = "rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL"
         conn.execute(f"CREATE TABLE {docs} ({key}{cols})")
         for f in typed:
@@ -50,7 +51,7 @@ def create_tables(conn: sqlite3.Connection, spec: IndexSpec) -> None:
 
 def drop_tables(conn: sqlite3.Connection, spec: IndexSpec) -> None:
     name = spec.name
-    with _transaction(conn):
+    with ImmediateTransaction(conn):
         for f in spec.text_fields:
             conn.execute(f"DROP TABLE IF EXISTS {words_table(name, f.name)}")
         conn.execute(f"DROP TABLE IF EXISTS {docs_table(name)}")
@@ -68,7 +69,7 @@ def upsert_docs(conn: sqlite3.Connection, spec: IndexSpec, docs: list[Document])
         f"ON CONFLICT(id) DO UPDATE SET {updates} RETURNING rowid"
     )
     rowids: list[int] = []
-    with _transaction(conn):
+    with ImmediateTransaction(conn):
         seq_before = _last_seq(conn, spec.name)
         for doc in docs:
             stored = {k: _to_json(v) for k, v in doc.fields.items() if v is not None}
@@ -95,7 +96,7 @@ def upsert_docs(conn: sqlite3.Connection, spec: IndexSpec, docs: list[Document])
 def delete_where(conn: sqlite3.Connection, spec: IndexSpec, clause: str, params: Sequence[object]) -> Written:
     """Delete the documents `clause` (over `d`, the documents table) matches, words included."""
     docs = docs_table(spec.name)
-    with _transaction(conn):
+    with ImmediateTransaction(conn):
         seq_before = _last_seq(conn, spec.name)
         rowids = [r for (r,) in conn.execute(f"SELECT d.rowid FROM {docs} AS d WHERE {clause}", params)]
         for start in range(0, len(rowids), DELETE_CHUNK):
@@ -125,19 +126,6 @@ def stored_fields(spec: IndexSpec, raw: dict[str, Any]) -> dict[str, Value | Non
 def _last_seq(conn: sqlite3.Connection, index: str) -> int:
     (seq,) = conn.execute(f"SELECT max(seq) FROM {log_table(index)}").fetchone()
     return int(seq or 0)
-
-
-class _transaction:
-    """BEGIN IMMEDIATE ... COMMIT/ROLLBACK on an autocommit connection."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type is not None else "COMMIT")
 
 
 def _to_json(value: Value) -> object:
