@@ -17,11 +17,8 @@ from application.knowledge.access import KnowledgeAccess, KnowledgeAction
 from application.knowledge.datasets import object_prefix
 from application.knowledge.inputs import (
     MAX_DOCUMENTS_PER_CALL,
-    MAX_TEXT_CHARS,
     DocumentInput,
-    FileInput,
     TextInput,
-    UploadInput,
     WebInput,
     checked_name,
     checked_type,
@@ -30,6 +27,7 @@ from application.knowledge.inputs import (
     default_web_name,
     file_type_of,
 )
+from application.knowledge.sources import file_bytes, pasted_text
 from crossdomain.upload import UploadedFiles
 from domain.common.access import Scope
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
@@ -118,14 +116,11 @@ class DocumentService:
         elif isinstance(given, TextInput):
             if dataset.format is not FormatType.TEXT:
                 raise WrongFormat(detail="pasted text goes into text knowledge bases")
-            if not given.text.strip() or len(given.text) > MAX_TEXT_CHARS:
-                raise InvalidKnowledgeRequest(detail=f"text must be 1..{MAX_TEXT_CHARS} characters")
-            # Pasted text is plain unless its name says markdown (then its headings count).
+            # The type is judged by the name as stored (stripped); the text is checked first.
+            data, file_type = pasted_text(given.text, (given.name or "").strip())
             name, source = checked_name(given.name), DocumentSource.TEXT
-            file_type = "md" if file_type_of(name) in ("md", "markdown") else "txt"
-            data = given.text.encode()
         else:
-            data, name = await self._bytes_of(actor, given)
+            data, name = await file_bytes(self._files, self._storage, self._limits, actor.user_id, given)
             name = checked_name(name)
             file_type = checked_type(dataset.format, file_type_of(name, given.file_type))
             source = DocumentSource.LOCAL_FILE
@@ -155,16 +150,6 @@ class DocumentService:
             caption=caption,
         )
         return document, data
-
-    async def _bytes_of(self, actor: Actor, given: FileInput | UploadInput) -> tuple[bytes, str]:
-        if isinstance(given, FileInput):
-            return given.data, given.name
-        upload = await self._files.get(given.file_id, actor.user_id)
-        if upload is None:
-            raise InvalidKnowledgeRequest(detail=f"file {given.file_id} is not one of your uploads")
-        if upload.size > self._limits.max_bytes:
-            raise InvalidKnowledgeRequest(detail=f"{upload.name}: the file is over the size limit")
-        return await self._storage.get(upload.object_key), given.name or upload.name
 
     async def page(
         self,

@@ -9,16 +9,14 @@ from application.common.actor import Actor, require_scope
 from application.knowledge.access import KnowledgeAccess, KnowledgeAction
 from application.knowledge.cutting import cut, fetch_page
 from application.knowledge.inputs import (
-    MAX_TEXT_CHARS,
     DocumentInput,
-    FileInput,
     TextInput,
-    UploadInput,
     WebInput,
     checked_type,
     checked_url,
     file_type_of,
 )
+from application.knowledge.sources import file_bytes, pasted_text
 from crossdomain.upload import UploadedFiles
 from domain.common.access import Scope
 from domain.common.outbound import OutboundClient
@@ -69,23 +67,8 @@ class PreviewService:
         if isinstance(given, WebInput):
             return await fetch_page(self._outbound, checked_url(given.url), self._limits), "html"
         if isinstance(given, TextInput):
-            if not given.text.strip() or len(given.text) > MAX_TEXT_CHARS:
-                raise InvalidKnowledgeRequest(detail=f"text must be 1..{MAX_TEXT_CHARS} characters")
-            return given.text.encode(), "md" if file_type_of(given.name) in ("md", "markdown") else "txt"
-        if isinstance(given, FileInput):
-            data, name, declared = given.data, given.name, given.file_type
-        else:
-            assert isinstance(given, UploadInput)
-            upload = await self._files.get(given.file_id, actor.user_id)
-            if upload is None:
-                raise InvalidKnowledgeRequest(detail=f"file {given.file_id} is not one of your uploads")
-            if upload.size > self._limits.max_bytes:
-                raise InvalidKnowledgeRequest(detail=f"{upload.name}: the file is over the size limit")
-            data, name, declared = (
-                await self._storage.get(upload.object_key),
-                given.name or upload.name,
-                given.file_type,
-            )
+            return pasted_text(given.text, given.name)
+        data, name = await file_bytes(self._files, self._storage, self._limits, actor.user_id, given)
         if len(data) > self._limits.max_bytes:
             raise InvalidKnowledgeRequest(detail=f"{name}: the file is over the size limit")
-        return data, checked_type(format, file_type_of(name, declared))
+        return data, checked_type(format, file_type_of(name, given.file_type))

@@ -56,6 +56,7 @@ MAX_TOP_K = 1024
 MAX_STRING_BYTES = 65535
 MAX_BATCH = 10_000
 MAX_FIELDS = 64
+MAX_QUERY_TEXT_BYTES = 4096  # hybrid search's keyword query
 
 _COLLECTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -358,6 +359,22 @@ def check_top_k(top_k: object) -> int:
     if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
         raise InvalidVectorRequest(f"top_k must be 1..{MAX_TOP_K}")
     return top_k
+
+
+def check_query_text(spec: CollectionSpec, text: object) -> str:
+    """The keyword side of a hybrid search: it needs a text field and a query
+    of 1..MAX_QUERY_TEXT_BYTES bytes."""
+    if not spec.has_text:
+        raise InvalidVectorRequest(f"collection {spec.name} has no text field; hybrid search needs one")
+    if not isinstance(text, str) or not text.strip() or len(text.encode()) > MAX_QUERY_TEXT_BYTES:
+        raise InvalidVectorRequest(f"hybrid search needs query text of 1..{MAX_QUERY_TEXT_BYTES} bytes")
+    return text
+
+
+def hybrid_candidates(limit: int) -> int:
+    """How many candidates each side of a hybrid search proposes: more than asked for, so fusion can
+    promote a record that ranks well in both lists but tops neither."""
+    return min(MAX_TOP_K, max(3 * limit, 30))
 
 
 def scope_filter(

@@ -28,10 +28,8 @@ from typing import IO, Any, TypeVar
 from domain.common.vector_filters import Filter, Scalar
 from domain.common.vectors import (
     DEFAULT_FUSION,
-    MAX_TOP_K,
     CollectionSpec,
     Fusion,
-    InvalidVectorRequest,
     VectorCapabilities,
     VectorCollectionExists,
     VectorCollectionNotFound,
@@ -40,9 +38,11 @@ from domain.common.vectors import (
     VectorStoreUnavailable,
     check_collection_name,
     check_id,
+    check_query_text,
     check_records,
     check_top_k,
     check_vector,
+    hybrid_candidates,
     scope_filter,
 )
 from infra.privatefs import PRIVATE_FILE, narrow, private_dir, private_file
@@ -53,7 +53,6 @@ from infra.vectorstore.flat_db import FlatDatabase
 T = TypeVar("T")
 DB_FILE = "vectors.db"
 LOCK_FILE = "LOCK"
-MAX_QUERY_TEXT_BYTES = 4096
 
 
 class FlatVectorStore:
@@ -321,18 +320,10 @@ class FlatVectorStore:
 
         def hybrid() -> list[VectorHit]:
             found = self._collection(collection)
-            if not found.spec.has_text:
-                raise InvalidVectorRequest(
-                    f"collection {collection} has no text field; hybrid search needs one"
-                )
-            if not isinstance(text, str) or not text.strip() or len(text.encode()) > MAX_QUERY_TEXT_BYTES:
-                raise InvalidVectorRequest(
-                    f"hybrid search needs query text of 1..{MAX_QUERY_TEXT_BYTES} bytes"
-                )
+            check_query_text(found.spec, text)
             query = check_vector(found.spec, vector)
             scope_filter(found.spec, where, partition, required=True)
-            # Each side proposes more candidates than asked for, as in the Milvus adapter.
-            candidates = min(MAX_TOP_K, max(3 * limit, 30))
+            candidates = hybrid_candidates(limit)
             dense = self._dense(found, query, candidates, where, partition)
             keyword = self._keyword(found, text, candidates, where, partition)
             fused = fuse(found.spec.metric, dense, keyword, fusion)[:limit]

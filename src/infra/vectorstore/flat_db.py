@@ -13,7 +13,6 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -26,6 +25,7 @@ from domain.common.vectors import (
     ScalarField,
     VectorRecord,
 )
+from infra.common.sqlite import ImmediateTransaction
 from infra.fulltext import analysis
 from infra.fulltext.sqlite_query import match_expression
 
@@ -185,18 +185,5 @@ class FlatDatabase:
         )
         return ((int(r), float(s)) for r, s in cursor)
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self.conn)
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT/ROLLBACK on an autocommit connection."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, *_: Any) -> None:
-        self.conn.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+    def _transaction(self) -> ImmediateTransaction:
+        return ImmediateTransaction(self.conn)

@@ -28,7 +28,6 @@ from domain.common.vector_filters import Filter, In, Scalar
 from domain.common.vectors import (
     DEFAULT_FUSION,
     ID_FIELD,
-    MAX_TOP_K,
     TEXT_FIELD,
     CollectionSpec,
     Fusion,
@@ -44,9 +43,11 @@ from domain.common.vectors import (
     VectorStoreUnavailable,
     check_collection_name,
     check_id,
+    check_query_text,
     check_records,
     check_top_k,
     check_vector,
+    hybrid_candidates,
     scope_filter,
 )
 from infra.common.breaker import Breaker, never
@@ -68,7 +69,6 @@ T = TypeVar("T")
 Consistency = Literal["Strong", "Bounded", "Session", "Eventually"]
 REMOTE_SCHEMES = ("http://", "https://", "tcp://", "unix:")
 UPSERT_CHUNK = 1000
-MAX_QUERY_TEXT_BYTES = 4096
 CHECK_CONNECT_TIMEOUT_S = 1.5
 _COLLECTION_MISSING = 100
 _COLLECTION_NOT_LOADED = 101
@@ -356,17 +356,12 @@ class MilvusVectorStore:
         if not (await self.capabilities()).hybrid:
             raise VectorFeatureUnsupported("hybrid search", f"{self.adapter} {self._version}")
         spec = await self.describe_collection(collection)
-        if not spec.has_text:
-            raise InvalidVectorRequest(f"collection {collection} has no text field; hybrid search needs one")
-        if not isinstance(text, str) or not text.strip() or len(text.encode()) > MAX_QUERY_TEXT_BYTES:
-            raise InvalidVectorRequest(f"hybrid search needs query text of 1..{MAX_QUERY_TEXT_BYTES} bytes")
+        check_query_text(spec, text)
         query = check_vector(spec, vector)
         limit = check_top_k(top_k)
         scoped = scope_filter(spec, where, partition, required=True)
         expr = compile_filter(scoped) if scoped is not None else ""
-        # Each side proposes more candidates than asked for, so fusion can promote a record that
-        # ranks well in both lists but tops neither.
-        candidates = min(MAX_TOP_K, max(3 * limit, 30))
+        candidates = hybrid_candidates(limit)
         requests = [
             AnnSearchRequest([query], VECTOR_FIELD, search_params(spec, candidates), candidates, expr=expr),
             AnnSearchRequest([text], SPARSE_FIELD, {"metric_type": "BM25"}, candidates, expr=expr),

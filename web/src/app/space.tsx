@@ -1,6 +1,7 @@
 // The spaces the account belongs to (the SPA's space list) and the one the studio works in.
 import { useQuery } from "@tanstack/react-query";
-import { createContext, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useNavigate } from "react-router";
 
 import { apiData } from "./api";
 
@@ -86,4 +87,29 @@ export function useSpace(): SpaceState {
   const state = useContext(SpaceContext);
   if (!state) throw new Error("useSpace outside SpaceProvider (the studio shell)");
   return state;
+}
+
+/**
+ * The URL names the space, and so does the shell's switcher: the switcher follows the URL, and
+ * choosing another space in the switcher goes to `to(thatSpace)`.
+ */
+export function useFollowSpace(spaceId: string, to: (spaceId: string) => string): void {
+  const { spaces, space, setSpaceId } = useSpace();
+  const navigate = useNavigate();
+  const target = useRef(to);
+  target.current = to;
+  const member = spaces.some((s) => s.id === spaceId);
+  const current = space?.id ?? null;
+  const last = useRef<string | null>(null);
+  useEffect(() => {
+    if (member && current !== spaceId) setSpaceId(spaceId);
+    // only when the URL's space changes (or the list arrives), not when the switcher does
+  }, [spaceId, member]);
+  useEffect(() => {
+    const before = last.current;
+    last.current = current;
+    if (before !== null && current !== null && current !== before && current !== spaceId) {
+      void navigate(target.current(current));
+    }
+  }, [current, spaceId, navigate]);
 }

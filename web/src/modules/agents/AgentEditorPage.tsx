@@ -24,12 +24,13 @@ import { Link, useBlocker, useParams } from "react-router";
 
 import { ErrorPanel, useErrorMessage } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
+import { useFollowSpace } from "../../app/space";
 import { getDraft, keys, listKnowledge, listModels, updateDraft } from "./api";
 import { OnboardingSection, SuggestionsSection, ToolsSection } from "./ConversationSection";
 import { LIMITS, ToolSchemaError, formOf, sameForm, updateOf, type DraftForm } from "./draft";
 import { KnowledgeSection } from "./KnowledgeSection";
 import { ModelSection } from "./ModelSection";
-import { agentPath, agentsPath, useFollowSpace } from "./paths";
+import { agentPath, agentsPath } from "./paths";
 import { PersonaField, VariablesField } from "./PersonaSection";
 import type { DraftData } from "./types";
 

@@ -1,17 +1,5 @@
 // A space's agents: search (on the server), create, duplicate, delete, and more pages on demand.
-import {
-  Badge,
-  Button,
-  Card,
-  Group,
-  Loader,
-  Modal,
-  Stack,
-  Text,
-  TextInput,
-  Textarea,
-  Title,
-} from "@mantine/core";
+import { Badge, Button, Card, Group, Modal, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
@@ -19,11 +7,12 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 
-import { ErrorPanel, useErrorMessage } from "../../app/errors";
-import { PageLoader } from "../../app/loading";
+import { useErrorMessage } from "../../app/errors";
+import { EmptyList, NoMatch, PagedList, SearchBox } from "../../app/lists";
+import { useFollowSpace } from "../../app/space";
 import { createAgent, deleteAgent, duplicateAgent, formatTime, keys, listAgents } from "./api";
 import { LIMITS } from "./draft";
-import { agentPath, useFollowSpace } from "./paths";
+import { agentPath } from "./paths";
 import type { Intelligence } from "./types";
 
 export function AgentListPage() {
@@ -47,57 +36,6 @@ export function AgentListPage() {
   const total = query.data?.pages[query.data.pages.length - 1]?.total ?? 0;
   const searching = name !== "";
 
-  let body;
-  if (query.isPending) {
-    body = <PageLoader />;
-  } else if (query.isError && !query.data) {
-    body = <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />;
-  } else if (agents.length === 0) {
-    body = searching ? (
-      <Text c="dimmed" role="status" data-testid="agents-no-match">
-        {t("agents.list.noMatch", { name })}
-      </Text>
-    ) : (
-      <Card withBorder padding="xl" data-testid="agents-empty">
-        <Stack align="center" gap="sm">
-          <Title order={3} size="h4">
-            {t("agents.list.emptyTitle")}
-          </Title>
-          <Text c="dimmed" ta="center">
-            {t("agents.list.emptyBody")}
-          </Text>
-          <Button onClick={() => setCreating(true)}>{t("agents.list.create")}</Button>
-        </Stack>
-      </Card>
-    );
-  } else {
-    body = (
-      <Stack gap="sm">
-        <Text size="sm" c="dimmed" role="status" aria-live="polite">
-          {t("agents.list.count", { shown: agents.length, total })}
-        </Text>
-        <Stack
-          gap="xs"
-          component="ul"
-          aria-label={t("agents.list.title")}
-          style={{ listStyle: "none", padding: 0, margin: 0 }}
-        >
-          {agents.map((a) => (
-            <AgentRow key={a.basic_info.id} spaceId={spaceId} agent={a} onDelete={() => setDeleting(a)} />
-          ))}
-        </Stack>
-        {query.hasNextPage ? (
-          <Group justify="center">
-            <Button variant="default" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-              {t("agents.list.more")}
-            </Button>
-          </Group>
-        ) : null}
-        {query.isError ? <ErrorPanel error={query.error} onRetry={() => void query.refetch()} /> : null}
-      </Stack>
-    );
-  }
-
   return (
     <Stack gap="md" maw={960}>
       <Group justify="space-between" wrap="wrap" gap="sm">
@@ -106,17 +44,39 @@ export function AgentListPage() {
           {t("agents.list.create")}
         </Button>
       </Group>
-      <TextInput
-        type="search"
+      <SearchBox
+        query={query}
         label={t("agents.list.search")}
         placeholder={t("agents.list.searchPlaceholder")}
         value={search}
         maxLength={LIMITS.name}
         onChange={(e) => setSearch(e.currentTarget.value)}
-        rightSection={query.isFetching && !query.isPending ? <Loader size="xs" aria-hidden /> : null}
         data-testid="agents-search"
       />
-      {body}
+      <PagedList
+        query={query}
+        shown={agents.length}
+        label={t("agents.list.title")}
+        count={t("agents.list.count", { shown: agents.length, total })}
+        moreLabel={t("agents.list.more")}
+        empty={
+          searching ? (
+            <NoMatch testId="agents-no-match">{t("agents.list.noMatch", { name })}</NoMatch>
+          ) : (
+            <EmptyList
+              testId="agents-empty"
+              title={t("agents.list.emptyTitle")}
+              body={t("agents.list.emptyBody")}
+              action={t("agents.list.create")}
+              onAction={() => setCreating(true)}
+            />
+          )
+        }
+      >
+        {agents.map((a) => (
+          <AgentRow key={a.basic_info.id} spaceId={spaceId} agent={a} onDelete={() => setDeleting(a)} />
+        ))}
+      </PagedList>
       <CreateAgentModal spaceId={spaceId} opened={creating} onClose={() => setCreating(false)} />
       <DeleteAgentModal spaceId={spaceId} agent={deleting} onClose={() => setDeleting(null)} />
     </Stack>

@@ -21,9 +21,10 @@ import { Link, useParams } from "react-router";
 
 import { ErrorPanel, FailureAlert } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
+import { useFollowSpace } from "../../app/space";
 import { HISTORY_PAGE_SIZE, formatTime, getDraft, keys, listConnectors, listHistory, publishAgent } from "./api";
 import { LIMITS } from "./draft";
-import { agentPath, agentsPath, useFollowSpace } from "./paths";
+import { agentPath, agentsPath } from "./paths";
 import type { PublishConnector } from "./types";
 
 export function PublishPage() {

@@ -1,35 +1,13 @@
 // Answers of the backend for the agent pages' tests (shapes as tests/api/test_draftbot_api.py reads them).
-import { configure } from "@testing-library/react";
-
+import { spaceList } from "../../test/fixtures";
 import type { BotInfo, ChatModel, Intelligence } from "./types";
 
-export const ok = (data: unknown) => ({ body: { code: 0, msg: "", data } });
-export const fail = (status: number, code: number, msg: string) => ({
-  status,
-  body: { code, msg, data: null, detail: { logid: "log-1" } },
-});
+export { ACCOUNT, fail, ok, setUpPageTests as polyfillFonts } from "../../test/fixtures";
 
-export { ACCOUNT } from "../../test/fixtures";
-
-const space = (id: string, name: string, type: number) => ({
-  id,
-  name,
-  description: "",
-  icon_url: "",
-  owner_user_id: "42",
-  space_role_type: 1,
-  space_type: type,
-});
-
-export const SPACES = {
-  bot_space_list: [space("7", "Team", 2), space("9", "Personal", 1)],
-  recently_used_space_list: [],
-  has_personal_space: true,
-  team_space_num: 1,
-  max_team_space_num: 100,
-  total: 2,
-  has_more: false,
-};
+export const SPACES = spaceList([
+  ["7", "Team", 2],
+  ["9", "Personal", 1],
+]);
 
 export function agent(id: string, name: string, published = false): Intelligence {
   return {
@@ -99,15 +77,4 @@ export function chatModel(id: string, name: string, isDefault = false): ChatMode
     model_ability: { json_mode: true, function_call: true },
     is_default: isDefault,
   };
-}
-
-/**
- * jsdom has no document.fonts, which Mantine's autosizing Textarea listens on; and the pages load
- * lazily over several answers, slower than testing-library's 1 s default on a busy machine.
- */
-export function polyfillFonts(): void {
-  configure({ asyncUtilTimeout: 5_000 });
-  if (!("fonts" in document) || !document.fonts) {
-    Object.defineProperty(document, "fonts", { configurable: true, value: new EventTarget() });
-  }
 }

@@ -1,5 +1,5 @@
 // A space's knowledge bases: search by name and filter by format (on the server), create, delete.
-import { Badge, Button, Card, Group, Loader, Modal, Radio, Select, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Badge, Button, Card, Group, Modal, Radio, Select, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
@@ -7,8 +7,8 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 
-import { ErrorPanel, FailureAlert } from "../../app/errors";
-import { PageLoader } from "../../app/loading";
+import { FailureAlert } from "../../app/errors";
+import { EmptyList, NoMatch, PagedList, SearchBox } from "../../app/lists";
 import { LIMITS, PAGE_SIZE, createDataset, deleteDataset, formatTime, keys, listDatasets } from "./api";
 import { datasetPath, useFollowSpace } from "./paths";
 import { ConfirmModal, FORMATS, FORMAT_KEYS, FormatBadge } from "./shared";
@@ -35,52 +35,6 @@ export function KnowledgeListPage() {
   const total = query.data?.pages[query.data.pages.length - 1]?.total ?? 0;
   const filtered = name !== "" || format !== null;
 
-  let body;
-  if (query.isPending) {
-    body = <PageLoader />;
-  } else if (query.isError && !query.data) {
-    body = <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />;
-  } else if (datasets.length === 0) {
-    body = filtered ? (
-      <Text c="dimmed" role="status" data-testid="knowledge-no-match">
-        {t("knowledge.list.noMatch")}
-      </Text>
-    ) : (
-      <Card withBorder padding="xl" data-testid="knowledge-empty">
-        <Stack align="center" gap="sm">
-          <Title order={3} size="h4">
-            {t("knowledge.list.emptyTitle")}
-          </Title>
-          <Text c="dimmed" ta="center">
-            {t("knowledge.list.emptyBody")}
-          </Text>
-          <Button onClick={() => setCreating(true)}>{t("knowledge.list.create")}</Button>
-        </Stack>
-      </Card>
-    );
-  } else {
-    body = (
-      <Stack gap="sm">
-        <Text size="sm" c="dimmed" role="status" aria-live="polite">
-          {t("knowledge.list.count", { shown: datasets.length, total })}
-        </Text>
-        <Stack gap="xs" component="ul" aria-label={t("knowledge.list.title")} style={{ listStyle: "none", padding: 0, margin: 0 }}>
-          {datasets.map((d) => (
-            <DatasetRow key={d.dataset_id} spaceId={spaceId} dataset={d} onDelete={() => setDeleting(d)} />
-          ))}
-        </Stack>
-        {query.hasNextPage ? (
-          <Group justify="center">
-            <Button variant="default" loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-              {t("knowledge.list.more")}
-            </Button>
-          </Group>
-        ) : null}
-        {query.isError ? <ErrorPanel error={query.error} onRetry={() => void query.refetch()} /> : null}
-      </Stack>
-    );
-  }
-
   return (
     <Stack gap="md" maw={960}>
       <Group justify="space-between" wrap="wrap" gap="sm">
@@ -90,15 +44,14 @@ export function KnowledgeListPage() {
         </Button>
       </Group>
       <Group gap="sm" align="flex-end" wrap="wrap">
-        <TextInput
+        <SearchBox
+          query={query}
           style={{ flex: 1, minWidth: 200 }}
-          type="search"
           label={t("knowledge.list.search")}
           placeholder={t("knowledge.list.searchPlaceholder")}
           value={search}
           maxLength={LIMITS.name}
           onChange={(e) => setSearch(e.currentTarget.value)}
-          rightSection={query.isFetching && !query.isPending ? <Loader size="xs" aria-hidden /> : null}
         />
         <Select
           w={160}
@@ -112,7 +65,30 @@ export function KnowledgeListPage() {
           ]}
         />
       </Group>
-      {body}
+      <PagedList
+        query={query}
+        shown={datasets.length}
+        label={t("knowledge.list.title")}
+        count={t("knowledge.list.count", { shown: datasets.length, total })}
+        moreLabel={t("knowledge.list.more")}
+        empty={
+          filtered ? (
+            <NoMatch testId="knowledge-no-match">{t("knowledge.list.noMatch")}</NoMatch>
+          ) : (
+            <EmptyList
+              testId="knowledge-empty"
+              title={t("knowledge.list.emptyTitle")}
+              body={t("knowledge.list.emptyBody")}
+              action={t("knowledge.list.create")}
+              onAction={() => setCreating(true)}
+            />
+          )
+        }
+      >
+        {datasets.map((d) => (
+          <DatasetRow key={d.dataset_id} spaceId={spaceId} dataset={d} onDelete={() => setDeleting(d)} />
+        ))}
+      </PagedList>
       <CreateModal spaceId={spaceId} opened={creating} onClose={() => setCreating(false)} />
       <DeleteModal spaceId={spaceId} dataset={deleting} onClose={() => setDeleting(null)} />
     </Stack>

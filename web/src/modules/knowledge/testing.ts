@@ -1,38 +1,18 @@
 // A fake knowledge backend for the pages' component tests: the routes' shapes as
 // src/api/web/knowledge*.py answer them, held in memory, paging like the real routes.
-import { configure } from "@testing-library/react";
 import { vi } from "vitest";
 
-import { ACCOUNT } from "../../test/fixtures";
+import { ACCOUNT, fail, ok, setUpPageTests, spaceList } from "../../test/fixtures";
 import { fakeBackend } from "../../test/render";
 import { polling } from "./api";
 import type { ChunkStrategy, Dataset, DocumentInfo, FormatType, Photo, Slice } from "./types";
 
-export const ok = (data: unknown) => ({ body: { code: 0, msg: "", data } });
-export const fail = (status: number, code: number, msg: string) => ({
-  status,
-  body: { code, msg, data: null, detail: { logid: "log-1" } },
-});
+export { fail, ok };
 
-const space = (id: string, name: string, type: number) => ({
-  id,
-  name,
-  description: "",
-  icon_url: "",
-  owner_user_id: "42",
-  space_role_type: 1,
-  space_type: type,
-});
-
-export const SPACES = {
-  bot_space_list: [space("9", "Personal", 1), space("7", "Team", 2)],
-  recently_used_space_list: [],
-  has_personal_space: true,
-  team_space_num: 1,
-  max_team_space_num: 100,
-  total: 2,
-  has_more: false,
-};
+export const SPACES = spaceList([
+  ["9", "Personal", 1],
+  ["7", "Team", 2],
+]);
 
 export const AUTO: ChunkStrategy = {
   chunk_type: 0,
@@ -264,11 +244,8 @@ export function knowledgeBackend(world: Partial<World> = {}, extra: Routes = {})
   return { ...b, world: w, bodies: (path: string) => b.calls.filter((c) => c.path === path).map((c) => c.body as Body) };
 }
 
-/** The pages load lazily over several answers; Mantine's autosizing Textarea listens on document.fonts. */
+/** The pages' jsdom set-up, and progress polled quickly. */
 export function setUp(): void {
-  configure({ asyncUtilTimeout: 5_000 });
+  setUpPageTests();
   polling.intervalMs = 30;
-  if (!("fonts" in document) || !document.fonts) {
-    Object.defineProperty(document, "fonts", { configurable: true, value: new EventTarget() });
-  }
 }
