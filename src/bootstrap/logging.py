@@ -63,3 +63,7 @@ def configure_logging(level: str = "info", fmt: str = "json") -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # our access log replaces it
+    # httpx logs every request's full URL at INFO, and a plugin's API key may ride in the query:
+    # outbound calls are logged by their callers, without secrets.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

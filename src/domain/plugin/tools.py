@@ -48,6 +48,7 @@ class ToolOperation:
     arguments: Mapping[str, Any]
     routing: tuple[Argument, ...] = ()
     responses: Mapping[str, Any] = field(default_factory=dict)  # the 2xx JSON schema, when declared
+    body: str = ""  # the request body's encoding: "" (none), "json" or "form"
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,8 @@ class OpenApiReader:
             problem = next(iter(validator(document).iter_errors()), None)
         except RecursionError:
             raise InvalidPluginDocument("", "the document's references nest too deep") from None
+        except Exception as exc:  # the validator's own failure on odd input: still the document's fault
+            raise InvalidPluginDocument("", f"the document could not be validated: {exc}"[:500]) from None
         if problem is None:
             return _Derivation(document).plugin()
         if not problem.path:  # a rule across the document (unique operationIds, path templates)
@@ -103,14 +105,20 @@ class _StrictLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if key in seen:
+        """Keys are their source text: YAML 1.1 would read `on:` as True and `200:` as an integer,
+        and OpenAPI documents are full of both (property names, response codes)."""
+        self.flatten_mapping(node)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line = key_node.start_mark.line + 1
+                raise InvalidPluginDocument("", f"mapping keys must be plain text (line {line})")
+            key = str(key_node.value)
+            if key in mapping:
                 line = key_node.start_mark.line + 1
                 raise InvalidPluginDocument("", f"the key {key!r} appears twice in one mapping (line {line})")
-            seen.add(key)
-        return super().construct_mapping(node, deep)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
 def _yaml(text: str) -> Any:
@@ -283,8 +291,9 @@ class _Derivation:
             needed = bool(parameter.get("required")) or place == "path"
             add(arg, _LOCATIONS[place], argument, needed, pointer(*where))
         body = operation.get("requestBody")
+        encoding = ""
         if body is not None:
-            self._body(self._resolved(body, (*at, "requestBody")), (*at, "requestBody"), add)
+            encoding = self._body(self._resolved(body, (*at, "requestBody")), (*at, "requestBody"), add)
         missing = [p[1:-1] for p in _PLACEHOLDER.findall(path) if p[1:-1] not in properties]
         if missing:
             raise InvalidPluginDocument(
@@ -294,11 +303,10 @@ class _Derivation:
         if required:
             schema["required"] = required
         description = str(operation.get("description") or operation.get("summary") or "")
-        return ToolOperation(
-            name, method, path, description, schema, tuple(routing), self._response(operation, at)
-        )
+        responses = self._response(operation, at)
+        return ToolOperation(name, method, path, description, schema, tuple(routing), responses, encoding)
 
-    def _body(self, body: Mapping[str, Any], at: tuple[object, ...], add: Any) -> None:
+    def _body(self, body: Mapping[str, Any], at: tuple[object, ...], add: Any) -> str:
         content = body.get("content") or {}
         kind = next((k for k in _BODY_TYPES if k in content), None)
         if kind is None:
@@ -310,6 +318,7 @@ class _Derivation:
         needed = set(schema.get("required") or ())
         for arg, prop in (schema.get("properties") or {}).items():
             add(arg, Location.BODY, prop, arg in needed, pointer(*where, "properties", arg))
+        return "json" if kind == "application/json" else "form"
 
     def _response(self, operation: Mapping[str, Any], at: tuple[object, ...]) -> Mapping[str, Any]:
         for code, raw in (operation.get("responses") or {}).items():

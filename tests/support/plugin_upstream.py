@@ -1,0 +1,110 @@
+"""An HTTP API for plugin tests, served on loopback with `tests.support.fake_llm.serving`: echo
+routes for each argument location, an API key in a header or the query, a client-credentials
+token endpoint and a bearer-protected route, and misbehaving routes (500, bad JSON, huge, slow)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tests.support.fake_llm import Receive, ScriptedServer, Send
+
+API_KEY = "k-upstream-secret"
+CLIENT_ID, CLIENT_SECRET = "plugin-client", "s-client-secret"
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    body: bytes
+
+
+class PluginUpstream(ScriptedServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[Seen] = []
+        self.tokens_issued: list[str] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        raw = b""
+        while True:
+            message = await receive()
+            raw += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        query = parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True)
+        seen = Seen(scope["method"], scope["path"], query, headers, raw)
+        self.seen.append(seen)
+        await self.route(seen, send)
+
+    async def route(self, seen: Seen, send: Send) -> None:
+        path, headers = seen.path, seen.headers
+        if path.startswith("/v1/forecast/"):
+            city = path.removeprefix("/v1/forecast/")
+            await self.json_response(
+                send,
+                200,
+                {
+                    "city": city,
+                    "query": seen.query,
+                    "unit": headers.get("x-unit"),
+                    "internal": "not declared",
+                },
+            )
+        elif path == "/v1/alerts":
+            await self.json_response(send, 201, {"received": json.loads(seen.body or b"null")})
+        elif path == "/v1/form":
+            await self.json_response(send, 200, {"form": parse_qsl(seen.body.decode())})
+        elif path == "/v1/secure":
+            ok = headers.get("x-api-key") == API_KEY or ("api_key", API_KEY) in seen.query
+            await self.json_response(send, 200 if ok else 401, {"ok": ok})
+        elif path == "/oauth/token":
+            await self._token(seen, send)
+        elif path == "/v1/oauth-data":
+            ok = headers.get("authorization", "").removeprefix("Bearer ") in self.tokens_issued
+            await self.json_response(send, 200 if ok else 401, {"ok": ok})
+        elif path == "/v1/broken":
+            await self._raw(send, 500, b"upstream exploded", "text/plain")
+        elif path == "/v1/notjson":
+            await self._raw(send, 200, b"{not json", "application/json")
+        elif path == "/v1/huge":
+            await self._raw(send, 200, b"x" * (5 * 1024 * 1024), "text/plain")
+        elif path == "/v1/slow":
+            await asyncio.sleep(3)
+            await self.json_response(send, 200, {"late": True})
+        else:
+            await self.json_response(send, 404, {"error": f"no route {path}"})
+
+    async def _token(self, seen: Seen, send: Send) -> None:
+        expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+        form = dict(parse_qsl(seen.body.decode()))
+        if (
+            seen.headers.get("authorization") != f"Basic {expected}"
+            or form.get("grant_type") != "client_credentials"
+        ):
+            await self.json_response(send, 401, {"error": "invalid_client"})
+            return
+        token = f"t-{len(self.tokens_issued) + 1}"
+        self.tokens_issued.append(token)
+        await self.json_response(
+            send, 200, {"access_token": token, "token_type": "bearer", "expires_in": 3600}
+        )
+
+    @staticmethod
+    async def _raw(send: Send, status: int, body: bytes, content_type: str) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", content_type.encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
