@@ -1,11 +1,13 @@
 """API codes and messages of the knowledge context. Not found answers 4200 and bad input 4000 like
-every Coze route; a document that is still indexing is a conflict (4090)."""
+every Coze route; a document that is still indexing, or a caption asked of a model when none takes
+images, is a conflict (4090)."""
 
 from __future__ import annotations
 
 from api.errors import ErrorSpec
 from domain.common.errors import DomainError
 from domain.knowledge.errors import (
+    CaptionModelMissing,
     DatasetNotFound,
     DocumentNotFound,
     DocumentNotReady,
@@ -30,6 +32,7 @@ ERRORS: dict[type[DomainError], ErrorSpec] = {
     UnsafeQuery: ErrorSpec(400, 4000),
     ParseFailed: ErrorSpec(400, 4000),
     DocumentNotReady: ErrorSpec(409, 4090),
+    CaptionModelMissing: ErrorSpec(409, 4090),
     EmbeddingFailed: ErrorSpec(502, 5000),
 }
 
@@ -55,6 +58,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "knowledge.document_not_ready": {
         "en-US": "the document is still being indexed ({status}); try again when it is ready",
         "zh-CN": "文档仍在处理中（{status}），请在处理完成后再试",
+    },
+    "knowledge.caption_model_missing": {
+        "en-US": "no chat model that takes images is configured: an admin can mark one (image input)",
+        "zh-CN": "未配置可识别图片的对话模型：管理员可为模型开启图片理解",
     },
     "knowledge.embedding_failed": {
         "en-US": "the embedding model failed: {detail}",

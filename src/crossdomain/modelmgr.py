@@ -1,4 +1,5 @@
-"""What the model-management context offers others: which chat models exist and may be named."""
+"""What the model-management context offers others: which chat models exist and may be named,
+which embedding model a knowledge base records and which chat model may be shown images."""
 
 from __future__ import annotations
 
@@ -35,4 +36,19 @@ class EmbeddingModelCatalog(Protocol):
     async def find_embedding(self, model_id: int | None) -> EmbeddingModelChoice | None:
         """The embedding model with this id (the default one for None); None when unknown,
         deleted, not an embedding model, or no default is set."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class VisionModelChoice:
+    id: int
+    name: str
+
+
+class VisionModelCatalog(Protocol):
+    """Which chat model may be shown images (image captions of knowledge bases)."""
+
+    async def find_vision(self) -> VisionModelChoice | None:
+        """The default chat model when it takes images, else the first active chat model that does
+        (by name); None when no active chat model is marked as taking image input."""
         ...

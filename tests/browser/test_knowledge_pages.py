@@ -1,15 +1,22 @@
 """The knowledge pages in a real browser against the real server: create a knowledge base, paste a
 text with a segmentation preview first, watch it become ready, its slices and editing one, the
 retrieval test with scores, files uploaded together of which a broken one fails with its reason;
-another user's knowledge base; 360 px."""
+another user's knowledge base; 360 px; a photo captioned by a vision model (a scripted one on
+loopback) that an admin marked as taking images, and a caption generated on the photos tab."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tests.browser.conftest import TIMEOUT_MS, Person, sign_up
+import pytest
+
+from tests.browser.conftest import TIMEOUT_MS, Person, sign_in, sign_up
+from tests.browser.test_admin import admin  # noqa: F401  (the fixture: a super admin made by the CLI)
+from tests.support.fake_llm import Reply, ScriptedServer, serving
+from tests.support.fake_openai import FakeOpenAI
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -218,6 +225,78 @@ def test_image_captions_and_readable_at_360_px(page: Page, person: Person, tmp_p
     page.reload()
     expect(page.get_by_label("Caption of lamp.png")).to_have_value("A green desk lamp with a brass foot")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.fixture(scope="module")
+def vision_server() -> Iterator[ScriptedServer]:
+    with serving(FakeOpenAI(), "/v1") as server:
+        yield server
+
+
+def test_a_vision_model_captions_a_photo_and_suggests_another(
+    browser: Browser,
+    studio: Served,
+    page: Page,
+    person: Person,
+    admin: Person,  # noqa: F811
+    vision_server: ScriptedServer,
+    tmp_path: Path,
+) -> None:
+    from playwright.sync_api import expect
+
+    tag = uuid.uuid4().hex[:6]
+    model_name = f"Eyes {tag}"
+    console = browser.new_context(base_url=studio.base_url, locale="en-US")
+    console.set_default_timeout(TIMEOUT_MS)
+    root = console.new_page()
+    try:
+        root.goto("/admin/models")
+        sign_in(root, admin)
+        root.get_by_role("heading", name="Models").wait_for()
+        root.get_by_role("button", name="New model").click()
+        dialog = root.get_by_role("dialog")
+        dialog.get_by_role("textbox", name="Name").fill(model_name)
+        dialog.get_by_role("textbox", name="Model").fill("fake-vision")
+        dialog.get_by_role("textbox", name="Base URL").fill(vision_server.url)
+        dialog.get_by_role("checkbox", name=re.compile("Takes images")).check()
+        dialog.get_by_role("button", name="Create model").click()
+        dialog.wait_for(state="detached")
+        root.get_by_test_id(f"model-{model_name}").wait_for()
+
+        vision_server.clear()
+        vision_server.enqueue(Reply("A brass desk lamp on an oak table"))
+        sign_up(page, person)
+        page.goto("/knowledge")
+        create_knowledge_base(page, "Lamps", format_label="Image")
+        page.get_by_test_id("add-documents").click()
+        photo = tmp_path / "IMG_0042.png"
+        photo.write_bytes(_png())
+        page.get_by_label("Files", exact=True).set_input_files(str(photo))
+        page.get_by_role("button", name="Add 1 document").click()
+        row = document_row(page, "IMG_0042.png")
+        expect(row.get_by_test_id("document-status")).to_have_attribute(
+            "data-status", "ready", timeout=INDEXING_MS
+        )
+        page.get_by_role("tab", name="Images").click()
+        caption = page.get_by_label("Caption of IMG_0042.png")
+        expect(caption).to_have_value("A brass desk lamp on an oak table")
+        sent = [r.body for r in vision_server.requests if r.path.endswith("/chat/completions")]
+        assert [p["type"] for p in sent[0]["messages"][0]["content"]] == ["text", "image_url"]
+
+        vision_server.enqueue(Reply("A desk lamp with a green glass shade"))
+        page.get_by_role("button", name="Generate caption").click()
+        expect(caption).to_have_value("A desk lamp with a green glass shade")
+        page.get_by_role("button", name="Save caption").click()
+        expect(page.get_by_role("button", name="Save caption")).to_be_disabled()
+        page.reload()
+        expect(page.get_by_label("Caption of IMG_0042.png")).to_have_value(
+            "A desk lamp with a green glass shade"
+        )
+    finally:  # the served app is shared: later tests must not find a vision model
+        root.get_by_role("button", name=f"Delete {model_name}").click()
+        root.get_by_role("dialog").get_by_role("button", name="Delete").click()
+        root.get_by_test_id(f"model-{model_name}").wait_for(state="detached")
+        console.close()
 
 
 def _png() -> bytes:

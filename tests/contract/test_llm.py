@@ -5,6 +5,7 @@ embedding adapters (OpenAI, Ollama, builtin-hash).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -253,3 +254,27 @@ async def test_rerank_over_the_shared_rerank_api(servers: dict[str, ScriptedServ
     server.enqueue(Status(503))
     with pytest.raises(ModelUnavailable):
         await LangchainModelFactory().rerank(instance).rerank("q", ["d"])
+
+
+# A 1x1 JPEG is enough: the providers receive the bytes as sent, nobody here decodes them.
+PIXEL = base64.b64encode(bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")).decode()
+
+
+async def test_an_image_reaches_the_provider_in_its_own_shape(adapter: Adapter) -> None:
+    adapter.server.enqueue(Reply("a red pixel"))
+    image = ChatMessage(Role.USER, "what is this?", images=(f"data:image/jpeg;base64,{PIXEL}",))
+    result = await collect(adapter.chat(), ChatRequest([image]))
+    assert result.text == "a red pixel"
+    (sent,) = adapter.server.requests[-1].body["messages"]
+    if isinstance(adapter.server, FakeOllama):
+        assert (sent["content"].strip(), sent["images"]) == ("what is this?", [PIXEL])
+    elif isinstance(adapter.server, FakeAnthropic):
+        assert sent["content"][1] == {
+            "type": "image",
+            "source": {"type": "base64", "media_type": "image/jpeg", "data": PIXEL},
+        }
+    else:
+        assert sent["content"] == [
+            {"type": "text", "text": "what is this?"},
+            {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{PIXEL}"}},
+        ]

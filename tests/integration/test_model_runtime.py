@@ -129,6 +129,10 @@ async def test_calls_are_checked_against_the_model_settings(
         with pytest.raises(ModelUnsupported):
             await collect(model, ChatRequest(HELLO.messages, tools=[ToolSpec("t")]))
         openai_server.clear()
+        picture = ChatMessage(Role.USER, "what is this?", images=("data:image/jpeg;base64,AA==",))
+        with pytest.raises(ModelUnsupported):  # not marked as taking image input
+            await collect(model, ChatRequest([picture]))
+        assert openai_server.requests == []
         await collect(model, ChatRequest(HELLO.messages, parameters={"temperature": 0.1}))
         sent = openai_server.requests[-1].body
         assert sent["temperature"] == pytest.approx(0.1) and sent["top_p"] == 1.0  # defaults filled in
@@ -169,3 +173,25 @@ async def test_rotating_the_model_secret_key(settings: Settings, openai_server: 
         openai_server.clear()
         await collect(await c.models.runtime().chat_model(created.id), HELLO)
         assert openai_server.requests[-1].headers["authorization"] == "Bearer sk-k"
+
+
+async def test_the_vision_model_is_the_default_when_it_takes_images_else_the_first_by_name(
+    settings: Settings, openai_server: ScriptedServer
+) -> None:
+    async with started(settings) as c:
+        admin, vision = c.models.admin_service(), c.models.vision_models()
+        assert await vision.find_vision() is None  # the built-ins take no images
+        eyes = Capabilities(vision=True)
+        await admin.create(None, spec("b sees", openai_server.url, capabilities=eyes))
+        first = await admin.create(None, spec("a sees", openai_server.url, capabilities=eyes))
+        off = await admin.create(
+            None, spec("0 sees, disabled", openai_server.url, capabilities=eyes, status=ModelStatus.DISABLED)
+        )
+        found = await vision.find_vision()
+        assert found is not None and (found.id, found.name) == (first.id, "a sees")
+        default = await admin.create(
+            None, spec("z sees", openai_server.url, capabilities=eyes, is_default=True)
+        )
+        found = await vision.find_vision()
+        assert found is not None and found.id == default.id
+        assert off.id != found.id

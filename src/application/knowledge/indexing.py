@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from application.common.detached import detached
+from application.knowledge.captions import ImageCaptioner
 from application.knowledge.cutting import cut, fetch_page
 from domain.common.eventbus import Event
 from domain.common.llm import ModelRuntime
@@ -34,7 +35,6 @@ from domain.knowledge.entities import (
 from domain.knowledge.parsed import (
     DocumentParser,
     FailureReason,
-    ParsedImage,
     ParsedTable,
     ParseFailed,
     ParseLimits,
@@ -71,10 +71,12 @@ class IndexingJob:
         runtime: ModelRuntime,
         limits: ParseLimits,
         clock: Clock,
+        captioner: ImageCaptioner | None = None,
     ) -> None:
         self._uow, self._datasets, self._documents, self._slices = uow, datasets, documents, slices
         self._index, self._storage, self._outbound, self._parser = index, storage, outbound, parser
         self._runtime, self._limits, self._clock = runtime, limits, clock
+        self._captioner = captioner
 
     async def handle(self, event: Event) -> None:
         document_id, generation = int(event.payload["document_id"]), int(event.payload["generation"])
@@ -91,6 +93,8 @@ class IndexingJob:
             await self._fail(dataset, document, Failure(failed.reason, failed.detail))
             return
         try:
+            if not chunks:  # an image without a caption: cut() refuses every other empty document
+                chunks = [Chunk(await self._caption(document) or document.name)]
             await self._index_chunks(dataset, document, chunks, columns)
         except Exception as exc:
             if not last_attempt:
@@ -127,10 +131,24 @@ class IndexingJob:
         chunks, parsed = await cut(
             self._parser, data, document.file_type, document.chunking, self._limits, caption=document.caption
         )
-        if isinstance(parsed, ParsedImage) and not chunks:
-            chunks = [Chunk(document.name)]  # an image without a caption is found by its name
         columns = parsed.columns if isinstance(parsed, ParsedTable) else ()
         return chunks, columns
+
+    async def _caption(self, document: Document) -> str:
+        """The vision model's caption, kept on the document at once (a retry after a later failure
+        does not ask again); "" when no model takes images -- then the name is what finds it."""
+        if self._captioner is None:
+            return ""
+        data = await self._storage.get(document.object_key)
+        caption = await self._captioner.caption(data, document.file_type)
+        if not caption:
+            return ""
+        async with self._uow() as uow:
+            current = await self._documents.get(document.id, for_update=True)
+            if current is not None and current.generation == document.generation:
+                await self._documents.save(replace(current, caption=caption, updated_at=self._clock.now()))
+                await uow.commit()
+        return caption
 
     async def _index_chunks(
         self,

@@ -1,10 +1,11 @@
 """The model catalogue's answers to other contexts: which chat models an agent may name
-(crossdomain.modelmgr.ChatModelCatalog) and which embedding model a knowledge base records
-(crossdomain.modelmgr.EmbeddingModelCatalog)."""
+(crossdomain.modelmgr.ChatModelCatalog), which embedding model a knowledge base records
+(crossdomain.modelmgr.EmbeddingModelCatalog) and which chat model captions images
+(crossdomain.modelmgr.VisionModelCatalog)."""
 
 from __future__ import annotations
 
-from crossdomain.modelmgr import ChatModelChoice, EmbeddingModelChoice
+from crossdomain.modelmgr import ChatModelChoice, EmbeddingModelChoice, VisionModelChoice
 from domain.common.ports import UnitOfWorkFactory
 from domain.modelmgr.ports import ModelRepository
 from domain.modelmgr.values import ModelKind
@@ -41,3 +42,17 @@ class CatalogEmbeddingModels:
             model.is_active,
             lexical=model.provider == "builtin",
         )
+
+
+class CatalogVisionModels:
+    def __init__(self, uow: UnitOfWorkFactory, models: ModelRepository) -> None:
+        self._uow, self._models = uow, models
+
+    async def find_vision(self) -> VisionModelChoice | None:
+        async with self._uow():
+            models = await self._models.list(ModelKind.LLM)  # by name
+        able = [m for m in models if m.is_active and m.capabilities.vision]
+        if not able:
+            return None
+        chosen = next((m for m in able if m.is_default), able[0])
+        return VisionModelChoice(chosen.id, chosen.name)

@@ -41,6 +41,7 @@ class _CheckedChat:
         self._inner = inner
         self._specs = instance.parameters
         self._tools = instance.capabilities.function_calling
+        self._vision = instance.capabilities.vision
         self._name = instance.name
         # A fallback gets parameters chosen for another model: it keeps those it takes, drops the rest.
         self._lenient = lenient
@@ -52,6 +53,8 @@ class _CheckedChat:
         # Checked inside the iteration, like every other failure of a call.
         if request.tools and not self._tools:
             raise ModelUnsupported(model=self._name, feature="function calling")
+        if not self._vision and any(m.images for m in request.messages):
+            raise ModelUnsupported(model=self._name, feature="image input")
         given = request.parameters
         if self._lenient:
             given = {k: v for k, v in given.items() if _acceptable(self._specs, k, v)}

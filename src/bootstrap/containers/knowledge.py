@@ -3,17 +3,19 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from application.knowledge.access import KnowledgeAccess
+from application.knowledge.captions import ImageCaptioner
 from application.knowledge.cleanup import KnowledgeCleanup, SliceReindexer
 from application.knowledge.datasets import DatasetService
 from application.knowledge.documents import DocumentService
 from application.knowledge.indexing import ATTEMPTS, IndexingJob
 from application.knowledge.nl2sql import SheetQuestions
+from application.knowledge.photos import PhotoService
 from application.knowledge.preview import PreviewService
 from application.knowledge.reembedding import ReembeddingJob
 from application.knowledge.retrieval import RetrievalService
 from application.knowledge.slices import SliceService
 from crossdomain.audit import AuditRecorder
-from crossdomain.modelmgr import EmbeddingModelCatalog
+from crossdomain.modelmgr import EmbeddingModelCatalog, VisionModelCatalog
 from crossdomain.permission import PermissionChecker
 from crossdomain.space import SpaceMembership
 from crossdomain.upload import UploadedFiles
@@ -27,6 +29,7 @@ from domain.common.vectors import VectorStore
 from domain.knowledge.events import DocumentQueued, EmbeddingModelChanged, KnowledgeRemoved, SliceChanged
 from domain.knowledge.parsed import ParseLimits
 from infra.knowledge.parsing import FileParser
+from infra.knowledge.parsing.fitting import PillowImageFitter
 from infra.knowledge.sheet_sql import SqliteSheetQueries
 from infra.knowledge.slice_index import StoreSliceIndex
 from infra.persistence.knowledge import SqlDatasetRepository, SqlDocumentRepository, SqlSliceRepository
@@ -45,6 +48,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     membership: providers.Dependency[SpaceMembership] = providers.Dependency()
     files: providers.Dependency[UploadedFiles] = providers.Dependency()
     embedding_models: providers.Dependency[EmbeddingModelCatalog] = providers.Dependency()
+    vision_models: providers.Dependency[VisionModelCatalog] = providers.Dependency()
     runtime: providers.Dependency[ModelRuntime] = providers.Dependency()
     storage: providers.Dependency[ObjectStorage] = providers.Dependency()
     vectors: providers.Dependency[VectorStore] = providers.Dependency()
@@ -61,6 +65,13 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     parser = providers.Singleton(FileParser)
     limits = providers.Singleton(
         ParseLimits, max_bytes=max_file_bytes, max_pages=max_pages, max_rows=max_rows
+    )
+    captioner = providers.Singleton(
+        ImageCaptioner,
+        runtime=runtime,
+        vision=vision_models,
+        fitter=providers.Singleton(PillowImageFitter),
+        limits=limits,
     )
     access = providers.Singleton(
         KnowledgeAccess, datasets=datasets, membership=membership, permissions=permissions
@@ -91,6 +102,9 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     )
     slice_service = providers.Singleton(
         SliceService, uow=uow, documents=documents, slices=slices, access=access
+    )
+    photo_service = providers.Singleton(
+        PhotoService, uow=uow, documents=documents, access=access, storage=storage, captioner=captioner
     )
     preview_service = providers.Singleton(
         PreviewService,
@@ -135,6 +149,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         runtime=runtime,
         limits=limits,
         clock=clock,
+        captioner=captioner,
     )
     cleanup = providers.Singleton(KnowledgeCleanup, index=index, storage=storage)
     reindexer = providers.Singleton(

@@ -4,7 +4,7 @@ from dependency_injector import containers, providers
 
 from application.modelmgr.admin import ModelAdminService
 from application.modelmgr.catalog import ModelCatalog
-from application.modelmgr.chat_models import CatalogChatModels, CatalogEmbeddingModels
+from application.modelmgr.chat_models import CatalogChatModels, CatalogEmbeddingModels, CatalogVisionModels
 from application.modelmgr.health import ModelsHealth
 from application.modelmgr.runtime import ModelRuntimeService
 from application.modelmgr.seeding import ModelSeeding, SeedConfig
@@ -67,6 +67,8 @@ class ModelsContainer(containers.DeclarativeContainer):
     chat_models = providers.Singleton(CatalogChatModels, uow=uow, models=repository)
     # crossdomain.modelmgr.EmbeddingModelCatalog for the knowledge context
     embedding_models = providers.Singleton(CatalogEmbeddingModels, uow=uow, models=repository)
+    # crossdomain.modelmgr.VisionModelCatalog for the knowledge context (image captions)
+    vision_models = providers.Singleton(CatalogVisionModels, uow=uow, models=repository)
     catalog = providers.Singleton(ModelCatalog, uow=uow, models=repository, membership=membership)
     seeding = providers.Singleton(
         ModelSeeding, uow=uow, models=repository, admin=admin_service, config=seed_config

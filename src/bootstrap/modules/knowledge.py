@@ -8,7 +8,7 @@ from dependency_injector import providers
 
 from api import knowledge_errors
 from api.openapi import datasets
-from api.web import knowledge, knowledge_slices
+from api.web import knowledge, knowledge_photos, knowledge_slices
 from bootstrap.containers.knowledge import KnowledgeContainer
 from bootstrap.modules.base import ContextModule, Kernel, Routes, wire
 from crossdomain.knowledge import KnowledgeRetriever
@@ -25,6 +25,7 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
         membership=c.identity.space_service,
         files=c.upload.uploaded_files,
         embedding_models=c.models.embedding_models,
+        vision_models=c.models.vision_models,
         runtime=c.models.runtime,
         storage=c.storage.object_storage,
         vectors=c.vectors.store,
@@ -39,7 +40,9 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
 
 MODULE = ContextModule(
     name="knowledge",
-    routes=Routes(token_api=datasets.ROUTES, web=[*knowledge.ROUTES, *knowledge_slices.ROUTES]),
+    routes=Routes(
+        token_api=datasets.ROUTES, web=[*knowledge.ROUTES, *knowledge_slices.ROUTES, *knowledge_photos.ROUTES]
+    ),
     errors=knowledge_errors.ERRORS,
     messages=knowledge_errors.MESSAGES,
     dependencies=lambda c: {
@@ -48,6 +51,7 @@ MODULE = ContextModule(
         "slice_service": c.knowledge.slice_service,
         "retrieval_service": c.knowledge.retrieval,
         "preview_service": c.knowledge.preview_service,
+        "photo_service": c.knowledge.photo_service,
     },
     consumers=lambda c: list(c.knowledge.consumers.args),
     crossdomain=lambda c: {KnowledgeRetriever: c.knowledge.retrieval},

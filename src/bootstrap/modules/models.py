@@ -13,7 +13,7 @@ from api.web import models
 from application.modelmgr.seeding import SeedConfig
 from bootstrap.containers.models import ModelsContainer
 from bootstrap.modules.base import ContextModule, Kernel, Routes, wire
-from crossdomain.modelmgr import ChatModelCatalog, EmbeddingModelCatalog
+from crossdomain.modelmgr import ChatModelCatalog, EmbeddingModelCatalog, VisionModelCatalog
 
 if TYPE_CHECKING:
     from bootstrap.container import Container
@@ -67,6 +67,7 @@ MODULE = ContextModule(
     crossdomain=lambda c: {
         ChatModelCatalog: c.models.chat_models,
         EmbeddingModelCatalog: c.models.embedding_models,
+        VisionModelCatalog: c.models.vision_models,
     },
     containers=_containers,
 )

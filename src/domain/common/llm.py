@@ -46,6 +46,9 @@ class ChatMessage:
     tool_calls: tuple[ToolCall, ...] = ()  # on assistant messages that requested tools
     tool_call_id: str = ""  # on tool messages: which call this result answers
     name: str = ""
+    # On user messages: images shown to the model, as data URLs (data:image/jpeg;base64,...); only
+    # models whose capabilities include vision take them.
+    images: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,3 +47,9 @@ class EmbeddingFailed(DomainError):
     """The embedding model failed; the indexing job retries."""
 
     message_key = "knowledge.embedding_failed"
+
+
+class CaptionModelMissing(Conflict):
+    """A caption was asked of a model, but no active chat model is marked as taking image input."""
+
+    message_key = "knowledge.caption_model_missing"

@@ -128,3 +128,12 @@ class DocumentParser(Protocol):
 
         Raises ParseFailed, never anything else for bad input."""
         ...
+
+
+class ImageFitter(Protocol):
+    def fit(self, data: bytes, file_type: str, max_side: int, max_pixels: int) -> bytes:
+        """The image (jpg, jpeg or png) as JPEG bytes whose longer side is at most `max_side`
+        pixels, never enlarged; transparency is laid on white. Blocking: run it in a worker thread.
+
+        Raises ParseFailed for bytes that are not such an image or have more than `max_pixels`."""
+        ...

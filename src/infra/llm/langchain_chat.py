@@ -48,7 +48,7 @@ def to_langchain(messages: list[ChatMessage] | tuple[ChatMessage, ...] | Any) ->
         if m.role is Role.SYSTEM:
             out.append(SystemMessage(content=m.content))
         elif m.role is Role.USER:
-            out.append(HumanMessage(content=m.content))
+            out.append(HumanMessage(content=_user_content(m)))
         elif m.role is Role.ASSISTANT:
             calls = [
                 {"id": c.id, "name": c.name, "args": dict(c.arguments), "type": "tool_call"}
@@ -58,6 +58,16 @@ def to_langchain(messages: list[ChatMessage] | tuple[ChatMessage, ...] | Any) ->
         else:
             out.append(ToolMessage(content=m.content, tool_call_id=m.tool_call_id, name=m.name or None))
     return out
+
+
+def _user_content(m: ChatMessage) -> str | list[str | dict[str, Any]]:
+    """Plain text, or content blocks when images come along (OpenAI's image_url shape, which the
+    Anthropic and Ollama integrations translate to their own)."""
+    if not m.images:
+        return m.content
+    blocks: list[str | dict[str, Any]] = [{"type": "text", "text": m.content}] if m.content else []
+    blocks += [{"type": "image_url", "image_url": {"url": url}} for url in m.images]
+    return blocks
 
 
 def _text_of(content: Any) -> tuple[str, str]:

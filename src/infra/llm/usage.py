@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from domain.common.llm import ChatMessage
 
 MESSAGE_OVERHEAD = 4
+IMAGE_TOKENS = 765  # what OpenAI bills for a 1024 px image in detail; others are in the same range
 
 
 def _is_cjk(ch: str) -> bool:
@@ -36,7 +37,7 @@ def estimate_tokens(text: str) -> int:
 def estimate_input_tokens(messages: Iterable[ChatMessage]) -> int:
     total = 0
     for m in messages:
-        total += MESSAGE_OVERHEAD + estimate_tokens(m.content)
+        total += MESSAGE_OVERHEAD + estimate_tokens(m.content) + IMAGE_TOKENS * len(m.images)
         for call in m.tool_calls:
             total += estimate_tokens(call.name) + estimate_tokens(str(dict(call.arguments)))
     return total

@@ -51,6 +51,7 @@ interface FormValues {
   enabled: boolean;
   isDefault: boolean;
   clearKey: boolean;
+  vision: boolean; // chat models: takes image input (image captions of knowledge bases)
 }
 
 function ModelForm({ model, onClose }: { model?: AdminModel; onClose: () => void }) {
@@ -69,6 +70,7 @@ function ModelForm({ model, onClose }: { model?: AdminModel; onClose: () => void
     enabled: model ? model.status === 1 : true,
     isDefault: model?.is_default ?? false,
     clearKey: false,
+    vision: model?.capability.image_understanding === true,
   }));
   const [touched, setTouched] = useState(false);
   const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) => setV((old) => ({ ...old, [key]: value }));
@@ -79,12 +81,14 @@ function ModelForm({ model, onClose }: { model?: AdminModel; onClose: () => void
       if (model) {
         const before = model.connection.base_conn_info;
         const connChanged = v.apiKey !== "" || conn.base_conn_info.base_url !== before.base_url || conn.base_conn_info.model !== before.model;
+        const visionChanged = v.vision !== (model.capability.image_understanding === true);
         return modelsApi.update({
           id: model.id,
           model_name: v.name.trim(),
           description: v.description,
           ...(connChanged ? { connection: conn } : {}),
           ...(v.clearKey ? { clear_api_key: true } : {}),
+          ...(visionChanged ? { capability: { ...model.capability, image_understanding: v.vision } } : {}),
           enabled: v.enabled,
         });
       }
@@ -97,7 +101,10 @@ function ModelForm({ model, onClose }: { model?: AdminModel; onClose: () => void
         enabled: v.enabled,
         is_default: v.isDefault,
       });
-      return created.model;
+      if (!v.vision || v.type !== 0) return created.model;
+      // The provider's default abilities come from the server; image input is added to them.
+      const capability = { ...created.model.capability, image_understanding: true };
+      return modelsApi.update({ id: created.id, capability });
     },
     onSuccess: async (saved) => {
       notifications.show({ color: "green", message: t(editing ? "admin.models.saved" : "admin.models.created", { name: saved.display_info.name }) });
@@ -162,6 +169,9 @@ function ModelForm({ model, onClose }: { model?: AdminModel; onClose: () => void
           <Checkbox label={t("admin.models.clearKey")} checked={v.clearKey} onChange={(e) => set("clearKey", e.currentTarget.checked)} />
         ) : null}
         <Textarea label={t("admin.models.description")} value={v.description} onChange={(e) => set("description", e.currentTarget.value)} autosize minRows={2} maxRows={5} />
+        {v.type === 0 ? (
+          <Checkbox label={t("admin.models.vision")} checked={v.vision} onChange={(e) => set("vision", e.currentTarget.checked)} />
+        ) : null}
         <Checkbox label={t("admin.models.enabled")} checked={v.enabled} onChange={(e) => set("enabled", e.currentTarget.checked)} />
         {editing ? null : (
           <Checkbox label={t("admin.models.makeDefault")} checked={v.isDefault} onChange={(e) => set("isDefault", e.currentTarget.checked)} />

@@ -88,6 +88,7 @@ export interface ModelUpdate {
   description?: string;
   connection?: { base_conn_info: { base_url: string; api_key: string; model: string } };
   clear_api_key?: boolean;
+  capability?: Record<string, boolean | number>;
   is_default?: boolean;
   enabled?: boolean;
 }

@@ -175,4 +175,26 @@ describe("admin models page", { timeout: 30_000 }, () => {
       enabled: true,
     });
   });
+
+  it("marks a chat model as taking images, keeping its other abilities", async () => {
+    const gpt = { ...GPT, capability: { function_call: true, json_mode: true, image_understanding: false } };
+    const server = admin([ECHO, gpt], {
+      "POST /api/admin/config/model/update": ({ body }) => {
+        Object.assign(gpt, { capability: (body as { capability: AdminModel["capability"] }).capability });
+        return ok(gpt);
+      },
+    });
+    renderApp("/admin/models");
+    await userEvent.click(await screen.findByRole("button", { name: "Edit GPT local" }));
+    const dialog = await screen.findByRole("dialog");
+    const vision = within(dialog).getByRole("checkbox", { name: /Takes images/ });
+    expect(vision).not.toBeChecked();
+    await userEvent.click(vision);
+    await userEvent.click(within(dialog).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(server.to("POST /api/admin/config/model/update")).toHaveLength(1));
+    expect(server.to("POST /api/admin/config/model/update").at(0)?.body).toMatchObject({
+      id: GPT.id,
+      capability: { function_call: true, json_mode: true, image_understanding: true },
+    });
+  });
 });

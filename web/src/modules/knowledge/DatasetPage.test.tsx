@@ -260,5 +260,28 @@ describe("image knowledge", { timeout: 30_000 }, () => {
     await waitFor(() => expect(within(card).getByRole("button", { name: "Save caption" })).toBeDisabled());
     expect(b.bodies("/api/knowledge/photo/caption")).toEqual([{ document_id: "22", caption: "A red wooden chair" }]);
     expect(b.world.photos[1]!.caption).toBe("A red wooden chair");
+    expect(screen.queryByRole("button", { name: "Generate caption" })).toBeNull(); // no vision model
+    expect(screen.getByTestId("photos-no-vision")).toHaveTextContent("An admin can turn on image input");
+  });
+
+  it("fills a caption from the vision model, saved only when the user saves it", async () => {
+    const b = knowledgeBackend({
+      datasets: [dataset("1", "Products", { format_type: 2 })],
+      photos: [
+        { document_id: "22", name: "chair.png", caption: "", type: "png", size: 2048, status: 1, url: "", create_time: 1765000000, update_time: 1765000000 },
+      ],
+      visionModel: true,
+    });
+    const user = userEvent.setup();
+    renderApp("/spaces/9/knowledge/1");
+    await user.click(await screen.findByRole("tab", { name: "Images" }));
+    const card = (await screen.findAllByTestId("photo-card"))[0]!;
+    expect(screen.queryByTestId("photos-no-vision")).toBeNull();
+    await user.click(await within(card).findByRole("button", { name: "Generate caption" }));
+    await waitFor(() => expect(screen.getByLabelText("Caption of chair.png")).toHaveValue("A photo named chair.png"));
+    expect(b.bodies("/api/knowledge/photo/extract_caption")).toEqual([{ document_id: "22" }]);
+    expect(b.bodies("/api/knowledge/photo/caption")).toEqual([]);
+    await user.click(within(card).getByRole("button", { name: "Save caption" }));
+    await waitFor(() => expect(b.world.photos[0]!.caption).toBe("A photo named chair.png"));
   });
 });

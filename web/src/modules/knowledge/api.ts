@@ -56,6 +56,7 @@ export const keys = {
   slices: (documentId: string) => ["knowledge", "slices", documentId] as const,
   slicePage: (documentId: string, page: number) => ["knowledge", "slices", documentId, page] as const,
   photos: (datasetId: string, page: number) => ["knowledge", "photos", datasetId, page] as const,
+  vision: (spaceId: string) => ["knowledge", "vision", spaceId] as const,
 };
 
 export function listDatasets(spaceId: string, name: string, format: FormatType | null, page: number) {
@@ -246,4 +247,19 @@ export function formatBytes(bytes: number, locale: string): string {
   }
   const digits = unit === 0 || value >= 10 ? 0 : 1;
   return `${value.toLocaleString(locale, { maximumFractionDigits: digits })} ${units[unit]}`;
+}
+
+/** The vision model's caption of a photo; returned, not saved (the caption route saves it). */
+export function extractCaption(documentId: string) {
+  return apiData<{ caption: string }>("/api/knowledge/photo/extract_caption", { document_id: documentId });
+}
+
+/** Whether a chat model takes images: the backend captions with the default one that does, else
+ * the first by name (application/modelmgr/chat_models.py), so any one offered is enough. */
+export async function visionModelOffered(spaceId: string): Promise<boolean> {
+  const data = await apiData<{ model_list: { model_ability?: { image_understanding?: boolean } }[] }>(
+    "/api/bot/get_type_list",
+    { space_id: spaceId, model: true },
+  );
+  return data.model_list.some((m) => m.model_ability?.image_understanding === true);
 }

@@ -179,6 +179,10 @@ export const messages = {
     "knowledge.photos.caption": "Caption of {{name}}",
     "knowledge.photos.save": "Save caption",
     "knowledge.photos.saved": "Caption of “{{name}}” saved",
+    "knowledge.photos.generate": "Generate caption",
+    "knowledge.photos.uncaptioned": "No caption yet: retrieval finds this image by its name",
+    "knowledge.photos.noVision":
+      "No chat model that reads images is configured, so images are not captioned automatically. An admin can turn on image input for a model.",
   },
   "zh-CN": {
     "knowledge.nav": "知识库",
@@ -359,5 +363,8 @@ export const messages = {
     "knowledge.photos.caption": "{{name}} 的标注",
     "knowledge.photos.save": "保存标注",
     "knowledge.photos.saved": "已保存“{{name}}”的标注",
+    "knowledge.photos.generate": "生成标注",
+    "knowledge.photos.uncaptioned": "暂无标注：召回按名称查找此图片",
+    "knowledge.photos.noVision": "未配置可识别图片的对话模型，图片不会自动标注。管理员可为模型开启图片理解。",
   },
 } satisfies Record<"en-US" | "zh-CN", Record<string, string>>;

@@ -94,6 +94,8 @@ export interface World {
   documents: DocumentInfo[];
   slices: Slice[];
   photos: Photo[];
+  /** Whether a chat model takes images (photo captions from the model); off unless a test says so. */
+  visionModel: boolean;
   /** Progress calls a processing document answers before it is ready (then it is ready, or failed). */
   stepsToReady: number;
 }
@@ -103,7 +105,7 @@ type Body = Record<string, unknown>;
 
 /** A backend over `world` (mutated by the write routes); `extra` replaces or adds routes. */
 export function knowledgeBackend(world: Partial<World> = {}, extra: Routes = {}) {
-  const w: World = { datasets: [], documents: [], slices: [], photos: [], stepsToReady: 2, ...world };
+  const w: World = { datasets: [], documents: [], slices: [], photos: [], visionModel: false, stepsToReady: 2, ...world };
   const steps = new Map<string, number>();
   const page = <T,>(items: T[], p: number, size: number) => items.slice((p - 1) * size, p * size);
   const findDoc = (id: unknown) => w.documents.find((d) => d.document_id === id);
@@ -238,6 +240,17 @@ export function knowledgeBackend(world: Partial<World> = {}, extra: Routes = {})
       Object.assign(w.photos.find((x) => x.document_id === document_id)!, { caption });
       return ok({});
     },
+    "/api/knowledge/photo/extract_caption": (body) => {
+      if (!w.visionModel) return fail(409, 4090, "no chat model that takes images is configured");
+      const photo = w.photos.find((x) => x.document_id === (body as Body).document_id)!;
+      return ok({ caption: `A photo named ${photo.name}` });
+    },
+    "/api/bot/get_type_list": () =>
+      ok({
+        model_list: [{ name: "Eyes", model_type: "3", model_ability: { image_understanding: w.visionModel } }],
+        voice_list: [],
+        raw_model_list: [],
+      }),
     ...extra,
   });
   vi.stubGlobal("fetch", b.fetch);
