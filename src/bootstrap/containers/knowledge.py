@@ -8,10 +8,12 @@ from application.knowledge.datasets import DatasetService
 from application.knowledge.documents import DocumentService
 from application.knowledge.indexing import ATTEMPTS, IndexingJob
 from application.knowledge.nl2sql import SheetQuestions
-from application.knowledge.preview import PreviewService
 from application.knowledge.reembedding import ReembeddingJob
 from application.knowledge.retrieval import RetrievalService
+from application.knowledge.reviews import ReviewService
 from application.knowledge.slices import SliceService
+from application.knowledge.sources import SourceReader
+from application.knowledge.table_schema import TableSchemaService
 from crossdomain.audit import AuditRecorder
 from crossdomain.modelmgr import EmbeddingModelCatalog
 from crossdomain.permission import PermissionChecker
@@ -29,7 +31,12 @@ from domain.knowledge.parsed import ParseLimits
 from infra.knowledge.parsing import FileParser
 from infra.knowledge.sheet_sql import SqliteSheetQueries
 from infra.knowledge.slice_index import StoreSliceIndex
-from infra.persistence.knowledge import SqlDatasetRepository, SqlDocumentRepository, SqlSliceRepository
+from infra.persistence.knowledge import (
+    SqlDatasetRepository,
+    SqlDocumentRepository,
+    SqlReviewRepository,
+    SqlSliceRepository,
+)
 
 GROUP = "knowledge"
 
@@ -57,6 +64,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     datasets = providers.Singleton(SqlDatasetRepository)
     documents = providers.Singleton(SqlDocumentRepository)
     slices = providers.Singleton(SqlSliceRepository)
+    reviews = providers.Singleton(SqlReviewRepository)
     index = providers.Singleton(StoreSliceIndex, vectors=vectors, fulltext=fulltext)
     parser = providers.Singleton(FileParser)
     limits = providers.Singleton(
@@ -78,6 +86,30 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         ids=ids,
         clock=clock,
     )
+    sources = providers.Singleton(
+        SourceReader, storage=storage, files=files, outbound=outbound, limits=limits
+    )
+    review_service = providers.Singleton(
+        ReviewService,
+        uow=uow,
+        reviews=reviews,
+        access=access,
+        sources=sources,
+        parser=parser,
+        storage=storage,
+        limits=limits,
+        ids=ids,
+        clock=clock,
+    )
+    table_schema_service = providers.Singleton(
+        TableSchemaService,
+        uow=uow,
+        documents=documents,
+        access=access,
+        sources=sources,
+        parser=parser,
+        limits=limits,
+    )
     document_service = providers.Singleton(
         DocumentService,
         uow=uow,
@@ -88,19 +120,11 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         limits=limits,
         ids=ids,
         clock=clock,
+        reviews=review_service,
+        parser=parser,
     )
     slice_service = providers.Singleton(
         SliceService, uow=uow, documents=documents, slices=slices, access=access
-    )
-    preview_service = providers.Singleton(
-        PreviewService,
-        uow=uow,
-        access=access,
-        parser=parser,
-        storage=storage,
-        files=files,
-        outbound=outbound,
-        limits=limits,
     )
     sheets = providers.Singleton(
         SheetQuestions,

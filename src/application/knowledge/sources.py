@@ -1,0 +1,80 @@
+"""Reading what a caller hands in (file, upload, text, web page) into bytes, for the segmentation
+review and the table schema check: the same checks as adding a document, nothing stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.common.actor import Actor
+from application.knowledge.cutting import fetch_page
+from application.knowledge.inputs import (
+    MAX_TEXT_CHARS,
+    DocumentInput,
+    FileInput,
+    TextInput,
+    UploadInput,
+    WebInput,
+    checked_name,
+    checked_type,
+    checked_url,
+    default_web_name,
+    file_type_of,
+)
+from crossdomain.upload import UploadedFiles
+from domain.common.outbound import OutboundClient
+from domain.common.storage import ObjectStorage
+from domain.knowledge.entities import DocumentSource
+from domain.knowledge.errors import InvalidKnowledgeRequest, WrongFormat
+from domain.knowledge.parsed import FormatType, ParseLimits
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    data: bytes
+    file_type: str
+    name: str
+    kind: DocumentSource
+    url: str = ""
+
+
+class SourceReader:
+    def __init__(
+        self, storage: ObjectStorage, files: UploadedFiles, outbound: OutboundClient, limits: ParseLimits
+    ) -> None:
+        self._storage, self._files, self._outbound, self._limits = storage, files, outbound, limits
+
+    async def read(self, actor: Actor, format: FormatType, given: DocumentInput) -> Source:
+        """ParseFailed (400) when a web page cannot be fetched, exactly as the job would say."""
+        if isinstance(given, WebInput):
+            if format is not FormatType.TEXT:
+                raise WrongFormat(detail="web pages go into text knowledge bases")
+            url = checked_url(given.url)
+            data = await fetch_page(self._outbound, url, self._limits)
+            name = checked_name(given.name or default_web_name(url))
+            return Source(data, "html", name, DocumentSource.WEB_PAGE, url)
+        if isinstance(given, TextInput):
+            if format is not FormatType.TEXT:
+                raise WrongFormat(detail="pasted text goes into text knowledge bases")
+            if not given.text.strip() or len(given.text) > MAX_TEXT_CHARS:
+                raise InvalidKnowledgeRequest(detail=f"text must be 1..{MAX_TEXT_CHARS} characters")
+            name = checked_name(given.name)
+            file_type = "md" if file_type_of(name) in ("md", "markdown") else "txt"
+            return Source(given.text.encode(), file_type, name, DocumentSource.TEXT)
+        if isinstance(given, FileInput):
+            data, name = given.data, given.name
+        elif isinstance(given, UploadInput):
+            upload = await self._files.get(given.file_id, actor.user_id)
+            if upload is None:
+                raise InvalidKnowledgeRequest(detail=f"file {given.file_id} is not one of your uploads")
+            if upload.size > self._limits.max_bytes:
+                raise InvalidKnowledgeRequest(detail=f"{upload.name}: the file is over the size limit")
+            data, name = await self._storage.get(upload.object_key), given.name or upload.name
+        else:
+            raise InvalidKnowledgeRequest(detail="a document under review cannot be reviewed again")
+        name = checked_name(name)
+        if not data:
+            raise InvalidKnowledgeRequest(detail=f"{name}: the file is empty")
+        if len(data) > self._limits.max_bytes:
+            raise InvalidKnowledgeRequest(detail=f"{name}: the file is over the size limit")
+        file_type = checked_type(format, file_type_of(name, given.file_type))
+        return Source(data, file_type, name, DocumentSource.LOCAL_FILE)
