@@ -228,16 +228,13 @@ async def mget_reviews(
 async def save_review(
     actor: CurrentActor, review_service: Reviews, data: JSONBody[SaveReviewRequest]
 ) -> ReviewResponse:
-    if (data.doc_tree_json is None) == (data.slices is None):
-        raise InvalidKnowledgeRequest(detail="send either doc_tree_json or slices")
     dataset_id, review_id = parse_id(data.dataset_id), parse_id(data.review_id)
-    if data.slices is not None:
-        edits = {e.id: e.content for e in data.slices}
-        view = await review_service.save(actor, dataset_id, review_id, edits=edits)
-    else:
-        tree = _doc_tree(data.doc_tree_json or "")
+    edits = None if data.slices is None else {e.id: e.content for e in data.slices}
+    given = None
+    if data.doc_tree_json is not None:
+        tree = _doc_tree(data.doc_tree_json)
         given = [(None if c.id is None else str(c.id), c.text) for c in tree.chunks]
-        view = await review_service.save(actor, dataset_id, review_id, slices=given)
+    view = await review_service.save(actor, dataset_id, review_id, slices=given, edits=edits)
     return ReviewResponse(data=ReviewData(await _info(review_service, view)))
 
 
@@ -256,18 +253,17 @@ async def validate_table_schema(
     actor: CurrentActor, table_schema_service: TableSchemas, data: JSONBody[ValidateRequest]
 ) -> ValidateResponse:
     sheet = data.table_sheet or TableSheet()
-    if (sheet.sheet_id, sheet.header_line_idx, sheet.start_line_idx) != ("0", "0", "1"):
-        raise InvalidKnowledgeRequest(
-            detail="the first sheet with data is read, its header in the first row "
-            "(sheet 0, header 0, start 1)"
-        )
-    source = data.source_file
-    if source is None:
-        raise InvalidKnowledgeRequest(detail="source_file names the file to check")
-    name = "" if source.file_id is not None else f"sheet.{source.file_type or ''}"
+    source = data.source_file or SourceInfo()
+    given = None
+    if any(
+        v is not None for v in (source.file_id, source.file_base64, source.custom_content, source.web_url)
+    ):
+        name = "" if source.file_id is not None else f"sheet.{source.file_type or ''}"
+        given = document_input(DocumentBase(name=name, source_info=source))
     result = await table_schema_service.validate(
         actor,
-        document_input(DocumentBase(name=name, source_info=source)),
+        given,
+        sheet=(int(sheet.sheet_id), int(sheet.header_line_idx), int(sheet.start_line_idx)),
         document_id=None if data.document_id is None else parse_id(data.document_id),
         dataset_id=None if data.dataset_id is None else parse_id(data.dataset_id),
         space_id=None if data.space_id is None else parse_id(data.space_id),

@@ -184,10 +184,13 @@ class ReviewService:
         edits: dict[str, str] | None = None,
     ) -> ReviewView:
         """`slices` replaces the whole list (Coze's doc tree: an id keeps its slice's heading and
-        page, none makes a new slice); `edits` replaces the texts of the slices it names."""
+        page, none makes a new slice); `edits` replaces the texts of the slices it names. One of the
+        two, checked once the review is known to be the caller's."""
         require_scope(actor, Scope.KNOWLEDGE_WRITE)
         async with self._uow():
             review = await self._review(actor, dataset_id, review_id, KnowledgeAction.UPDATE)
+        if (slices is None) == (edits is None):
+            raise InvalidKnowledgeRequest(detail="send either doc_tree_json or slices")
         current = await self._slices(review)
         changed = _edited(current, edits) if edits is not None else _replaced(current, slices or ())
         key = await self._put_slices(review_prefix(review.dataset_id, review.id), changed)

@@ -17,6 +17,8 @@ from domain.knowledge.parsed import DocumentParser, FormatType, ParsedTable, Par
 from domain.knowledge.ports import DocumentRepository
 from domain.knowledge.table_schema import mismatches
 
+DEFAULT_SHEET = (0, 0, 1)
+
 
 async def dataset_schema(documents: DocumentRepository, dataset_id: int) -> tuple[TableColumn, ...]:
     """The columns of the dataset's first (oldest) ready table document; () while it has none."""
@@ -51,14 +53,17 @@ class TableSchemaService:
     async def validate(
         self,
         actor: Actor,
-        given: DocumentInput,
+        given: DocumentInput | None,
         *,
+        sheet: tuple[int, int, int] = DEFAULT_SHEET,
         document_id: int | None = None,
         dataset_id: int | None = None,
         space_id: int | None = None,
     ) -> dict[str, str]:
         """Schema column -> why the file does not fit it; {} when it fits (or there is no schema yet).
-        The knowledge base is the one `document_id` belongs to, else `dataset_id`."""
+        The knowledge base is the one `document_id` belongs to, else `dataset_id`; the file and the
+        sheet settings are looked at once the caller is known to see it. `sheet` is Coze's (sheet,
+        header row, first data row): the parsers read the first sheet with data, header first."""
         require_scope(actor, Scope.KNOWLEDGE_READ)
         async with self._uow():
             dataset = await self._dataset(actor, document_id, dataset_id)
@@ -67,6 +72,13 @@ class TableSchemaService:
             if dataset.format is not FormatType.TABLE:
                 raise WrongFormat(detail="table schemas belong to table knowledge bases")
             schema = await dataset_schema(self._documents, dataset.id)
+        if sheet != DEFAULT_SHEET:
+            raise InvalidKnowledgeRequest(
+                detail="the first sheet with data is read, its header in the first row "
+                "(sheet 0, header 0, start 1)"
+            )
+        if given is None:
+            raise InvalidKnowledgeRequest(detail="source_file names the file to check")
         source = await self._sources.read(actor, FormatType.TABLE, given)
         columns = await sheet_columns(self._parser, source.data, source.file_type, self._limits)
         return mismatches(schema, columns)
