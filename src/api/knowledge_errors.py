@@ -19,12 +19,14 @@ from domain.knowledge.errors import (
     WrongFormat,
 )
 from domain.knowledge.parsed import ParseFailed
+from domain.knowledge.reviews import ReviewNotFound
 from domain.knowledge.values import InvalidChunking
 
 ERRORS: dict[type[DomainError], ErrorSpec] = {
     DatasetNotFound: ErrorSpec(404, 4200),
     DocumentNotFound: ErrorSpec(404, 4200),
     SliceNotFound: ErrorSpec(404, 4200),
+    ReviewNotFound: ErrorSpec(404, 4200),
     KnowledgeActionDenied: ErrorSpec(403, 4101),
     InvalidKnowledgeRequest: ErrorSpec(400, 4000),
     InvalidChunking: ErrorSpec(400, 4000),
@@ -40,6 +42,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "knowledge.dataset_not_found": {"en-US": "knowledge base not found", "zh-CN": "知识库不存在"},
     "knowledge.document_not_found": {"en-US": "document not found", "zh-CN": "文档不存在"},
     "knowledge.slice_not_found": {"en-US": "slice not found", "zh-CN": "分片不存在"},
+    "knowledge.review_not_found": {
+        "en-US": "document review not found (reviews last 24 hours)",
+        "zh-CN": "文档预览不存在（预览保留 24 小时）",
+    },
     "knowledge.action_denied": {
         "en-US": "you may not {action} knowledge bases here",
         "zh-CN": "你没有权限在这里{action}知识库",

@@ -29,7 +29,7 @@ from tests.support.identity import ORIGIN, create_user, sign_in
 SNAPSHOT = Path(__file__).with_name("public_routes.txt")
 ID_NAME = re.compile(r"(^id$|_id$)")
 # Lists of ids probed with one foreign id (the knowledge routes take ids in lists).
-ID_LIST = re.compile(r"^(dataset|document|slice)_ids$")
+ID_LIST = re.compile(r"^(dataset|document|slice|review)_ids$")
 LEAKS = (
     "Traceback",
     'File "',
@@ -135,6 +135,7 @@ class World:
     owner_dataset: str
     owner_document: str
     owner_slice: str
+    owner_review: str
     intruder: AsyncTestClient  # type: ignore[type-arg]
     intruder_token: str
 
@@ -205,6 +206,14 @@ async def _owned_knowledge(c: AsyncTestClient, w: World) -> None:  # type: ignor
         },
     )
     w.owner_document = added.json()["data"]["document_infos"][0]["document_id"]
+    reviewed = await c.post(
+        "/api/knowledge/review/create",
+        json={
+            "dataset_id": w.owner_dataset,
+            "document_base": {"name": "draft.txt", "source_info": {"custom_content": "draft text"}},
+        },
+    )
+    w.owner_review = reviewed.json()["data"]["reviews"][0]["review_id"]
     for _ in range(600):
         slices = (await c.post("/api/knowledge/slice/list", json={"document_id": w.owner_document})).json()
         if slices["data"]["slices"]:
@@ -223,6 +232,8 @@ def foreign_id(w: World, path: str, name: str) -> Any:
         return w.owner_document
     if name == "slice_id":
         return w.owner_slice
+    if name == "review_id":
+        return w.owner_review
     if name == "embedding_model_id":
         return "1"  # the foreign space or dataset beside it is refused before the model is looked at
     if name == "source_file_id":

@@ -77,7 +77,11 @@ EXCLUSIONS: dict[str, list[dict[str, Any]]] = {
     ],
     "web-api": [
         _positive_off(r"^/api/bot/upload_file$", UPLOADS),
-        _positive_off(r"^/api/knowledge/(document/create|review/create)$", SOURCES),
+        _positive_off(r"^/api/knowledge/(document/create|review/create|table_schema/validate)$", SOURCES),
+        _positive_off(
+            r"^/api/knowledge/review/save$",
+            "one of doc_tree_json (a JSON doc tree of non-blank slices) or slices must be sent",
+        ),
         _positive_off(r"^/api/knowledge/(create|update|document/resegment)$", CHUNKING),
         _positive_off(
             r"^/api/conversation/(get_message_list|break_message|chat/resume)$",

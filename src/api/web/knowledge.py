@@ -1,7 +1,7 @@
 """Knowledge bases and their documents for the SPA, in Coze Studio's paths (/api/knowledge/...):
 create, detail, list, update, delete; documents create, list, update, resegment, delete, and their
-indexing progress. Slices, photos, the segmentation preview and the retrieval test are in
-api/web/knowledge_slices.py."""
+indexing progress. Slices, photos and the retrieval test are in api/web/knowledge_slices.py; reviews
+(the segmentation preview kept for editing) in api/web/knowledge_reviews.py."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from application.knowledge.inputs import (
     MAX_DOCUMENTS_PER_CALL,
     DocumentInput,
     FileInput,
+    ReviewedInput,
     TextInput,
     UploadInput,
     WebInput,
@@ -129,6 +130,7 @@ class SourceInfo(msgspec.Struct, forbid_unknown_fields=True):
     file_type: Annotated[str, msgspec.Meta(max_length=16)] | None = None
     custom_content: str | None = None
     web_url: Annotated[str, msgspec.Meta(max_length=2048)] | None = None
+    review_id: Int64Str | None = None  # a review (review/create): its bytes and its slices as saved
 
 
 class DocumentBase(msgspec.Struct, forbid_unknown_fields=True):
@@ -204,6 +206,8 @@ class ProgressResponse(Envelope, kw_only=True):
 def document_input(base: DocumentBase) -> DocumentInput:
     """One DocumentBase as what the use case takes; which source is meant follows Coze's rules."""
     source = base.source_info
+    if source.review_id is not None:
+        return ReviewedInput(parse_id(source.review_id), base.name)
     if source.web_url:
         return WebInput(source.web_url, base.name)
     if source.custom_content is not None or source.document_source == SOURCE_TEXT:

@@ -1,4 +1,5 @@
-"""Slices, photos, the segmentation preview and the retrieval test for the SPA (/api/knowledge/...)."""
+"""Slices, photos and the retrieval test for the SPA (/api/knowledge/...); the segmentation review is
+in api/web/knowledge_reviews.py."""
 
 from __future__ import annotations
 
@@ -12,17 +13,13 @@ from litestar.params import JSONBody
 from api.envelope import EmptyData, EmptyResponse, Envelope
 from api.knowledge_fields import (
     STATUS_CODES,
-    ChunkStrategy,
     Datasets,
     DocumentInfo,
     Documents,
     TableColumnInfo,
-    chunking_of,
 )
 from api.schemas import ID_ITEMS, BodyPage, BodySize100, Int64Str, id_str, parse_id, seconds
 from api.security.identity import CurrentActor
-from api.web.knowledge import DocumentBase, document_input
-from application.knowledge.preview import PreviewService
 from application.knowledge.retrieval import RetrievalService
 from application.knowledge.slices import MAX_SLICE_CHARS, SliceService
 from crossdomain.knowledge import MAX_QUERY_CHARS, MAX_TOP_K, RetrievalStrategy, SearchMode
@@ -31,7 +28,6 @@ from domain.knowledge.errors import WrongFormat
 from domain.knowledge.parsed import FormatType
 
 Slices = NamedDependency[SliceService]
-Previews = NamedDependency[PreviewService]
 Retrieval = NamedDependency[RetrievalService]
 SliceId = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,19}-[0-9]{1,9}-[0-9]{1,9}(-m)?$")]
 SliceText = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_SLICE_CHARS)]
@@ -105,29 +101,6 @@ class UpdateSliceRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 class DeleteSliceRequest(msgspec.Struct, forbid_unknown_fields=True):
     slice_ids: Annotated[list[SliceId], msgspec.Meta(min_length=1, max_length=100)]
-
-
-class ReviewRequest(msgspec.Struct, forbid_unknown_fields=True):
-    dataset_id: Int64Str
-    document_base: DocumentBase
-    chunk_strategy: ChunkStrategy | None = None
-
-
-class PreviewSlice(msgspec.Struct):
-    sequence: int
-    content: str
-    heading_path: list[str]
-    page: int | None
-
-
-class ReviewData(msgspec.Struct):
-    slices: list[PreviewSlice]
-    total: int
-    char_count: int
-
-
-class ReviewResponse(Envelope, kw_only=True):
-    data: ReviewData
 
 
 class RetrievalTestRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -242,17 +215,6 @@ async def delete_slices(
     return EmptyResponse(data=EmptyData())
 
 
-@post("/api/knowledge/review/create", status_code=200, tags=["knowledge"])
-async def review_segmentation(
-    actor: CurrentActor, preview_service: Previews, data: JSONBody[ReviewRequest]
-) -> ReviewResponse:
-    preview = await preview_service.preview(
-        actor, parse_id(data.dataset_id), document_input(data.document_base), chunking_of(data.chunk_strategy)
-    )
-    slices = [PreviewSlice(i, c.text, list(c.heading_path), c.page) for i, c in enumerate(preview.chunks)]
-    return ReviewResponse(data=ReviewData(slices, preview.total, preview.char_count))
-
-
 @post("/api/knowledge/retrieval/test", status_code=200, tags=["knowledge"])
 async def retrieval_test(
     actor: CurrentActor, retrieval_service: Retrieval, data: JSONBody[RetrievalTestRequest]
@@ -329,7 +291,6 @@ ROUTES = [
     create_slice,
     update_slice,
     delete_slices,
-    review_segmentation,
     retrieval_test,
     list_photos,
     update_caption,

@@ -3,7 +3,9 @@ delete, and read their indexing progress.
 
 Adding is checked completely first (format, type, size, names, URLs), the bytes go to object storage,
 then the rows and one `DocumentQueued` event per document commit together: the indexing itself is a
-job (application/knowledge/indexing.py). A refused request stores nothing.
+job (application/knowledge/indexing.py). A refused request stores nothing: a sheet that does not fit
+a table knowledge base's columns is refused here, before anything is stored. A document made from a
+review (application/knowledge/reviews.py) takes the review's bytes and the slices as saved.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from application.knowledge.datasets import object_prefix
 from application.knowledge.inputs import (
     MAX_DOCUMENTS_PER_CALL,
     DocumentInput,
+    ReviewedInput,
     TextInput,
     WebInput,
     checked_name,
@@ -27,7 +30,10 @@ from application.knowledge.inputs import (
     default_web_name,
     file_type_of,
 )
+from application.knowledge.review_chunks import JSON_TYPE, encoded, reviewed_key
+from application.knowledge.reviews import ReviewService
 from application.knowledge.sources import file_bytes, pasted_text
+from application.knowledge.table_schema import dataset_schema, sheet_columns
 from crossdomain.upload import UploadedFiles
 from domain.common.access import Scope
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
@@ -35,12 +41,15 @@ from domain.common.storage import LinkMethod, ObjectStorage
 from domain.knowledge.entities import Dataset, Document, DocumentSource
 from domain.knowledge.errors import DatasetNotFound, DocumentNotFound, InvalidKnowledgeRequest, WrongFormat
 from domain.knowledge.events import DocumentQueued, KnowledgeRemoved
-from domain.knowledge.parsed import FormatType, ParseLimits
+from domain.knowledge.parsed import DocumentParser, FormatType, ParseFailed, ParseLimits, TableColumn
 from domain.knowledge.ports import DocumentRepository
+from domain.knowledge.table_schema import describe, mismatches
 from domain.knowledge.values import ChunkingStrategy
 
 MAX_PAGE_SIZE = 100
 LINK_TTL = timedelta(hours=1)
+
+Objects = list[tuple[str, bytes, str]]  # key, bytes, content type
 
 
 class DocumentService:
@@ -54,10 +63,12 @@ class DocumentService:
         limits: ParseLimits,
         ids: IdGenerator,
         clock: Clock,
+        reviews: ReviewService,
+        parser: DocumentParser,
     ) -> None:
         self._uow, self._documents, self._access = uow, documents, access
         self._storage, self._files, self._limits = storage, files, limits
-        self._ids, self._clock = ids, clock
+        self._ids, self._clock, self._reviews, self._parser = ids, clock, reviews, parser
 
     async def create(
         self,
@@ -71,18 +82,28 @@ class DocumentService:
             raise InvalidKnowledgeRequest(detail=f"send 1..{MAX_DOCUMENTS_PER_CALL} documents at a time")
         async with self._uow():
             dataset = await self._access.dataset(actor, dataset_id, KnowledgeAction.UPDATE)
+            schema = (
+                await dataset_schema(self._documents, dataset.id)
+                if dataset.format is FormatType.TABLE
+                else ()
+            )
         now = self._clock.now()
-        prepared: list[tuple[Document, bytes | None]] = []
+        prepared: list[tuple[Document, Objects]] = []
         for given in inputs:  # every input is checked before the first byte is stored
-            prepared.append(await self._prepare(actor, dataset, given, chunking or dataset.chunking))
+            if isinstance(given, ReviewedInput):
+                prepared.append(await self._from_review(actor, dataset, given))
+                continue
+            document, data = await self._prepare(actor, dataset, given, chunking or dataset.chunking)
+            if schema and data is not None:
+                await self._fits(schema, document, data)
+            objects = [] if data is None else [(document.object_key, data, content_type(document.file_type))]
+            prepared.append((document, objects))
         stored: list[str] = []
         try:
-            for document, data in prepared:
-                if data is not None:
-                    await self._storage.put(
-                        document.object_key, data, content_type=content_type(document.file_type)
-                    )
-                    stored.append(document.object_key)
+            for _, objects in prepared:
+                for key, data, kind in objects:
+                    await self._storage.put(key, data, content_type=kind)
+                    stored.append(key)
             async with self._uow() as uow:
                 await self._access.dataset(actor, dataset_id, KnowledgeAction.UPDATE)
                 for document, _ in prepared:
@@ -94,6 +115,45 @@ class DocumentService:
                 await self._storage.delete(key)
             raise
         return [replace(d, created_at=now, updated_at=now) for d, _ in prepared]
+
+    async def _fits(self, schema: tuple[TableColumn, ...], document: Document, data: bytes) -> None:
+        try:
+            columns = await sheet_columns(self._parser, data, document.file_type, self._limits)
+        except ParseFailed:
+            return  # an unreadable file fails its own document in the job, saying why
+        found = mismatches(schema, columns)
+        if found:
+            raise WrongFormat(
+                detail=f"{document.name} does not fit the knowledge base's columns: {describe(found)}"
+            )
+
+    async def _from_review(
+        self, actor: Actor, dataset: Dataset, given: ReviewedInput
+    ) -> tuple[Document, Objects]:
+        reviewed = await self._reviews.reviewed(actor, dataset, given.review_id)
+        review, document_id, now = reviewed.review, self._ids.next_id(), self._clock.now()
+        key = f"{object_prefix(dataset.id, document_id)}source" if reviewed.data is not None else ""
+        document = Document(
+            id=document_id,
+            dataset_id=dataset.id,
+            space_id=dataset.space_id,
+            creator_id=actor.user_id,
+            name=checked_name(given.name or review.name),
+            source=review.source,
+            file_type=review.file_type,
+            size=review.size,
+            created_at=now,
+            updated_at=now,
+            object_key=key,
+            url=review.url,
+            chunking=review.chunking,  # what the reviewed slices were cut with
+        )
+        objects: Objects = [
+            (reviewed_key(dataset.id, document_id, document.generation), encoded(reviewed.slices), JSON_TYPE)
+        ]
+        if reviewed.data is not None:
+            objects.insert(0, (key, reviewed.data, content_type(review.file_type)))
+        return document, objects
 
     async def _prepare(
         self, actor: Actor, dataset: Dataset, given: DocumentInput, chunking: ChunkingStrategy
@@ -120,6 +180,7 @@ class DocumentService:
             data, file_type = pasted_text(given.text, (given.name or "").strip())
             name, source = checked_name(given.name), DocumentSource.TEXT
         else:
+            assert not isinstance(given, ReviewedInput)
             data, name = await file_bytes(self._files, self._storage, self._limits, actor.user_id, given)
             name = checked_name(name)
             file_type = checked_type(dataset.format, file_type_of(name, given.file_type))

@@ -18,6 +18,7 @@ from dataclasses import replace
 from application.common.detached import detached
 from application.knowledge.captions import ImageCaptioner
 from application.knowledge.cutting import cut, fetch_page
+from application.knowledge.review_chunks import reviewed_chunks
 from domain.common.eventbus import Event
 from domain.common.llm import ModelRuntime
 from domain.common.outbound import OutboundClient
@@ -121,6 +122,9 @@ class IndexingJob:
         return dataset, document
 
     async def _chunks(self, document: Document) -> tuple[list[Chunk], tuple[TableColumn, ...]]:
+        reviewed = await reviewed_chunks(self._storage, document)
+        if reviewed is not None:  # the slices as a person reviewed them (review/save), not cut again
+            return reviewed, ()
         if document.source is DocumentSource.WEB_PAGE:
             data = await fetch_page(self._outbound, document.url, self._limits)
         else:

@@ -96,7 +96,15 @@ class WebInput:
     name: str = ""
 
 
-DocumentInput = FileInput | UploadInput | TextInput | WebInput
+@dataclass(frozen=True, slots=True)
+class ReviewedInput:
+    """A document reviewed before (review/create): its bytes and its slices as last saved."""
+
+    review_id: int
+    name: str = ""
+
+
+DocumentInput = FileInput | UploadInput | TextInput | WebInput | ReviewedInput
 
 
 def checked_url(url: str) -> str:

@@ -10,10 +10,12 @@ from application.knowledge.documents import DocumentService
 from application.knowledge.indexing import ATTEMPTS, IndexingJob
 from application.knowledge.nl2sql import SheetQuestions
 from application.knowledge.photos import PhotoService
-from application.knowledge.preview import PreviewService
 from application.knowledge.reembedding import ReembeddingJob
 from application.knowledge.retrieval import RetrievalService
+from application.knowledge.reviews import ReviewService
 from application.knowledge.slices import SliceService
+from application.knowledge.sources import SourceReader
+from application.knowledge.table_schema import TableSchemaService
 from crossdomain.audit import AuditRecorder
 from crossdomain.modelmgr import EmbeddingModelCatalog, VisionModelCatalog
 from crossdomain.permission import PermissionChecker
@@ -32,7 +34,12 @@ from infra.knowledge.parsing import FileParser
 from infra.knowledge.parsing.fitting import PillowImageFitter
 from infra.knowledge.sheet_sql import SqliteSheetQueries
 from infra.knowledge.slice_index import StoreSliceIndex
-from infra.persistence.knowledge import SqlDatasetRepository, SqlDocumentRepository, SqlSliceRepository
+from infra.persistence.knowledge import (
+    SqlDatasetRepository,
+    SqlDocumentRepository,
+    SqlReviewRepository,
+    SqlSliceRepository,
+)
 
 GROUP = "knowledge"
 
@@ -61,6 +68,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     datasets = providers.Singleton(SqlDatasetRepository)
     documents = providers.Singleton(SqlDocumentRepository)
     slices = providers.Singleton(SqlSliceRepository)
+    reviews = providers.Singleton(SqlReviewRepository)
     index = providers.Singleton(StoreSliceIndex, vectors=vectors, fulltext=fulltext)
     parser = providers.Singleton(FileParser)
     limits = providers.Singleton(
@@ -89,6 +97,30 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         ids=ids,
         clock=clock,
     )
+    sources = providers.Singleton(
+        SourceReader, storage=storage, files=files, outbound=outbound, limits=limits
+    )
+    review_service = providers.Singleton(
+        ReviewService,
+        uow=uow,
+        reviews=reviews,
+        access=access,
+        sources=sources,
+        parser=parser,
+        storage=storage,
+        limits=limits,
+        ids=ids,
+        clock=clock,
+    )
+    table_schema_service = providers.Singleton(
+        TableSchemaService,
+        uow=uow,
+        documents=documents,
+        access=access,
+        sources=sources,
+        parser=parser,
+        limits=limits,
+    )
     document_service = providers.Singleton(
         DocumentService,
         uow=uow,
@@ -99,22 +131,14 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         limits=limits,
         ids=ids,
         clock=clock,
+        reviews=review_service,
+        parser=parser,
     )
     slice_service = providers.Singleton(
         SliceService, uow=uow, documents=documents, slices=slices, access=access
     )
     photo_service = providers.Singleton(
         PhotoService, uow=uow, documents=documents, access=access, storage=storage, captioner=captioner
-    )
-    preview_service = providers.Singleton(
-        PreviewService,
-        uow=uow,
-        access=access,
-        parser=parser,
-        storage=storage,
-        files=files,
-        outbound=outbound,
-        limits=limits,
     )
     sheets = providers.Singleton(
         SheetQuestions,

@@ -8,7 +8,7 @@ from dependency_injector import providers
 
 from api import knowledge_errors
 from api.openapi import datasets
-from api.web import knowledge, knowledge_photos, knowledge_slices
+from api.web import knowledge, knowledge_photos, knowledge_reviews, knowledge_slices
 from bootstrap.containers.knowledge import KnowledgeContainer
 from bootstrap.modules.base import ContextModule, Kernel, Routes, wire
 from crossdomain.knowledge import KnowledgeRetriever
@@ -41,7 +41,13 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
 MODULE = ContextModule(
     name="knowledge",
     routes=Routes(
-        token_api=datasets.ROUTES, web=[*knowledge.ROUTES, *knowledge_slices.ROUTES, *knowledge_photos.ROUTES]
+        token_api=datasets.ROUTES,
+        web=[
+            *knowledge.ROUTES,
+            *knowledge_slices.ROUTES,
+            *knowledge_photos.ROUTES,
+            *knowledge_reviews.ROUTES,
+        ],
     ),
     errors=knowledge_errors.ERRORS,
     messages=knowledge_errors.MESSAGES,
@@ -50,8 +56,9 @@ MODULE = ContextModule(
         "document_service": c.knowledge.document_service,
         "slice_service": c.knowledge.slice_service,
         "retrieval_service": c.knowledge.retrieval,
-        "preview_service": c.knowledge.preview_service,
         "photo_service": c.knowledge.photo_service,
+        "review_service": c.knowledge.review_service,
+        "table_schema_service": c.knowledge.table_schema_service,
     },
     consumers=lambda c: list(c.knowledge.consumers.args),
     crossdomain=lambda c: {KnowledgeRetriever: c.knowledge.retrieval},

@@ -5,13 +5,16 @@ from infra.persistence.knowledge.repositories import (
     SqlDocumentRepository,
     SqlSliceRepository,
 )
+from infra.persistence.knowledge.reviews import ReviewRow, SqlReviewRepository
 from infra.persistence.knowledge.rows import DatasetRow, DocumentRow, SliceRow
 
 __all__ = [
     "DatasetRow",
     "DocumentRow",
+    "ReviewRow",
     "SliceRow",
     "SqlDatasetRepository",
     "SqlDocumentRepository",
+    "SqlReviewRepository",
     "SqlSliceRepository",
 ]

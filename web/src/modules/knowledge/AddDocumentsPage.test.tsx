@@ -17,11 +17,8 @@ const review = (body: unknown) => {
   const { document_base } = body as { document_base: { source_info: { custom_content?: string } } };
   const text = document_base.source_info.custom_content ?? "From a file.\n\nSecond part.";
   const parts = text.split(/\n\n+/).filter(Boolean);
-  return ok({
-    slices: parts.map((content, i) => ({ sequence: i, content, heading_path: i ? ["Hotels"] : [], page: null })),
-    total: parts.length,
-    char_count: parts.join("").length,
-  });
+  const slices = parts.map((content, i) => ({ id: String(i), sequence: i, content, heading_path: i ? ["Hotels"] : [], page: null }));
+  return ok({ dataset_id: "1", reviews: [{ review_id: "70", slices, total: parts.length, char_count: parts.join("").length }] });
 };
 
 let uploads = 0;

@@ -1,5 +1,7 @@
 // Adding documents: files (several), pasted text or a web page; for text knowledge bases the
 // chunking settings and a segmentation preview, which must be seen before the documents are added.
+// The preview is a review kept by the server: slices edited there are saved into it, and a document
+// whose review was edited is added with `source_info.review_id`, so it gets exactly those slices.
 import { Anchor, Breadcrumbs, Button, Card, Group, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -9,13 +11,13 @@ import { Link, useNavigate, useParams } from "react-router";
 
 import { ErrorPanel, FailureAlert } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
-import { LIMITS, createDocuments, getDataset, keys, previewSegmentation } from "./api";
+import { LIMITS, createDocuments, getDataset, keys, previewSegmentation, saveReviewSlices } from "./api";
 import { problemsOf, settingsOf, strategyOf, type ChunkSettings } from "./chunking";
 import { ChunkingForm } from "./ChunkingForm";
 import { FileSource, addFiles, type FileItem } from "./FileSource";
 import { datasetPath, knowledgeListPath, useFollowSpace } from "./paths";
 import { PreviewList } from "./PreviewList";
-import type { Dataset, DocumentBase, Preview } from "./types";
+import type { Dataset, DocumentBase, Preview, PreviewSlice } from "./types";
 
 type Source = "file" | "text" | "web";
 
@@ -41,7 +43,12 @@ function AddDocuments({ spaceId, dataset }: { spaceId: string; dataset: Dataset 
   const [webName, setWebName] = useState("");
   const [settings, setSettings] = useState<ChunkSettings>(() => settingsOf(dataset.chunk_strategy));
   const [previewOf, setPreviewOf] = useState<string | null>(null);
-  const [preview, setPreview] = useState<{ signature: string; result: Preview } | null>(null);
+  const [preview, setPreview] = useState<{ signature: string; key: string; result: Preview } | null>(null);
+  // Reviews with saved edits, by document: valid while the inputs and settings stay the same.
+  const [edits, setEdits] = useState<{ signature: string; byKey: Record<string, { reviewId: string; ids: string[] }> }>({
+    signature: "",
+    byKey: {},
+  });
 
   const bases = basesOf(source, files, textName, content, url, webName);
   const uploading = source === "file" && files.some((f) => f.state === "uploading");
@@ -55,10 +62,39 @@ function AddDocuments({ spaceId, dataset }: { spaceId: string; dataset: Dataset 
     mutationFn: (v: { base: DocumentBase; signature: string }) =>
       previewSegmentation(dataset.dataset_id, v.base, strategyOf(settings)),
     // the inputs as they were when asked: a change while the preview loads leaves it stale
-    onSuccess: (result, v) => setPreview({ signature: v.signature, result }),
+    onSuccess: (result, v) => {
+      const key = keyOf(v.base);
+      setPreview({ signature: v.signature, key, result });
+      // a new review of this document replaces the one edited before (it is what is shown now)
+      setEdits((old) => {
+        const byKey = old.signature === v.signature ? { ...old.byKey } : {};
+        delete byKey[key];
+        return { signature: v.signature, byKey };
+      });
+    },
+  });
+  const editsNow = edits.signature === signature ? edits.byKey : {};
+  const shownEdits = preview ? editsNow[preview.key] : undefined;
+  const saveSlice = useMutation({
+    mutationFn: (v: { slice: PreviewSlice; text: string }) =>
+      saveReviewSlices(dataset.dataset_id, preview!.result.review_id, [{ id: v.slice.id, content: v.text }]),
+    onSuccess: (result, v) => {
+      if (!preview) return;
+      setPreview({ ...preview, result });
+      const ids = [...new Set([...(shownEdits?.ids ?? []), v.slice.id])];
+      setEdits({ signature, byKey: { ...editsNow, [preview.key]: { reviewId: result.review_id, ids } } });
+    },
   });
   const commit = useMutation({
-    mutationFn: () => createDocuments(dataset.dataset_id, bases, text ? strategyOf(settings) : null),
+    mutationFn: () =>
+      createDocuments(
+        dataset.dataset_id,
+        bases.map((b) => {
+          const reviewed = editsNow[keyOf(b)];
+          return reviewed ? { ...b, source_info: { review_id: reviewed.reviewId } } : b;
+        }),
+        text ? strategyOf(settings) : null,
+      ),
     onSuccess: async (made) => {
       notifications.show({ color: "green", message: t("knowledge.add.added", { count: made.length }) });
       await client.invalidateQueries({ queryKey: keys.documents(dataset.dataset_id) });
@@ -210,7 +246,15 @@ function AddDocuments({ spaceId, dataset }: { spaceId: string; dataset: Dataset 
                 </Button>
               </Group>
               <FailureAlert error={review.error} testId="preview-error" />
-              {preview && previewed ? <PreviewList preview={preview.result} /> : null}
+              {preview && previewed ? (
+                <PreviewList
+                  preview={preview.result}
+                  edited={new Set(shownEdits?.ids ?? [])}
+                  saving={saveSlice.isPending}
+                  saveError={saveSlice.error}
+                  onSave={(slice, value) => saveSlice.mutateAsync({ slice, text: value })}
+                />
+              ) : null}
               {preview && !previewed ? (
                 <Text size="sm" c="dimmed" role="status">
                   {t("knowledge.preview.stale")}

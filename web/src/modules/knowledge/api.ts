@@ -143,13 +143,26 @@ export async function documentProgress(datasetId: string, documentIds: string[])
   return data.data;
 }
 
-/** The segmentation preview: how one document would be cut; nothing is stored. */
-export function previewSegmentation(datasetId: string, base: DocumentBase, strategy: ChunkStrategy) {
-  return apiData<Preview>("/api/knowledge/review/create", {
+/** The segmentation preview: how one document would be cut, kept as a review for a day (no document yet). */
+export async function previewSegmentation(datasetId: string, base: DocumentBase, strategy: ChunkStrategy): Promise<Preview> {
+  const data = await apiData<{ reviews: Preview[] }>("/api/knowledge/review/create", {
     dataset_id: datasetId,
     document_base: base,
     chunk_strategy: strategy,
   });
+  const first = data.reviews[0];
+  if (!first) throw new Error("the review answered no review");
+  return first;
+}
+
+/** Replace the texts of a review's slices; adding the document with its review_id keeps them. */
+export async function saveReviewSlices(datasetId: string, reviewId: string, edits: { id: string; content: string }[]): Promise<Preview> {
+  const data = await apiData<{ review: Preview }>("/api/knowledge/review/save", {
+    dataset_id: datasetId,
+    review_id: reviewId,
+    slices: edits,
+  });
+  return data.review;
 }
 
 /** One page of a document's slices; `page` from 1 (the route takes an offset as `sequence`). */

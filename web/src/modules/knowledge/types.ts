@@ -101,6 +101,7 @@ export interface SourceInfo {
   file_type?: string;
   custom_content?: string;
   web_url?: string;
+  review_id?: string; // a saved review: the document gets its slices as edited
 }
 
 export interface DocumentBase {
@@ -129,13 +130,16 @@ export interface SliceList {
 }
 
 export interface PreviewSlice {
+  id: string; // stays with the slice across saves
   sequence: number;
   content: string;
   heading_path: string[];
   page: number | null;
 }
 
+/** A document review (Coze's Review): the segmentation preview, kept for a day so it can be edited. */
 export interface Preview {
+  review_id: string;
   slices: PreviewSlice[]; // the first 200 at most
   total: number;
   char_count: number;
