@@ -72,6 +72,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en-US": "the full-text index is unavailable; try again shortly",
         "zh-CN": "全文索引暂不可用，请稍后重试",
     },
+    "outbound.invalid_allow_list": {
+        "en-US": "the outbound allow-list is not valid: {detail}",
+        "zh-CN": "出站白名单无效：{detail}",
+    },
     "outbound.refused": {
         "en-US": "the URL is not allowed: {reason}",
         "zh-CN": "不允许访问该 URL：{reason}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,7 +55,9 @@ class SystemSettingsService:
         ids: IdGenerator,
         clock: Clock,
         permissions: PermissionChecker,
+        validators: Mapping[str, Callable[[JsonValue], object]] | None = None,
     ) -> None:
+        self._validators = dict(validators or {})  # key -> a check that raises for a bad value
         self._uow = uow
         self._settings = settings
         self._audit = audit
@@ -90,6 +93,9 @@ class SystemSettingsService:
         """Create or change a setting (platform admins only); each stored value is also kept as a revision."""
         await require_platform_admin(self._permissions, actor)
         setting_key = SettingKey(key)
+        check = self._validators.get(key)
+        if check is not None:
+            check(value)
         now = self._clock.now()
         async with self._uow() as uow:
             setting = await self._settings.get(setting_key)

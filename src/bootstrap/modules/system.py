@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[Any]]:
-    return {"system": wire(SystemContainer, kernel, audit_entries=c.audit.entries)}
+    return {"system": wire(SystemContainer, kernel, audit_entries=c.audit.entries, outbound=c.outbound)}
 
 
 MODULE = ContextModule(
@@ -30,6 +30,8 @@ MODULE = ContextModule(
         "settings_service": c.system.settings_service,
         "audit": c.system.audit_trail,
     },
+    listeners=lambda c: [c.system.outbound_allow_listener],
+    resources=lambda c: [c.system.outbound_allow_list()],
     crossdomain=lambda c: {AuditRecorder: c.audit.audit_log, SettingsReader: c.system.settings_service},
     containers=_containers,
 )

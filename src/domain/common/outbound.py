@@ -7,6 +7,8 @@ is judged like the first request."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -71,4 +73,53 @@ class OutboundTooLarge(OutboundFailed):
 class OutboundClient(Protocol):
     async def send(self, request: OutboundRequest) -> OutboundResponse:
         """The response (any status), or OutboundRefused / OutboundFailed and its subclasses."""
+        ...
+
+
+ALLOW_LIST_SETTING = "outbound.allow_list"  # the admin's list, a system setting
+MAX_ALLOW_ENTRIES = 200
+_HOST = re.compile(
+    r"^(\*\.)?(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
+
+
+class InvalidAllowList(InvalidInput):
+    message_key = "outbound.invalid_allow_list"
+
+
+@dataclass(frozen=True, slots=True)
+class AllowList:
+    """What an admin opens on purpose for intranet plugins: networks (CIDRs or single addresses)
+    and host names (exact, or `*.corp.example` for every name under it). A listed host may resolve
+    to private addresses; a listed network may be connected to whatever name led there."""
+
+    networks: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, entries: Any) -> AllowList:
+        if entries is None:
+            return cls()
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            raise InvalidAllowList(detail="the allow-list is a list of host names and CIDRs")
+        if len(entries) > MAX_ALLOW_ENTRIES:
+            raise InvalidAllowList(detail=f"at most {MAX_ALLOW_ENTRIES} entries")
+        networks: list[str] = []
+        hosts: list[str] = []
+        for raw in entries:
+            entry = raw.strip().lower().rstrip(".")
+            try:
+                networks.append(str(ipaddress.ip_network(entry, strict=False)))
+                continue
+            except ValueError:
+                pass
+            if not _HOST.match(entry) or (entry.startswith("*.") and "." not in entry[2:]):
+                raise InvalidAllowList(detail=f"{raw!r} is neither a host name nor a CIDR")
+            hosts.append(entry)
+        return cls(tuple(dict.fromkeys(networks)), tuple(dict.fromkeys(hosts)))
+
+
+class AllowListHolder(Protocol):
+    def allow(self, extra: AllowList) -> None:
+        """Replace what the admin opened (the operator's own settings stay)."""
         ...

@@ -17,6 +17,7 @@ import httpcore
 import httpx
 
 from domain.common.outbound import (
+    AllowList,
     OutboundClient,
     OutboundFailed,
     OutboundRefused,
@@ -37,9 +38,12 @@ async def system_resolver(host: str, port: int) -> list[str]:
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, policy: AddressPolicy, resolver: Resolver = system_resolver) -> None:
-        self._policy = policy
+        self._policy = policy  # replaced whole when the admin's allow-list changes
         self._resolve = resolver
         self._inner = httpcore.AnyIOBackend()
+
+    def set_policy(self, policy: AddressPolicy) -> None:
+        self._policy = policy
 
     async def connect_tcp(
         self,
@@ -60,6 +64,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         addresses = await self._addresses(host.strip("[]"), port)
         if not addresses:
             raise OutboundFailed(reason=f"{host} resolves to no address")
+        if self._policy.host_allowed(host):
+            return addresses[0]  # the admin opened this name on purpose (an intranet API)
         # One refused answer refuses the host: a name that mixes public and private addresses is
         # how DNS rebinding picks the private one later.
         for address in addresses:
@@ -111,17 +117,23 @@ class GuardedHttpClient(OutboundClient):
         user_agent: str = "cozeplus",
         resolver: Resolver = system_resolver,
     ) -> None:
-        self.policy = policy
+        self.policy = self._base = policy
+        self._backend = GuardedBackend(policy, resolver)
         self._timeout_s = timeout_s
         self._max_bytes = max_bytes
         self._client = httpx.AsyncClient(
-            transport=_GuardedTransport(GuardedBackend(policy, resolver)),
+            transport=_GuardedTransport(self._backend),
             follow_redirects=True,
             max_redirects=max_redirects,
             trust_env=False,
             timeout=httpx.Timeout(timeout_s),
             headers={"user-agent": user_agent},
         )
+
+    def allow(self, extra: AllowList) -> None:
+        """domain.common.outbound.AllowListHolder: the operator's policy plus the admin's list."""
+        self.policy = self._base.extended(extra)
+        self._backend.set_policy(self.policy)
 
     async def send(self, request: OutboundRequest) -> OutboundResponse:
         timeout = min(request.timeout_s or self._timeout_s, self._timeout_s)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from domain.common.outbound import AllowList
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -56,6 +58,7 @@ class AddressPolicy:
 
     allowed_networks: tuple[Network, ...] = ()
     ports: frozenset[int] = frozenset({80, 443})
+    allowed_hosts: tuple[str, ...] = ()  # exact names, or "*.suffix" for every name under it
 
     @classmethod
     def from_settings(cls, networks: Iterable[str], ports: Iterable[int]) -> AddressPolicy:
@@ -63,6 +66,18 @@ class AddressPolicy:
             allowed_networks=tuple(ipaddress.ip_network(n, strict=False) for n in networks),
             ports=frozenset(int(p) for p in ports),
         )
+
+    def extended(self, extra: AllowList) -> AddressPolicy:
+        """This policy with an admin's allow-list added."""
+        networks = (*self.allowed_networks, *(ipaddress.ip_network(n) for n in extra.networks))
+        return replace(self, allowed_networks=networks, allowed_hosts=(*self.allowed_hosts, *extra.hosts))
+
+    def host_allowed(self, host: str) -> bool:
+        name = host.lower().rstrip(".")
+        for allowed in self.allowed_hosts:
+            if name == allowed or (allowed.startswith("*.") and name.endswith(allowed[1:])):
+                return True
+        return False
 
     def refusal(self, address: str) -> str | None:
         """Why a connection to `address` (an IP literal from the resolver) is refused, or None."""

@@ -12,6 +12,7 @@ import { apiData } from "../../app/api";
 import { ErrorPanel } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
 import { type Setting, settingsApi } from "./api";
+import { OutboundAllowList } from "./OutboundAllowList";
 import { ActionError, ConfirmButtons, Empty, JsonBlock, PageHeader, Section, useFormatTime } from "./shared";
 
 export const SETTING_KEY = /^[a-z][a-z0-9_]{0,62}(\.[a-z][a-z0-9_]{0,62}){1,3}$/;
@@ -86,6 +87,7 @@ function SettingList() {
       <PageHeader title={t("admin.settings.title")}>
         <Button onClick={() => setCreating(true)}>{t("admin.settings.new")}</Button>
       </PageHeader>
+      <OutboundAllowList />
       {settings.isPending ? (
         <PageLoader />
       ) : settings.isError ? (

@@ -201,6 +201,10 @@ export const messages = {
     "admin.audit.invalid.actor": "The actor is a user id (digits) or an e-mail address.",
     "admin.audit.invalid.range": "The start is after the end.",
 
+    "admin.outbound.title": "Outbound allow-list",
+    "admin.outbound.hint":
+      "Plugins, web pages and workflows may reach only public addresses. List the intranet hosts (wiki.corp.example, or *.corp.example for every name under it) and networks (10.20.0.0/16) they may reach too, one per line.",
+    "admin.outbound.saved": "Allow-list saved; every process uses it now.",
     "admin.settings.title": "Settings",
     "admin.settings.new": "New setting",
     "admin.settings.none": "No settings are stored yet.",
@@ -443,6 +447,9 @@ export const messages = {
     "admin.audit.invalid.actor": "操作人应为用户 ID（数字）或邮箱地址。",
     "admin.audit.invalid.range": "开始时间晚于结束时间。",
 
+    "admin.outbound.title": "出站白名单",
+    "admin.outbound.hint": "插件、网页和工作流只能访问公网地址。在此列出它们还可访问的内网主机（wiki.corp.example，或用 *.corp.example 表示其下所有名称）和网段（10.20.0.0/16），每行一个。",
+    "admin.outbound.saved": "白名单已保存，所有进程已启用。",
     "admin.settings.title": "系统设置",
     "admin.settings.new": "新建设置",
     "admin.settings.none": "尚未保存任何设置。",
