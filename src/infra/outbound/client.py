@@ -130,6 +130,24 @@ class GuardedHttpClient(OutboundClient):
             headers={"user-agent": user_agent},
         )
 
+    def httpx_client(
+        self,
+        headers: dict[str, str] | None = None,
+        timeout: httpx.Timeout | None = None,
+        auth: httpx.Auth | None = None,
+    ) -> httpx.AsyncClient:
+        """A plain httpx client over the same guard, for SDKs that bring their own HTTP (the MCP
+        client): every connection it opens is checked like this client's own."""
+        return httpx.AsyncClient(
+            transport=_GuardedTransport(self._backend),
+            follow_redirects=True,
+            max_redirects=5,
+            trust_env=False,
+            timeout=timeout or httpx.Timeout(self._timeout_s),
+            headers=headers,
+            auth=auth,
+        )
+
     def allow(self, extra: AllowList) -> None:
         """domain.common.outbound.AllowListHolder: the operator's policy plus the admin's list."""
         self.policy = self._base.extended(extra)

@@ -17,6 +17,7 @@ from infra.outbound.client import GuardedHttpClient
 from infra.outbound.policy import AddressPolicy
 from infra.plugin.builtin_tools import BuiltinToolRunner, calculate, current_time
 from infra.plugin.http_tool import HttpToolRunner
+from infra.plugin.mcp_tools import McpToolRunner
 from infra.plugin.runner import PluginToolRunner
 from infra.security.cipher import AesGcmCipher
 from tests.support.fake_llm import Receive, ScriptedServer, Send, serving
@@ -42,7 +43,8 @@ def pages() -> Iterator[ScriptedServer]:
 async def tools(pages: ScriptedServer) -> AsyncIterator[PluginToolRunner]:
     port = int(pages.url.rsplit(":", 1)[1])
     client = GuardedHttpClient(AddressPolicy.from_settings(["127.0.0.1/32"], [80, 443, port]))
-    yield PluginToolRunner(HttpToolRunner(client, AesGcmCipher(b"k" * 32)), BuiltinToolRunner(client))
+    http = HttpToolRunner(client, AesGcmCipher(b"k" * 32))
+    yield PluginToolRunner(http, BuiltinToolRunner(client), McpToolRunner(client))
     await client.aclose()
 
 
