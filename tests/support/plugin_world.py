@@ -13,6 +13,8 @@ from litestar.testing import AsyncTestClient
 
 from bootstrap.container import Container, build_container
 from bootstrap.http import build_asgi
+from bootstrap.runtime import Runtime
+from crossdomain.plugin import PublishedTool, ToolRef
 from bootstrap.settings import Settings
 from tests.support.conversation_fakes import fill_missing_contracts
 from tests.support.identity import create_user, sign_in
@@ -77,6 +79,19 @@ class PluginWorld:
             "register", {"space_id": who.space_id, "ai_plugin": ai_plugin or manifest(), "openapi": openapi}
         )
         return str(made["data"]["plugin_id"])
+
+    async def published(
+        self, space_id: str, refs: list[ToolRef], version: dict[int, str] | None = None
+    ) -> list[PublishedTool]:
+        """The chat engine's view (crossdomain.plugin), from a container of its own: the app's
+        engine belongs to the app's event loop."""
+        container = build_container(self.settings)
+        runtime = Runtime(container, role="test")
+        await runtime.start()
+        try:
+            return await container.plugin.published_tools().resolve(int(space_id), refs, version=version)
+        finally:
+            await runtime.stop()
 
     async def tools(self, plugin_id: str) -> list[dict[str, Any]]:
         listed = await self.call("get_plugin_apis", {"plugin_id": plugin_id, "page": 1, "size": 100})

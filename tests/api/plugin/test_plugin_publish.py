@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bootstrap.settings import Settings
-from crossdomain.plugin import PublishedPluginTools, ToolRef
+from crossdomain.plugin import ToolRef
 from tests.api.plugin.documents import WEATHER_YAML
 from tests.support.plugin_world import PluginWorld, manifest, plugin_world, service_auth
 
@@ -17,11 +17,6 @@ from tests.support.plugin_world import PluginWorld, manifest, plugin_world, serv
 async def w(settings: Settings) -> AsyncIterator[PluginWorld]:
     async with plugin_world(settings) as world:
         yield world
-
-
-def published(w: PluginWorld) -> PublishedPluginTools:
-    tools: PublishedPluginTools = w.container.plugin.published_tools()
-    return tools
 
 
 async def test_publish_freezes_versions_whose_names_grow(w: PluginWorld) -> None:
@@ -50,9 +45,9 @@ async def test_publish_freezes_versions_whose_names_grow(w: PluginWorld) -> None
         refused = await w.post("publish_plugin", {"plugin_id": plugin_id, "version_name": name})
         assert refused.status_code in (400, 409), (name, refused.text)
 
-    space = int(w.alice.space_id)
+    space = w.alice.space_id
     refs = [ToolRef(int(plugin_id), int(forecast["api_id"])), ToolRef(int(plugin_id), int(alerts["api_id"]))]
-    (tool,) = await published(w).resolve(space, refs)  # the deactivated tool is left out
+    (tool,) = await w.published(space, refs)  # the deactivated tool is left out
     assert (tool.name, tool.method, tool.path, tool.version) == (
         "get_forecast",
         "get",
@@ -68,14 +63,14 @@ async def test_publish_freezes_versions_whose_names_grow(w: PluginWorld) -> None
     changed = WEATHER_YAML.replace("https://weather.example.com/api", "https://v2.weather.example.com")
     await w.call("update", {"plugin_id": plugin_id, "openapi": changed})
     assert (await w.call("get_plugin_info", {"plugin_id": plugin_id}))["status"] is True
-    (tool,) = await published(w).resolve(space, refs)
+    (tool,) = await w.published(space, refs)
     assert tool.server_url == "https://weather.example.com/api"
     await w.call("publish_plugin", {"plugin_id": plugin_id, "version_name": "v1.2.0", "version_desc": "two"})
-    (tool,) = await published(w).resolve(space, refs)
+    (tool,) = await w.published(space, refs)
     assert (tool.server_url, tool.version) == ("https://v2.weather.example.com", "v1.2.0")
-    (pinned,) = await published(w).resolve(space, refs, version={int(plugin_id): "v1.0.0"})
+    (pinned,) = await w.published(space, refs, {int(plugin_id): "v1.0.0"})
     assert pinned.server_url == "https://weather.example.com/api"
-    assert await published(w).resolve(int(w.bob.space_id), refs) == []  # another space's plugin
+    assert await w.published(w.bob.space_id, refs) == []  # another space's plugin
 
     history = await w.call(
         "get_plugin_publish_history", {"plugin_id": plugin_id, "space_id": w.alice.space_id}
@@ -88,7 +83,7 @@ async def test_publish_freezes_versions_whose_names_grow(w: PluginWorld) -> None
     assert entry["status"] == 4 and entry["version_name"] == "v1.2.0" and entry["version_ts"].isdigit()
 
     await w.call("del_plugin", {"plugin_id": plugin_id})
-    assert await published(w).resolve(space, refs) == []
+    assert await w.published(space, refs) == []
     gone = await w.post("get_plugin_info", {"plugin_id": plugin_id})
     assert gone.status_code == 404
 
