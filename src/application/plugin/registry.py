@@ -158,6 +158,8 @@ class PluginService:
 
     async def update(self, actor: Actor, plugin_id: int, manifest_text: str, openapi_text: str) -> Plugin:
         """Coze's `update`: the manifest and the whole document replaced; tools follow the new one."""
+        async with self._uow():  # another space's plugin is not found before the input is judged
+            await self._access.plugin(actor, plugin_id, PluginAction.UPDATE)
         manifest = parse_manifest(manifest_text) if manifest_text.strip() else None
         read = self._drafts.read(openapi_text)
         async with self._uow() as uow:

@@ -128,6 +128,8 @@ class ToolService:
     ) -> BatchResult:
         """Add the operations of another document; one at a method and path the draft has is
         replaced with `replace_same`, else nothing is written and the duplicates are answered."""
+        async with self._uow():  # another space's plugin is not found before the input is judged
+            await self._access.plugin(actor, plugin_id, PluginAction.UPDATE)
         read = self._drafts.read(openapi_text)
         async with self._uow() as uow:
             plugin = await self._access.plugin(actor, plugin_id, PluginAction.UPDATE, for_update=True)
