@@ -56,6 +56,7 @@ class PublishedTool:
     responses: Mapping[str, Any]
     server_url: str
     auth: ToolCallAuth = field(default_factory=ToolCallAuth)
+    body: str = ""  # the request body's encoding: "" (none), "json" or "form"
 
 
 class PublishedPluginTools(Protocol):

@@ -14,8 +14,8 @@ from litestar.testing import AsyncTestClient
 from bootstrap.container import Container, build_container
 from bootstrap.http import build_asgi
 from bootstrap.runtime import Runtime
-from crossdomain.plugin import PublishedTool, ToolRef
 from bootstrap.settings import Settings
+from crossdomain.plugin import PublishedTool, ToolRef
 from tests.support.conversation_fakes import fill_missing_contracts
 from tests.support.identity import create_user, sign_in
 

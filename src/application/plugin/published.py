@@ -1,4 +1,6 @@
-"""crossdomain.plugin.PublishedPluginTools: the published tools of a space, for the chat engine."""
+"""The published tools of a space: as the plugin runtime's ToolTarget (`targets`, for the tool calls
+inside this context) and as crossdomain.plugin.PublishedPluginTools (`resolve`, for the chat
+engine). A tool comes from its plugin's latest version, or the version named for the plugin."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from crossdomain.plugin import PublishedTool, ToolArgument, ToolCallAuth, ToolRe
 from domain.common.ports import UnitOfWorkFactory
 from domain.plugin.auth import PluginAuth
 from domain.plugin.entities import PluginVersion
+from domain.plugin.invocation import ToolTarget
 from domain.plugin.ports import VersionRepository
 
 MAX_REFS = 128
@@ -33,34 +36,42 @@ class PublishedTools:
     def __init__(self, uow: UnitOfWorkFactory, versions: VersionRepository) -> None:
         self._uow, self._versions = uow, versions
 
-    async def resolve(
+    async def targets(
         self, space_id: int, refs: Sequence[ToolRef], *, version: Mapping[int, str] | None = None
-    ) -> list[PublishedTool]:
+    ) -> list[tuple[PluginVersion, ToolTarget]]:
+        """The activated tools among `refs` of the space's published plugins, in the order of
+        `refs`; another space's plugin, an unpublished or deactivated tool is left out."""
         refs = list(dict.fromkeys(refs))[:MAX_REFS]
         pinned = version or {}
         plugin_ids = list(dict.fromkeys(r.plugin_id for r in refs))
         async with self._uow():
-            found: dict[int, PluginVersion] = {}
-            unpinned = [p for p in plugin_ids if p not in pinned]
-            found.update(await self._versions.latest_of(unpinned))
+            found = await self._versions.latest_of([p for p in plugin_ids if p not in pinned])
             for plugin_id in plugin_ids:
                 if plugin_id in pinned:
                     named = await self._versions.named(plugin_id, pinned[plugin_id])
                     if named is not None:
                         found[plugin_id] = named
-        tools = []
+        targets = []
         for ref in refs:
             frozen = found.get(ref.plugin_id)
-            if frozen is None or frozen.space_id != space_id:
-                continue
-            tool = frozen.tool(ref.tool_id)
-            if tool is None or not tool.activated:
-                continue
-            op = tool.operation
+            tool = None if frozen is None or frozen.space_id != space_id else frozen.tool(ref.tool_id)
+            if frozen is not None and tool is not None and tool.activated:
+                target = ToolTarget(
+                    ref.plugin_id, tool.id, tool.operation, frozen.meta.server_url, frozen.meta.auth
+                )
+                targets.append((frozen, target))
+        return targets
+
+    async def resolve(
+        self, space_id: int, refs: Sequence[ToolRef], *, version: Mapping[int, str] | None = None
+    ) -> list[PublishedTool]:
+        tools = []
+        for frozen, target in await self.targets(space_id, refs, version=version):
+            op = target.operation
             tools.append(
                 PublishedTool(
-                    plugin_id=ref.plugin_id,
-                    tool_id=tool.id,
+                    plugin_id=target.plugin_id,
+                    tool_id=target.tool_id,
                     plugin_name=frozen.meta.name,
                     version=frozen.version,
                     name=op.name,
@@ -70,8 +81,9 @@ class PublishedTools:
                     arguments=op.arguments,
                     routing=tuple(ToolArgument(a.name, int(a.location), a.required) for a in op.routing),
                     responses=op.responses,
-                    server_url=frozen.meta.server_url,
-                    auth=call_auth(frozen.meta.auth),
+                    server_url=target.server_url,
+                    auth=call_auth(target.auth),
+                    body=op.body,
                 )
             )
         return tools

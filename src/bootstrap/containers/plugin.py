@@ -34,8 +34,12 @@ class PluginContainer(containers.DeclarativeContainer):
     tools = providers.Singleton(SqlToolRepository)
     versions = providers.Singleton(SqlVersionRepository)
     reader = providers.Singleton(OpenApiReader)
-    access = providers.Singleton(PluginAccess, plugins=plugins, membership=membership, permissions=permissions)
-    drafts = providers.Singleton(DraftWriter, plugins=plugins, tools=tools, reader=reader, ids=ids, clock=clock)
+    access = providers.Singleton(
+        PluginAccess, plugins=plugins, membership=membership, permissions=permissions
+    )
+    drafts = providers.Singleton(
+        DraftWriter, plugins=plugins, tools=tools, reader=reader, ids=ids, clock=clock
+    )
 
     plugin_service = providers.Singleton(
         PluginService,

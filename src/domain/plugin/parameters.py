@@ -208,7 +208,8 @@ def operation_from(op: ToolOperation) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "object", "properties": {a.name: properties[a.name] for a in body}}
         if any(a.required for a in body):
             schema["required"] = [a.name for a in body if a.required]
-        operation["requestBody"] = {"content": {"application/json": {"schema": schema}}}
+        kind = "application/x-www-form-urlencoded" if op.body == "form" else "application/json"
+        operation["requestBody"] = {"content": {kind: {"schema": schema}}}
     ok: dict[str, Any] = {"description": "the result"}
     if op.responses:
         ok["content"] = {"application/json": {"schema": dict(op.responses)}}

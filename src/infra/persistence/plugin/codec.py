@@ -22,6 +22,7 @@ def operation_json(op: ToolOperation) -> dict[str, Any]:
             {"name": a.name, "location": int(a.location), "required": a.required} for a in op.routing
         ],
         "responses": dict(op.responses),
+        "body": op.body,
     }
 
 
@@ -37,6 +38,7 @@ def operation_of(data: dict[str, Any]) -> ToolOperation:
             for a in data.get("routing", [])
         ),
         responses=data.get("responses") or {},
+        body=data.get("body", ""),
     )
 
 
