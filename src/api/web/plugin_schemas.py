@@ -260,7 +260,7 @@ def manifest_of(plugin: Plugin) -> dict[str, Any]:
     return base
 
 
-class Creator(msgspec.Struct):
+class PluginCreator(msgspec.Struct):
     id: str
     name: str = ""
     avatar_url: str = ""
@@ -269,7 +269,7 @@ class Creator(msgspec.Struct):
     user_unique_name: str = ""
 
     @classmethod
-    def of(cls, creator_id: int, card: UserCard | None, viewer: int) -> Creator:
+    def of(cls, creator_id: int, card: UserCard | None, viewer: int) -> PluginCreator:
         if card is None:
             return cls(id_str(creator_id), self=creator_id == viewer)
         return cls(id_str(creator_id), card.name, card.avatar_url, creator_id == viewer, 0, card.unique_name)
@@ -314,7 +314,7 @@ class PluginInfoForPlayground(msgspec.Struct):
     plugin_apis: list[PluginApi]
     create_time: str
     update_time: str
-    creator: Creator
+    creator: PluginCreator
     space_id: str
     version_ts: str
     version_name: str
@@ -356,7 +356,7 @@ class PluginInfoForPlayground(msgspec.Struct):
             plugin_apis=apis,
             create_time=seconds_text(p.created_at),
             update_time=seconds_text(p.updated_at),
-            creator=Creator.of(p.creator_id, view.creator, viewer),
+            creator=PluginCreator.of(p.creator_id, view.creator, viewer),
             space_id=id_str(p.space_id),
             version_ts=version_ts(p.published_at),
             version_name=p.version_name,

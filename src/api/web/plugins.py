@@ -19,7 +19,7 @@ from api.web.plugin_schemas import (
     APIExtend,
     APIParameter,
     CodeInfo,
-    Creator,
+    PluginCreator,
     Document,
     ManifestText,
     PluginAPIInfo,
@@ -55,7 +55,7 @@ OAuthInfo = Annotated[str, msgspec.Meta(max_length=10_000)]
 Version = Annotated[str, msgspec.Meta(max_length=32)]
 
 
-class RegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
+class PluginRegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
     space_id: Int64Str
     ai_plugin: ManifestText
     openapi: Document
@@ -101,7 +101,7 @@ class PluginIdResponse(Envelope, kw_only=True):
     plugin_id: str
 
 
-class UpdateRequest(msgspec.Struct, forbid_unknown_fields=True):
+class PluginUpdateRequest(msgspec.Struct, forbid_unknown_fields=True):
     plugin_id: Int64Str
     openapi: Document
     ai_plugin: ManifestText = ""
@@ -112,13 +112,13 @@ class UpdateRequest(msgspec.Struct, forbid_unknown_fields=True):
     edit_version: int | None = None
 
 
-class UpdateData(msgspec.Struct):
+class PluginUpdateData(msgspec.Struct):
     res: bool
     edit_version: int
 
 
-class UpdateResponse(Envelope, kw_only=True):
-    data: UpdateData
+class PluginUpdateResponse(Envelope, kw_only=True):
+    data: PluginUpdateData
 
 
 class UpdateMetaRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -155,7 +155,7 @@ class PluginInfoResponse(Envelope, kw_only=True):
     code_info: CodeInfo
     status: bool  # the draft has changes not published yet
     published: bool
-    creator: Creator
+    creator: PluginCreator
     statistic_data: dict[str, int] = msgspec.field(default_factory=dict)
     plugin_product_status: int = 0
     privacy_status: bool = False
@@ -240,7 +240,7 @@ class BatchCreateResponse(Envelope, kw_only=True):
     edit_version: int
 
 
-class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
+class PluginPublishRequest(msgspec.Struct, forbid_unknown_fields=True):
     plugin_id: Int64Str
     version_name: Version = ""
     version_desc: Text = ""
@@ -248,7 +248,7 @@ class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
     privacy_info: str = ""
 
 
-class PublishResponse(Envelope, kw_only=True):
+class PluginPublishResponse(Envelope, kw_only=True):
     version_ts: str
     version_name: str  # cozeplus: the name given (or chosen)
 
@@ -262,14 +262,14 @@ class NextVersionResponse(Envelope, kw_only=True):
     next_version_name: str
 
 
-class HistoryRequest(msgspec.Struct, forbid_unknown_fields=True):
+class PluginHistoryRequest(msgspec.Struct, forbid_unknown_fields=True):
     plugin_id: Int64Str
     space_id: Int64Str | None = None
     page: BodyPage = 1
     size: BodySize100 = 20
 
 
-class HistoryResponse(Envelope, kw_only=True):
+class PluginHistoryResponse(Envelope, kw_only=True):
     plugin_publish_info_list: list[PluginPublishInfo]
     total: int
 
@@ -294,13 +294,13 @@ class DevListResponse(Envelope, kw_only=True):
     total: str
 
 
-class EmptyEnvelope(Envelope, kw_only=True):
+class PluginDeleteResponse(Envelope, kw_only=True):
     pass
 
 
 @post("/api/plugin_api/register", status_code=200, tags=["plugin"])
 async def register(
-    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[RegisterRequest]
+    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[PluginRegisterRequest]
 ) -> RegisterResponse:
     plugin = await plugin_service.register(actor, parse_id(data.space_id), data.ai_plugin, data.openapi)
     return RegisterResponse(data=RegisterData(id_str(plugin.id), data.openapi))
@@ -327,10 +327,10 @@ async def register_plugin_meta(
 
 @post("/api/plugin_api/update", status_code=200, tags=["plugin"])
 async def update_plugin(
-    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[UpdateRequest]
-) -> UpdateResponse:
+    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[PluginUpdateRequest]
+) -> PluginUpdateResponse:
     plugin = await plugin_service.update(actor, parse_id(data.plugin_id), data.ai_plugin, data.openapi)
-    return UpdateResponse(data=UpdateData(True, plugin.edit_version))
+    return PluginUpdateResponse(data=PluginUpdateData(True, plugin.edit_version))
 
 
 @post("/api/plugin_api/update_plugin_meta", status_code=200, tags=["plugin"])
@@ -356,9 +356,9 @@ async def update_plugin_meta(
 @post("/api/plugin_api/del_plugin", status_code=200, tags=["plugin"])
 async def del_plugin(
     actor: CurrentActor, plugin_service: Plugins, data: JSONBody[PluginIdRequest]
-) -> EmptyEnvelope:
+) -> PluginDeleteResponse:
     await plugin_service.delete(actor, parse_id(data.plugin_id))
-    return EmptyEnvelope()
+    return PluginDeleteResponse()
 
 
 @post("/api/plugin_api/get_plugin_info", status_code=200, tags=["plugin"])
@@ -372,7 +372,7 @@ async def get_plugin_info(
         code_info=CodeInfo.of(p),
         status=p.changed_since_publish and p.published_at is not None,
         published=p.published_at is not None,
-        creator=Creator.of(p.creator_id, view.creator, actor.user_id),
+        creator=PluginCreator.of(p.creator_id, view.creator, actor.user_id),
         edit_version=p.edit_version,
     )
 
@@ -456,12 +456,12 @@ async def batch_create_api(
 
 @post("/api/plugin_api/publish_plugin", status_code=200, tags=["plugin"])
 async def publish_plugin(
-    actor: CurrentActor, plugin_publish_service: Publishing, data: JSONBody[PublishRequest]
-) -> PublishResponse:
+    actor: CurrentActor, plugin_publish_service: Publishing, data: JSONBody[PluginPublishRequest]
+) -> PluginPublishResponse:
     version = await plugin_publish_service.publish(
         actor, parse_id(data.plugin_id), data.version_name, data.version_desc
     )
-    return PublishResponse(version_ts=version_ts(version.created_at), version_name=version.version)
+    return PluginPublishResponse(version_ts=version_ts(version.created_at), version_name=version.version)
 
 
 @post("/api/plugin_api/get_plugin_next_version", status_code=200, tags=["plugin"])
@@ -475,14 +475,16 @@ async def get_plugin_next_version(
 
 @post("/api/plugin_api/get_plugin_publish_history", status_code=200, tags=["plugin"])
 async def get_plugin_publish_history(
-    actor: CurrentActor, plugin_publish_service: Publishing, data: JSONBody[HistoryRequest]
-) -> HistoryResponse:
+    actor: CurrentActor, plugin_publish_service: Publishing, data: JSONBody[PluginHistoryRequest]
+) -> PluginHistoryResponse:
     """Coze Studio's GetPluginPublishHistory shape (its IDL has the messages, not the route)."""
     plugin_id = parse_id(data.plugin_id)
     if data.space_id is not None:
         await plugin_publish_service.next_version(actor, plugin_id, parse_id(data.space_id))
     versions, total = await plugin_publish_service.history(actor, plugin_id, data.page, data.size)
-    return HistoryResponse(plugin_publish_info_list=[PluginPublishInfo.of(v) for v in versions], total=total)
+    return PluginHistoryResponse(
+        plugin_publish_info_list=[PluginPublishInfo.of(v) for v in versions], total=total
+    )
 
 
 @post("/api/plugin_api/get_dev_plugin_list", status_code=200, tags=["plugin"])
