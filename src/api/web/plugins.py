@@ -43,13 +43,15 @@ from domain.plugin.ports import PluginQuery
 Plugins = NamedDependency[PluginService]
 Tools = NamedDependency[ToolService]
 Publishing = NamedDependency[PublishService]
-Name = Annotated[str, msgspec.Meta(max_length=MAX_NAME)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME, pattern=r"\S")]
+SearchName = Annotated[str, msgspec.Meta(max_length=MAX_NAME)]
+ToolName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the operationId")]
 IdList = Annotated[list[Int64Str], msgspec.Meta(max_length=100)]
 Params = Annotated[list[APIParameter], msgspec.Meta(max_length=100)]
 Method = Annotated[int, msgspec.Meta(ge=1, le=5, description="1 GET, 2 POST, 3 PUT, 4 DELETE, 5 PATCH")]
 AuthType = Annotated[int, msgspec.Meta(ge=0, le=4, description="0 none, 1 service token, 3 OAuth")]
 Location = Annotated[int, msgspec.Meta(ge=1, le=2, description="1 header, 2 query")]
-Path = Annotated[str, msgspec.Meta(max_length=1024)]
+Path = Annotated[str, msgspec.Meta(max_length=1024, pattern=r"^/", description="relative to the server URL")]
 Url = Annotated[str, msgspec.Meta(max_length=2048)]
 OAuthInfo = Annotated[str, msgspec.Meta(max_length=10_000)]
 Version = Annotated[str, msgspec.Meta(max_length=32)]
@@ -183,7 +185,7 @@ class ApisResponse(Envelope, kw_only=True):
 
 class CreateApiRequest(msgspec.Struct, forbid_unknown_fields=True):
     plugin_id: Int64Str
-    name: Annotated[str, msgspec.Meta(max_length=64)]
+    name: ToolName
     desc: Text = ""
     path: Path | None = None
     method: Method | None = None
@@ -203,7 +205,7 @@ class CreateApiResponse(Envelope, kw_only=True):
 class UpdateApiRequest(msgspec.Struct, forbid_unknown_fields=True):
     plugin_id: Int64Str
     api_id: Int64Str
-    name: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    name: ToolName | None = None
     desc: Text | None = None
     path: Path | None = None
     method: Method | None = None
@@ -279,7 +281,7 @@ class DevListRequest(msgspec.Struct, forbid_unknown_fields=True):
     dev_id: Int64Str | None = None  # Coze Studio sends the caller's id; the session decides
     page: BodyPage = 1
     size: BodySize100 = 20
-    name: Name | None = None
+    name: SearchName | None = None
     publish_status: bool | None = None
     scope_type: Annotated[int, msgspec.Meta(ge=0, le=1)] | None = None  # 1: only the caller's
     status: list[int] | None = None
