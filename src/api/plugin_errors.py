@@ -1,11 +1,23 @@
-"""API codes and messages of the plugin context: a broken OpenAPI document or arguments that do not
-fit a tool are bad input (4000); a tool whose API cannot be reached answers 5040 like the guarded
-client; a per-user plugin the user has not authorized yet is 4101."""
+"""API codes and messages of the plugin context. Not found answers 4200 and bad input 4000 like
+every Coze route: a broken OpenAPI document or manifest (the message names the JSON pointer),
+arguments that do not fit a tool. A duplicate tool, a version name that does not grow and publishing
+without an activated tool are conflicts (4090); a tool whose API cannot be reached answers 5040
+like the guarded client; a per-user plugin the user has not authorized yet is 4101."""
 
 from __future__ import annotations
 
 from api.errors import ErrorSpec
 from domain.common.errors import DomainError
+from domain.plugin.errors import (
+    DuplicateTool,
+    InvalidManifest,
+    InvalidPluginRequest,
+    NothingToPublish,
+    PluginActionDenied,
+    PluginNotFound,
+    ToolNotFound,
+    VersionNotIncreasing,
+)
 from domain.plugin.invocation import ToolArgumentsInvalid, ToolCallFailed, ToolNeedsAuthorization
 from domain.plugin.tools import InvalidPluginDocument
 
@@ -14,6 +26,14 @@ ERRORS: dict[type[DomainError], ErrorSpec] = {
     ToolArgumentsInvalid: ErrorSpec(400, 4000),
     ToolNeedsAuthorization: ErrorSpec(403, 4101),
     ToolCallFailed: ErrorSpec(502, 5040),
+    PluginNotFound: ErrorSpec(404, 4200),
+    ToolNotFound: ErrorSpec(404, 4200),
+    PluginActionDenied: ErrorSpec(403, 4101),
+    InvalidPluginRequest: ErrorSpec(400, 4000),
+    InvalidManifest: ErrorSpec(400, 4000),
+    DuplicateTool: ErrorSpec(409, 4090),
+    VersionNotIncreasing: ErrorSpec(409, 4090),
+    NothingToPublish: ErrorSpec(409, 4090),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -32,5 +52,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     "plugin.call_failed": {
         "en-US": "the tool call failed: {detail}",
         "zh-CN": "工具调用失败：{detail}",
+    },
+    "plugin.not_found": {"en-US": "plugin not found", "zh-CN": "插件不存在"},
+    "plugin.tool_not_found": {"en-US": "tool not found", "zh-CN": "工具不存在"},
+    "plugin.action_denied": {
+        "en-US": "you may not {action} plugins here",
+        "zh-CN": "你没有权限在这里{action}插件",
+    },
+    "plugin.invalid_request": {"en-US": "{detail}", "zh-CN": "{detail}"},
+    "plugin.invalid_manifest": {
+        "en-US": "the plugin manifest is not usable at {pointer}: {detail}",
+        "zh-CN": "插件清单在 {pointer} 处无法使用：{detail}",
+    },
+    "plugin.duplicate_tool": {"en-US": "{detail}", "zh-CN": "{detail}"},
+    "plugin.version_not_increasing": {
+        "en-US": "version {version} is not after the latest, {latest}",
+        "zh-CN": "版本 {version} 必须高于最新版本 {latest}",
+    },
+    "plugin.nothing_to_publish": {
+        "en-US": "activate at least one tool before publishing",
+        "zh-CN": "请至少启用一个工具后再发布",
     },
 }

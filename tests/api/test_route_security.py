@@ -29,7 +29,7 @@ from tests.support.identity import ORIGIN, create_user, sign_in
 SNAPSHOT = Path(__file__).with_name("public_routes.txt")
 ID_NAME = re.compile(r"(^id$|_id$)")
 # Lists of ids probed with one foreign id (the knowledge routes take ids in lists).
-ID_LIST = re.compile(r"^(dataset|document|slice|review)_ids$")
+ID_LIST = re.compile(r"^(dataset|document|slice|review|api|plugin)_ids$")
 LEAKS = (
     "Traceback",
     'File "',
@@ -72,6 +72,9 @@ FILLERS: dict[str, Any] = {
     "query": "probe",
     "caption": "probe",
     "chunk_strategy": {"chunk_type": 0},
+    # plugins: a manifest and an OpenAPI document (the foreign space or plugin is refused first)
+    "ai_plugin": "{}",
+    "openapi": "openapi: 3.0.1",
 }
 # Other values for a filler whose first value does not fit a field's type (the same name, another shape).
 ALTERNATIVES: dict[str, list[Any]] = {
@@ -136,6 +139,8 @@ class World:
     owner_document: str
     owner_slice: str
     owner_review: str
+    owner_plugin: str
+    owner_tool: str
     intruder: AsyncTestClient  # type: ignore[type-arg]
     intruder_token: str
 
@@ -184,6 +189,7 @@ async def world(sqlite_settings: Settings) -> AsyncIterator[World]:
         )
         w.owner_invitation = invited.json()["data"]["invitation_id"]
         await _owned_knowledge(c, w)
+        await _owned_plugin(c, w)
         await sign_in(c, intruder["email"])
         made = await c.post(
             "/api/permission_api/pat/create_personal_access_token_and_permission",
@@ -223,6 +229,24 @@ async def _owned_knowledge(c: AsyncTestClient, w: World) -> None:  # type: ignor
     raise AssertionError("the owner's document was never indexed")
 
 
+async def _owned_plugin(c: AsyncTestClient, w: World) -> None:  # type: ignore[type-arg]
+    """A plugin with one tool, registered from a document."""
+    document = (
+        '{"openapi": "3.0.1", "info": {"title": "Owned", "version": "1"}, "servers": [{"url": '
+        '"https://owned.example.com"}], "paths": {"/x": {"get": {"operationId": "owned", '
+        '"responses": {"200": {"description": "ok"}}}}}}'
+    )
+    manifest = '{"name_for_human": "Owned", "description_for_human": "owned"}'
+    made = await c.post(
+        "/api/plugin_api/register",
+        json={"space_id": w.owner_space, "ai_plugin": manifest, "openapi": document},
+    )
+    assert made.json()["code"] == 0, made.text
+    w.owner_plugin = made.json()["data"]["plugin_id"]
+    apis = await c.post("/api/plugin_api/get_plugin_apis", json={"plugin_id": w.owner_plugin})
+    w.owner_tool = apis.json()["api_info"][0]["api_id"]
+
+
 def foreign_id(w: World, path: str, name: str) -> Any:
     if ID_LIST.search(name):
         return [foreign_id(w, path, name[:-1])]
@@ -234,6 +258,14 @@ def foreign_id(w: World, path: str, name: str) -> Any:
         return w.owner_slice
     if name == "review_id":
         return w.owner_review
+    if name == "plugin_id":
+        return w.owner_plugin
+    if name == "api_id":
+        return w.owner_tool
+    if name == "dev_id":
+        return "1"  # Coze Studio's plugin routes send the caller's id; the session decides
+    if name == "client_id":
+        return "1"  # an OAuth client's id at the plugin's provider (ignored beside the manifest)
     if name == "embedding_model_id":
         return "1"  # the foreign space or dataset beside it is refused before the model is looked at
     if name == "source_file_id":

@@ -84,6 +84,16 @@ EXCLUSIONS: dict[str, list[dict[str, Any]]] = {
         ),
         _positive_off(r"^/api/knowledge/(create|update|document/resegment)$", CHUNKING),
         _positive_off(
+            r"^/api/plugin_api/(register_plugin_meta|update_plugin_meta)$",
+            "a plugin's auth fields go together (a service token needs its key and a token unless one is "
+            "stored; OAuth needs oauth_info with the client and its URLs), and URLs are http(s)",
+        ),
+        _positive_off(
+            r"^/api/plugin_api/(create_api|update_api)$",
+            "a tool's parameter names are unique at each level and its path placeholders are path "
+            "parameters: the draft must stay a valid OpenAPI document",
+        ),
+        _positive_off(
             r"^/api/conversation/(get_message_list|break_message|chat/resume)$",
             "one of two ids must be given (bot_id or conversation_id; query or answer message id)",
         ),

@@ -1,8 +1,43 @@
-"""Plugins: OpenAPI documents read into tools, and the runtime that calls them (ADR 0062)."""
+"""Plugins: the registry (OpenAPI plugins of a space, their tools, published versions) and the
+runtime that calls tools (ADR 0062)."""
 
 from __future__ import annotations
 
-from api import plugin_errors
-from bootstrap.modules.base import ContextModule
+from typing import TYPE_CHECKING, Any
 
-MODULE = ContextModule(name="plugin", errors=plugin_errors.ERRORS, messages=plugin_errors.MESSAGES)
+from dependency_injector import providers
+
+from api import plugin_errors
+from api.web import plugins
+from bootstrap.containers.plugin import PluginContainer
+from bootstrap.modules.base import ContextModule, Kernel, Routes, wire
+from crossdomain.plugin import PublishedPluginTools
+
+if TYPE_CHECKING:
+    from bootstrap.container import Container
+
+
+def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[Any]]:
+    plugin = wire(
+        PluginContainer,
+        kernel,
+        membership=c.identity.space_service,
+        users=c.identity.user_directory,
+        cipher=c.models.cipher,  # one cipher for every secret at rest (model keys, plugin secrets)
+    )
+    return {"plugin": plugin}
+
+
+MODULE = ContextModule(
+    name="plugin",
+    routes=Routes(web=plugins.ROUTES),
+    errors=plugin_errors.ERRORS,
+    messages=plugin_errors.MESSAGES,
+    dependencies=lambda c: {
+        "plugin_service": c.plugin.plugin_service,
+        "plugin_tool_service": c.plugin.tool_service,
+        "plugin_publish_service": c.plugin.publish_service,
+    },
+    crossdomain=lambda c: {PublishedPluginTools: c.plugin.published_tools},
+    containers=_containers,
+)

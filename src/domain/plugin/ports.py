@@ -1,9 +1,13 @@
-"""What the plugin context needs from the outside."""
+"""What the plugin context needs from the outside: its repositories (inside a unit of work) and the
+runtime that calls a tool."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+from domain.plugin.entities import Plugin, PluginVersion, Tool
 from domain.plugin.invocation import ToolAnswer, ToolTarget
 
 
@@ -12,4 +16,57 @@ class ToolRunner(Protocol):
         """Check the arguments, authorize (for `user_id` when the plugin acts per user) and call.
 
         Raises ToolArgumentsInvalid, ToolNeedsAuthorization or ToolCallFailed."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PluginQuery:
+    space_id: int
+    name: str = ""  # substring of the plugin's name, case-insensitive
+    published: bool | None = None
+    creator_id: int | None = None  # only this creator's
+    plugin_ids: tuple[int, ...] = ()  # only these
+    page: int = 1
+    size: int = 20
+
+
+class PluginRepository(Protocol):
+    async def add(self, plugin: Plugin) -> None: ...
+
+    async def get(self, plugin_id: int, *, for_update: bool = False) -> Plugin | None: ...
+
+    async def save(self, plugin: Plugin) -> None: ...
+
+    async def delete(self, plugin_id: int) -> None:
+        """Its tools and versions go with it."""
+        ...
+
+    async def page(self, query: PluginQuery) -> tuple[list[Plugin], int]:
+        """Most recently updated first."""
+        ...
+
+
+class ToolRepository(Protocol):
+    async def of_plugin(self, plugin_id: int) -> list[Tool]:
+        """The draft's tools in document order."""
+        ...
+
+    async def of_plugins(self, plugin_ids: Sequence[int]) -> dict[int, list[Tool]]: ...
+
+    async def replace(self, plugin_id: int, tools: Sequence[Tool]) -> None:
+        """Make `tools` the draft's tools (in this order): others go, these are written."""
+        ...
+
+
+class VersionRepository(Protocol):
+    async def add(self, version: PluginVersion) -> None: ...
+
+    async def latest(self, plugin_id: int) -> PluginVersion | None: ...
+
+    async def named(self, plugin_id: int, version: str) -> PluginVersion | None: ...
+
+    async def latest_of(self, plugin_ids: Sequence[int]) -> dict[int, PluginVersion]: ...
+
+    async def page(self, plugin_id: int, page: int, size: int) -> tuple[list[PluginVersion], int]:
+        """Newest first."""
         ...

@@ -68,7 +68,7 @@ class InvalidPluginDocument(InvalidInput):
     message_key = "plugin.invalid_document"
 
     def __init__(self, pointer: str, detail: str) -> None:
-        super().__init__(pointer=pointer, detail=detail)
+        super().__init__(pointer=pointer or "/", detail=detail)
         self.pointer, self.detail = pointer, detail
 
     def __str__(self) -> str:

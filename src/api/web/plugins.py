@@ -1,0 +1,527 @@
+"""The plugin registry for the SPA, in Coze Studio's paths and shapes (/api/plugin_api/*): register
+from code or from the form, meta and document edits, tools one by one or in a batch, publishing
+with versions, reads and the space's list. Bodies are in api/web/plugin_schemas.py."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from api.envelope import Envelope
+from api.schemas import BodyPage, BodySize100, Int64Str, id_str, parse_id
+from api.security.identity import CurrentActor
+from api.web.plugin_schemas import (
+    METHODS,
+    APIExtend,
+    APIParameter,
+    CodeInfo,
+    Document,
+    ManifestText,
+    PluginAPIInfo,
+    PluginCreator,
+    PluginIcon,
+    PluginInfoForPlayground,
+    PluginMetaInfo,
+    PluginPublishInfo,
+    Secret,
+    Text,
+    form_auth,
+    parameters,
+    version_ts,
+)
+from application.plugin.publishing import PublishService
+from application.plugin.registry import MetaChanges, PluginService
+from application.plugin.tool_editing import ToolChanges, ToolService
+from domain.plugin.entities import MAX_NAME
+from domain.plugin.errors import PluginNotFound
+from domain.plugin.ports import PluginQuery
+
+Plugins = NamedDependency[PluginService]
+Tools = NamedDependency[ToolService]
+Publishing = NamedDependency[PublishService]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME, pattern=r"\S")]
+SearchName = Annotated[str, msgspec.Meta(max_length=MAX_NAME)]
+ToolName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the operationId")]
+IdList = Annotated[list[Int64Str], msgspec.Meta(max_length=100)]
+Params = Annotated[list[APIParameter], msgspec.Meta(max_length=100)]
+Method = Annotated[int, msgspec.Meta(ge=1, le=5, description="1 GET, 2 POST, 3 PUT, 4 DELETE, 5 PATCH")]
+AuthType = Annotated[int, msgspec.Meta(ge=0, le=4, description="0 none, 1 service token, 3 OAuth")]
+Location = Annotated[int, msgspec.Meta(ge=1, le=2, description="1 header, 2 query")]
+Path = Annotated[str, msgspec.Meta(max_length=1024, pattern=r"^/", description="relative to the server URL")]
+Url = Annotated[str, msgspec.Meta(max_length=2048)]
+OAuthInfo = Annotated[str, msgspec.Meta(max_length=10_000)]
+Version = Annotated[str, msgspec.Meta(max_length=32)]
+
+
+class PluginRegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
+    space_id: Int64Str
+    ai_plugin: ManifestText
+    openapi: Document
+    client_id: str | None = None  # Coze Studio sends these beside the manifest; the manifest decides
+    client_secret: str | None = None
+    service_token: str | None = None
+    plugin_type: int | None = None
+    import_from_file: bool | None = None
+    project_id: str | None = None
+
+
+class RegisterData(msgspec.Struct):
+    plugin_id: str
+    openapi: str
+
+
+class RegisterResponse(Envelope, kw_only=True):
+    data: RegisterData
+
+
+class RegisterMetaRequest(msgspec.Struct, forbid_unknown_fields=True):
+    space_id: Int64Str
+    name: Name
+    desc: Text = ""
+    url: Url | None = None
+    icon: PluginIcon | None = None
+    auth_type: AuthType | None = None
+    sub_auth_type: int | None = None
+    location: Location | None = None
+    key: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    service_token: Secret | None = None
+    oauth_info: OAuthInfo | None = None
+    common_params: dict[str, list[dict[str, str]]] | None = None
+    creation_method: int | None = None
+    ide_code_runtime: str | None = None
+    plugin_type: int | None = None
+    project_id: str | None = None
+    auth_payload: str | None = None
+    fixed_export_ip: bool | None = None
+
+
+class PluginIdResponse(Envelope, kw_only=True):
+    plugin_id: str
+
+
+class PluginUpdateRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    openapi: Document
+    ai_plugin: ManifestText = ""
+    client_id: str | None = None
+    client_secret: str | None = None
+    service_token: str | None = None
+    source_code: str | None = None
+    edit_version: int | None = None
+
+
+class PluginUpdateData(msgspec.Struct):
+    res: bool
+    edit_version: int
+
+
+class PluginUpdateResponse(Envelope, kw_only=True):
+    data: PluginUpdateData
+
+
+class UpdateMetaRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    name: Name | None = None
+    desc: Text | None = None
+    url: Url | None = None
+    icon: PluginIcon | None = None
+    auth_type: AuthType | None = None
+    sub_auth_type: int | None = None
+    location: Location | None = None
+    key: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    service_token: Secret | None = None
+    oauth_info: OAuthInfo | None = None
+    common_params: dict[str, list[dict[str, str]]] | None = None
+    creation_method: int | None = None
+    edit_version: int | None = None
+    plugin_type: int | None = None
+    auth_payload: str | None = None
+    fixed_export_ip: bool | None = None
+
+
+class EditVersionResponse(Envelope, kw_only=True):
+    edit_version: int
+
+
+class PluginIdRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    preview_version_tsx: str | None = None
+
+
+class PluginInfoResponse(Envelope, kw_only=True):
+    meta_info: PluginMetaInfo
+    code_info: CodeInfo
+    status: bool  # the draft has changes not published yet
+    published: bool
+    creator: PluginCreator
+    statistic_data: dict[str, int] = msgspec.field(default_factory=dict)
+    plugin_product_status: int = 0
+    privacy_status: bool = False
+    privacy_info: str = ""
+    creation_method: int = 0
+    ide_code_runtime: str = ""
+    edit_version: int = 0
+    plugin_type: int = 1
+
+
+class ApisRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    api_ids: IdList | None = None
+    page: BodyPage = 1
+    size: BodySize100 = 20
+    order: dict[str, object] | None = None
+    preview_version_ts: str | None = None
+
+
+class ApisResponse(Envelope, kw_only=True):
+    api_info: list[PluginAPIInfo]
+    total: int
+    edit_version: int
+
+
+class CreateApiRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    name: ToolName
+    desc: Text = ""
+    path: Path | None = None
+    method: Method | None = None
+    api_extend: APIExtend | None = None
+    request_params: Params | None = None
+    response_params: Params | None = None
+    disabled: bool | None = None
+    edit_version: int | None = None
+    function_name: str | None = None
+
+
+class CreateApiResponse(Envelope, kw_only=True):
+    api_id: str
+    edit_version: int
+
+
+class UpdateApiRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    api_id: Int64Str
+    name: ToolName | None = None
+    desc: Text | None = None
+    path: Path | None = None
+    method: Method | None = None
+    request_params: Params | None = None
+    response_params: Params | None = None
+    disabled: bool | None = None
+    api_extend: APIExtend | None = None
+    edit_version: int | None = None
+    save_example: bool | None = None
+    debug_example: dict[str, str] | None = None
+    function_name: str | None = None
+
+
+class DeleteApiRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    api_id: Int64Str
+    edit_version: int | None = None
+
+
+class BatchCreateRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    openapi: Document
+    ai_plugin: ManifestText = ""
+    space_id: Int64Str | None = None
+    dev_id: Int64Str | None = None
+    replace_same_paths: bool = False
+    paths_to_replace: list[dict[str, object]] | None = None
+    edit_version: int | None = None
+
+
+class BatchCreateResponse(Envelope, kw_only=True):
+    paths_duplicated: list[PluginAPIInfo]
+    paths_created: list[PluginAPIInfo]
+    edit_version: int
+
+
+class PluginPublishRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    version_name: Version = ""
+    version_desc: Text = ""
+    privacy_status: bool = False
+    privacy_info: str = ""
+
+
+class PluginPublishResponse(Envelope, kw_only=True):
+    version_ts: str
+    version_name: str  # cozeplus: the name given (or chosen)
+
+
+class NextVersionRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    space_id: Int64Str | None = None
+
+
+class NextVersionResponse(Envelope, kw_only=True):
+    next_version_name: str
+
+
+class PluginHistoryRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    space_id: Int64Str | None = None
+    page: BodyPage = 1
+    size: BodySize100 = 20
+
+
+class PluginHistoryResponse(Envelope, kw_only=True):
+    plugin_publish_info_list: list[PluginPublishInfo]
+    total: int
+
+
+class DevListRequest(msgspec.Struct, forbid_unknown_fields=True):
+    space_id: Int64Str
+    dev_id: Int64Str | None = None  # Coze Studio sends the caller's id; the session decides
+    page: BodyPage = 1
+    size: BodySize100 = 20
+    name: SearchName | None = None
+    publish_status: bool | None = None
+    scope_type: Annotated[int, msgspec.Meta(ge=0, le=1)] | None = None  # 1: only the caller's
+    status: list[int] | None = None
+    order_by: int | None = None
+    plugin_type_for_filter: int | None = None
+    project_id: str | None = None
+    plugin_ids: IdList | None = None
+
+
+class DevListResponse(Envelope, kw_only=True):
+    plugin_list: list[PluginInfoForPlayground]
+    total: str
+
+
+class PluginDeleteResponse(Envelope, kw_only=True):
+    pass
+
+
+@post("/api/plugin_api/register", status_code=200, tags=["plugin"])
+async def register(
+    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[PluginRegisterRequest]
+) -> RegisterResponse:
+    plugin = await plugin_service.register(actor, parse_id(data.space_id), data.ai_plugin, data.openapi)
+    return RegisterResponse(data=RegisterData(id_str(plugin.id), data.openapi))
+
+
+@post("/api/plugin_api/register_plugin_meta", status_code=200, tags=["plugin"])
+async def register_plugin_meta(
+    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[RegisterMetaRequest]
+) -> PluginIdResponse:
+    auth = form_auth(
+        data.auth_type, data.sub_auth_type, data.location, data.key, data.service_token, data.oauth_info
+    )
+    plugin = await plugin_service.register_meta(
+        actor,
+        parse_id(data.space_id),
+        data.name,
+        data.desc,
+        (data.icon or PluginIcon()).uri,
+        data.url or "",
+        auth,
+    )
+    return PluginIdResponse(plugin_id=id_str(plugin.id))
+
+
+@post("/api/plugin_api/update", status_code=200, tags=["plugin"])
+async def update_plugin(
+    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[PluginUpdateRequest]
+) -> PluginUpdateResponse:
+    plugin = await plugin_service.update(actor, parse_id(data.plugin_id), data.ai_plugin, data.openapi)
+    return PluginUpdateResponse(data=PluginUpdateData(True, plugin.edit_version))
+
+
+@post("/api/plugin_api/update_plugin_meta", status_code=200, tags=["plugin"])
+async def update_plugin_meta(
+    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[UpdateMetaRequest]
+) -> EditVersionResponse:
+    auth = None
+    if data.auth_type is not None:
+        auth = form_auth(
+            data.auth_type, data.sub_auth_type, data.location, data.key, data.service_token, data.oauth_info
+        )
+    changes = MetaChanges(
+        name=data.name,
+        description=data.desc,
+        icon_uri=None if data.icon is None else data.icon.uri,
+        server_url=data.url,
+        auth=auth,
+    )
+    plugin = await plugin_service.update_meta(actor, parse_id(data.plugin_id), changes)
+    return EditVersionResponse(edit_version=plugin.edit_version)
+
+
+@post("/api/plugin_api/del_plugin", status_code=200, tags=["plugin"])
+async def del_plugin(
+    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[PluginIdRequest]
+) -> PluginDeleteResponse:
+    await plugin_service.delete(actor, parse_id(data.plugin_id))
+    return PluginDeleteResponse()
+
+
+@post("/api/plugin_api/get_plugin_info", status_code=200, tags=["plugin"])
+async def get_plugin_info(
+    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[PluginIdRequest]
+) -> PluginInfoResponse:
+    view = await plugin_service.get(actor, parse_id(data.plugin_id))
+    p = view.plugin
+    return PluginInfoResponse(
+        meta_info=PluginMetaInfo.of(p),
+        code_info=CodeInfo.of(p),
+        status=p.changed_since_publish and p.published_at is not None,
+        published=p.published_at is not None,
+        creator=PluginCreator.of(p.creator_id, view.creator, actor.user_id),
+        edit_version=p.edit_version,
+    )
+
+
+@post("/api/plugin_api/get_plugin_apis", status_code=200, tags=["plugin"])
+async def get_plugin_apis(
+    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[ApisRequest]
+) -> ApisResponse:
+    wanted = [parse_id(i) for i in data.api_ids or []]
+    found = await plugin_tool_service.page(actor, parse_id(data.plugin_id), data.page, data.size, wanted)
+    infos = [PluginAPIInfo.of(t, t.id in found.published) for t in found.tools]
+    return ApisResponse(api_info=infos, total=found.total, edit_version=found.plugin.edit_version)
+
+
+@post("/api/plugin_api/create_api", status_code=200, tags=["plugin"])
+async def create_api(
+    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[CreateApiRequest]
+) -> CreateApiResponse:
+    plugin, tool = await plugin_tool_service.create(
+        actor,
+        parse_id(data.plugin_id),
+        data.name,
+        data.desc,
+        path=data.path,
+        method=None if data.method is None else METHODS[data.method],
+        request=parameters(data.request_params) or [],
+        response=parameters(data.response_params) or [],
+        activated=not data.disabled,
+    )
+    return CreateApiResponse(api_id=id_str(tool.id), edit_version=plugin.edit_version)
+
+
+@post("/api/plugin_api/update_api", status_code=200, tags=["plugin"])
+async def update_api(
+    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[UpdateApiRequest]
+) -> EditVersionResponse:
+    changes = ToolChanges(
+        name=data.name,
+        description=data.desc,
+        path=data.path,
+        method=None if data.method is None else METHODS[data.method],
+        request=parameters(data.request_params),
+        response=parameters(data.response_params),
+        activated=None if data.disabled is None else not data.disabled,
+    )
+    plugin, _ = await plugin_tool_service.update(
+        actor, parse_id(data.plugin_id), parse_id(data.api_id), changes
+    )
+    return EditVersionResponse(edit_version=plugin.edit_version)
+
+
+@post("/api/plugin_api/delete_api", status_code=200, tags=["plugin"])
+async def delete_api(
+    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[DeleteApiRequest]
+) -> EditVersionResponse:
+    plugin = await plugin_tool_service.delete(actor, parse_id(data.plugin_id), parse_id(data.api_id))
+    return EditVersionResponse(edit_version=plugin.edit_version)
+
+
+@post("/api/plugin_api/batch_create_api", status_code=200, tags=["plugin"])
+async def batch_create_api(
+    actor: CurrentActor,
+    plugin_service: Plugins,
+    plugin_tool_service: Tools,
+    data: JSONBody[BatchCreateRequest],
+) -> BatchCreateResponse:
+    plugin_id = parse_id(data.plugin_id)
+    if data.space_id is not None:
+        view = await plugin_service.get(actor, plugin_id)
+        if view.plugin.space_id != parse_id(data.space_id):
+            raise PluginNotFound()
+    result = await plugin_tool_service.batch_create(
+        actor, plugin_id, data.openapi, replace_same=data.replace_same_paths
+    )
+    duplicated = [PluginAPIInfo.of_operation(plugin_id, op) for op in result.duplicated]
+    created = [PluginAPIInfo.of(t, False) for t in result.created]
+    return BatchCreateResponse(
+        paths_duplicated=duplicated, paths_created=created, edit_version=result.plugin.edit_version
+    )
+
+
+@post("/api/plugin_api/publish_plugin", status_code=200, tags=["plugin"])
+async def publish_plugin(
+    actor: CurrentActor, plugin_publish_service: Publishing, data: JSONBody[PluginPublishRequest]
+) -> PluginPublishResponse:
+    version = await plugin_publish_service.publish(
+        actor, parse_id(data.plugin_id), data.version_name, data.version_desc
+    )
+    return PluginPublishResponse(version_ts=version_ts(version.created_at), version_name=version.version)
+
+
+@post("/api/plugin_api/get_plugin_next_version", status_code=200, tags=["plugin"])
+async def get_plugin_next_version(
+    actor: CurrentActor, plugin_publish_service: Publishing, data: JSONBody[NextVersionRequest]
+) -> NextVersionResponse:
+    space_id = None if data.space_id is None else parse_id(data.space_id)
+    name = await plugin_publish_service.next_version(actor, parse_id(data.plugin_id), space_id)
+    return NextVersionResponse(next_version_name=name)
+
+
+@post("/api/plugin_api/get_plugin_publish_history", status_code=200, tags=["plugin"])
+async def get_plugin_publish_history(
+    actor: CurrentActor, plugin_publish_service: Publishing, data: JSONBody[PluginHistoryRequest]
+) -> PluginHistoryResponse:
+    """Coze Studio's GetPluginPublishHistory shape (its IDL has the messages, not the route)."""
+    plugin_id = parse_id(data.plugin_id)
+    if data.space_id is not None:
+        await plugin_publish_service.next_version(actor, plugin_id, parse_id(data.space_id))
+    versions, total = await plugin_publish_service.history(actor, plugin_id, data.page, data.size)
+    return PluginHistoryResponse(
+        plugin_publish_info_list=[PluginPublishInfo.of(v) for v in versions], total=total
+    )
+
+
+@post("/api/plugin_api/get_dev_plugin_list", status_code=200, tags=["plugin"])
+async def get_dev_plugin_list(
+    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[DevListRequest]
+) -> DevListResponse:
+    query = PluginQuery(
+        space_id=parse_id(data.space_id),
+        name=(data.name or "").strip(),
+        published=data.publish_status,
+        creator_id=actor.user_id if data.scope_type == 1 else None,
+        plugin_ids=tuple(parse_id(i) for i in data.plugin_ids or []),
+        page=data.page,
+        size=data.size,
+    )
+    views, total = await plugin_service.page(actor, query)
+    return DevListResponse(
+        plugin_list=[PluginInfoForPlayground.of(v, actor.user_id) for v in views], total=str(total)
+    )
+
+
+ROUTES = [
+    register,
+    register_plugin_meta,
+    update_plugin,
+    update_plugin_meta,
+    del_plugin,
+    get_plugin_info,
+    get_plugin_apis,
+    create_api,
+    batch_create_api,
+    update_api,
+    delete_api,
+    publish_plugin,
+    get_plugin_next_version,
+    get_plugin_publish_history,
+    get_dev_plugin_list,
+]

@@ -1,0 +1,69 @@
+"""What the plugin context offers others (the chat engine's tool loop, later workflows): the
+published tools of a space, as their frozen version describes them, with how to call them.
+
+The types mirror domain.plugin's (ToolOperation, PluginAuth) because crossdomain sits below every
+domain; secrets stay sealed here (only the tool runtime opens them, for the request that needs
+them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class ToolRef:
+    plugin_id: int
+    tool_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ToolArgument:
+    name: str
+    location: int  # Coze's ParameterLocation: 1 path, 2 query, 3 body, 4 header
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallAuth:
+    """PluginAuth with its secrets sealed: kind 0 none, 1 service token, 3 OAuth."""
+
+    kind: int = 0
+    token_location: int = 1  # 1 header, 2 query
+    token_name: str = ""
+    sealed_token: str = ""
+    oauth_flow: str = ""  # "client_credentials" or "authorization_code"
+    client_id: str = ""
+    sealed_client_secret: str = ""
+    token_url: str = ""
+    authorization_url: str = ""
+    scope: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedTool:
+    plugin_id: int
+    tool_id: int
+    plugin_name: str
+    version: str  # the plugin version it comes from, e.g. "v1.0.0"
+    name: str  # the operationId: what the model calls
+    description: str
+    method: str  # get, post, put, delete, patch
+    path: str
+    arguments: Mapping[str, Any]  # the model's JSON Schema object
+    routing: tuple[ToolArgument, ...]
+    responses: Mapping[str, Any]
+    server_url: str
+    auth: ToolCallAuth = field(default_factory=ToolCallAuth)
+    body: str = ""  # the request body's encoding: "" (none), "json" or "form"
+
+
+class PublishedPluginTools(Protocol):
+    async def resolve(
+        self, space_id: int, refs: Sequence[ToolRef], *, version: Mapping[int, str] | None = None
+    ) -> list[PublishedTool]:
+        """The activated tools among `refs` of the space's plugins, from each plugin's latest
+        version (or the version named in `version` by plugin id), in the order of `refs`. A ref to
+        another space's plugin, an unpublished or deactivated tool is left out."""
+        ...

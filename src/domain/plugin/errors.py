@@ -1,0 +1,49 @@
+"""Errors of the plugin registry; each maps to one API code (api/plugin_errors.py)."""
+
+from __future__ import annotations
+
+from domain.common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class PluginNotFound(NotFound):
+    """Also what another space's plugin answers: its id is indistinguishable from a missing one."""
+
+    message_key = "plugin.not_found"
+
+
+class ToolNotFound(NotFound):
+    message_key = "plugin.tool_not_found"
+
+
+class PluginActionDenied(PermissionDenied):
+    message_key = "plugin.action_denied"
+
+
+class InvalidPluginRequest(InvalidInput):
+    message_key = "plugin.invalid_request"
+
+
+class InvalidManifest(InvalidInput):
+    """The plugin manifest (Coze's ai_plugin JSON) is not usable; `pointer` names the field."""
+
+    message_key = "plugin.invalid_manifest"
+
+    def __init__(self, pointer: str, detail: str) -> None:
+        super().__init__(pointer=pointer or "/", detail=detail)
+        self.pointer, self.detail = pointer, detail
+
+
+class DuplicateTool(Conflict):
+    """Another operation of the plugin already has this name, or this method and path."""
+
+    message_key = "plugin.duplicate_tool"
+
+
+class VersionNotIncreasing(Conflict):
+    message_key = "plugin.version_not_increasing"
+
+
+class NothingToPublish(Conflict):
+    """A plugin is published with at least one activated tool."""
+
+    message_key = "plugin.nothing_to_publish"
