@@ -263,6 +263,8 @@ def _run(name: str, served: Served, creds: Credentials) -> Outcome:
     return outcome
 
 
+# The run's length grows with the routes (a few seconds each at 25 examples): past the suite's 120 s.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("name", ["token-api", "web-api", "admin-api"])
 def test_documents_and_server_agree(name: str, served: Served, credentials: Credentials) -> None:
     outcome = _run(name, served, credentials)
