@@ -20,6 +20,21 @@ log = structlog.get_logger("cozeplus.runtime")
 LEASE_RENEW_S = 30.0
 
 
+_frozen = False
+
+
+def freeze_loaded_objects() -> None:
+    """Everything loaded by the first start (modules, dictionaries such as jieba's, caches) lives for
+    the whole process: keep it out of the cyclic collector, whose full passes over it stalled
+    requests. Once per process, after a collection: a later start (tests build many apps in one
+    process) would freeze the garbage of earlier ones for good."""
+    global _frozen  # noqa: PLW0603
+    if not _frozen:
+        gc.collect()
+        gc.freeze()
+        _frozen = True
+
+
 class Resource(Protocol):
     """Something with a lifetime: an adapter's connection, a consumer host, a relay loop."""
 
@@ -58,9 +73,7 @@ class Runtime:
         for resource in self.resources:
             await resource.start()
             self._started.append(resource)
-        # Everything loaded so far (modules, dictionaries such as jieba's, caches) lives for the whole
-        # process: keep it out of the cyclic collector, whose full passes over it stalled requests.
-        gc.freeze()
+        freeze_loaded_objects()
         log.info("runtime_started", role=self.role, worker_id=self.ids.worker_id, database=db.adapter)
 
     async def _renew(self, leases: WorkerLeases) -> None:

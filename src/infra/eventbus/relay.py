@@ -93,6 +93,8 @@ class OutboxRelay:
                 continue  # more waiting: go on at once
             delay = self._poll if failures == 0 else min(self._max_backoff, self._poll * 2**failures)
             self._wake.clear()
+            if self._stopping.is_set():  # stop() may have set the wake while a batch ran
+                break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 
