@@ -96,10 +96,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en-US": "invalid parameters: {reason}",
         "zh-CN": "参数无效：{reason}",
     },
-    "conversation.tool_not_offered": {
-        "en-US": "the model asked for tool {tool}, which this agent does not offer",
-        "zh-CN": "模型调用了该智能体未提供的工具 {tool}",
-    },
     "conversation.chat_not_awaiting_tools": {
         "en-US": "the chat is not waiting for these tool outputs: {reason}",
         "zh-CN": "对话并未等待这些工具输出：{reason}",

@@ -46,6 +46,18 @@ class ClientTool:
 
 
 @dataclass(frozen=True, slots=True)
+class AgentPluginTool:
+    """A published plugin tool the agent calls on the server (Coze's bot plugin API), with the
+    agent's own parameter values (Coze's bot default params): `defaults` fill what the model leaves
+    out; the `hidden` parameters are not offered to the model and always take their default."""
+
+    plugin_id: int
+    tool_id: int
+    defaults: tuple[tuple[str, str], ...] = ()  # parameter name -> value as text
+    hidden: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AgentKnowledge:
     """The knowledge bases a chat searches before answering (with `auto_call`), and how."""
 
@@ -84,8 +96,8 @@ class AgentSnapshot:
     variables: tuple[AgentVariable, ...] = ()
     client_tools: tuple[ClientTool, ...] = ()
     knowledge: AgentKnowledge = field(default_factory=AgentKnowledge)
+    plugin_tools: tuple[AgentPluginTool, ...] = ()
     # Bindings stored and validated now; they take effect when those contexts land.
-    plugin_ids: tuple[int, ...] = ()
     workflow_ids: tuple[int, ...] = ()
     shortcut_command_ids: tuple[int, ...] = ()
     # Follow-up suggestions with the agent's own prompt ("customized"); empty: the platform's prompt.

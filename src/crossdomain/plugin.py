@@ -7,9 +7,11 @@ them)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from crossdomain.agent import AgentPluginTool
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,4 +68,54 @@ class PublishedPluginTools(Protocol):
         """The activated tools among `refs` of the space's plugins, from each plugin's latest
         version (or the version named in `version` by plugin id), in the order of `refs`. A ref to
         another space's plugin, an unpublished or deactivated tool is left out."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class OfferedTool:
+    """A server tool as the model sees it: its name and a JSON Schema object of its arguments."""
+
+    name: str
+    description: str
+    parameters: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolInvocation:
+    call_id: str  # the model's id for the call
+    name: str
+    arguments: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResult:
+    call_id: str
+    name: str
+    output: str  # what the model reads back: the API's answer, or {"error": ...}
+    ok: bool
+    plugin_id: int = 0  # 0: the model named a tool the agent does not have
+    tool_id: int = 0
+    duration_ms: float = 0.0
+
+
+class ServerToolset(Protocol):
+    """The server tools of one chat: offered to the model, run when it calls them."""
+
+    @property
+    def offered(self) -> Sequence[OfferedTool]: ...
+
+    def has(self, name: str) -> bool: ...
+
+    async def run(self, calls: Sequence[ToolInvocation], *, user_id: int) -> list[ToolResult]:
+        """Every call at once, each within its time limit, results in the order of `calls`. A
+        failing call, or one of a tool the set does not have, is an error result, not an error."""
+        ...
+
+
+class AgentToolbox(Protocol):
+    async def toolset(
+        self, space_id: int, tools: Sequence[AgentPluginTool], *, taken: Collection[str] = ()
+    ) -> ServerToolset:
+        """The agent's tools that are published and activated in its space; the rest are left out.
+        A tool named like one in `taken` (the client's tools) or an earlier one is offered renamed."""
         ...

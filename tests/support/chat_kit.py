@@ -19,6 +19,7 @@ from application.conversation.chat.service import ChatService
 from application.conversation.chat.starting import ChatHandle, ChatStarter
 from application.conversation.chat.titles import TitleWriter
 from crossdomain.knowledge import KnowledgeRetriever
+from crossdomain.plugin import AgentToolbox
 from domain.common.errors import DomainError
 from domain.common.llm import ChatModel
 from domain.common.runstream import RunEvent, RunStreams
@@ -77,6 +78,7 @@ class ChatKit:
     title_mode: str = "auto"
     retriever: KnowledgeRetriever | None = None
     knowledge_timeout_s: float = 30.0
+    toolbox: AgentToolbox | None = None
 
     def __post_init__(self) -> None:
         self.conversations = InMemoryConversations(self.store)
@@ -109,6 +111,7 @@ class ChatKit:
             describe_error=describe,
             titles=self.titles,
             knowledge=KnowledgeStep(self.retriever, timeout_s=self.knowledge_timeout_s),
+            toolbox=self.toolbox,
             **repos,
         )
         self.follower = RunFollower(

@@ -17,6 +17,7 @@ from crossdomain.agent import (
     CONNECTOR_API,
     AgentKnowledge,
     AgentModelConfig,
+    AgentPluginTool,
     AgentSnapshot,
     AgentVariable,
     ClientTool,
@@ -285,6 +286,7 @@ def agent_snapshot(
     current_time: bool = True,
     name: str = "Helper",
     knowledge: AgentKnowledge | None = None,
+    plugin_tools: tuple[AgentPluginTool, ...] = (),
 ) -> AgentSnapshot:
     return AgentSnapshot(
         agent_id=agent_id,
@@ -300,6 +302,7 @@ def agent_snapshot(
         variables=variables,
         client_tools=tuple(ClientTool(t, f"the {t} tool") for t in tools),
         knowledge=knowledge or AgentKnowledge(),
+        plugin_tools=plugin_tools,
     )
 
 

@@ -15,7 +15,7 @@ import os
 import signal
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,8 +109,11 @@ def _real_servers(tmp: Path) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def served_app(kind: str, tmp: Path, workers: int = 1) -> Iterator[Served]:
-    """Migrate, start `cozeplus serve`, wait until it answers; SIGTERM it afterwards."""
+def served_app(
+    kind: str, tmp: Path, workers: int = 1, settings: Mapping[str, str] | None = None
+) -> Iterator[Served]:
+    """Migrate, start `cozeplus serve`, wait until it answers; SIGTERM it afterwards. `settings`:
+    more COZEPLUS_* variables."""
     assert kind in SERVED_KINDS, kind
     with ExitStack() as stack:
         extra = stack.enter_context(_real_servers(tmp)) if kind == "servers" else {}
@@ -121,6 +124,7 @@ def served_app(kind: str, tmp: Path, workers: int = 1) -> Iterator[Served]:
             COZEPLUS_RATE_LIMIT_TOKEN_PER_MIN="0",
             COZEPLUS_RATE_LIMIT_USER_PER_MIN="0",
             **extra,
+            **(settings or {}),
         )
         migrated = subprocess.run(
             [*COZEPLUS, "migrate"], env=env, capture_output=True, text=True, check=False

@@ -13,6 +13,7 @@ from crossdomain.agent import (
     DRAFT_CONNECTOR,
     AgentKnowledge,
     AgentModelConfig,
+    AgentPluginTool,
     AgentSnapshot,
     AgentVariable,
     ClientTool,
@@ -79,7 +80,9 @@ def snapshot_of(
             for v in config.variables
         ),
         client_tools=tuple(ClientTool(t.name, t.description, t.parameters) for t in config.client_tools),
-        plugin_ids=tuple(dict.fromkeys(p.plugin_id for p in config.plugins)),
+        plugin_tools=tuple(
+            AgentPluginTool(p.plugin_id, p.api_id, p.defaults, p.hidden) for p in config.plugins
+        ),
         workflow_ids=config.workflow_ids,
         knowledge=knowledge_of(config.knowledge),
         shortcut_command_ids=config.shortcut_command_ids,

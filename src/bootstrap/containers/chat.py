@@ -19,6 +19,7 @@ from application.modelmgr.runtime import ModelRuntimeService
 from crossdomain.agent import AgentDirectory, PersonaRenderer
 from crossdomain.knowledge import KnowledgeRetriever
 from crossdomain.permission import PermissionChecker
+from crossdomain.plugin import AgentToolbox
 from crossdomain.upload import UploadedFiles
 from domain.common.kv import KeyValueStore
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
@@ -67,6 +68,7 @@ class ChatContainer(containers.DeclarativeContainer):
     models: providers.Dependency[ModelRuntimeService] = providers.Dependency()
     renderer: providers.Dependency[PersonaRenderer] = providers.Dependency()
     retriever: providers.Dependency[KnowledgeRetriever] = providers.Dependency()
+    toolbox: providers.Dependency[AgentToolbox] = providers.Dependency()
     describe_error: providers.Dependency[ErrorDescriber] = providers.Dependency()
     title_mode = providers.Dependency(instance_of=str, default="auto")
     tool_wait_s = providers.Dependency(instance_of=float, default=600.0)
@@ -117,6 +119,7 @@ class ChatContainer(containers.DeclarativeContainer):
         titles=titles,
         writes=writes,
         knowledge=knowledge,
+        toolbox=toolbox,
     )
     follower = providers.Singleton(
         RunFollower,

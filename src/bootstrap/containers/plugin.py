@@ -8,14 +8,20 @@ from application.plugin.published import PublishedTools
 from application.plugin.publishing import PublishService
 from application.plugin.registry import PluginService
 from application.plugin.tool_editing import ToolService
+from application.plugin.toolbox import AgentToolbox
 from crossdomain.audit import AuditRecorder
 from crossdomain.permission import PermissionChecker
 from crossdomain.space import SpaceMembership
 from crossdomain.user import UserDirectory
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.common.secrets import SecretCipher
+from infra.outbound.client import GuardedHttpClient
 from infra.persistence.plugin import SqlPluginRepository, SqlToolRepository, SqlVersionRepository
+from infra.plugin.builtin_tools import BuiltinToolRunner
+from infra.plugin.http_tool import HttpToolRunner
+from infra.plugin.mcp_tools import McpToolRunner
 from infra.plugin.openapi import OpenApiReader
+from infra.plugin.runner import PluginToolRunner
 
 
 class PluginContainer(containers.DeclarativeContainer):
@@ -29,6 +35,8 @@ class PluginContainer(containers.DeclarativeContainer):
     membership: providers.Dependency[SpaceMembership] = providers.Dependency()
     users: providers.Dependency[UserDirectory] = providers.Dependency()
     cipher: providers.Dependency[SecretCipher] = providers.Dependency()
+    # The guarded client (MCP's SDK takes its httpx transport, hence the infra type).
+    outbound: providers.Dependency[GuardedHttpClient] = providers.Dependency()
 
     plugins = providers.Singleton(SqlPluginRepository)
     tools = providers.Singleton(SqlToolRepository)
@@ -69,3 +77,12 @@ class PluginContainer(containers.DeclarativeContainer):
         clock=clock,
     )
     published_tools = providers.Singleton(PublishedTools, uow=uow, versions=versions)
+
+    # The runtime: every call of a plugin tool, by the agents' tool loop or the debug view.
+    tool_runner = providers.Singleton(
+        PluginToolRunner,
+        http=providers.Singleton(HttpToolRunner, outbound=outbound, cipher=cipher),
+        builtin=providers.Singleton(BuiltinToolRunner, outbound=outbound),
+        mcp=providers.Singleton(McpToolRunner, guarded=outbound),
+    )
+    toolbox = providers.Singleton(AgentToolbox, published=published_tools, runner=tool_runner)

@@ -33,6 +33,7 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
         models=c.models.runtime,
         renderer=c.agent.persona_renderer,
         retriever=c.knowledge.retrieval,
+        toolbox=c.plugin.toolbox,
         # The wire text of a failed chat is the API's: the engine only asks this port for it.
         describe_error=providers.Object(chat_error),
         title_mode=settings.chat_titles,

@@ -11,7 +11,7 @@ from api import plugin_errors
 from api.web import plugins
 from bootstrap.containers.plugin import PluginContainer
 from bootstrap.modules.base import ContextModule, Kernel, Routes, wire
-from crossdomain.plugin import PublishedPluginTools
+from crossdomain.plugin import AgentToolbox, PublishedPluginTools
 
 if TYPE_CHECKING:
     from bootstrap.container import Container
@@ -24,6 +24,7 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
         membership=c.identity.space_service,
         users=c.identity.user_directory,
         cipher=c.models.cipher,  # one cipher for every secret at rest (model keys, plugin secrets)
+        outbound=c.outbound,
     )
     return {"plugin": plugin}
 
@@ -38,6 +39,6 @@ MODULE = ContextModule(
         "plugin_tool_service": c.plugin.tool_service,
         "plugin_publish_service": c.plugin.publish_service,
     },
-    crossdomain=lambda c: {PublishedPluginTools: c.plugin.published_tools},
+    crossdomain=lambda c: {PublishedPluginTools: c.plugin.published_tools, AgentToolbox: c.plugin.toolbox},
     containers=_containers,
 )

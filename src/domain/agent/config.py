@@ -54,7 +54,8 @@ class AgentConfig:
         checked_text(self.persona_prompt, "prompt", MAX_PROMPT)
         if self.bot_mode != SINGLE_AGENT:
             raise refuse("bot_mode must be 0 (single agent)")
-        plugins = tuple(dict.fromkeys(p.checked() for p in self.plugins))
+        # One binding per tool; the last one given wins.
+        plugins = tuple({(p.plugin_id, p.api_id): p.checked() for p in self.plugins}.values())
         if len(plugins) > MAX_PLUGIN_APIS:
             raise refuse(f"at most {MAX_PLUGIN_APIS} plugin tools")
         variables = tuple(v.checked() for v in self.variables)
@@ -104,7 +105,15 @@ class AgentConfig:
                 "mode": self.suggest_reply.mode.value,
                 "customized_prompt": self.suggest_reply.customized_prompt,
             },
-            "plugins": [{"plugin_id": p.plugin_id, "api_id": p.api_id} for p in self.plugins],
+            "plugins": [
+                {
+                    "plugin_id": p.plugin_id,
+                    "api_id": p.api_id,
+                    "defaults": dict(p.defaults),
+                    "hidden": list(p.hidden),
+                }
+                for p in self.plugins
+            ],
             "workflow_ids": list(self.workflow_ids),
             "knowledge": {
                 "dataset_ids": list(k.dataset_ids),
@@ -165,7 +174,15 @@ class AgentConfig:
             suggest_reply=SuggestReply(
                 SuggestReplyMode(s.get("mode", "disable")), s.get("customized_prompt", "")
             ),
-            plugins=tuple(PluginBinding(p["plugin_id"], p["api_id"]) for p in data.get("plugins", ())),
+            plugins=tuple(
+                PluginBinding(
+                    p["plugin_id"],
+                    p["api_id"],
+                    tuple(p.get("defaults", {}).items()),
+                    tuple(p.get("hidden", ())),
+                )
+                for p in data.get("plugins", ())
+            ),
             workflow_ids=tuple(data.get("workflow_ids", ())),
             knowledge=KnowledgeBinding(
                 tuple(k.get("dataset_ids", ())),

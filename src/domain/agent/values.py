@@ -26,6 +26,8 @@ MAX_QUESTIONS = 10
 MAX_QUESTION = 300
 MAX_SUGGEST_PROMPT = 2_000
 MAX_PLUGIN_APIS = 50
+MAX_TOOL_DEFAULTS = 50  # parameters with the agent's own value, per tool
+MAX_PARAMETER_NAME = 255
 MAX_WORKFLOWS = 20
 MAX_DATASETS = 20
 MAX_SHORTCUTS = 10
@@ -205,11 +207,34 @@ class SuggestReply:
 
 @dataclass(frozen=True, slots=True)
 class PluginBinding:
+    """A plugin tool the agent calls, with its own parameter values (Coze's bot default params):
+    `defaults` fill what the model leaves out, `hidden` parameters always take their default."""
+
     plugin_id: int
     api_id: int
+    defaults: tuple[tuple[str, str], ...] = ()
+    hidden: tuple[str, ...] = ()
 
     def checked(self) -> PluginBinding:
-        return PluginBinding(checked_id(self.plugin_id, "plugin_id"), checked_id(self.api_id, "api_id"))
+        defaults = tuple(
+            (
+                checked_text(name, "parameter name", MAX_PARAMETER_NAME, required=True),
+                checked_text(value, "parameter value", MAX_VARIABLE_VALUE),
+            )
+            for name, value in self.defaults
+        )
+        if len(defaults) > MAX_TOOL_DEFAULTS or len(self.hidden) > MAX_TOOL_DEFAULTS:
+            raise refuse(f"at most {MAX_TOOL_DEFAULTS} default parameter values per tool")
+        names = {name for name, _ in defaults}
+        for name in self.hidden:
+            if name not in names:
+                raise refuse(f"hidden parameter {name!r} needs a default value")
+        return PluginBinding(
+            checked_id(self.plugin_id, "plugin_id"),
+            checked_id(self.api_id, "api_id"),
+            tuple(dict(defaults).items()),
+            tuple(dict.fromkeys(self.hidden)),
+        )
 
 
 class NoRecallReply(IntEnum):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domain.common.errors import Conflict, InvalidInput, NotFound, Unavailable
-from domain.common.llm import ModelError
 
 
 class ConversationNotFound(NotFound):
@@ -95,9 +94,3 @@ class InvalidChatRequest(InvalidInput):
     """Coze 4000: a chat request field is malformed (user_id, custom_variables, tool_outputs, ...)."""
 
     message_key = "conversation.invalid_chat_request"
-
-
-class ToolNotOffered(ModelError):
-    """The model asked for a tool the agent does not offer (the run fails with a model error)."""
-
-    message_key = "conversation.tool_not_offered"

@@ -9,7 +9,7 @@ function_call message; what the client returns for it becomes a tool_output mess
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -217,3 +217,50 @@ def function_call_messages(
         out.append(message)
         parent = message.id
     return out
+
+
+def tool_response_messages(
+    after: Message, outputs: Sequence[tuple[str, str]], ids: IdGenerator, now: datetime
+) -> list[Message]:
+    """What server-run tools answered, as (call id, output) in the order of the calls: one
+    tool_response each, chained under `after` (the step's last function_call)."""
+    out: list[Message] = []
+    parent = after.id
+    for call_id, output in outputs:
+        message = replace(
+            after,
+            id=ids.next_id(),
+            parent_id=parent,
+            role=MessageRole.ASSISTANT,
+            type=MessageType.TOOL_RESPONSE,
+            content=output,
+            content_type=ContentType.TEXT,
+            reasoning_content="",
+            meta_data={TOOL_CALL_ID_KEY: call_id[:MAX_TOOL_CALL_ID_META]},
+            usage=Usage(),
+            status=MessageStatus.AVAILABLE,
+            created_at=now,
+            updated_at=now,
+        )
+        out.append(message)
+        parent = message.id
+    return out
+
+
+def next_answer(after: Message, ids: IdGenerator, now: datetime) -> Message:
+    """The answer the model writes after its tools answered: empty and streaming, under `after`."""
+    return replace(
+        after,
+        id=ids.next_id(),
+        parent_id=after.id,
+        role=MessageRole.ASSISTANT,
+        type=MessageType.ANSWER,
+        content="",
+        content_type=ContentType.TEXT,
+        reasoning_content="",
+        meta_data={},
+        usage=Usage(),
+        status=MessageStatus.STREAMING,
+        created_at=now,
+        updated_at=now,
+    )

@@ -16,6 +16,7 @@ class MessageType(StrEnum):
     ANSWER = "answer"
     FUNCTION_CALL = "function_call"  # the model asked for a tool
     TOOL_OUTPUT = "tool_output"  # what the client returned for that call
+    TOOL_RESPONSE = "tool_response"  # what a tool the server ran answered
     FOLLOW_UP = "follow_up"  # a suggested next question
     VERBOSE = "verbose"  # machine-readable progress notes (e.g. generate_answer_finish)
     UNKNOWN = ""  # messages added through messages.create carry no type

@@ -3,7 +3,8 @@
 It streams the last user message back word by word. Directives in that message:
 - `/slow`               stream one word per 200 ms;
 - `/tool NAME {json}`   ask for a call of tool NAME with that JSON object as arguments (the rest of
-                        the line is the JSON); after a tool result it streams the result back;
+                        the line is the JSON); one directive per line asks for several calls at
+                        once; after tool results it streams the results back, one per line;
 - `/fail`               fail with a provider error (not retryable);
 - `/fail-after N`       stream the first N words, then fail with a provider error (a model that
                         breaks mid-answer).
@@ -29,7 +30,7 @@ from domain.common.llm import (
 )
 
 SLOW_DELAY_S = 0.2
-_TOOL = re.compile(r"/tool\s+([A-Za-z_][A-Za-z0-9_.-]{0,63})\s*(.*)$", re.DOTALL)
+_TOOL = re.compile(r"/tool[ \t]+([A-Za-z_][A-Za-z0-9_.-]{0,63})[ \t]*(.*)$", re.MULTILINE)
 _WORD = re.compile(r"\S+")
 _FAIL_AFTER = re.compile(r"(?:^|\s)/fail-after\s+(\d{1,6})(?=\s|$)")
 
@@ -49,25 +50,35 @@ class EchoChatModel:
         input_tokens = sum(_words(m.content) for m in request.messages)
         last = request.messages[-1] if request.messages else None
         if last is not None and last.role is Role.TOOL:
-            # Answer a tool result with the result itself.
-            async for chunk in self._echo(last.content, slow=False, input_tokens=input_tokens):
+            # Answer tool results with the results themselves.
+            results: list[str] = []
+            for message in reversed(request.messages):
+                if message.role is not Role.TOOL:
+                    break
+                results.insert(0, message.content)
+            async for chunk in self._echo("\n".join(results), slow=False, input_tokens=input_tokens):
                 yield chunk
             return
         text = next((m.content for m in reversed(request.messages) if m.role is Role.USER), "")
         if "/fail" in text.split():
             raise ModelProviderError(status=0, detail="builtin-echo was asked to fail (/fail)")
-        tool = _TOOL.search(text)
-        if tool is not None:
-            name, raw = tool.group(1), tool.group(2).strip()
-            try:
-                arguments = json.loads(raw) if raw else {}
-            except ValueError:
-                raise ToolArgumentsInvalid(tool=name) from None
-            if not isinstance(arguments, dict):
-                raise ToolArgumentsInvalid(tool=name)
-            call = ToolCall(id=f"call_echo_{_words(text)}", name=name, arguments=arguments)
-            usage = Usage(input_tokens, _words(f"{name} {raw}"))
-            yield ChatChunk(tool_calls=(call,), usage=usage, finish_reason="tool_calls")
+        directives = list(_TOOL.finditer(text))
+        if directives:
+            calls, said = [], 0
+            for index, tool in enumerate(directives):
+                name, raw = tool.group(1), tool.group(2).strip()
+                try:
+                    arguments = json.loads(raw) if raw else {}
+                except ValueError:
+                    raise ToolArgumentsInvalid(tool=name) from None
+                if not isinstance(arguments, dict):
+                    raise ToolArgumentsInvalid(tool=name)
+                suffix = f"_{index}" if index else ""
+                calls.append(ToolCall(id=f"call_echo_{_words(text)}{suffix}", name=name, arguments=arguments))
+                said += _words(f"{name} {raw}")
+            yield ChatChunk(
+                tool_calls=tuple(calls), usage=Usage(input_tokens, said), finish_reason="tool_calls"
+            )
             return
         fail_after = _FAIL_AFTER.search(text)
         if fail_after is not None:

@@ -158,11 +158,25 @@ async def test_the_tool_loop_waits_for_outputs_and_resumes() -> None:
         await k.runner.stop()
 
 
-async def test_a_tool_the_agent_does_not_offer_fails_the_run(k: ChatKit) -> None:
+async def test_a_tool_the_agent_does_not_have_is_an_error_result_for_the_model(k: ChatKit) -> None:
     handle = await k.chats.start(actor(), ask("/tool rm_rf {}"))
     events = await k.events(handle)
-    assert events[-2].kind == "conversation.chat.failed"
-    assert "tool_not_offered" in events[-2].data["last_error"]["msg"]
+    assert events[-2].kind == "conversation.chat.completed"
+    completed = [e.data for e in events if e.kind == "conversation.message.completed"]
+    assert [m["type"] for m in completed][:2] == ["function_call", "tool_response"]
+    assert json.loads(completed[1]["content"]) == {"error": "there is no tool named 'rm_rf'"}
+    # The model read the error and answered with it (builtin-echo repeats tool results).
+    answer = next(m for m in completed if m["type"] == "answer")
+    assert "no tool named" in answer["content"]
+    run = await k.runs.get(handle.chat_id)
+    assert run is not None and run.answer_id == int(answer["id"])
+    chain = await k.messages.for_chat(handle.chat_id)
+    assert [m.type.value for m in sorted(chain, key=lambda m: m.id)] == [
+        "question",
+        "function_call",
+        "tool_response",
+        "answer",
+    ]
 
 
 async def test_abandoned_tool_calls_expire(k: ChatKit) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import Any
 
 from application.conversation.chat.followups import FollowUpSuggester
 from application.conversation.chat.knowledge import KnowledgeStep, knowledge_block
@@ -27,6 +28,7 @@ from application.conversation.chat.prompt import (
 )
 from application.conversation.chat.runner import ChatRunner, LiveRun
 from application.conversation.chat.titles import TitleWriter
+from application.conversation.chat.tools import MAX_TOOL_STEPS, NO_SERVER_TOOLS, no_such_tool
 from application.conversation.chat.views import (
     DONE,
     MESSAGE_COMPLETED,
@@ -39,15 +41,25 @@ from application.conversation.chat.views import (
     message_view,
 )
 from crossdomain.agent import AgentSnapshot, PersonaRenderer
+from crossdomain.plugin import AgentToolbox, ServerToolset, ToolInvocation
 from crossdomain.upload import UploadedFile
 from domain.common.errors import DomainError
-from domain.common.llm import ChatChunk, ChatMessage, ChatRequest, ModelRuntime, ToolCall
+from domain.common.llm import (
+    ChatChunk,
+    ChatMessage,
+    ChatModel,
+    ChatRequest,
+    ModelRuntime,
+    Role,
+    ToolCall,
+    ToolSpec,
+)
 from domain.common.llm import Usage as ModelUsage
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.common.runstream import RunStreams, RunStreamUnavailable
 from domain.conversation.entities import ChatRun, Message
-from domain.conversation.errors import ChatStreamInterrupted, ToolNotOffered
-from domain.conversation.messages import function_call_messages
+from domain.conversation.errors import ChatStreamInterrupted
+from domain.conversation.messages import function_call_messages, next_answer, tool_response_messages
 from domain.conversation.ports import ChatRunRepository, ConversationRepository, MessageRepository
 from domain.conversation.values import (
     ChatError,
@@ -82,13 +94,24 @@ class Segment:
 
 @dataclass(slots=True)
 class _Output:
-    text: list[str] = field(default_factory=list)
+    answer: Message  # the message being written: the segment's answer, or a new one after a tool step
+    steps: list[Message] = field(default_factory=list)  # written by server tool steps, in order
+    text: list[str] = field(default_factory=list)  # of the current step
     reasoning: list[str] = field(default_factory=list)
     calls: list[ToolCall] = field(default_factory=list)
-    usage: ModelUsage | None = None
+    usage: ModelUsage | None = None  # of every model step together
     prompt: list[ChatMessage] = field(default_factory=list)
+    parameters: Mapping[str, Any] = field(default_factory=dict)
     error: ChatError | None = None
     canceled: bool = False
+
+    def add_usage(self, usage: ModelUsage) -> None:
+        if self.usage is None:
+            self.usage = usage
+        else:
+            self.usage = ModelUsage(
+                self.usage.input_tokens + usage.input_tokens, self.usage.output_tokens + usage.output_tokens
+            )
 
 
 class ChatEngine:
@@ -110,6 +133,7 @@ class ChatEngine:
         titles: TitleWriter | None = None,
         follow_ups: FollowUpSuggester | None = None,
         knowledge: KnowledgeStep | None = None,
+        toolbox: AgentToolbox | None = None,
     ) -> None:
         self._uow, self._conversations, self._messages, self._runs = uow, conversations, messages, runs
         self._streams, self._models, self._renderer = streams, models, renderer
@@ -119,12 +143,13 @@ class ChatEngine:
         self._writes = writes or uow
         self._follow_ups = follow_ups or FollowUpSuggester(models, ids)
         self._knowledge = knowledge or KnowledgeStep()
+        self._toolbox = toolbox
 
     def launch(self, segment: Segment) -> None:
         self._runner.launch(segment.run.id, lambda live: self._generate(segment, live))
 
     async def _generate(self, segment: Segment, live: LiveRun) -> None:
-        out = _Output()
+        out = _Output(segment.answer)
         try:
             await self._call_model(segment, out)
         except asyncio.CancelledError:
@@ -150,7 +175,7 @@ class ChatEngine:
 
     async def _call_model(self, segment: Segment, out: _Output) -> None:
         snapshot = segment.snapshot
-        run_id, base = str(segment.run.id), delta_base(segment.answer)
+        run_id, base = str(segment.run.id), delta_base(out.answer)
         recalled = await self._knowledge.recall(segment.run.id, snapshot, segment.history, segment.files)
         if recalled is not None and recalled.opens_turn:
             view = knowledge_recall_view(segment.answer, self._ids.next_id(), recalled.recall)
@@ -158,7 +183,7 @@ class ChatEngine:
             reply = snapshot.knowledge.no_recall_reply
             if reply is not None and not recalled.recall.slices:
                 # The agent's own words for a question its knowledge cannot answer: no model call.
-                out.usage = ModelUsage(0, 0)
+                out.add_usage(ModelUsage(0, 0))
                 await self._streams.append(run_id, MESSAGE_DELTA, _delta(base, ChatChunk(reply), out))
                 return
         variables = prompt_variables(snapshot, segment.variables)
@@ -167,27 +192,85 @@ class ChatEngine:
         out.prompt = model_messages(
             system, window(segment.history, snapshot.model.history_rounds), segment.files
         )
+        out.parameters = snapshot.model.parameters
         # Client tools pause the run until the caller submits outputs, which needs the history saved.
-        tools = tool_specs(snapshot) if segment.save_history else ()
+        client = tool_specs(snapshot) if segment.save_history else ()
+        client_names = {t.name for t in client}
+        server = await self._server_tools(snapshot, client_names)
+        offered = [*client, *(ToolSpec(t.name, t.description, t.parameters) for t in server.offered)]
         model = await self._models.chat_model(snapshot.model.model_id)
-        stream = model.stream(ChatRequest(out.prompt, tools, snapshot.model.parameters))
+        for step in range(MAX_TOOL_STEPS + 1):
+            # The last step offers no tools: the model has to answer with what its tools said.
+            last = step == MAX_TOOL_STEPS
+            calls = await self._model_step(model, run_id, out, () if last else offered)
+            if last and calls:
+                log.warning("chat_tool_steps_exhausted chat=%s steps=%d", run_id, MAX_TOOL_STEPS)
+                return
+            theirs = [c for c in calls if c.name in client_names]
+            mine = [c for c in calls if c.name not in client_names]
+            if mine:
+                await self._run_tools(segment, out, mine, server)
+            if theirs or not mine:
+                out.calls = theirs
+                return
+
+    async def _model_step(
+        self, model: ChatModel, run_id: str, out: _Output, tools: Sequence[ToolSpec]
+    ) -> list[ToolCall]:
+        """One model call over the prompt so far, its text streamed as deltas of the current answer."""
+        base = delta_base(out.answer)
+        calls: list[ToolCall] = []
+        stream = model.stream(ChatRequest(out.prompt, tools, out.parameters))
         try:
             async for chunk in stream:
                 if chunk.text or chunk.reasoning:
                     await self._streams.append(run_id, MESSAGE_DELTA, _delta(base, chunk, out))
                 if chunk.tool_calls:
-                    out.calls.extend(chunk.tool_calls)
+                    calls.extend(chunk.tool_calls)
                 if chunk.usage is not None:
-                    out.usage = chunk.usage
+                    out.add_usage(chunk.usage)
         finally:
             await _close(stream)
-        offered = {t.name for t in tools}
-        for call in out.calls:
-            if call.name not in offered:
-                raise ToolNotOffered(tool=call.name)
+        return calls
+
+    async def _server_tools(self, snapshot: AgentSnapshot, taken: set[str]) -> ServerToolset:
+        if self._toolbox is None or not snapshot.plugin_tools:
+            return NO_SERVER_TOOLS
+        return await self._toolbox.toolset(snapshot.space_id, snapshot.plugin_tools, taken=taken)
+
+    async def _run_tools(
+        self, segment: Segment, out: _Output, calls: list[ToolCall], server: ServerToolset
+    ) -> None:
+        """Run one step's server calls (several at once), record and stream the function_call and
+        tool_response messages, hand the results to the model and start the next answer. A call of
+        a tool the agent does not have gets an error result the model reads."""
+        known = [c for c in calls if server.has(c.name)]
+        results: dict[str, str] = {}
+        if known:
+            invocations = [ToolInvocation(c.id, c.name, c.arguments) for c in known]
+            ran = await server.run(invocations, user_id=segment.run.creator_id)
+            results = {r.call_id: r.output for r in ran}
+        for call in calls:
+            results.setdefault(call.id, no_such_tool(call.name))
+        now, answer = self._clock.now(), out.answer
+        step_text = "".join(out.text)
+        out.prompt.append(ChatMessage(Role.ASSISTANT, step_text, tool_calls=tuple(calls)))
+        out.prompt.extend(ChatMessage(Role.TOOL, results[c.id], tool_call_id=c.id) for c in calls)
+        answer.content, answer.reasoning_content = step_text, "".join(out.reasoning)
+        out.text, out.reasoning = [], []
+        kept = bool(answer.content)  # with text it stays an answer, finished, before the calls
+        asked = function_call_messages(answer, calls, self._ids, now)
+        if kept:
+            asked.insert(0, answer)
+        answered = tool_response_messages(asked[-1], [(c.id, results[c.id]) for c in calls], self._ids, now)
+        out.steps.extend([*asked, *answered])
+        out.answer = next_answer(answered[-1], self._ids, now)
+        for message in (*asked, *answered):
+            await self._streams.append(str(segment.run.id), MESSAGE_COMPLETED, message_view(message))
 
     async def _finish(self, segment: Segment, out: _Output) -> None:
-        run, answer = segment.run, segment.answer
+        run, answer = segment.run, out.answer
+        run.answer_id = answer.id
         now = self._clock.now()
         usage = _usage(out)
         total = run.usage + usage
@@ -215,7 +298,7 @@ class ChatEngine:
             follow_ups = await self._suggest(segment, answer)
             shown = None  # already on the stream
         try:
-            saved = await self._save(segment, calls, follow_ups)
+            saved = await self._save(segment, out, calls, follow_ups)
         except Exception as exc:
             log.error("chat_outcome_not_saved chat=%s", run.id, exc_info=exc)
             run = replace(run, status=ChatStatus.FAILED, last_error=SAVE_ERROR, failed_at=now)
@@ -244,26 +327,27 @@ class ChatEngine:
         segment.run.usage = segment.run.usage + found.usage
         return found.messages
 
-    async def _save(self, segment: Segment, calls: list[Message], follow_ups: list[Message]) -> bool:
+    async def _save(
+        self, segment: Segment, out: _Output, calls: list[Message], follow_ups: list[Message]
+    ) -> bool:
         """The segment's outcome in one transaction; False (nothing written) when the run was
         already ended by someone else."""
-        run, answer = segment.run, segment.answer
+        run, answer, started = segment.run, out.answer, segment.answer.id
+        written = [*out.steps, answer, *(m for m in calls if m.id != answer.id)]
         async with self._writes() as tx:
             if not await self._runs.save_unless_ended(run):
                 return False
-            new = [m for m in calls if m.id != answer.id]
             if segment.save_history:
-                await self._messages.save(answer)
-                for message in new:
-                    await self._messages.add(message)
+                for message in written:  # the segment's own answer row exists; the rest are new
+                    await (self._messages.save if message.id == started else self._messages.add)(message)
                 if follow_ups:  # children of the answer; the leaf stays on the answer
                     await self._messages.add_many(follow_ups)
+            now = self._clock.now()
             if run.status is ChatStatus.REQUIRES_ACTION:
                 # The claim stays; re-claiming stamps since when the run waits for tool outputs.
-                now = self._clock.now()
                 await self._conversations.claim(run.conversation_id, run.id, now, now - CLAIM_TAKEOVER)
-                if segment.save_history and new:
-                    await self._conversations.set_leaf(run.conversation_id, new[-1].id, now)
+            if segment.save_history and written[-1].id != started:
+                await self._conversations.set_leaf(run.conversation_id, written[-1].id, now)
             if run.status.terminal:
                 await self._conversations.release(run.conversation_id, run.id)
             await tx.commit()

@@ -15,6 +15,7 @@ from domain.conversation.messages import TOOL_CALL_ID_KEY
 from domain.conversation.values import ContentType, MessageRole, MessageStatus, MessageType
 
 _SKIPPED_TYPES = frozenset({MessageType.VERBOSE, MessageType.FOLLOW_UP})
+_TOOL_RESULTS = frozenset({MessageType.TOOL_OUTPUT, MessageType.TOOL_RESPONSE})
 # A round starts at a user question; messages.create stores user messages without a type.
 _QUESTIONS = frozenset({MessageType.QUESTION, MessageType.UNKNOWN})
 
@@ -81,7 +82,7 @@ def model_messages(
                 out[-1] = ChatMessage(Role.ASSISTANT, tool_calls=(*last.tool_calls, call))  # one round
             else:
                 out.append(ChatMessage(Role.ASSISTANT, tool_calls=(call,)))
-        elif message.type is MessageType.TOOL_OUTPUT:
+        elif message.type in _TOOL_RESULTS:
             out.append(
                 ChatMessage(
                     Role.TOOL, message.content, tool_call_id=message.meta_data.get(TOOL_CALL_ID_KEY, "")

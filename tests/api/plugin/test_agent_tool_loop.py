@@ -1,0 +1,177 @@
+"""The agent's tool loop on the server: a published plugin tool bound to an agent is offered to the
+model, called on the server (several at once when asked), and its result goes back to the model.
+The chat streams and stores Coze's function_call and tool_response messages; a failing tool, a tool
+the agent lacks and another space's tool are error results, never a failed chat."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bootstrap.settings import Settings
+from tests.support.chat_world import ChatUser, Client, chat_user
+from tests.support.fake_llm import serving
+from tests.support.plugin_upstream import PluginUpstream
+from tests.support.plugin_world import manifest
+
+
+def weather_api(base_url: str) -> str:
+    return json.dumps(
+        {
+            "openapi": "3.0.1",
+            "info": {"title": "Weather", "version": "v1"},
+            "servers": [{"url": f"{base_url}/v1"}],
+            "paths": {
+                "/forecast/{city}": {
+                    "get": {
+                        "operationId": "get_forecast",
+                        "summary": "The forecast of a city",
+                        "parameters": [
+                            {"name": "city", "in": "path", "required": True, "schema": {"type": "string"}},
+                            {"name": "days", "in": "query", "schema": {"type": "integer"}},
+                        ],
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                },
+                "/broken": {"get": {"operationId": "broken", "responses": {"200": {"description": "ok"}}}},
+                "/notjson": {"get": {"operationId": "not_json", "responses": {"200": {"description": "ok"}}}},
+            },
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[PluginUpstream]:
+    with serving(PluginUpstream()) as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, upstream: PluginUpstream) -> Settings:
+    """Loopback is allowed for the upstream's port only: tests only (the guard denies it otherwise)."""
+    port = int(upstream.url.rsplit(":", 1)[1])
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        access_log=False,
+        outbound_allow_networks=["127.0.0.1/32"],
+        outbound_ports=[port],
+    )
+
+
+async def _spa(client: Client, route: str, body: dict[str, Any]) -> dict[str, Any]:
+    answer = (await client.post(f"/api/plugin_api/{route}", json=body)).json()
+    assert answer["code"] == 0, (route, answer)
+    return dict(answer)
+
+
+async def published_plugin(me: ChatUser, base_url: str, space: str | None = None) -> dict[str, str]:
+    """Register and publish the weather plugin in `space` (the user's chat space); its tool ids by name."""
+    made = await _spa(
+        me.client,
+        "register",
+        {"space_id": space or me.space, "ai_plugin": manifest(), "openapi": weather_api(base_url)},
+    )
+    plugin_id = str(made["data"]["plugin_id"])
+    await _spa(me.client, "publish_plugin", {"plugin_id": plugin_id, "version_name": "v1.0.0"})
+    listed = await _spa(me.client, "get_plugin_apis", {"plugin_id": plugin_id, "page": 1, "size": 50})
+    return {"plugin_id": plugin_id, **{t["name"]: str(t["api_id"]) for t in listed["api_info"]}}
+
+
+def bindings(plugin: dict[str, str], *names: str) -> dict[str, Any]:
+    return {"id_list": [{"plugin_id": plugin["plugin_id"], "api_id": plugin[n]} for n in names]}
+
+
+@pytest.fixture
+async def me(anon_client: Client, settings: Settings, upstream: PluginUpstream) -> ChatUser:
+    user = await chat_user(anon_client, settings, publish=False)
+    plugin = await published_plugin(user, upstream.url)
+    user.bots.clear()
+    await user.new_bot(plugin_id_list=bindings(plugin, "get_forecast", "broken", "not_json"))
+    return user
+
+
+def completed(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e["data"] for e in events if e["event"] == "conversation.message.completed"]
+
+
+def answer_of(events: list[dict[str, Any]]) -> str:
+    return "".join(e["data"]["content"] for e in events if e["event"] == "conversation.message.delta")
+
+
+async def test_a_bound_tool_is_called_on_the_server_and_the_model_reads_its_result(
+    me: ChatUser, upstream: PluginUpstream
+) -> None:
+    before = len(upstream.seen)
+    events = await me.stream('weather? /tool get_forecast {"city": "Oslo", "days": 2}')
+    assert events[-2]["event"] == "conversation.chat.completed", events[-2]
+    messages = completed(events)
+    kinds = [m["type"] for m in messages]
+    assert kinds[:3] == ["function_call", "tool_response", "answer"], kinds
+    call = json.loads(messages[0]["content"])
+    assert call["name"] == "get_forecast" and call["arguments"] == {"city": "Oslo", "days": 2}
+    result = json.loads(messages[1]["content"])
+    assert result["city"] == "Oslo" and ["days", "2"] in result["query"]
+    assert "Oslo" in answer_of(events)
+    seen = upstream.seen[before:]
+    assert [(s.method, s.path) for s in seen] == [("GET", "/v1/forecast/Oslo")]
+
+    # Stored in the order the model worked, under one chat: the listing reads like the stream.
+    chat = events[-2]["data"]
+    listed = await me.post(
+        "/v1/conversation/message/list",
+        {"order": "asc"},
+        params={"conversation_id": chat["conversation_id"]},
+    )
+    stored = [m["type"] for m in listed["data"] if m["chat_id"] == chat["id"]]
+    assert stored == ["question", "function_call", "tool_response", "answer"], stored
+
+
+async def test_two_calls_in_one_step_run_together(me: ChatUser, upstream: PluginUpstream) -> None:
+    before = len(upstream.seen)
+    events = await me.stream('/tool get_forecast {"city": "Rome"}\n/tool get_forecast {"city": "Lima"}')
+    assert events[-2]["event"] == "conversation.chat.completed"
+    kinds = [m["type"] for m in completed(events)]
+    assert kinds[:4] == ["function_call", "function_call", "tool_response", "tool_response"], kinds
+    assert sorted(s.path for s in upstream.seen[before:]) == ["/v1/forecast/Lima", "/v1/forecast/Rome"]
+    said = answer_of(events)
+    assert said.index("Rome") < said.index("Lima")  # results in the order the model asked
+
+
+@pytest.mark.parametrize(
+    ("ask", "expected"),
+    [
+        ("/tool broken {}", "500"),  # the API failed: the model reads its status and text
+        ("/tool not_json {}", "not json"),  # read as text, not parsed
+        ("/tool rm_rf {}", "no tool named"),  # not bound to the agent
+        ('/tool get_forecast {"days": "many"}', "integer"),  # arguments the schema refuses
+    ],
+)
+async def test_a_failing_call_is_a_result_for_the_model_not_a_failed_chat(
+    me: ChatUser, ask: str, expected: str
+) -> None:
+    events = await me.stream(ask)
+    assert events[-2]["event"] == "conversation.chat.completed", events[-2]
+    response = next(m for m in completed(events) if m["type"] == "tool_response")
+    assert expected in response["content"].lower(), response
+    assert expected in answer_of(events).lower()
+
+
+async def test_another_spaces_tool_is_never_offered_or_called(
+    anon_client: Client, settings: Settings, upstream: PluginUpstream, me: ChatUser
+) -> None:
+    other = await chat_user(anon_client, settings, publish=False)
+    theirs = await published_plugin(other, upstream.url)
+    # My agent names their tool: the binding is kept, but the chat finds no such tool in my space.
+    await me.new_bot(plugin_id_list=bindings(theirs, "get_forecast"))
+    me.bots.insert(0, me.bots.pop())
+    before = len(upstream.seen)
+    events = await me.stream('/tool get_forecast {"city": "Oslo"}')
+    response = next(m for m in completed(events) if m["type"] == "tool_response")
+    assert "no tool named" in response["content"]
+    assert len(upstream.seen) == before
