@@ -75,6 +75,7 @@ FILLERS: dict[str, Any] = {
     # plugins: a manifest and an OpenAPI document (the foreign space or plugin is refused first)
     "ai_plugin": "{}",
     "openapi": "openapi: 3.0.1",
+    "data": "curl https://api.example.com/probe",  # convert_to_openapi's input
 }
 # Other values for a filler whose first value does not fit a field's type (the same name, another shape).
 ALTERNATIVES: dict[str, list[Any]] = {

@@ -8,9 +8,11 @@ import asyncio
 import base64
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from bootstrap.settings import Settings
 from tests.support.fake_llm import Receive, ScriptedServer, Send
 
 API_KEY = "k-upstream-secret"
@@ -108,3 +110,17 @@ class PluginUpstream(ScriptedServer):
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def upstream_settings(database_url: str, tmp_path: Path, upstream: PluginUpstream) -> Settings:
+    """An app's settings that let it reach `upstream`: loopback on the upstream's port only (tests
+    only; the guard denies loopback otherwise)."""
+    port = int(upstream.url.rsplit(":", 1)[1])
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        access_log=False,
+        outbound_allow_networks=["127.0.0.1/32"],
+        outbound_ports=[port],
+    )

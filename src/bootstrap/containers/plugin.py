@@ -3,6 +3,8 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from application.plugin.access import PluginAccess
+from application.plugin.conversion import ConversionService
+from application.plugin.debugging import ToolDebugger
 from application.plugin.drafting import DraftWriter
 from application.plugin.published import PublishedTools
 from application.plugin.publishing import PublishService
@@ -18,6 +20,7 @@ from domain.common.secrets import SecretCipher
 from infra.outbound.client import GuardedHttpClient
 from infra.persistence.plugin import SqlPluginRepository, SqlToolRepository, SqlVersionRepository
 from infra.plugin.builtin_tools import BuiltinToolRunner
+from infra.plugin.convert import ApiConverter
 from infra.plugin.http_tool import HttpToolRunner
 from infra.plugin.mcp_tools import McpToolRunner
 from infra.plugin.openapi import OpenApiReader
@@ -86,3 +89,9 @@ class PluginContainer(containers.DeclarativeContainer):
         mcp=providers.Singleton(McpToolRunner, guarded=outbound),
     )
     toolbox = providers.Singleton(AgentToolbox, published=published_tools, runner=tool_runner)
+    debugger = providers.Singleton(
+        ToolDebugger, uow=uow, tools=tools, access=access, runner=tool_runner, audit=audit
+    )
+    conversion_service = providers.Singleton(
+        ConversionService, uow=uow, access=access, converter=providers.Singleton(ApiConverter)
+    )

@@ -157,3 +157,24 @@ def parse_manifest(text: str) -> Manifest:
         auth=auth,
         raw=raw,
     )
+
+
+def plain_manifest(name: str, description: str) -> str:
+    """The manifest of a plugin without authorization, for a document converted from elsewhere:
+    what register takes beside it (the editor may change the auth before registering)."""
+    name = name.strip() or "Imported API"
+    description = description.strip() or name
+    model_name = "_".join(name.lower().split())[:64]
+    return json.dumps(
+        {
+            "schema_version": "v1",
+            "name_for_model": model_name,
+            "name_for_human": name,
+            "description_for_model": description,
+            "description_for_human": description,
+            "auth": {"type": "none"},
+            "logo_url": "",
+            "api": {"type": "openapi"},
+        },
+        ensure_ascii=False,
+    )

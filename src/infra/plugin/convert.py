@@ -12,35 +12,25 @@ import json
 import re
 import shlex
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 from openapi_spec_validator import OpenAPIV2SpecValidator
 
-from domain.plugin.tools import InvalidPluginDocument, PluginDocument
+from domain.plugin.conversion import Conversion, SourceFormat
+from domain.plugin.tools import InvalidPluginDocument
 from infra.plugin.openapi import MAX_DOCUMENT_CHARS, OpenApiReader, pointer
 
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_-]+")
 _METHODS = ("get", "post", "put", "delete", "patch")
 
 
-class SourceFormat(IntEnum):
-    """Coze's PluginDataFormat."""
+class ApiConverter:
+    """domain.plugin.conversion.DocumentConverter."""
 
-    OPENAPI = 1
-    CURL = 2
-    POSTMAN = 3
-    SWAGGER = 4
-
-
-@dataclass(frozen=True, slots=True)
-class Conversion:
-    format: SourceFormat
-    yaml: str  # the OpenAPI 3 document, as Coze answers it
-    plugin: PluginDocument
+    def convert(self, text: str, title: str = "", server_url: str = "") -> Conversion:
+        return convert(text, title, server_url)
 
 
 def convert(text: str, title: str = "", server_url: str = "") -> Conversion:

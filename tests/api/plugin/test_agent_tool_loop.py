@@ -6,7 +6,6 @@ the agent lacks and another space's tool are error results, never a failed chat.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,7 @@ import pytest
 
 from bootstrap.settings import Settings
 from tests.support.chat_world import ChatUser, Client, chat_user
-from tests.support.fake_llm import serving
-from tests.support.plugin_upstream import PluginUpstream
+from tests.support.plugin_upstream import PluginUpstream, upstream_settings
 from tests.support.plugin_world import manifest
 
 
@@ -44,24 +42,9 @@ def weather_api(base_url: str) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def upstream() -> Iterator[PluginUpstream]:
-    with serving(PluginUpstream()) as server:
-        yield server  # type: ignore[misc]
-
-
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, upstream: PluginUpstream) -> Settings:
-    """Loopback is allowed for the upstream's port only: tests only (the guard denies it otherwise)."""
-    port = int(upstream.url.rsplit(":", 1)[1])
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        access_log=False,
-        outbound_allow_networks=["127.0.0.1/32"],
-        outbound_ports=[port],
-    )
+    return upstream_settings(database_url, tmp_path, upstream)
 
 
 async def _spa(client: Client, route: str, body: dict[str, Any]) -> dict[str, Any]:

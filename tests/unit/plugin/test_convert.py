@@ -8,8 +8,9 @@ import json
 import pytest
 import yaml
 
+from domain.plugin.conversion import SourceFormat
 from domain.plugin.tools import InvalidPluginDocument, Location, Method
-from infra.plugin.convert import SourceFormat, convert
+from infra.plugin.convert import convert
 
 
 def test_a_copied_curl_command_becomes_one_operation() -> None:
