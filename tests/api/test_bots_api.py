@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from bootstrap.settings import Settings
 from tests.support.identity import create_user, sign_in
+from tests.support.plugin_world import published_tools
 
 PAT = "/api/permission_api/pat"
 Client = AsyncTestClient  # type: ignore[type-arg]
@@ -69,7 +70,6 @@ FULL = {
     "prompt_info": {"prompt": "You are {{ role }}. {% if tone %}Be {{ tone }}.{% endif %}"},
     "onboarding_info": {"prologue": "Hi!", "suggested_questions": ["What can you do?", " "]},
     "suggest_reply_info": {"reply_mode": "customized", "customized_prompt": "three short follow-ups"},
-    "plugin_id_list": {"id_list": [{"plugin_id": "11", "api_id": "12"}, {"plugin_id": "11", "api_id": "13"}]},
     "workflow_id_list": {"ids": [{"id": "21"}]},
     "knowledge": {"dataset_ids": ["31"], "auto_call": False, "search_strategy": 1},
     "variables": [{"keyword": "role", "default_value": "a helper"}, {"keyword": "tone"}],
@@ -89,7 +89,11 @@ FULL = {
 
 async def test_life_cycle(me: Caller) -> None:
     model = {"model_id": me.model, "temperature": 0.3, "context_round": 5, "response_format": "markdown"}
-    bot = await me.create(model_info_config=model, **FULL)
+    plugin_id, (search, suggest) = await published_tools(me.client, me.space)
+    plugins = {
+        "id_list": [{"plugin_id": plugin_id, "api_id": search}, {"plugin_id": plugin_id, "api_id": suggest}]
+    }
+    bot = await me.create(model_info_config=model, plugin_id_list=plugins, **FULL)
 
     draft = await me.get(f"/v1/bots/{bot}", is_published="false")
     d = draft["data"]
@@ -102,8 +106,8 @@ async def test_life_cycle(me: Caller) -> None:
         "reply_mode": "customized",
         "customized_prompt": "three short follow-ups",
     }
-    assert d["plugin_info_list"][0]["plugin_id"] == "11"
-    assert [a["api_id"] for a in d["plugin_info_list"][0]["api_info_list"]] == ["12", "13"]
+    assert d["plugin_info_list"][0]["plugin_id"] == plugin_id
+    assert [a["api_id"] for a in d["plugin_info_list"][0]["api_info_list"]] == [search, suggest]
     assert d["workflow_info_list"][0]["id"] == "21"
     assert d["knowledge"] == {
         "dataset_ids": ["31"],

@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from bootstrap.settings import Settings
 from tests.support.identity import create_user, sign_in
+from tests.support.plugin_world import published_tools
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 DRAFT = "/api/playground_api/draftbot"
@@ -50,6 +51,10 @@ async def test_every_route_in_order(anon_client: Client, settings: Settings) -> 
     assert info["bot_info"]["space_id"] == space and info["published_versions"] == {}
     assert info["bot_info"]["suggest_reply_info"]["suggest_reply_mode"] == 2  # disabled by default
 
+    plugin_id, (api_id, _) = await published_tools(c, space)
+    unknown = {"bot_id": bot, "plugin_info_list": [{"plugin_id": plugin_id, "api_id": "999"}]}
+    refused = await call(c, f"{DRAFT}/update_draft_bot_info", {"bot_info": unknown})
+    assert refused["code"] != 0 and "not a published" in refused["msg"], refused
     update = {
         "bot_id": bot,
         "prompt_info": {"prompt": "Teach {{ subject|default('maths') }}."},
@@ -61,7 +66,7 @@ async def test_every_route_in_order(anon_client: Client, settings: Settings) -> 
         },
         "onboarding_info": {"prologue": "Ready?", "suggested_questions": ["Fractions"]},
         "suggest_reply_info": {"suggest_reply_mode": 0},
-        "plugin_info_list": [{"plugin_id": "5", "api_id": "6", "api_name": "search"}],
+        "plugin_info_list": [{"plugin_id": plugin_id, "api_id": api_id, "api_name": "search"}],
         "workflow_info_list": [{"workflow_id": "7"}],
         "knowledge": {
             "knowledge_info": [{"id": "8"}],

@@ -4,6 +4,8 @@ shared served process of tests/e2e/conftest.py, once per parametrisation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from cozepy import (
     BotKnowledge,
@@ -19,6 +21,7 @@ from cozepy import (
 from cozepy.bots import BotMode, PluginIDList, WorkflowIDList
 
 from tests.e2e.conftest import coze_for
+from tests.support.plugin_world import SEARCH_API, manifest
 from tests.support.served import Account, Served
 
 
@@ -29,8 +32,27 @@ def coze(served: Served, owner: Account, echo_model_id: str) -> tuple[Coze, str,
     return coze_for(served, owner.token), owner.space_id, echo_model_id
 
 
-def test_bot_life_cycle(coze: tuple[Coze, str, str]) -> None:
+@pytest.fixture(scope="module")
+def search_tool(owner: Account) -> tuple[str, str]:
+    """A published plugin tool of the owner's space (what an agent may bind): plugin id, api id."""
+
+    def call(route: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer: dict[str, Any] = owner.web.post(f"/api/plugin_api/{route}", json=body).json()
+        assert answer["code"] == 0, (route, answer)
+        return answer
+
+    made = call(
+        "register", {"space_id": owner.space_id, "ai_plugin": manifest("Search"), "openapi": SEARCH_API}
+    )
+    plugin_id = str(made["data"]["plugin_id"])
+    call("publish_plugin", {"plugin_id": plugin_id, "version_name": "v1.0.0"})
+    apis = call("get_plugin_apis", {"plugin_id": plugin_id, "page": 1, "size": 10})
+    return plugin_id, str(apis["api_info"][0]["api_id"])
+
+
+def test_bot_life_cycle(coze: tuple[Coze, str, str], search_tool: tuple[str, str]) -> None:
     client, space, echo = coze
+    plugin_id, api_id = search_tool
     created = client.bots.create(
         space_id=space,
         name="SDK helper",
@@ -39,7 +61,7 @@ def test_bot_life_cycle(coze: tuple[Coze, str, str]) -> None:
         onboarding_info=BotOnboardingInfo(prologue="Hello", suggested_questions=["What now?"]),
         suggest_reply_info=BotSuggestReplyInfo(reply_mode=SuggestReplyMode.ENABLE),
         model_info_config=BotModelInfo(model_id=echo, temperature=0.4, context_round=6),
-        plugin_id_list=PluginIDList(id_list=[PluginIDList.PluginIDInfo(plugin_id="11", api_id="12")]),
+        plugin_id_list=PluginIDList(id_list=[PluginIDList.PluginIDInfo(plugin_id=plugin_id, api_id=api_id)]),
         workflow_id_list=WorkflowIDList(ids=[WorkflowIDList.WorkflowIDInfo(id="21")]),
     )
     bot_id = created.bot_id
@@ -67,7 +89,7 @@ def test_bot_life_cycle(coze: tuple[Coze, str, str]) -> None:
         draft.suggest_reply_info is not None
         and draft.suggest_reply_info.reply_mode == SuggestReplyMode.ENABLE
     )
-    assert draft.plugin_info_list is not None and draft.plugin_info_list[0].plugin_id == "11"
+    assert draft.plugin_info_list is not None and draft.plugin_info_list[0].plugin_id == plugin_id
     assert draft.workflow_info_list is not None and draft.workflow_info_list[0].id == "21"
 
     for retrieve in (

@@ -13,7 +13,7 @@ import pytest
 from application.common.actor import Actor
 from bootstrap.container import Container
 from bootstrap.runtime import Runtime
-from crossdomain.agent import CONNECTOR_API, CONNECTOR_CHAT_SDK, AgentKnowledge
+from crossdomain.agent import CONNECTOR_API, CONNECTOR_CHAT_SDK, AgentKnowledge, AgentPluginTool
 from domain.agent.config import AgentConfig
 from domain.agent.entities import AgentDraft, Icon
 from domain.agent.values import (
@@ -34,7 +34,7 @@ CONFIG = AgentConfig(
     model=ModelSettings(model_id=7, temperature=0.5, max_tokens=512, response_format=ResponseFormat.JSON),
     onboarding=Onboarding("Hello!", ("What can you do?",)),
     suggest_reply=SuggestReply(SuggestReplyMode.CUSTOMIZED, "suggest three follow-ups"),
-    plugins=(PluginBinding(11, 12),),
+    plugins=(PluginBinding(11, 12, (("days", "3"), ("region", "eu")), ("region",)),),
     workflow_ids=(21,),
     knowledge=KnowledgeBinding(
         (31, 32),
@@ -103,7 +103,8 @@ async def test_draft_round_trip_publish_unpublish_delete(started: Container) -> 
     assert dict(snap.model.parameters) == {"temperature": 0.5, "max_tokens": 512, "response_format": "json"}
     assert snap.follow_up_suggestions and snap.follow_up_prompt == "suggest three follow-ups"
     assert snap.client_tools[0].name == "get_weather"
-    assert (snap.plugin_ids, snap.workflow_ids) == ((11,), (21,))
+    assert snap.plugin_tools == (AgentPluginTool(11, 12, (("days", "3"), ("region", "eu")), ("region",)),)
+    assert snap.workflow_ids == (21,)
     assert snap.knowledge == AgentKnowledge(
         (31, 32), False, 20, 7, 0.2, True, "not in my notes", rewrite_query=True, rerank=False
     )

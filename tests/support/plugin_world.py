@@ -114,3 +114,32 @@ async def plugin_world(settings: Settings) -> AsyncIterator[PluginWorld]:
         alice = await _member(c, settings)
         bob = await _member(c, settings)
         yield PluginWorld(c, container, settings, alice, bob)
+
+
+SEARCH_API = json.dumps(
+    {
+        "openapi": "3.0.1",
+        "info": {"title": "Search", "version": "1"},
+        "servers": [{"url": "https://search.example.com"}],
+        "paths": {
+            "/search": {"get": {"operationId": "search", "responses": {"200": {"description": "ok"}}}},
+            "/suggest": {"get": {"operationId": "suggest", "responses": {"200": {"description": "ok"}}}},
+        },
+    }
+)
+
+
+async def published_tools(client: Client, space_id: str, openapi: str = SEARCH_API) -> tuple[str, list[str]]:
+    """A plugin registered and published in `space_id` by the signed-in user: its id and its tools' ids
+    (what an agent may bind)."""
+
+    async def call(route: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer: dict[str, Any] = (await client.post(f"/api/plugin_api/{route}", json=body)).json()
+        assert answer["code"] == 0, (route, answer)
+        return answer
+
+    made = await call("register", {"space_id": space_id, "ai_plugin": manifest("Search"), "openapi": openapi})
+    plugin_id = str(made["data"]["plugin_id"])
+    await call("publish_plugin", {"plugin_id": plugin_id, "version_name": "v1.0.0"})
+    apis = await call("get_plugin_apis", {"plugin_id": plugin_id, "page": 1, "size": 50})
+    return plugin_id, [str(t["api_id"]) for t in apis["api_info"]]

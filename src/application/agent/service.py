@@ -16,9 +16,10 @@ from application.common.actor import Actor, require_scope
 from application.common.paging import Page, bounded
 from crossdomain.agent import PersonaRenderer
 from crossdomain.audit import AuditRecorder, AuditResult
+from crossdomain.plugin import PublishedPluginTools, ToolRef
 from domain.agent.config import AgentConfig
 from domain.agent.entities import AgentChanges, AgentDraft, Icon
-from domain.agent.errors import AgentNotFound, UnknownModel
+from domain.agent.errors import AgentNotFound, InvalidAgentConfig, UnknownModel
 from domain.agent.ports import AgentRepository, AgentVersionRepository, ChatModels
 from domain.agent.services import check_persona, checked_connectors
 from domain.agent.values import refuse
@@ -40,10 +41,12 @@ class AgentService:
         audit: AuditRecorder,
         ids: IdGenerator,
         clock: Clock,
+        plugins: PublishedPluginTools | None = None,
     ) -> None:
         self._uow, self._agents, self._versions, self._access = uow, agents, versions, access
         self._views, self._icons, self._models, self._persona = views, icons, models, persona
         self._audit, self._ids, self._clock = audit, ids, clock
+        self._plugins = plugins
 
     async def create(
         self,
@@ -62,7 +65,7 @@ class AgentService:
             await self._access.space(actor, space_id, AgentAction.CREATE)
             config = changes.config_of(AgentConfig())
             icon = await self._icon(actor, changes.icon, icon_file_id)
-            await self._check(config, None)
+            await self._check(config, None, space_id)
             draft = AgentDraft.create(
                 self._ids.next_id(), space_id, actor.user_id, name, now, description, icon, config
             )
@@ -90,7 +93,7 @@ class AgentService:
                 changes = replace(changes, icon=icon)
             before = draft.config
             draft.apply(changes, now)  # checks shape and limits before changing anything
-            await self._check(draft.config, before)
+            await self._check(draft.config, before, draft.space_id)
             await self._agents.save(draft)
             live = (await self._versions.live_connectors([draft.id])).get(draft.id)
             await uow.commit()
@@ -159,9 +162,11 @@ class AgentService:
         await self._record(actor, "agent.delete", agent_id, {"unpublished_versions": unpublished})
 
     # -- helpers
-    async def _check(self, config: AgentConfig, before: AgentConfig | None) -> None:
-        """What the domain cannot check alone: the template in the sandbox, the model in the catalogue.
-        Unchanged parts are not re-checked, so a model disabled later does not block other edits."""
+    async def _check(self, config: AgentConfig, before: AgentConfig | None, space_id: int) -> None:
+        """What the domain cannot check alone: the template in the sandbox, the model in the catalogue,
+        new plugin tools among the space's published ones. Unchanged parts are not re-checked, so a
+        model disabled (or a plugin unpublished) later does not block other edits."""
+        await self._check_plugins(config, before, space_id)
         if before is None or config.persona_prompt != before.persona_prompt:
             check_persona(self._persona, config.persona_prompt)
         model_id = config.model.model_id
@@ -169,6 +174,21 @@ class AgentService:
             found = await self._models.find(model_id)
             if found is None or not found.usable:
                 raise UnknownModel(model_id=str(model_id))
+
+    async def _check_plugins(self, config: AgentConfig, before: AgentConfig | None, space_id: int) -> None:
+        bound = {(p.plugin_id, p.api_id) for p in config.plugins}
+        new = bound - ({(p.plugin_id, p.api_id) for p in before.plugins} if before is not None else set())
+        if not new:
+            return
+        if self._plugins is None:
+            raise InvalidAgentConfig(reason="plugins are not available on this server")
+        found = await self._plugins.resolve(space_id, [ToolRef(p, t) for p, t in sorted(new)])
+        missing = sorted(new - {(t.plugin_id, t.tool_id) for t in found})
+        if missing:
+            plugin_id, api_id = missing[0]
+            raise InvalidAgentConfig(
+                reason=f"api {api_id} of plugin {plugin_id} is not a published, activated tool of this space"
+            )
 
     async def _icon(self, actor: Actor, given: Icon | None, file_id: int | None) -> Icon | None:
         """An uploaded file (the caller's own) as the icon, else the uri given, else no change."""

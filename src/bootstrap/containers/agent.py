@@ -11,6 +11,7 @@ from application.agent.views import AgentViews
 from crossdomain.audit import AuditRecorder
 from crossdomain.modelmgr import ChatModelCatalog
 from crossdomain.permission import PermissionChecker
+from crossdomain.plugin import PublishedPluginTools
 from crossdomain.space import SpaceMembership
 from crossdomain.upload import UploadedFiles
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
@@ -31,6 +32,8 @@ class AgentContainer(containers.DeclarativeContainer):
     chat_models: providers.Dependency[ChatModelCatalog] = providers.Dependency()
     # Optional until the upload context is wired: icons from uploaded files need it.
     files: providers.Dependency[UploadedFiles | None] = providers.Dependency(default=providers.Object(None))
+    # crossdomain.plugin.PublishedPluginTools: bindings are checked against the space's published tools.
+    plugins: providers.Dependency[PublishedPluginTools] = providers.Dependency()
 
     agents = providers.Singleton(SqlAgentRepository)
     versions = providers.Singleton(SqlAgentVersionRepository)
@@ -56,6 +59,7 @@ class AgentContainer(containers.DeclarativeContainer):
         audit=audit,
         ids=ids,
         clock=clock,
+        plugins=plugins,
     )
     publish_service = providers.Singleton(
         PublishService,

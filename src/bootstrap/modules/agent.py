@@ -24,6 +24,7 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
         membership=c.identity.space_service,
         chat_models=c.models.chat_models,
         files=c.upload.uploaded_files,
+        plugins=c.plugin.published_tools,
     )
     return {"agent": agent}
 
