@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from crossdomain.plugin import PublishedTool, ToolArgument, ToolCallAuth, ToolRef
 from domain.common.ports import UnitOfWorkFactory
 from domain.plugin.auth import PluginAuth
+from domain.plugin.builtin import BUILTIN_PLUGIN_ID, builtin_version
 from domain.plugin.entities import PluginVersion
 from domain.plugin.invocation import ToolTarget
 from domain.plugin.ports import VersionRepository
@@ -45,7 +46,10 @@ class PublishedTools:
         pinned = version or {}
         plugin_ids = list(dict.fromkeys(r.plugin_id for r in refs))
         async with self._uow():
-            found = await self._versions.latest_of([p for p in plugin_ids if p not in pinned])
+            stored = [p for p in plugin_ids if p not in pinned and p != BUILTIN_PLUGIN_ID]
+            found = await self._versions.latest_of(stored)
+            if BUILTIN_PLUGIN_ID in plugin_ids:
+                found[BUILTIN_PLUGIN_ID] = builtin_version(space_id)
             for plugin_id in plugin_ids:
                 if plugin_id in pinned:
                     named = await self._versions.named(plugin_id, pinned[plugin_id])

@@ -6,6 +6,7 @@ from application.plugin.access import PluginAccess
 from application.plugin.conversion import ConversionService
 from application.plugin.debugging import ToolDebugger
 from application.plugin.drafting import DraftWriter
+from application.plugin.playground import PlaygroundPlugins
 from application.plugin.published import PublishedTools
 from application.plugin.publishing import PublishService
 from application.plugin.registry import PluginService
@@ -94,4 +95,7 @@ class PluginContainer(containers.DeclarativeContainer):
     )
     conversion_service = providers.Singleton(
         ConversionService, uow=uow, access=access, converter=providers.Singleton(ApiConverter)
+    )
+    playground = providers.Singleton(
+        PlaygroundPlugins, uow=uow, plugins=plugins, versions=versions, access=access
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from dependency_injector import providers
 
 from api import plugin_errors
-from api.web import plugin_runtime, plugins
+from api.web import plugin_playground, plugin_runtime, plugins
 from bootstrap.containers.plugin import PluginContainer
 from bootstrap.modules.base import ContextModule, Kernel, Routes, wire
 from crossdomain.plugin import AgentToolbox, PublishedPluginTools
@@ -31,7 +31,7 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
 
 MODULE = ContextModule(
     name="plugin",
-    routes=Routes(web=[*plugins.ROUTES, *plugin_runtime.ROUTES]),
+    routes=Routes(web=[*plugins.ROUTES, *plugin_runtime.ROUTES, *plugin_playground.ROUTES]),
     errors=plugin_errors.ERRORS,
     messages=plugin_errors.MESSAGES,
     dependencies=lambda c: {
@@ -40,6 +40,7 @@ MODULE = ContextModule(
         "plugin_publish_service": c.plugin.publish_service,
         "plugin_debugger": c.plugin.debugger,
         "plugin_conversion_service": c.plugin.conversion_service,
+        "plugin_playground": c.plugin.playground,
     },
     crossdomain=lambda c: {PublishedPluginTools: c.plugin.published_tools, AgentToolbox: c.plugin.toolbox},
     containers=_containers,

@@ -5,6 +5,18 @@ described like any OpenAPI tool, so agents bind and models call them the same wa
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from domain.plugin.auth import PluginAuth
+from domain.plugin.entities import (
+    DebugStatus,
+    Plugin,
+    PluginKind,
+    PluginMeta,
+    PluginStatus,
+    PluginVersion,
+    Tool,
+)
 from domain.plugin.tools import Argument, Location, Method, ToolOperation
 
 BUILTIN_SERVER = "builtin:"
@@ -44,3 +56,51 @@ FETCH_URL = _tool(
     ["url"],
 )
 BUILTIN_TOOLS = (CURRENT_TIME, CALCULATE, FETCH_URL)
+
+# Every space has the built-in plugin, published and activated, under an id below every generated id.
+BUILTIN_PLUGIN_ID = 1
+BUILTIN_NAME = "Built-in tools"
+BUILTIN_DESCRIPTION = "The current time, a calculator and fetching a web page: no setup needed."
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def builtin_version(space_id: int) -> PluginVersion:
+    """The built-in plugin as a published version of `space_id` (tool ids 1, 2, 3)."""
+    tools = tuple(
+        Tool(i, BUILTIN_PLUGIN_ID, space_id, op, _EPOCH, debug_status=DebugStatus.PASSED)
+        for i, op in enumerate(BUILTIN_TOOLS, start=1)
+    )
+    meta = PluginMeta(BUILTIN_NAME, BUILTIN_DESCRIPTION, "", BUILTIN_SERVER, PluginAuth())
+    return PluginVersion(
+        BUILTIN_PLUGIN_ID,
+        BUILTIN_PLUGIN_ID,
+        space_id,
+        "v1.0.0",
+        BUILTIN_DESCRIPTION,
+        {},
+        tools,
+        meta,
+        0,
+        _EPOCH,
+    )
+
+
+def builtin_plugin(space_id: int) -> Plugin:
+    """The built-in plugin as the lists show it (nobody edits it)."""
+    return Plugin(
+        id=BUILTIN_PLUGIN_ID,
+        space_id=space_id,
+        creator_id=0,
+        name=BUILTIN_NAME,
+        description=BUILTIN_DESCRIPTION,
+        icon_uri="",
+        kind=PluginKind.OPENAPI,
+        server_url=BUILTIN_SERVER,
+        auth=PluginAuth(),
+        document={},
+        created_at=_EPOCH,
+        updated_at=_EPOCH,
+        status=PluginStatus.PUBLISHED,
+        version_name="v1.0.0",
+        published_at=_EPOCH,
+    )
