@@ -70,6 +70,10 @@ class PublishedPluginTools(Protocol):
         another space's plugin, an unpublished or deactivated tool is left out."""
         ...
 
+    async def tool_named(self, space_id: int, plugin_id: int, name: str) -> PublishedTool | None:
+        """The activated tool called `name` in the latest version of the space's plugin."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class OfferedTool:

@@ -76,6 +76,7 @@ FILLERS: dict[str, Any] = {
     "ai_plugin": "{}",
     "openapi": "openapi: 3.0.1",
     "data": "curl https://api.example.com/probe",  # convert_to_openapi's input
+    "api_name": "probe",  # a tool of the (foreign) plugin, by name
 }
 # Other values for a filler whose first value does not fit a field's type (the same name, another shape).
 ALTERNATIVES: dict[str, list[Any]] = {
@@ -267,6 +268,10 @@ def foreign_id(w: World, path: str, name: str) -> Any:
         return "1"  # Coze Studio's plugin routes send the caller's id; the session decides
     if name == "client_id":
         return "1"  # an OAuth client's id at the plugin's provider (ignored beside the manifest)
+    if name == "channel_id":
+        return 0  # Coze's store channel filter (ignored): the space beside it is the foreign one
+    if name in ("plugin_referrer_id", "workflow_id"):
+        return "1"  # Coze Studio's bot default params send them; the bot and plugin decide
     if name == "embedding_model_id":
         return "1"  # the foreign space or dataset beside it is refused before the model is looked at
     if name == "source_file_id":

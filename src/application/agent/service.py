@@ -6,6 +6,7 @@ written, and written in one unit of work, so a refused request leaves nothing be
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from application.agent.access import AgentAccess, AgentAction
@@ -16,13 +17,13 @@ from application.common.actor import Actor, require_scope
 from application.common.paging import Page, bounded
 from crossdomain.agent import PersonaRenderer
 from crossdomain.audit import AuditRecorder, AuditResult
-from crossdomain.plugin import PublishedPluginTools, ToolRef
+from crossdomain.plugin import PublishedPluginTools, PublishedTool, ToolRef
 from domain.agent.config import AgentConfig
 from domain.agent.entities import AgentChanges, AgentDraft, Icon
 from domain.agent.errors import AgentNotFound, InvalidAgentConfig, UnknownModel
 from domain.agent.ports import AgentRepository, AgentVersionRepository, ChatModels
 from domain.agent.services import check_persona, checked_connectors
-from domain.agent.values import refuse
+from domain.agent.values import PluginBinding, refuse
 from domain.common.access import Scope
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 
@@ -99,6 +100,67 @@ class AgentService:
             await uow.commit()
         await self._record(actor, "agent.update", draft.id, {"fields": sorted(_fields(changes))})
         return await self._views.of_draft(draft, live)
+
+    async def tool_values(
+        self, actor: Actor, agent_id: int, plugin_id: int, tool_name: str
+    ) -> tuple[PublishedTool, PluginBinding]:
+        """A tool the agent has and the agent's own values for its parameters (Coze's
+        get_bot_default_params), for a caller who may read the agent."""
+        require_scope(actor, Scope.BOT_READ)
+        async with self._uow():
+            draft = await self._access.agent(actor, agent_id, AgentAction.READ)
+        return await self._bound(draft, plugin_id, tool_name)
+
+    async def set_tool_values(
+        self,
+        actor: Actor,
+        agent_id: int,
+        plugin_id: int,
+        tool_name: str,
+        defaults: Mapping[str, str],
+        hidden: Sequence[str],
+    ) -> None:
+        """Replace the agent's values for a tool's parameters (an empty set clears them)."""
+        require_scope(actor, Scope.BOT_WRITE)
+        async with self._uow() as uow:
+            draft = await self._access.agent(actor, agent_id, AgentAction.UPDATE, for_update=True)
+            tool, bound = await self._bound(draft, plugin_id, tool_name)
+            properties = tool.arguments.get("properties") or {}
+            unknown = sorted({*defaults, *hidden} - set(properties))
+            if unknown:
+                raise InvalidAgentConfig(reason=f"tool {tool.name} has no parameter {unknown[0]!r}")
+            values = replace(bound, defaults=tuple(defaults.items()), hidden=tuple(hidden)).checked()
+            plugins = tuple(values if p == bound else p for p in draft.config.plugins)
+            # Replaced as given (empty clears them), not merged like the editor's tool list.
+            draft.config, draft.updated_at = (
+                replace(draft.config, plugins=plugins).checked(),
+                self._clock.now(),
+            )
+            await self._agents.save(draft)
+            await uow.commit()
+        await self._record(actor, "agent.update", draft.id, {"fields": ["plugins"]})
+
+    async def _bound(
+        self, draft: AgentDraft, plugin_id: int, tool_name: str
+    ) -> tuple[PublishedTool, PluginBinding]:
+        tool = (
+            None
+            if self._plugins is None
+            else await self._plugins.tool_named(draft.space_id, plugin_id, tool_name)
+        )
+        bound = next(
+            (
+                p
+                for p in draft.config.plugins
+                if tool is not None and (p.plugin_id, p.api_id) == (plugin_id, tool.tool_id)
+            ),
+            None,
+        )
+        if tool is None or bound is None:
+            raise InvalidAgentConfig(
+                reason=f"the agent has no published tool {tool_name!r} of plugin {plugin_id}"
+            )
+        return tool, bound
 
     async def list(
         self,

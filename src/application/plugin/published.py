@@ -91,3 +91,15 @@ class PublishedTools:
                 )
             )
         return tools
+
+    async def tool_named(self, space_id: int, plugin_id: int, name: str) -> PublishedTool | None:
+        if plugin_id == BUILTIN_PLUGIN_ID:
+            frozen: PluginVersion | None = builtin_version(space_id)
+        else:
+            async with self._uow():
+                frozen = await self._versions.latest(plugin_id)
+        tool = None if frozen is None else next((t for t in frozen.tools if t.name == name), None)
+        if frozen is None or tool is None:
+            return None
+        found = await self.resolve(space_id, [ToolRef(plugin_id, tool.id)])
+        return found[0] if found else None

@@ -8,7 +8,7 @@ from dependency_injector import providers
 
 from api import agent_errors
 from api.openapi import bots
-from api.web import draftbot
+from api.web import agent_tools, draftbot
 from bootstrap.containers.agent import AgentContainer
 from bootstrap.modules.base import ContextModule, Kernel, Routes, wire
 from crossdomain.agent import AgentDirectory, PersonaRenderer
@@ -31,7 +31,7 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
 
 MODULE = ContextModule(
     name="agent",
-    routes=Routes(token_api=bots.ROUTES, web=draftbot.ROUTES),
+    routes=Routes(token_api=bots.ROUTES, web=[*draftbot.ROUTES, *agent_tools.ROUTES]),
     errors=agent_errors.ERRORS,
     messages=agent_errors.MESSAGES,
     dependencies=lambda c: {

@@ -89,11 +89,27 @@ class AgentChanges:
             )
             if getattr(self, name) is not None
         }
+        if self.plugins is not None:
+            updates["plugins"] = _keeping_tool_values(self.plugins, current.plugins)
         if self.model is not None:
             updates["model"] = current.model.merged(self.model)
         if self.knowledge is not None:
             updates["knowledge"] = current.knowledge.merged(self.knowledge)
         return replace(current, **updates).checked()
+
+
+def _keeping_tool_values(
+    given: tuple[PluginBinding, ...], current: tuple[PluginBinding, ...]
+) -> tuple[PluginBinding, ...]:
+    """Bindings as given; one given without parameter values keeps the ones the agent has for that
+    tool (the editor's tool list does not carry them: update_bot_default_params sets them)."""
+    known = {(p.plugin_id, p.api_id): p for p in current}
+    kept = []
+    for p in given:
+        before = known.get((p.plugin_id, p.api_id))
+        keep = before is not None and not p.defaults and not p.hidden
+        kept.append(replace(p, defaults=before.defaults, hidden=before.hidden) if before and keep else p)
+    return tuple(kept)
 
 
 @dataclass(slots=True)

@@ -145,16 +145,66 @@ async def test_a_failing_call_is_a_result_for_the_model_not_a_failed_chat(
     assert expected in answer_of(events).lower()
 
 
-async def test_another_spaces_tool_is_never_offered_or_called(
+async def test_another_spaces_tool_cannot_be_bound(
     anon_client: Client, settings: Settings, upstream: PluginUpstream, me: ChatUser
 ) -> None:
     other = await chat_user(anon_client, settings, publish=False)
     theirs = await published_plugin(other, upstream.url)
-    # My agent names their tool: the binding is kept, but the chat finds no such tool in my space.
-    await me.new_bot(plugin_id_list=bindings(theirs, "get_forecast"))
-    me.bots.insert(0, me.bots.pop())
     before = len(upstream.seen)
-    events = await me.stream('/tool get_forecast {"city": "Oslo"}')
-    response = next(m for m in completed(events) if m["type"] == "tool_response")
-    assert "no tool named" in response["content"]
+    body = {"space_id": me.space, "name": "Thief", "plugin_id_list": bindings(theirs, "get_forecast")}
+    refused = await me.post("/v1/bot/create", body)
+    assert refused["code"] == 4000 and "not a published, activated tool of this space" in refused["msg"]
+    mine = await me.post(
+        "/v1/bot/update", {"bot_id": me.bot, "plugin_id_list": bindings(theirs, "get_forecast")}
+    )
+    assert mine["code"] == 4000
     assert len(upstream.seen) == before
+
+
+async def _default_params(me: ChatUser, route: str, body: dict[str, Any]) -> dict[str, Any]:
+    answer: dict[str, Any] = (await me.client.post(f"/api/plugin_api/{route}", json=body)).json()
+    return answer
+
+
+async def test_the_agents_own_values_fill_and_fix_parameters(me: ChatUser, upstream: PluginUpstream) -> None:
+    info = (
+        await me.client.get(f"/v1/bots/{me.bot}", params={"is_published": "false"}, headers=me.bearer)
+    ).json()
+    plugin_id = info["data"]["plugin_info_list"][0]["plugin_id"]
+    tool = {"bot_id": me.bot, "plugin_id": plugin_id, "api_name": "get_forecast", "space_id": me.space}
+    shown = await _default_params(me, "get_bot_default_params", tool)
+    assert shown["code"] == 0, shown
+    params = {p["name"]: p for p in shown["request_params"]}
+    assert set(params) == {"city", "days"} and params["days"]["local_default"] is None
+
+    params["days"].update(
+        local_default="4", local_disable=True
+    )  # fixed by the agent: the model can't change it
+    saved = await _default_params(
+        me, "update_bot_default_params", {**tool, "request_params": list(params.values())}
+    )
+    assert saved["code"] == 0, saved
+    again = {
+        p["name"]: p for p in (await _default_params(me, "get_bot_default_params", tool))["request_params"]
+    }
+    assert (again["days"]["local_default"], again["days"]["local_disable"]) == ("4", True)
+    # Re-saving the agent's tool list (as the editor does) keeps the values.
+    binding = {
+        "id_list": [
+            {"plugin_id": plugin_id, "api_id": a["api_id"]}
+            for a in info["data"]["plugin_info_list"][0]["api_info_list"]
+        ]
+    }
+    assert (await me.post("/v1/bot/update", {"bot_id": me.bot, "plugin_id_list": binding}))["code"] == 0
+    await me.post("/v1/bot/publish", {"bot_id": me.bot, "connector_ids": ["1024"]})
+
+    before = len(upstream.seen)
+    events = await me.stream('/tool get_forecast {"city": "Oslo", "days": 1}')
+    assert events[-2]["event"] == "conversation.chat.completed"
+    assert ("days", "4") in upstream.seen[before].query
+
+    wrong = {**tool, "request_params": [{"name": "nope", "local_default": "1"}]}
+    refused = await _default_params(me, "update_bot_default_params", wrong)
+    assert refused["code"] != 0 and "nope" in refused["msg"]
+    unbound = await _default_params(me, "get_bot_default_params", {**tool, "api_name": "no_such"})
+    assert unbound["code"] != 0
