@@ -15,8 +15,11 @@ from bootstrap.settings import Settings
 from tests.support.conversation_fakes import fill_missing_contracts
 from tests.support.databases import DB_KINDS, migrated_database
 from tests.support.identity import create_user, sign_in
+from tests.support.processes import FAST_PASSWORD_HASHING
 
 configure_logging(os.environ.get("COZEPLUS_TEST_LOG_LEVEL", "warning"))
+for _name, _value in FAST_PASSWORD_HASHING.items():
+    os.environ.setdefault(_name, _value)
 
 
 @pytest.fixture(params=DB_KINDS)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from litestar import Router
 from litestar.di import Provide
 
 from api.app import AppServices, CozeplusASGI, HttpConfig, create_app
@@ -15,8 +16,9 @@ from api.security.guards import PermissionGuard, SessionAuthGuard, TokenAuthGuar
 from api.security.identity import current_actor
 from bootstrap.container import Container, build_container
 from bootstrap.infrastructure import breakers, infrastructure_health_checks, infrastructure_resources
-from bootstrap.modules import MODULES, ContextModule, mounted_routes
+from bootstrap.modules import MODULES, ContextModule
 from bootstrap.modules import install as install_modules
+from bootstrap.modules.base import SURFACES
 from bootstrap.runtime import Runtime
 from bootstrap.settings import Settings
 
@@ -68,11 +70,32 @@ def module_dependencies(
     return found
 
 
+def module_routers(container: Container, modules: Sequence[ContextModule] = MODULES) -> list[Router]:
+    """Every module's routes, surface by surface in module order, each module's under a router with
+    its own dependencies (and the ones it borrows). Litestar checks every handler's dependencies
+    against all dependencies in its scope, which with every module's at the app cost about a third
+    of building the app; a route naming a dependency it cannot see fails the build."""
+    by_name = {m.name: m for m in modules}
+    routers = []
+    for surface in SURFACES:
+        for module in modules:
+            handlers = list(getattr(module.routes, surface))
+            if not handlers:
+                continue
+            providers = dict(module.dependencies(container))
+            for name in module.borrows:
+                providers.update(by_name[name].dependencies(container))
+            dependencies = {key: _provide(provider) for key, provider in providers.items()}
+            routers.append(Router(path="/", route_handlers=handlers, dependencies=dependencies))
+    return routers
+
+
 def app_services(container: Container, runtime: Runtime, guards: GuardSet) -> AppServices:
     install_modules()
+    module_dependencies(container)  # a key claimed by two modules is a wiring error
     return AppServices(
-        routes=mounted_routes(MODULES),
-        dependencies=module_dependencies(container),
+        routes=module_routers(container),
+        dependencies={"actor": Provide(current_actor)},
         health_checks=[
             container.core.database(),
             *infrastructure_health_checks(container),

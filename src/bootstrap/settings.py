@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     allow_registration: bool = True
     session_days: int = Field(30, ge=1, le=365)
     cookie_secure: bool = False
+    # argon2id for account passwords: OWASP's minimum profile by default. The test suite lowers it
+    # (thousands of sign-ups); a deployment has no reason to.
+    password_hash_time_cost: int = Field(2, ge=1, le=20)
+    password_hash_memory_kib: int = Field(19 * 1024, ge=1024, le=4 * 1024 * 1024)
     rate_limit_token_per_min: int = Field(600, ge=0)  # 0 turns the limit off
     rate_limit_user_per_min: int = Field(1200, ge=0)
     # Bearer auth is remembered per process for at most this many seconds; revocations and disabled

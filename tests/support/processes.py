@@ -23,9 +23,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# The cheapest argon2id the settings allow: the suite signs up thousands of accounts, and each
+# sign-up and sign-in would otherwise hash for ~40 ms (tests/conftest.py sets these for the suite).
+FAST_PASSWORD_HASHING = {"COZEPLUS_PASSWORD_HASH_TIME_COST": "1", "COZEPLUS_PASSWORD_HASH_MEMORY_KIB": "1024"}
+
+
 def cozeplus_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COZEPLUS_")}
     env["PYTHONPATH"] = str(ROOT / "src")
+    env.update(FAST_PASSWORD_HASHING)
     env.update(overrides)
     return env
 

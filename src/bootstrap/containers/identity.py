@@ -43,6 +43,8 @@ class IdentityContainer(containers.DeclarativeContainer):
     rate_limit_user_per_min: providers.Dependency[int] = providers.Dependency(instance_of=int)
     permissions: providers.Dependency[PermissionChecker] = providers.Dependency()
     token_auth_cache_ttl_s: providers.Dependency[float] = providers.Dependency(instance_of=float)
+    password_hash_time_cost = providers.Dependency(instance_of=int, default=2)
+    password_hash_memory_kib = providers.Dependency(instance_of=int, default=19 * 1024)
 
     users = providers.Singleton(SqlUserRepository)
     sessions = providers.Singleton(SqlSessionRepository)
@@ -52,7 +54,9 @@ class IdentityContainer(containers.DeclarativeContainer):
     # crossdomain.user.UserDirectory: what the space and openauth contexts read of accounts
     user_directory = providers.Singleton(UserDirectoryService, uow=uow, users=users)
 
-    password_hasher = providers.Singleton(Argon2PasswordHasher)
+    password_hasher = providers.Singleton(
+        Argon2PasswordHasher, time_cost=password_hash_time_cost, memory_cost_kib=password_hash_memory_kib
+    )
     session_hasher = providers.Singleton(HmacSecretHasher, key=server_secret, purpose="session")
     token_hasher = providers.Singleton(HmacSecretHasher, key=server_secret, purpose="personal-access-token")
     login_attempts = providers.Singleton(KvAttemptCounter, kv=kv)

@@ -60,8 +60,11 @@ class ContextModule:
     errors: Mapping[type[DomainError], ErrorSpec] = field(default_factory=dict)
     # Message keys -> {locale: text} that only this context uses.
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    # Litestar dependency key -> the provider resolved per request.
+    # Litestar dependency key -> the provider resolved per request. Only this module's routes see
+    # them (and the routes of modules that name this one in `borrows`).
     dependencies: Providers = _no_providers
+    # Modules whose dependency keys this module's routes also use.
+    borrows: tuple[str, ...] = ()
     # domain.common.eventbus.Consumer providers: durable work one process of the group does
     # (`cozeplus worker`, or `serve` alone).
     consumers: Callable[[Container], Sequence[providers.Provider[Any]]] = _nothing
@@ -78,10 +81,12 @@ class ContextModule:
     kernel: Providers = _no_providers
 
 
+SURFACES = ("signed", "token_api", "web", "admin")
+
+
 def mounted_routes(modules: Sequence[ContextModule]) -> list[ControllerRouterHandler]:
     """Every module's routes, surface by surface (signed links, token API, SPA, admin), in module order."""
-    surfaces = ("signed", "token_api", "web", "admin")
-    return [handler for surface in surfaces for m in modules for handler in getattr(m.routes, surface)]
+    return [handler for surface in SURFACES for m in modules for handler in getattr(m.routes, surface)]
 
 
 # The inputs the kernel hands every context container that declares them (see `wire`).

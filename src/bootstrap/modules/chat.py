@@ -46,6 +46,7 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
 
 MODULE = ContextModule(
     name="chat",
+    borrows=("conversation",),
     routes=Routes(token_api=openapi_chat.ROUTES, web=web_chat.ROUTES),
     dependencies=lambda c: {"chats": c.chat.service},
     # Started last, stopped first: it fails running chats while the database and the run streams

@@ -32,6 +32,8 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
         rate_limit_token_per_min=settings.rate_limit_token_per_min,
         rate_limit_user_per_min=settings.rate_limit_user_per_min,
         token_auth_cache_ttl_s=settings.token_auth_cache_ttl_s,
+        password_hash_time_cost=settings.password_hash_time_cost,
+        password_hash_memory_kib=settings.password_hash_memory_kib,
     )
     return {"identity": identity}
 

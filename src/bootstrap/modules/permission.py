@@ -29,6 +29,7 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
 
 MODULE = ContextModule(
     name="permission",
+    borrows=("identity",),
     messages=permission_errors.MESSAGES,
     routes=Routes(web=[*permission.ROUTES, *permission_users.ROUTES]),
     dependencies=lambda c: {
