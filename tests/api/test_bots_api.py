@@ -89,7 +89,8 @@ FULL = {
 
 async def test_life_cycle(me: Caller) -> None:
     model = {"model_id": me.model, "temperature": 0.3, "context_round": 5, "response_format": "markdown"}
-    plugin_id, (search, suggest) = await published_tools(me.client, me.space)
+    plugin_id, tools = await published_tools(me.client, me.space)
+    search, suggest = tools["search"], tools["suggest"]
     plugins = {
         "id_list": [{"plugin_id": plugin_id, "api_id": search}, {"plugin_id": plugin_id, "api_id": suggest}]
     }

@@ -51,7 +51,8 @@ async def test_every_route_in_order(anon_client: Client, settings: Settings) -> 
     assert info["bot_info"]["space_id"] == space and info["published_versions"] == {}
     assert info["bot_info"]["suggest_reply_info"]["suggest_reply_mode"] == 2  # disabled by default
 
-    plugin_id, (api_id, _) = await published_tools(c, space)
+    plugin_id, tools = await published_tools(c, space)
+    api_id = tools["search"]
     unknown = {"bot_id": bot, "plugin_info_list": [{"plugin_id": plugin_id, "api_id": "999"}]}
     refused = await call(c, f"{DRAFT}/update_draft_bot_info", {"bot_info": unknown})
     assert refused["code"] != 0 and "not a published" in refused["msg"], refused

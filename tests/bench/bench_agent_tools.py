@@ -4,7 +4,7 @@ One `cozeplus serve` (embedded defaults: SQLite, in-process run streams) and one
 (tests/support/plugin_upstream.py, uvicorn) that the server may reach (its port on the outbound
 allow-list). Two published agents on builtin-echo, which costs next to nothing itself:
   plain   no tools; the question is streamed back
-  tool    bound to the published plugin tool `forecast`; the question asks for one call, so the
+  tool    bound to the published plugin tool `get_forecast`; the question asks for one call, so the
           turn is two model steps with the server's call between them (function_call and
           tool_response messages streamed and stored)
 Each turn is a streamed POST /v3/chat read to the end, on a new conversation. The two kinds
@@ -24,34 +24,12 @@ import httpx
 
 from tests.bench.bench_plugins import percentile
 from tests.support.fake_llm import serving
-from tests.support.plugin_upstream import PluginUpstream
+from tests.support.plugin_upstream import PluginUpstream, forecast_api
 from tests.support.plugin_world import manifest
 from tests.support.served import Account, model_id, served_app, sign_up
 
-ASK_TOOL = '/tool forecast {"city": "Oslo", "days": 2}'
+ASK_TOOL = '/tool get_forecast {"city": "Oslo", "days": 2}'
 ASK_PLAIN = "what is the forecast for Oslo in two days"
-
-
-def document(base_url: str) -> str:
-    return json.dumps(
-        {
-            "openapi": "3.0.1",
-            "info": {"title": "Bench", "version": "1"},
-            "servers": [{"url": f"{base_url}/v1"}],
-            "paths": {
-                "/forecast/{city}": {
-                    "get": {
-                        "operationId": "forecast",
-                        "parameters": [
-                            {"name": "city", "in": "path", "required": True, "schema": {"type": "string"}},
-                            {"name": "days", "in": "query", "schema": {"type": "integer"}},
-                        ],
-                        "responses": {"200": {"description": "ok"}},
-                    }
-                }
-            },
-        }
-    )
 
 
 def _plugin(account: Account, route: str, body: dict[str, object]) -> dict[str, object]:
@@ -64,7 +42,7 @@ def published_tool(account: Account, upstream_url: str) -> dict[str, str]:
     made = _plugin(
         account,
         "register",
-        {"space_id": account.space_id, "ai_plugin": manifest(), "openapi": document(upstream_url)},
+        {"space_id": account.space_id, "ai_plugin": manifest(), "openapi": forecast_api(upstream_url)},
     )
     plugin_id = str(made["data"]["plugin_id"])  # type: ignore[index]
     _plugin(account, "publish_plugin", {"plugin_id": plugin_id, "version_name": "v1.0.0"})

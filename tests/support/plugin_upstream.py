@@ -124,3 +124,26 @@ def upstream_settings(database_url: str, tmp_path: Path, upstream: PluginUpstrea
         outbound_allow_networks=["127.0.0.1/32"],
         outbound_ports=[port],
     )
+
+
+def forecast_api(base_url: str, *, failing: bool = False) -> str:
+    """An OpenAPI document of this upstream: `get_forecast` (a path and a query argument), and with
+    `failing` the `broken` (500) and `not_json` tools."""
+
+    def get(operation_id: str, **extra: Any) -> dict[str, Any]:
+        return {"get": {"operationId": operation_id, "responses": {"200": {"description": "ok"}}, **extra}}
+
+    parameters = [
+        {"name": "city", "in": "path", "required": True, "schema": {"type": "string"}},
+        {"name": "days", "in": "query", "schema": {"type": "integer"}},
+    ]
+    paths = {"/forecast/{city}": get("get_forecast", summary="The forecast of a city", parameters=parameters)}
+    if failing:
+        paths.update({"/broken": get("broken"), "/notjson": get("not_json")})
+    document = {
+        "openapi": "3.0.1",
+        "info": {"title": "Weather", "version": "v1"},
+        "servers": [{"url": f"{base_url}/v1"}],
+        "paths": paths,
+    }
+    return json.dumps(document)

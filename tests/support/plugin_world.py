@@ -129,17 +129,19 @@ SEARCH_API = json.dumps(
 )
 
 
-async def published_tools(client: Client, space_id: str, openapi: str = SEARCH_API) -> tuple[str, list[str]]:
-    """A plugin registered and published in `space_id` by the signed-in user: its id and its tools' ids
-    (what an agent may bind)."""
+async def published_tools(
+    client: Client, space_id: str, openapi: str = SEARCH_API, name: str = "Search"
+) -> tuple[str, dict[str, str]]:
+    """A plugin registered and published in `space_id` by the signed-in user: its id and its tools'
+    ids by name (what an agent may bind)."""
 
     async def call(route: str, body: dict[str, Any]) -> dict[str, Any]:
         answer: dict[str, Any] = (await client.post(f"/api/plugin_api/{route}", json=body)).json()
         assert answer["code"] == 0, (route, answer)
         return answer
 
-    made = await call("register", {"space_id": space_id, "ai_plugin": manifest("Search"), "openapi": openapi})
+    made = await call("register", {"space_id": space_id, "ai_plugin": manifest(name), "openapi": openapi})
     plugin_id = str(made["data"]["plugin_id"])
     await call("publish_plugin", {"plugin_id": plugin_id, "version_name": "v1.0.0"})
     apis = await call("get_plugin_apis", {"plugin_id": plugin_id, "page": 1, "size": 50})
-    return plugin_id, [str(t["api_id"]) for t in apis["api_info"]]
+    return plugin_id, {t["name"]: str(t["api_id"]) for t in apis["api_info"]}

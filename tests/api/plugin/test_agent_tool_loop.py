@@ -13,33 +13,8 @@ import pytest
 
 from bootstrap.settings import Settings
 from tests.support.chat_world import ChatUser, Client, chat_user
-from tests.support.plugin_upstream import PluginUpstream, upstream_settings
-from tests.support.plugin_world import manifest
-
-
-def weather_api(base_url: str) -> str:
-    return json.dumps(
-        {
-            "openapi": "3.0.1",
-            "info": {"title": "Weather", "version": "v1"},
-            "servers": [{"url": f"{base_url}/v1"}],
-            "paths": {
-                "/forecast/{city}": {
-                    "get": {
-                        "operationId": "get_forecast",
-                        "summary": "The forecast of a city",
-                        "parameters": [
-                            {"name": "city", "in": "path", "required": True, "schema": {"type": "string"}},
-                            {"name": "days", "in": "query", "schema": {"type": "integer"}},
-                        ],
-                        "responses": {"200": {"description": "ok"}},
-                    }
-                },
-                "/broken": {"get": {"operationId": "broken", "responses": {"200": {"description": "ok"}}}},
-                "/notjson": {"get": {"operationId": "not_json", "responses": {"200": {"description": "ok"}}}},
-            },
-        }
-    )
+from tests.support.plugin_upstream import PluginUpstream, forecast_api, upstream_settings
+from tests.support.plugin_world import published_tools
 
 
 @pytest.fixture
@@ -47,23 +22,12 @@ def settings(database_url: str, tmp_path: Path, upstream: PluginUpstream) -> Set
     return upstream_settings(database_url, tmp_path, upstream)
 
 
-async def _spa(client: Client, route: str, body: dict[str, Any]) -> dict[str, Any]:
-    answer = (await client.post(f"/api/plugin_api/{route}", json=body)).json()
-    assert answer["code"] == 0, (route, answer)
-    return dict(answer)
-
-
-async def published_plugin(me: ChatUser, base_url: str, space: str | None = None) -> dict[str, str]:
-    """Register and publish the weather plugin in `space` (the user's chat space); its tool ids by name."""
-    made = await _spa(
-        me.client,
-        "register",
-        {"space_id": space or me.space, "ai_plugin": manifest(), "openapi": weather_api(base_url)},
+async def published_plugin(me: ChatUser, base_url: str) -> dict[str, str]:
+    """The weather plugin published in the user's chat space: its id and its tools' ids by name."""
+    plugin_id, tools = await published_tools(
+        me.client, me.space, forecast_api(base_url, failing=True), "Weather"
     )
-    plugin_id = str(made["data"]["plugin_id"])
-    await _spa(me.client, "publish_plugin", {"plugin_id": plugin_id, "version_name": "v1.0.0"})
-    listed = await _spa(me.client, "get_plugin_apis", {"plugin_id": plugin_id, "page": 1, "size": 50})
-    return {"plugin_id": plugin_id, **{t["name"]: str(t["api_id"]) for t in listed["api_info"]}}
+    return {"plugin_id": plugin_id, **tools}
 
 
 def bindings(plugin: dict[str, str], *names: str) -> dict[str, Any]:

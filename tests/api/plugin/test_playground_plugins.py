@@ -26,7 +26,8 @@ async def test_the_list_offers_builtin_and_published_tools_only(
 ) -> None:
     me = await chat_user(anon_client, settings, publish=False)
     c = me.client
-    plugin_id, (search, suggest) = await published_tools(c, me.space)
+    plugin_id, tools = await published_tools(c, me.space)
+    search, suggest = tools["search"], tools["suggest"]
     await c.post(
         "/api/plugin_api/update_api", json={"plugin_id": plugin_id, "api_id": suggest, "disabled": True}
     )
