@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import msgspec
 import yaml
 
+from api.envelope import Envelope
 from api.schemas import id_str, seconds_text
 from application.plugin.registry import PluginView
 from crossdomain.user import UserCard
@@ -34,6 +35,10 @@ METHOD_NUMBERS = {m: n for n, m in METHODS.items()}
 SUB_AUTH_CODE, SUB_AUTH_CLIENT = 4, 10
 PLUGIN_TYPE_PLUGIN = 1  # Coze's PluginType: an HTTP (OpenAPI) plugin
 STATUS_NUMBERS = {PluginStatus.DRAFT: 0, PluginStatus.PUBLISHED: 4}  # Coze's PluginStatus
+
+
+class EditVersionResponse(Envelope, kw_only=True):
+    edit_version: int
 
 
 class PluginIcon(msgspec.Struct):

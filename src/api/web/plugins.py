@@ -1,6 +1,7 @@
 """The plugin registry for the SPA, in Coze Studio's paths and shapes (/api/plugin_api/*): register
-from code or from the form, meta and document edits, tools one by one or in a batch, publishing
-with versions, reads and the space's list. Bodies are in api/web/plugin_schemas.py."""
+from code or from the form, meta and document edits, reads and the space's list. Tools are in
+api/web/plugin_tools.py, versions in api/web/plugin_versions.py, shared bodies in
+api/web/plugin_schemas.py."""
 
 from __future__ import annotations
 
@@ -15,29 +16,23 @@ from api.envelope import Envelope
 from api.schemas import BodyPage, BodySize100, Int64Str, id_str, parse_id
 from api.security.identity import CurrentActor
 from api.web.plugin_schemas import (
-    METHODS,
-    APIExtend,
     APIParameter,
     CodeInfo,
     Document,
+    EditVersionResponse,
     ManifestText,
-    PluginAPIInfo,
     PluginCreator,
     PluginIcon,
     PluginInfoForPlayground,
     PluginMetaInfo,
-    PluginPublishInfo,
     Secret,
     Text,
     form_auth,
-    parameters,
-    version_ts,
 )
 from application.plugin.publishing import PublishService
 from application.plugin.registry import MetaChanges, PluginService
-from application.plugin.tool_editing import ToolChanges, ToolService
+from application.plugin.tool_editing import ToolService
 from domain.plugin.entities import MAX_NAME
-from domain.plugin.errors import PluginNotFound
 from domain.plugin.ports import PluginQuery
 
 Plugins = NamedDependency[PluginService]
@@ -143,10 +138,6 @@ class UpdateMetaRequest(msgspec.Struct, forbid_unknown_fields=True):
     fixed_export_ip: bool | None = None
 
 
-class EditVersionResponse(Envelope, kw_only=True):
-    edit_version: int
-
-
 class PluginIdRequest(msgspec.Struct, forbid_unknown_fields=True):
     plugin_id: Int64Str
     preview_version_tsx: str | None = None
@@ -166,114 +157,6 @@ class PluginInfoResponse(Envelope, kw_only=True):
     ide_code_runtime: str = ""
     edit_version: int = 0
     plugin_type: int = 1
-
-
-class ApisRequest(msgspec.Struct, forbid_unknown_fields=True):
-    plugin_id: Int64Str
-    api_ids: IdList | None = None
-    page: BodyPage = 1
-    size: BodySize100 = 20
-    order: dict[str, object] | None = None
-    preview_version_ts: str | None = None
-
-
-class ApisResponse(Envelope, kw_only=True):
-    api_info: list[PluginAPIInfo]
-    total: int
-    edit_version: int
-
-
-class CreateApiRequest(msgspec.Struct, forbid_unknown_fields=True):
-    plugin_id: Int64Str
-    name: ToolName
-    desc: Text = ""
-    path: Path | None = None
-    method: Method | None = None
-    api_extend: APIExtend | None = None
-    request_params: Params | None = None
-    response_params: Params | None = None
-    disabled: bool | None = None
-    edit_version: int | None = None
-    function_name: str | None = None
-
-
-class CreateApiResponse(Envelope, kw_only=True):
-    api_id: str
-    edit_version: int
-
-
-class UpdateApiRequest(msgspec.Struct, forbid_unknown_fields=True):
-    plugin_id: Int64Str
-    api_id: Int64Str
-    name: ToolName | None = None
-    desc: Text | None = None
-    path: Path | None = None
-    method: Method | None = None
-    request_params: Params | None = None
-    response_params: Params | None = None
-    disabled: bool | None = None
-    api_extend: APIExtend | None = None
-    edit_version: int | None = None
-    save_example: bool | None = None
-    debug_example: dict[str, str] | None = None
-    function_name: str | None = None
-
-
-class DeleteApiRequest(msgspec.Struct, forbid_unknown_fields=True):
-    plugin_id: Int64Str
-    api_id: Int64Str
-    edit_version: int | None = None
-
-
-class BatchCreateRequest(msgspec.Struct, forbid_unknown_fields=True):
-    plugin_id: Int64Str
-    openapi: Document
-    ai_plugin: ManifestText = ""
-    space_id: Int64Str | None = None
-    dev_id: Int64Str | None = None
-    replace_same_paths: bool = False
-    paths_to_replace: list[dict[str, object]] | None = None
-    edit_version: int | None = None
-
-
-class BatchCreateResponse(Envelope, kw_only=True):
-    paths_duplicated: list[PluginAPIInfo]
-    paths_created: list[PluginAPIInfo]
-    edit_version: int
-
-
-class PluginPublishRequest(msgspec.Struct, forbid_unknown_fields=True):
-    plugin_id: Int64Str
-    version_name: Version = ""
-    version_desc: Text = ""
-    privacy_status: bool = False
-    privacy_info: str = ""
-
-
-class PluginPublishResponse(Envelope, kw_only=True):
-    version_ts: str
-    version_name: str  # cozeplus: the name given (or chosen)
-
-
-class NextVersionRequest(msgspec.Struct, forbid_unknown_fields=True):
-    plugin_id: Int64Str
-    space_id: Int64Str | None = None
-
-
-class NextVersionResponse(Envelope, kw_only=True):
-    next_version_name: str
-
-
-class PluginHistoryRequest(msgspec.Struct, forbid_unknown_fields=True):
-    plugin_id: Int64Str
-    space_id: Int64Str | None = None
-    page: BodyPage = 1
-    size: BodySize100 = 20
-
-
-class PluginHistoryResponse(Envelope, kw_only=True):
-    plugin_publish_info_list: list[PluginPublishInfo]
-    total: int
 
 
 class DevListRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -379,116 +262,6 @@ async def get_plugin_info(
     )
 
 
-@post("/api/plugin_api/get_plugin_apis", status_code=200, tags=["plugin"])
-async def get_plugin_apis(
-    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[ApisRequest]
-) -> ApisResponse:
-    wanted = [parse_id(i) for i in data.api_ids or []]
-    found = await plugin_tool_service.page(actor, parse_id(data.plugin_id), data.page, data.size, wanted)
-    infos = [PluginAPIInfo.of(t, t.id in found.published) for t in found.tools]
-    return ApisResponse(api_info=infos, total=found.total, edit_version=found.plugin.edit_version)
-
-
-@post("/api/plugin_api/create_api", status_code=200, tags=["plugin"])
-async def create_api(
-    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[CreateApiRequest]
-) -> CreateApiResponse:
-    plugin, tool = await plugin_tool_service.create(
-        actor,
-        parse_id(data.plugin_id),
-        data.name,
-        data.desc,
-        path=data.path,
-        method=None if data.method is None else METHODS[data.method],
-        request=parameters(data.request_params) or [],
-        response=parameters(data.response_params) or [],
-        activated=not data.disabled,
-    )
-    return CreateApiResponse(api_id=id_str(tool.id), edit_version=plugin.edit_version)
-
-
-@post("/api/plugin_api/update_api", status_code=200, tags=["plugin"])
-async def update_api(
-    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[UpdateApiRequest]
-) -> EditVersionResponse:
-    changes = ToolChanges(
-        name=data.name,
-        description=data.desc,
-        path=data.path,
-        method=None if data.method is None else METHODS[data.method],
-        request=parameters(data.request_params),
-        response=parameters(data.response_params),
-        activated=None if data.disabled is None else not data.disabled,
-    )
-    plugin, _ = await plugin_tool_service.update(
-        actor, parse_id(data.plugin_id), parse_id(data.api_id), changes
-    )
-    return EditVersionResponse(edit_version=plugin.edit_version)
-
-
-@post("/api/plugin_api/delete_api", status_code=200, tags=["plugin"])
-async def delete_api(
-    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[DeleteApiRequest]
-) -> EditVersionResponse:
-    plugin = await plugin_tool_service.delete(actor, parse_id(data.plugin_id), parse_id(data.api_id))
-    return EditVersionResponse(edit_version=plugin.edit_version)
-
-
-@post("/api/plugin_api/batch_create_api", status_code=200, tags=["plugin"])
-async def batch_create_api(
-    actor: CurrentActor,
-    plugin_service: Plugins,
-    plugin_tool_service: Tools,
-    data: JSONBody[BatchCreateRequest],
-) -> BatchCreateResponse:
-    plugin_id = parse_id(data.plugin_id)
-    if data.space_id is not None:
-        view = await plugin_service.get(actor, plugin_id)
-        if view.plugin.space_id != parse_id(data.space_id):
-            raise PluginNotFound()
-    result = await plugin_tool_service.batch_create(
-        actor, plugin_id, data.openapi, replace_same=data.replace_same_paths
-    )
-    duplicated = [PluginAPIInfo.of_operation(plugin_id, op) for op in result.duplicated]
-    created = [PluginAPIInfo.of(t, False) for t in result.created]
-    return BatchCreateResponse(
-        paths_duplicated=duplicated, paths_created=created, edit_version=result.plugin.edit_version
-    )
-
-
-@post("/api/plugin_api/publish_plugin", status_code=200, tags=["plugin"])
-async def publish_plugin(
-    actor: CurrentActor, plugin_publish_service: Publishing, data: JSONBody[PluginPublishRequest]
-) -> PluginPublishResponse:
-    version = await plugin_publish_service.publish(
-        actor, parse_id(data.plugin_id), data.version_name, data.version_desc
-    )
-    return PluginPublishResponse(version_ts=version_ts(version.created_at), version_name=version.version)
-
-
-@post("/api/plugin_api/get_plugin_next_version", status_code=200, tags=["plugin"])
-async def get_plugin_next_version(
-    actor: CurrentActor, plugin_publish_service: Publishing, data: JSONBody[NextVersionRequest]
-) -> NextVersionResponse:
-    space_id = None if data.space_id is None else parse_id(data.space_id)
-    name = await plugin_publish_service.next_version(actor, parse_id(data.plugin_id), space_id)
-    return NextVersionResponse(next_version_name=name)
-
-
-@post("/api/plugin_api/get_plugin_publish_history", status_code=200, tags=["plugin"])
-async def get_plugin_publish_history(
-    actor: CurrentActor, plugin_publish_service: Publishing, data: JSONBody[PluginHistoryRequest]
-) -> PluginHistoryResponse:
-    """Coze Studio's GetPluginPublishHistory shape (its IDL has the messages, not the route)."""
-    plugin_id = parse_id(data.plugin_id)
-    if data.space_id is not None:
-        await plugin_publish_service.next_version(actor, plugin_id, parse_id(data.space_id))
-    versions, total = await plugin_publish_service.history(actor, plugin_id, data.page, data.size)
-    return PluginHistoryResponse(
-        plugin_publish_info_list=[PluginPublishInfo.of(v) for v in versions], total=total
-    )
-
-
 @post("/api/plugin_api/get_dev_plugin_list", status_code=200, tags=["plugin"])
 async def get_dev_plugin_list(
     actor: CurrentActor, plugin_service: Plugins, data: JSONBody[DevListRequest]
@@ -515,13 +288,5 @@ ROUTES = [
     update_plugin_meta,
     del_plugin,
     get_plugin_info,
-    get_plugin_apis,
-    create_api,
-    batch_create_api,
-    update_api,
-    delete_api,
-    publish_plugin,
-    get_plugin_next_version,
-    get_plugin_publish_history,
     get_dev_plugin_list,
 ]

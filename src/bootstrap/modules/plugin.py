@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from dependency_injector import providers
 
 from api import plugin_errors
-from api.web import plugin_playground, plugin_runtime, plugins
+from api.web import plugin_playground, plugin_runtime, plugin_tools, plugin_versions, plugins
 from bootstrap.containers.plugin import PluginContainer
 from bootstrap.modules.base import ContextModule, Kernel, Routes, wire
 from crossdomain.plugin import AgentToolbox, PublishedPluginTools
@@ -31,7 +31,15 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
 
 MODULE = ContextModule(
     name="plugin",
-    routes=Routes(web=[*plugins.ROUTES, *plugin_runtime.ROUTES, *plugin_playground.ROUTES]),
+    routes=Routes(
+        web=[
+            *plugins.ROUTES,
+            *plugin_tools.ROUTES,
+            *plugin_versions.ROUTES,
+            *plugin_runtime.ROUTES,
+            *plugin_playground.ROUTES,
+        ]
+    ),
     errors=plugin_errors.ERRORS,
     messages=plugin_errors.MESSAGES,
     dependencies=lambda c: {

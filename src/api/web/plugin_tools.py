@@ -1,0 +1,191 @@
+"""A plugin's tools for the SPA (Coze Studio's get_plugin_apis, create_api, update_api,
+delete_api, batch_create_api): each edit changes the draft document's operation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from api.envelope import Envelope
+from api.schemas import BodyPage, BodySize100, Int64Str, id_str, parse_id
+from api.security.identity import CurrentActor
+from api.web.plugin_schemas import (
+    METHODS,
+    APIExtend,
+    APIParameter,
+    Document,
+    EditVersionResponse,
+    ManifestText,
+    PluginAPIInfo,
+    Text,
+    parameters,
+)
+from application.plugin.registry import PluginService
+from application.plugin.tool_editing import ToolChanges, ToolService
+from domain.plugin.errors import PluginNotFound
+
+Plugins = NamedDependency[PluginService]
+Tools = NamedDependency[ToolService]
+ToolName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the operationId")]
+IdList = Annotated[list[Int64Str], msgspec.Meta(max_length=100)]
+Params = Annotated[list[APIParameter], msgspec.Meta(max_length=100)]
+Method = Annotated[int, msgspec.Meta(ge=1, le=5, description="1 GET, 2 POST, 3 PUT, 4 DELETE, 5 PATCH")]
+Path = Annotated[str, msgspec.Meta(max_length=1024, pattern=r"^/", description="relative to the server URL")]
+
+
+class ApisRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    api_ids: IdList | None = None
+    page: BodyPage = 1
+    size: BodySize100 = 20
+    order: dict[str, object] | None = None
+    preview_version_ts: str | None = None
+
+
+class ApisResponse(Envelope, kw_only=True):
+    api_info: list[PluginAPIInfo]
+    total: int
+    edit_version: int
+
+
+class CreateApiRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    name: ToolName
+    desc: Text = ""
+    path: Path | None = None
+    method: Method | None = None
+    api_extend: APIExtend | None = None
+    request_params: Params | None = None
+    response_params: Params | None = None
+    disabled: bool | None = None
+    edit_version: int | None = None
+    function_name: str | None = None
+
+
+class CreateApiResponse(Envelope, kw_only=True):
+    api_id: str
+    edit_version: int
+
+
+class UpdateApiRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    api_id: Int64Str
+    name: ToolName | None = None
+    desc: Text | None = None
+    path: Path | None = None
+    method: Method | None = None
+    request_params: Params | None = None
+    response_params: Params | None = None
+    disabled: bool | None = None
+    api_extend: APIExtend | None = None
+    edit_version: int | None = None
+    save_example: bool | None = None
+    debug_example: dict[str, str] | None = None
+    function_name: str | None = None
+
+
+class DeleteApiRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    api_id: Int64Str
+    edit_version: int | None = None
+
+
+class BatchCreateRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+    openapi: Document
+    ai_plugin: ManifestText = ""
+    space_id: Int64Str | None = None
+    dev_id: Int64Str | None = None
+    replace_same_paths: bool = False
+    paths_to_replace: list[dict[str, object]] | None = None
+    edit_version: int | None = None
+
+
+class BatchCreateResponse(Envelope, kw_only=True):
+    paths_duplicated: list[PluginAPIInfo]
+    paths_created: list[PluginAPIInfo]
+    edit_version: int
+
+
+@post("/api/plugin_api/get_plugin_apis", status_code=200, tags=["plugin"])
+async def get_plugin_apis(
+    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[ApisRequest]
+) -> ApisResponse:
+    wanted = [parse_id(i) for i in data.api_ids or []]
+    found = await plugin_tool_service.page(actor, parse_id(data.plugin_id), data.page, data.size, wanted)
+    infos = [PluginAPIInfo.of(t, t.id in found.published) for t in found.tools]
+    return ApisResponse(api_info=infos, total=found.total, edit_version=found.plugin.edit_version)
+
+
+@post("/api/plugin_api/create_api", status_code=200, tags=["plugin"])
+async def create_api(
+    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[CreateApiRequest]
+) -> CreateApiResponse:
+    plugin, tool = await plugin_tool_service.create(
+        actor,
+        parse_id(data.plugin_id),
+        data.name,
+        data.desc,
+        path=data.path,
+        method=None if data.method is None else METHODS[data.method],
+        request=parameters(data.request_params) or [],
+        response=parameters(data.response_params) or [],
+        activated=not data.disabled,
+    )
+    return CreateApiResponse(api_id=id_str(tool.id), edit_version=plugin.edit_version)
+
+
+@post("/api/plugin_api/update_api", status_code=200, tags=["plugin"])
+async def update_api(
+    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[UpdateApiRequest]
+) -> EditVersionResponse:
+    changes = ToolChanges(
+        name=data.name,
+        description=data.desc,
+        path=data.path,
+        method=None if data.method is None else METHODS[data.method],
+        request=parameters(data.request_params),
+        response=parameters(data.response_params),
+        activated=None if data.disabled is None else not data.disabled,
+    )
+    plugin, _ = await plugin_tool_service.update(
+        actor, parse_id(data.plugin_id), parse_id(data.api_id), changes
+    )
+    return EditVersionResponse(edit_version=plugin.edit_version)
+
+
+@post("/api/plugin_api/delete_api", status_code=200, tags=["plugin"])
+async def delete_api(
+    actor: CurrentActor, plugin_tool_service: Tools, data: JSONBody[DeleteApiRequest]
+) -> EditVersionResponse:
+    plugin = await plugin_tool_service.delete(actor, parse_id(data.plugin_id), parse_id(data.api_id))
+    return EditVersionResponse(edit_version=plugin.edit_version)
+
+
+@post("/api/plugin_api/batch_create_api", status_code=200, tags=["plugin"])
+async def batch_create_api(
+    actor: CurrentActor,
+    plugin_service: Plugins,
+    plugin_tool_service: Tools,
+    data: JSONBody[BatchCreateRequest],
+) -> BatchCreateResponse:
+    plugin_id = parse_id(data.plugin_id)
+    if data.space_id is not None:
+        view = await plugin_service.get(actor, plugin_id)
+        if view.plugin.space_id != parse_id(data.space_id):
+            raise PluginNotFound()
+    result = await plugin_tool_service.batch_create(
+        actor, plugin_id, data.openapi, replace_same=data.replace_same_paths
+    )
+    duplicated = [PluginAPIInfo.of_operation(plugin_id, op) for op in result.duplicated]
+    created = [PluginAPIInfo.of(t, False) for t in result.created]
+    return BatchCreateResponse(
+        paths_duplicated=duplicated, paths_created=created, edit_version=result.plugin.edit_version
+    )
+
+
+ROUTES = [get_plugin_apis, create_api, batch_create_api, update_api, delete_api]
