@@ -9,14 +9,17 @@ import json
 import pytest
 from cozepy import (
     AsyncCoze,
+    BotModelInfo,
     Chat,
     ChatEventType,
     ChatStatus,
     ChatToolCall,
     Coze,
     CozeAPIError,
+    MessageType,
     ToolOutput,
 )
+from cozepy.bots import PluginIDList
 
 from tests.e2e.conftest import create_echo_bot, give_client_tool
 from tests.e2e.test_cozepy_chat import USER, question
@@ -175,3 +178,39 @@ async def test_async_tool_round_trip(acoze: AsyncCoze, tool_bot: str) -> None:
         tool_outputs=[ToolOutput(tool_call_id=the_call(chat2).id, output="async hail")],
     )
     assert (await wait_chat_async(acoze, chat2.conversation_id, chat2.id)).status == ChatStatus.COMPLETED
+
+
+@pytest.fixture(scope="module")
+def calculator_bot(coze: Coze, owner: Account, echo_model_id: str) -> str:
+    """A published echo agent bound to the built-in plugin's calculator (plugin 1, tool 2)."""
+    bot = coze.bots.create(
+        space_id=owner.space_id,
+        name="calculator",
+        model_info_config=BotModelInfo(model_id=echo_model_id, sp_current_time=False),
+        plugin_id_list=PluginIDList(id_list=[PluginIDList.PluginIDInfo(plugin_id="1", api_id="2")]),
+    )
+    coze.bots.publish(bot_id=bot.bot_id, connector_ids=["1024"])
+    return bot.bot_id
+
+
+def test_a_server_tool_streams_its_call_and_response_then_the_answer(coze: Coze, calculator_bot: str) -> None:
+    ask_for = question('/tool calculate {"expression": "6 * 7"}')
+    events = read_stream(coze.chat.stream(bot_id=calculator_bot, user_id=USER, additional_messages=ask_for))
+    seen = kinds(events)
+    assert seen[-1] == "conversation.chat.completed" and "conversation.chat.requires_action" not in seen
+    done = [
+        e.message
+        for e in events
+        if e.event == ChatEventType.CONVERSATION_MESSAGE_COMPLETED and e.message is not None
+    ]
+    types = [m.type for m in done]
+    assert types[:3] == [MessageType.FUNCTION_CALL, MessageType.TOOL_RESPONSE, MessageType.ANSWER], types
+    assert json.loads(done[0].content)["name"] == "calculate"
+    assert json.loads(done[1].content)["result"] == 42
+    chat = chat_of(events, ChatEventType.CONVERSATION_CHAT_COMPLETED)
+    listed = coze.chat.messages.list(conversation_id=chat.conversation_id, chat_id=chat.id)
+    assert [m.type for m in listed] == [
+        MessageType.FUNCTION_CALL,
+        MessageType.TOOL_RESPONSE,
+        MessageType.ANSWER,
+    ]
