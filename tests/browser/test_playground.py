@@ -194,3 +194,26 @@ def test_errors_show_inline(page: Page, person: Person) -> None:
     )
     send(page, "hello")
     page.get_by_role("alert").filter(has_text="The message is too long").wait_for()
+
+
+def test_a_server_tool_call_and_its_result_show_above_the_answer(page: Page, person: Person) -> None:
+    sign_up(page, person)
+    chat = make_agent(page)
+    bot = chat.rsplit("/", 2)[-2]
+    # The built-in plugin's calculator (plugin 1, tool 2), bound as the editor binds tools.
+    info = {"bot_id": bot, "plugin_info_list": [{"plugin_id": "1", "api_id": "2", "api_name": "calculate"}]}
+    _post(page, "/api/playground_api/draftbot/update_draft_bot_info", {"bot_info": info})
+    page.goto(chat)
+    page.get_by_role("heading", name="Playground").wait_for()
+
+    send(page, '/tool calculate {"expression": "6 * 7"}')
+    answer = page.get_by_test_id("answer").filter(has_text="42")
+    answer.wait_for()
+    assert answer.get_by_test_id("tool-call").inner_text().startswith("Called calculate")
+    assert '"result": 42' in answer.get_by_test_id("tool-result").inner_text()
+
+    # From the stored history after a reload: the same steps under the same answer, one turn.
+    page.reload()
+    answer = page.get_by_test_id("answer").filter(has_text="42")
+    answer.get_by_test_id("tool-call").wait_for()
+    assert page.get_by_test_id("question").count() == 1 and page.get_by_test_id("answer").count() == 1

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { fakeBackend, renderApp } from "../../test/render";
 import { ACCOUNT, SPACES, ok, polyfillFonts } from "../agents/testing";
-import { applyEvent, recallSources, type LiveTurn } from "./stream";
+import { applyEvent, recallSources, toolCallOf, type LiveTurn } from "./stream";
 
 polyfillFonts();
 beforeEach(() => sessionStorage.clear());
@@ -143,6 +143,20 @@ describe("knowledge_recall in the stream", () => {
     ]);
     const finish = applyEvent(withSources, "message", message("91", "verbose", FINISH, true, 2).split("data:")[1]!.trim());
     expect(finish.sources).toHaveLength(2);
+  });
+
+  it("collects the server's tool calls and results of the turn, then the answer", () => {
+    const call = JSON.stringify({ id: "c1", name: "calculate", arguments: { expression: "6*7" } });
+    const events = [
+      message("13", "function_call", call, true, 1),
+      message("14", "tool_response", '{"result": 42}', true, 2),
+      message("15", "answer", "42", false, 3),
+    ];
+    const after = events.reduce((t, e) => applyEvent(t, "message", e.split("data:")[1]!.trim()), turn);
+    expect(after.tools?.map((s) => s.type)).toEqual(["function_call", "tool_response"]);
+    expect(toolCallOf(after.tools![0]!.content)).toEqual({ name: "calculate", arguments: '{"expression":"6*7"}' });
+    expect(toolCallOf("not json")).toBeNull();
+    expect([after.answer, after.answerId]).toEqual(["42", "15"]);
   });
 
   it("gives null for content that is not a knowledge_recall note", () => {

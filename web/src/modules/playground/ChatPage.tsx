@@ -35,6 +35,7 @@ import {
   rememberUsage,
   runStream,
   saveLive,
+  toolCallOf,
   type LiveTurn,
   type Source,
 } from "./stream";
@@ -67,6 +68,28 @@ async function fetchShowSource(spaceId: string, agentId: string): Promise<boolea
     { bot_id: agentId, space_id: spaceId },
   );
   return data.bot_info.knowledge?.show_source ?? false;
+}
+
+/** The server's tool calls before an answer: each call's tool and arguments, then what it answered. */
+function ToolSteps({ steps }: { steps: readonly { id: string; type: string; content: string }[] }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={4} mb="xs" data-testid="tool-steps">
+      {steps.map((step) => {
+        const call = step.type === "function_call" ? toolCallOf(step.content) : null;
+        return (
+          <Paper key={step.id} withBorder radius="sm" p={6} data-testid={step.type === "function_call" ? "tool-call" : "tool-result"}>
+            <Text size="xs" fw={500} c="dimmed">
+              {call ? t("playground.toolCall", { name: call.name }) : t("playground.toolResult")}
+            </Text>
+            <Text size="xs" ff="monospace" lineClamp={4} style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+              {call ? call.arguments : step.content}
+            </Text>
+          </Paper>
+        );
+      })}
+    </Stack>
+  );
 }
 
 function Sources({ items }: { items: Source[] }) {
@@ -398,6 +421,7 @@ export function ChatPage() {
                   </Bubble>
                 ) : (
                   <Bubble role="assistant" testId="answer">
+                    {node.tools.length > 0 && <ToolSteps steps={node.tools.map((s) => ({ id: s.message_id, type: s.type, content: s.content }))} />}
                     <Text style={{ whiteSpace: "pre-wrap" }} data-testid="answer-text">
                       {m.content}
                     </Text>
@@ -443,6 +467,7 @@ export function ChatPage() {
                 </Bubble>
               )}
               <Bubble role="assistant" testId="live-answer">
+                {live.tools?.length ? <ToolSteps steps={live.tools} /> : null}
                 <Text style={{ whiteSpace: "pre-wrap" }} data-testid="answer-text">
                   {live.answer}
                 </Text>

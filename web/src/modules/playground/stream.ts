@@ -18,9 +18,29 @@ export interface LiveTurn {
   followUps: string[];
   /** What the agent's knowledge bases recalled for this answer (the verbose knowledge_recall message). */
   sources?: Source[];
+  /** The server's tool calls of this turn and their results, in the order they came. */
+  tools?: ToolStep[];
   status: "streaming" | "completed" | "canceled" | "failed" | "interrupted";
   usage?: { input_count?: number; output_count?: number; token_count?: number };
   error?: string;
+}
+
+/** A function_call or tool_response message of the turn. */
+export interface ToolStep {
+  id: string;
+  type: "function_call" | "tool_response";
+  content: string;
+}
+
+/** A function_call's tool name and arguments, from its content (JSON); null when it is not that. */
+export function toolCallOf(content: string): { name: string; arguments: string } | null {
+  try {
+    const call = JSON.parse(content) as { name?: unknown; arguments?: unknown };
+    if (typeof call.name !== "string") return null;
+    return { name: call.name, arguments: JSON.stringify(call.arguments ?? {}) };
+  } catch {
+    return null;
+  }
 }
 
 /** One recalled passage: where it comes from and how well it matched (0..1). */
@@ -103,6 +123,10 @@ export function applyEvent(turn: LiveTurn, kind: string, data: string): LiveTurn
       return { ...next, answer: next.answer + m.content, answerId: m.message_id };
     }
     if (m.type === "follow_up" && e.is_finish) return { ...next, followUps: [...turn.followUps, m.content] };
+    if ((m.type === "function_call" || m.type === "tool_response") && e.is_finish) {
+      const step: ToolStep = { id: m.message_id, type: m.type, content: m.content };
+      return { ...next, tools: [...(turn.tools ?? []), step] };
+    }
     if (m.type === "verbose" && e.is_finish) {
       const sources = recallSources(m.content);
       if (sources) return { ...next, sources };

@@ -79,3 +79,20 @@ describe("message tree", () => {
     expect(tokensOf(counted)).toEqual({ input: 3, output: 2 });
   });
 });
+
+describe("server tool steps", () => {
+  // q -> function_call -> tool_response -> answer: the answer hangs under the question, with its steps.
+  const T = [
+    msg(`${BIG}101`, "question", "", "what is 6*7?"),
+    msg(`${BIG}102`, "function_call", `${BIG}101`, '{"id":"c1","name":"calculate","arguments":{"expression":"6*7"}}'),
+    msg(`${BIG}103`, "tool_response", `${BIG}102`, '{"result": 42}'),
+    msg(`${BIG}104`, "answer", `${BIG}103`, "42", `${BIG}101`),
+  ].reverse();
+
+  it("shows the answer under its question, carrying the calls and results before it", () => {
+    const path = pathOf(buildTree(T));
+    expect(path.map((n) => n.message.type)).toEqual(["question", "answer"]);
+    expect(path[1]!.tools.map((s) => s.type)).toEqual(["function_call", "tool_response"]);
+    expect(path[0]!.tools).toEqual([]);
+  });
+});

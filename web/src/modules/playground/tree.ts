@@ -27,6 +27,8 @@ export function compareIds(a: string, b: string): number {
 
 export interface PathNode {
   message: ChatMessage;
+  /** The server's tool calls and their results before this answer (function_call, tool_response). */
+  tools: ChatMessage[];
   /** The key of its sibling group (its parent's id, or ROOT). */
   parentKey: string;
   siblings: string[];
@@ -38,15 +40,35 @@ export interface Tree {
   children: Map<string, string[]>;
   byId: Map<string, ChatMessage>;
   followUps: Map<string, ChatMessage[]>;
+  tools: Map<string, ChatMessage[]>;
 }
 
 const SHOWN = new Set(["question", "answer"]);
+const TOOL_STEPS = new Set(["function_call", "tool_response"]);
+
+/**
+ * The nearest shown ancestor of `m` and the tool steps passed on the way up: an answer written
+ * after server tools hangs under its calls and their results, which hang under the question.
+ */
+function shownParent(m: ChatMessage, byId: Map<string, ChatMessage>, all: Map<string, ChatMessage>) {
+  const tools: ChatMessage[] = [];
+  let parent = m.parent_id;
+  for (let guard = 0; parent && !byId.has(parent) && guard < 1000; guard++) {
+    const step = all.get(parent);
+    if (!step || !TOOL_STEPS.has(step.type)) break;
+    tools.unshift(step);
+    parent = step.parent_id;
+  }
+  return { key: parent && byId.has(parent) ? parent : ROOT, tools };
+}
 
 export function buildTree(messages: readonly ChatMessage[]): Tree {
   const byId = new Map<string, ChatMessage>();
   for (const m of messages) if (SHOWN.has(m.type)) byId.set(m.message_id, m);
+  const all = new Map(messages.map((m) => [m.message_id, m]));
   const children = new Map<string, string[]>();
   const followUps = new Map<string, ChatMessage[]>();
+  const tools = new Map<string, ChatMessage[]>();
   for (const m of messages) {
     if (m.type === "follow_up") {
       // A suggestion follows the answer it was made for (or, without a parent, the question's turn).
@@ -55,12 +77,13 @@ export function buildTree(messages: readonly ChatMessage[]): Tree {
       continue;
     }
     if (!byId.has(m.message_id)) continue;
-    const key = m.parent_id && byId.has(m.parent_id) ? m.parent_id : ROOT;
+    const { key, tools: steps } = shownParent(m, byId, all);
     children.set(key, [...(children.get(key) ?? []), m.message_id]);
+    if (steps.length) tools.set(m.message_id, steps);
   }
   for (const ids of children.values()) ids.sort(compareIds);
   for (const list of followUps.values()) list.sort((a, b) => compareIds(a.message_id, b.message_id));
-  return { children, byId, followUps };
+  return { children, byId, followUps, tools };
 }
 
 /**
@@ -80,7 +103,8 @@ export function pathOf(tree: Tree, chosen: Readonly<Record<string, string>> = {}
       message.type === "answer"
         ? (tree.followUps.get(pick) ?? tree.followUps.get(`q:${message.reply_id}`) ?? [])
         : [];
-    path.push({ message, parentKey: key, siblings, index: siblings.indexOf(pick), followUps });
+    const tools = tree.tools.get(pick) ?? [];
+    path.push({ message, tools, parentKey: key, siblings, index: siblings.indexOf(pick), followUps });
     key = pick;
   }
   return path;
