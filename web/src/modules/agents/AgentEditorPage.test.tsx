@@ -24,6 +24,14 @@ function backend(info: BotInfo = botInfo(), extra: Parameters<typeof fakeBackend
       (body as { space_id: string }).space_id === "9"
         ? ok({ dataset_list: [dataset("31", "Policies"), dataset("32", "Old notes", 3)], total: 2 })
         : fail(404, 4200, "space not found"),
+    "/api/plugin_api/get_playground_plugin_list": () =>
+      ok({
+        plugin_list: [
+          plugin("1", "Built-in tools", [["2", "calculate"]]),
+          plugin("70", "Weather", [["71", "get_forecast"], ["72", "get_alerts"]]),
+        ],
+        total: 2,
+      }),
     "/api/bot/get_type_list": () =>
       ok({ model_list: [chatModel("501", "Echo", true), chatModel("502", "Parrot")], voice_list: [], raw_model_list: [] }),
     [GET]: (body) => {
@@ -44,6 +52,7 @@ function backend(info: BotInfo = botInfo(), extra: Parameters<typeof fakeBackend
         suggest_reply_info: u.suggest_reply_info ?? stored.suggest_reply_info,
         onboarding_info: u.onboarding_info ?? stored.onboarding_info,
         knowledge: u.knowledge ?? stored.knowledge,
+        plugin_info_list: u.plugin_info_list ?? stored.plugin_info_list,
       };
       return ok({ has_change: true, check_not_pass: false });
     },
@@ -51,6 +60,10 @@ function backend(info: BotInfo = botInfo(), extra: Parameters<typeof fakeBackend
   });
   vi.stubGlobal("fetch", b.fetch);
   return b;
+}
+
+function plugin(id: string, name: string, tools: [string, string][]) {
+  return { id, name, desc_for_human: "", plugin_apis: tools.map(([api_id, n]) => ({ api_id, name: n, desc: "" })) };
 }
 
 function dataset(id: string, name: string, status = 1) {
@@ -162,6 +175,24 @@ describe("agent editor", { timeout: 30_000 }, () => {
     await waitFor(() => expect(updates(b)).toHaveLength(1));
     expect(updates(b)[0]?.client_tools).toEqual([
       { name: "calculator", description: "", parameters: { type: "object", properties: { x: { type: "number" } } } },
+    ]);
+  });
+
+  it("binds plugin tools of the space and the built-in ones, and shows the ones no longer offered", async () => {
+    const b = backend(botInfo({ plugin_info_list: [{ plugin_id: "80", api_id: "81", api_name: "" }] }));
+    const user = userEvent.setup();
+    renderApp("/spaces/9/agents/100");
+    const section = await screen.findByTestId("plugins-section");
+    expect(await within(section).findByTestId("plugin-tools-missing")).toBeInTheDocument();
+    await user.click(within(section).getByTestId("plugin-tools-select"));
+    await user.click(await screen.findByRole("option", { name: "calculate · Built-in tools", hidden: true }));
+    await user.click(screen.getByRole("option", { name: "get_forecast · Weather", hidden: true }));
+    await user.click(screen.getByTestId("save"));
+    await waitFor(() => expect(updates(b)).toHaveLength(1));
+    expect(updates(b)[0]?.plugin_info_list).toEqual([
+      { plugin_id: "80", api_id: "81" },
+      { plugin_id: "1", api_id: "2" },
+      { plugin_id: "70", api_id: "71" },
     ]);
   });
 

@@ -25,10 +25,11 @@ import { Link, useBlocker, useParams } from "react-router";
 import { ErrorPanel, useErrorMessage } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
 import { useFollowSpace } from "../../app/space";
-import { getDraft, keys, listKnowledge, listModels, updateDraft } from "./api";
+import { getDraft, keys, listKnowledge, listModels, listPlugins, updateDraft } from "./api";
 import { OnboardingSection, SuggestionsSection, ToolsSection } from "./ConversationSection";
 import { LIMITS, ToolSchemaError, formOf, sameForm, updateOf, type DraftForm } from "./draft";
 import { KnowledgeSection } from "./KnowledgeSection";
+import { PluginsSection } from "./PluginsSection";
 import { ModelSection } from "./ModelSection";
 import { agentPath, agentsPath } from "./paths";
 import { PersonaField, VariablesField } from "./PersonaSection";
@@ -67,6 +68,7 @@ function Editor({ spaceId, agentId, draft }: { spaceId: string; agentId: string;
   const onPrompt = useCallback((prompt: string) => setForm((f) => ({ ...f, prompt })), []);
   const models = useQuery({ queryKey: keys.models(spaceId), queryFn: () => listModels(spaceId), staleTime: 60_000 });
   const datasets = useQuery({ queryKey: keys.knowledge(spaceId), queryFn: () => listKnowledge(spaceId) });
+  const plugins = useQuery({ queryKey: keys.plugins(spaceId), queryFn: () => listPlugins(spaceId) });
 
   const save = useMutation({
     mutationFn: (f: DraftForm) => updateDraft(updateOf(agentId, f)),
@@ -203,6 +205,14 @@ function Editor({ spaceId, agentId, draft }: { spaceId: string; agentId: string;
               form={form}
               datasets={datasets.data}
               datasetsError={datasets.isError ? message(datasets.error) : null}
+              onChange={patch}
+            />
+          </Section>
+          <Section title={t("agents.editor.pluginsSection")} testId="plugins-section">
+            <PluginsSection
+              form={form}
+              plugins={plugins.data}
+              pluginsError={plugins.isError ? message(plugins.error) : null}
               onChange={patch}
             />
           </Section>

@@ -7,6 +7,7 @@ import type {
   DraftData,
   HistoryPage,
   IntelligenceList,
+  PlaygroundPlugin,
   PublishConnector,
   PublishResult,
 } from "./types";
@@ -23,6 +24,7 @@ export const keys = {
   history: (agentId: string, page: number) => ["agents", "history", agentId, page] as const,
   histories: (agentId: string) => ["agents", "history", agentId] as const,
   knowledge: (spaceId: string) => ["agents", "knowledge", spaceId] as const,
+  plugins: (spaceId: string) => ["agents", "plugins", spaceId] as const,
 };
 
 /** One page of a space's agents; `name` searches on the server (a substring, any case). */
@@ -68,6 +70,15 @@ export async function listModels(spaceId: string): Promise<ChatModel[]> {
     space_id: spaceId,
   });
   return data.model_list;
+}
+
+/** The plugins an agent of the space may bind: the built-in one and the space's published ones. */
+export async function listPlugins(spaceId: string): Promise<PlaygroundPlugin[]> {
+  const data = await apiData<{ plugin_list: PlaygroundPlugin[]; total: number }>(
+    "/api/plugin_api/get_playground_plugin_list",
+    { space_id: spaceId, page: 1, size: 100 },
+  );
+  return data.plugin_list;
 }
 
 /** The space's knowledge bases an agent may search (the first 100: more than an agent may bind). */

@@ -1,5 +1,13 @@
 // The editor's form: what it holds, how it comes from a draft and how it goes back as an update.
-import type { BotInfo, BotInfoForUpdate, ClientTool, KnowledgeConfig, ModelInfo, VariableItem } from "./types";
+import type {
+  BotInfo,
+  BotInfoForUpdate,
+  ClientTool,
+  KnowledgeConfig,
+  ModelInfo,
+  PluginToolRef,
+  VariableItem,
+} from "./types";
 
 // The backend's limits (src/domain/agent/values.py); the server is the judge, these guide the user.
 export const LIMITS = {
@@ -17,6 +25,7 @@ export const LIMITS = {
   historyRounds: 100,
   versionNote: 1_000,
   datasets: 20,
+  pluginTools: 50,
   recallTopK: 20,
   noRecallReply: 500,
 } as const;
@@ -114,6 +123,12 @@ export interface DraftForm {
   suggestPrompt: string;
   tools: ToolForm[];
   knowledge: KnowledgeForm;
+  /** Bound plugin tools, as "pluginId:apiId" (what the tool picker lists). */
+  pluginTools: string[];
+}
+
+export function pluginToolKey(t: PluginToolRef): string {
+  return `${t.plugin_id}:${t.api_id}`;
 }
 
 export function formOf(b: BotInfo): DraftForm {
@@ -137,6 +152,7 @@ export function formOf(b: BotInfo): DraftForm {
     suggestPrompt: b.suggest_reply_info?.customized_suggest_prompt ?? "",
     tools: (b.client_tools ?? []).map(toolForm),
     knowledge: knowledgeFormOf(b.knowledge),
+    pluginTools: (b.plugin_info_list ?? []).map(pluginToolKey),
   };
 }
 
@@ -195,6 +211,10 @@ export function updateOf(agentId: string, f: DraftForm): BotInfoForUpdate {
     variable_list: f.variables.map((v) => ({ ...v, key: v.key.trim() })),
     client_tools: toolsOf(f.tools),
     knowledge: knowledgeOf(f.knowledge),
+    plugin_info_list: f.pluginTools.map((key) => {
+      const [plugin_id = "", api_id = ""] = key.split(":");
+      return { plugin_id, api_id };
+    }),
   };
 }
 

@@ -102,6 +102,7 @@ export interface BotInfo {
   variable_list: VariableItem[];
   client_tools: ClientTool[];
   knowledge?: Partial<KnowledgeConfig>;
+  plugin_info_list?: PluginToolRef[];
 }
 
 export interface DraftData {
@@ -120,6 +121,7 @@ export interface BotInfoForUpdate {
   variable_list?: VariableItem[];
   client_tools?: ClientTool[];
   knowledge?: KnowledgeConfig;
+  plugin_info_list?: PluginToolRef[];
 }
 
 export interface ModelParameter {
@@ -180,4 +182,19 @@ export interface BotSpace {
   name: string;
   space_type: number; // 1 personal, 2 team
   space_role_type: number;
+}
+
+/** A published plugin tool bound to the agent (Coze's bot PluginInfo). */
+export interface PluginToolRef {
+  plugin_id: string;
+  api_id: string;
+  api_name?: string;
+}
+
+/** A plugin the agent may bind, with its tools (get_playground_plugin_list). */
+export interface PlaygroundPlugin {
+  id: string;
+  name: string;
+  desc_for_human: string;
+  plugin_apis: { api_id: string; name: string; desc: string }[];
 }
