@@ -199,10 +199,14 @@ def test_errors_show_inline(page: Page, person: Person) -> None:
 def test_a_server_tool_call_and_its_result_show_above_the_answer(page: Page, person: Person) -> None:
     sign_up(page, person)
     chat = make_agent(page)
-    bot = chat.rsplit("/", 2)[-2]
-    # The built-in plugin's calculator (plugin 1, tool 2), bound as the editor binds tools.
-    info = {"bot_id": bot, "plugin_info_list": [{"plugin_id": "1", "api_id": "2", "api_name": "calculate"}]}
-    _post(page, "/api/playground_api/draftbot/update_draft_bot_info", {"bot_info": info})
+    # Bind the built-in plugin's calculator in the agent editor.
+    page.goto(chat.removesuffix("/chat"))
+    section = page.get_by_test_id("plugins-section")
+    section.get_by_test_id("plugin-tools-select").click()
+    page.get_by_role("option", name="calculate · Built-in tools").click()
+    page.keyboard.press("Escape")
+    page.get_by_test_id("save").click()
+    page.get_by_test_id("save-status").filter(has_text="All changes saved").wait_for()
     page.goto(chat)
     page.get_by_role("heading", name="Playground").wait_for()
 
