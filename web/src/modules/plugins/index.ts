@@ -15,6 +15,10 @@ export const module: StudioModule = {
       path: "/spaces/:spaceId/plugins/new",
       lazy: () => import("./RegisterPage").then((m) => ({ Component: m.RegisterPage })),
     },
+    {
+      path: "/spaces/:spaceId/plugins/:pluginId",
+      lazy: () => import("./PluginPage").then((m) => ({ Component: m.PluginPage })),
+    },
   ],
   nav: [{ path: "/plugins", labelKey: "plugins.nav", activeFor: /^\/(spaces\/[^/]+\/)?plugins(\/|$)/ }],
   messages,

@@ -5,7 +5,7 @@ import { vi } from "vitest";
 
 import { ACCOUNT, fail, ok, setUpPageTests, spaceList } from "../../test/fixtures";
 import { fakeBackend } from "../../test/render";
-import type { PluginSummary } from "./types";
+import type { PluginSummary, PluginTool } from "./types";
 
 export { fail, ok };
 
@@ -33,8 +33,26 @@ export function plugin(id: string, name: string, patch: Partial<PluginSummary> =
   };
 }
 
+export function tool(id: string, name: string, patch: Partial<PluginTool> = {}): PluginTool {
+  return {
+    api_id: id,
+    name,
+    desc: `Does ${name}`,
+    path: `/${name}`,
+    method: 1,
+    request_params: [],
+    response_params: [],
+    debug_status: 0,
+    disabled: false,
+    online_status: 0,
+    ...patch,
+  };
+}
+
 export interface World {
   plugins: PluginSummary[];
+  /** The tools of every plugin, by plugin id. */
+  tools: Record<string, PluginTool[]>;
 }
 
 type Routes = Parameters<typeof fakeBackend>[0];
@@ -42,7 +60,7 @@ type Body = Record<string, unknown>;
 
 /** A backend over `world` (mutated by the write routes); `extra` replaces or adds routes. */
 export function pluginBackend(world: Partial<World> = {}, extra: Routes = {}) {
-  const w: World = { plugins: [], ...world };
+  const w: World = { plugins: [], tools: {}, ...world };
   let nextId = 500;
   const b = fakeBackend({
     "/api/passport/account/info/v2/": () => ok(ACCOUNT),
@@ -69,6 +87,47 @@ export function pluginBackend(world: Partial<World> = {}, extra: Routes = {}) {
         ai_plugin: '{"name_for_human": "Converted"}',
         plugin_data_format: 1,
       }),
+    "/api/plugin_api/get_plugin_info": (body) => {
+      const p = w.plugins.find((x) => x.id === (body as Body).plugin_id);
+      if (!p) return fail(404, 4200, "plugin not found");
+      return top({
+        meta_info: { name: p.name, desc: p.desc_for_human, url: "https://api.example.com", auth_type: [0] },
+        code_info: { openapi_desc: "openapi: 3.0.1\n", plugin_desc: "{}" },
+        published: p.version_ts !== "",
+        status: false,
+        edit_version: 1,
+        creator: { id: "42", name: "Ada" },
+      });
+    },
+    "/api/plugin_api/get_plugin_apis": (body) => {
+      const list = w.tools[String((body as Body).plugin_id)] ?? [];
+      return top({ api_info: list, total: list.length, edit_version: 1 });
+    },
+    "/api/plugin_api/update_api": (body) => {
+      const { plugin_id, api_id, disabled } = body as Body;
+      const t = (w.tools[String(plugin_id)] ?? []).find((x) => x.api_id === api_id)!;
+      if (typeof disabled === "boolean") t.disabled = disabled;
+      return top({ edit_version: 2 });
+    },
+    "/api/plugin_api/debug_api": (body) => {
+      const { plugin_id, api_id } = body as Body;
+      const t = (w.tools[String(plugin_id)] ?? []).find((x) => x.api_id === api_id)!;
+      t.debug_status = 1;
+      return top({
+        success: true,
+        resp: '{"temperature":21}',
+        reason: "",
+        raw_req: '{"method":"GET","url":"https://api.example.com/weather?city=Paris","headers":{"Authorization":"****"}}',
+        raw_resp: '{"temperature":21,"extra":true}',
+        response_params: [],
+      });
+    },
+    "/api/plugin_api/get_plugin_next_version": () => top({ next_version_name: "v1.0.1" }),
+    "/api/plugin_api/publish_plugin": (body) => {
+      const { plugin_id, version_name } = body as Body;
+      Object.assign(w.plugins.find((x) => x.id === plugin_id)!, { version_ts: "1765000000000", version_name });
+      return top({ version_ts: "1765000000000", version_name });
+    },
     ...extra,
   });
   vi.stubGlobal("fetch", b.fetch);
