@@ -6,6 +6,7 @@ import { module as auth } from "./auth";
 import { module as knowledge } from "./knowledge";
 import { module as organisation } from "./organisation";
 import { module as playground } from "./playground";
+import { module as plugins } from "./plugins";
 import { module as spaces } from "./spaces";
 import { module as tokens } from "./tokens";
 
@@ -14,6 +15,7 @@ export const modules: readonly StudioModule[] = [
   agents,
   playground,
   knowledge,
+  plugins,
   spaces,
   tokens,
   organisation,
