@@ -5,6 +5,7 @@ non-admin gets "no access" and none of the console's data."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import uuid
@@ -56,9 +57,16 @@ def _signed_in_at(page: Page, who: Person, path: str) -> None:
 
 def _quiet(page: Page) -> None:
     """Closes the notifications (saved, created ...) so a screenshot shows the page itself."""
+    from playwright.sync_api import Error as PlaywrightError
+
     toasts = page.locator(".mantine-Notification-root")
-    for button in page.locator(".mantine-Notification-root button").all():
-        button.click()
+    # Toasts also close by themselves: click the first one left until none is, never a listed one
+    # that may have gone meanwhile (that click would wait for it).
+    for _ in range(20):
+        if toasts.count() == 0:
+            break
+        with contextlib.suppress(PlaywrightError):  # it closed on its own between count and click
+            toasts.first.locator("button").first.click(timeout=1_000)
     page.wait_for_function("() => !document.querySelector('.mantine-Notification-root')")
     assert toasts.count() == 0
 
