@@ -131,7 +131,7 @@ def signed_in(page: Page, who: Person) -> None:
 
 def sign_in(page: Page, who: Person) -> None:
     """Fills the sign-in page the browser is on."""
-    page.get_by_role("heading", name="Sign in to cozeplus").wait_for()
+    page.get_by_role("heading", name="Sign in to cozeplus", exact=True).wait_for()
     page.get_by_role("textbox", name="E-mail").fill(who.email)
     page.get_by_role("textbox", name="Password").fill(who.password)
     page.get_by_role("button", name="Sign in").click()

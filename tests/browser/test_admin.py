@@ -83,7 +83,7 @@ def test_admin_creates_a_user_a_model_and_a_grant_and_finds_them_in_the_audit_lo
     tag = uuid.uuid4().hex[:6]
     new_email = f"bea-{tag}@browser.example.com"
     _signed_in_at(page, admin, "/admin/users")
-    page.get_by_role("heading", name="Users").wait_for()
+    page.get_by_role("heading", name="Users", exact=True).wait_for()
 
     # A user: the form refuses bad input before sending it, then the server creates the account.
     page.get_by_role("button", name="New user").click()
@@ -121,7 +121,7 @@ def test_admin_creates_a_user_a_model_and_a_grant_and_finds_them_in_the_audit_lo
 
     # A model on an OpenAI-compatible server (a scripted one on loopback), then its connection test.
     page.get_by_role("navigation").get_by_role("link", name="Models").click()
-    page.get_by_role("heading", name="Models").wait_for()
+    page.get_by_role("heading", name="Models", exact=True).wait_for()
     page.get_by_role("button", name="New model").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("button", name="Create model").click()
@@ -230,6 +230,6 @@ def test_a_non_admin_gets_no_access_and_no_data(page: Page, person: Person, admi
     sign_up(page, person)
     for path in ("/admin", "/admin/users", "/admin/audit", "/admin/models"):
         page.goto(path)
-        page.get_by_role("heading", name="No access").wait_for()
+        page.get_by_role("heading", name="No access", exact=True).wait_for()
         assert admin.email not in page.content()
     assert page.get_by_role("link", name="Back to the studio").is_visible()

@@ -76,7 +76,7 @@ def test_bind_knowledge_in_the_editor_and_see_the_sources_in_the_playground(
     page.get_by_test_id("save-status").filter(has_text="All changes saved").wait_for()
 
     page.get_by_test_id("open-playground").click()
-    page.get_by_role("heading", name="Playground").wait_for()
+    page.get_by_role("heading", name="Playground", exact=True).wait_for()
     send(page, "hotel rooms reimbursed night")
     answer = page.get_by_test_id("answer").filter(has_text="hotel rooms reimbursed night")
     answer.wait_for()

@@ -26,11 +26,11 @@ def test_sign_up_lands_in_the_studio(
     page: Page, person: Person, screenshot: Callable[[Page, str], Path]
 ) -> None:
     page.goto("/")
-    page.get_by_role("heading", name="Sign in to cozeplus").wait_for()
+    page.get_by_role("heading", name="Sign in to cozeplus", exact=True).wait_for()
     assert _path(page) == "/sign-in"
     screenshot(page, "sign-in")
     page.get_by_role("link", name="Create one").click()
-    page.get_by_role("heading", name="Create your cozeplus account").wait_for()
+    page.get_by_role("heading", name="Create your cozeplus account", exact=True).wait_for()
     sign_up(page, person)
     assert re.fullmatch(r"/spaces/[0-9]+/agents", _path(page))  # "/" lands in the personal space
     # The shell: navigation, the personal space in the switcher, the account menu.
@@ -43,9 +43,9 @@ def test_sign_out_then_protected_pages_ask_to_sign_in(page: Page, person: Person
     sign_up(page, person)
     page.get_by_test_id("account-menu").click()
     page.get_by_role("menuitem", name="Sign out").click()
-    page.get_by_role("heading", name="Sign in to cozeplus").wait_for()
+    page.get_by_role("heading", name="Sign in to cozeplus", exact=True).wait_for()
     page.goto("/account")
-    page.get_by_role("heading", name="Sign in to cozeplus").wait_for()
+    page.get_by_role("heading", name="Sign in to cozeplus", exact=True).wait_for()
     assert _path(page) == f"/sign-in?next={quote('/account', safe='')}"
 
 
@@ -55,7 +55,7 @@ def test_sign_in_returns_to_the_page_asked_for(context: BrowserContext, page: Pa
     page.goto("/account?tab=password")
     page.wait_for_url(re.compile(r"/sign-in\?next="))
     sign_in(page, person)
-    page.get_by_role("heading", name="Change password").wait_for()
+    page.get_by_role("heading", name="Change password", exact=True).wait_for()
     assert _path(page) == "/account?tab=password"
 
 
@@ -64,17 +64,17 @@ def test_a_session_that_ends_on_a_page_returns_there_after_sign_in(
 ) -> None:
     sign_up(page, person)
     page.goto("/account")
-    page.get_by_role("heading", name="Change password").wait_for()
+    page.get_by_role("heading", name="Change password", exact=True).wait_for()
     context.clear_cookies()  # the session is gone (expired, or signed out elsewhere)
     page.get_by_role("textbox", name="Current password").fill(person.password)
     page.get_by_role("textbox", name="New password", exact=True).fill("another passphrase 8")
     page.get_by_role("textbox", name="New password again").fill("another passphrase 8")
     page.get_by_role("button", name="Change password").click()
     # The API's 401 sends the browser to sign-in, remembering the page.
-    page.get_by_role("heading", name="Sign in to cozeplus").wait_for()
+    page.get_by_role("heading", name="Sign in to cozeplus", exact=True).wait_for()
     assert _path(page) == f"/sign-in?next={quote('/account', safe='')}"
     sign_in(page, person)  # the password did not change: the request never got through
-    page.get_by_role("heading", name="Change password").wait_for()
+    page.get_by_role("heading", name="Change password", exact=True).wait_for()
     assert _path(page) == "/account"
 
 
@@ -92,7 +92,7 @@ def test_password_change_then_sign_in_with_the_new_one(page: Page, person: Perso
     assert _path(page) == "/account"  # still signed in, still on the page
     page.get_by_role("textbox", name="Current password").fill(person.password)
     page.get_by_role("button", name="Change password").click()
-    page.get_by_role("heading", name="Sign in to cozeplus").wait_for()
+    page.get_by_role("heading", name="Sign in to cozeplus", exact=True).wait_for()
     sign_in(page, Person(person.name, person.email, "another passphrase 8"))
     signed_in(page, person)
 
@@ -146,16 +146,16 @@ def test_a_page_loaded_while_the_server_is_down_offers_retry(
     screenshot(page, "server-unreachable")
     page.unroute("**/api/**")
     page.get_by_role("button", name="Retry").click()
-    page.get_by_role("heading", name="Change password").wait_for()
+    page.get_by_role("heading", name="Change password", exact=True).wait_for()
 
 
 def test_language_switch_is_remembered(page: Page, person: Person) -> None:
     page.goto("/sign-in")
     page.get_by_role("combobox", name="Language").click()
     page.get_by_role("option", name="中文").click()
-    page.get_by_role("heading", name="登录 cozeplus").wait_for()
+    page.get_by_role("heading", name="登录 cozeplus", exact=True).wait_for()
     page.reload()
-    page.get_by_role("heading", name="登录 cozeplus").wait_for()
+    page.get_by_role("heading", name="登录 cozeplus", exact=True).wait_for()
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
 
 
@@ -171,7 +171,7 @@ def test_readable_at_360_px(
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360, box
     page.get_by_role("button", name="Toggle navigation").click()
     page.get_by_role("link", name="Account").click()  # the navigation, opened from the burger
-    page.get_by_role("heading", name="Change password").wait_for()
+    page.get_by_role("heading", name="Change password", exact=True).wait_for()
     page.get_by_role("button", name="Toggle navigation").click()
     page.get_by_role("navigation").get_by_role("combobox", name="Language").wait_for()
     screenshot(page, "studio-360")
@@ -181,13 +181,13 @@ def test_sign_in_from_the_keyboard_alone(context: BrowserContext, page: Page, pe
     sign_up(page, person)
     context.clear_cookies()
     page.goto("/sign-in?next=%2Faccount")
-    page.get_by_role("heading", name="Sign in to cozeplus").wait_for()
+    page.get_by_role("heading", name="Sign in to cozeplus", exact=True).wait_for()
     # The e-mail field has focus on arrival; Tab moves on to the password, Enter submits.
     page.keyboard.type(person.email)
     page.keyboard.press("Tab")
     page.keyboard.type(person.password)
     page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Change password").wait_for()
+    page.get_by_role("heading", name="Change password", exact=True).wait_for()
     # The skip link is the first stop and takes the focus to the page's content.
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")

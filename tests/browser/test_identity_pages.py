@@ -75,7 +75,7 @@ def test_team_space_invitation_accepted_in_another_browser(
     page.get_by_role("textbox", name="Name").fill(space_name)
     page.get_by_role("button", name="Create space").click()
     page.get_by_role("link", name=f"Members of {space_name}").click()
-    page.get_by_role("heading", name=f"Members of {space_name}").wait_for()
+    page.get_by_role("heading", name=f"Members of {space_name}", exact=True).wait_for()
     space_id = page.evaluate("location.pathname").split("/")[2]
 
     # A bad e-mail is refused by the form; an unknown account by the server, with its message.
@@ -99,7 +99,7 @@ def test_team_space_invitation_accepted_in_another_browser(
         card.get_by_role("button", name="Accept").click()
         bob_page.get_by_test_id("no-invitations").wait_for()
         bob_page.goto(f"/spaces/{space_id}/members")
-        bob_page.get_by_role("heading", name=f"Members of {space_name}").wait_for()
+        bob_page.get_by_role("heading", name=f"Members of {space_name}", exact=True).wait_for()
     finally:
         other.close()
 

@@ -50,7 +50,7 @@ def create_knowledge_base(page: Page, name: str, description: str = "", format_l
         dialog.get_by_label("Description").fill(description)
     dialog.get_by_role("radio", name=format_label).check()
     dialog.get_by_role("button", name="Create").click()
-    page.get_by_role("heading", name=name).wait_for()
+    page.get_by_role("heading", name=name, exact=True).wait_for()
     assert DATASET_URL.search(_path(page)), _path(page)
     return _path(page)
 
@@ -94,7 +94,7 @@ def test_paste_preview_ready_slices_edit_retrieval_and_a_failed_file(
     add.click()
 
     # the documents table follows it until it is ready
-    page.get_by_role("heading", name="Company policies").wait_for()
+    page.get_by_role("heading", name="Company policies", exact=True).wait_for()
     travel = document_row(page, "travel.md")
     expect(travel.get_by_test_id("document-status")).to_have_attribute(
         "data-status", "ready", timeout=INDEXING_MS
@@ -114,7 +114,7 @@ def test_paste_preview_ready_slices_edit_retrieval_and_a_failed_file(
     page.get_by_role("button", name="Preview segmentation").click()  # the first file: notes.txt
     expect(page.get_by_test_id("preview-summary")).to_contain_text("slice")
     page.get_by_role("button", name="Add 2 documents").click()
-    page.get_by_role("heading", name="Company policies").wait_for()
+    page.get_by_role("heading", name="Company policies", exact=True).wait_for()
     expect(document_row(page, "notes.txt").get_by_test_id("document-status")).to_have_attribute(
         "data-status", "ready", timeout=INDEXING_MS
     )
@@ -130,7 +130,7 @@ def test_paste_preview_ready_slices_edit_retrieval_and_a_failed_file(
 
     # the slices of travel.md: edit the hotel one
     page.get_by_role("link", name="travel.md", exact=True).click()
-    page.get_by_role("heading", name="travel.md").wait_for()
+    page.get_by_role("heading", name="travel.md", exact=True).wait_for()
     expect(page.get_by_test_id("slice")).to_have_count(slices)
     hotel_id = page.get_by_test_id("slice").filter(has_text="180 euros").get_attribute("data-slice-id")
     hotel = page.locator(f'[data-slice-id="{hotel_id}"]')  # by id: its text changes below
@@ -215,7 +215,7 @@ def test_image_captions_and_readable_at_360_px(page: Page, person: Person, tmp_p
     page.get_by_label("Files", exact=True).set_input_files(str(photo))
     page.get_by_label("Caption of lamp.png").fill("A brass desk lamp")
     page.get_by_role("button", name="Add 1 document").click()
-    page.get_by_role("heading", name="Product photos").wait_for()
+    page.get_by_role("heading", name="Product photos", exact=True).wait_for()
     page.get_by_role("tab", name="Images").click()
     caption = page.get_by_label("Caption of lamp.png")
     expect(caption).to_have_value("A brass desk lamp")
@@ -252,7 +252,7 @@ def test_a_vision_model_captions_a_photo_and_suggests_another(
     try:
         root.goto("/admin/models")
         sign_in(root, admin)
-        root.get_by_role("heading", name="Models").wait_for()
+        root.get_by_role("heading", name="Models", exact=True).wait_for()
         root.get_by_role("button", name="New model").click()
         dialog = root.get_by_role("dialog")
         dialog.get_by_role("textbox", name="Name").fill(model_name)

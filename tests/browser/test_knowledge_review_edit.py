@@ -42,13 +42,13 @@ def test_a_slice_edited_in_the_preview_is_the_documents_slice(page: Page, person
     expect(parking.get_by_text("edited", exact=True)).to_be_visible()
 
     page.get_by_role("button", name="Add 1 document").click()
-    page.get_by_role("heading", name="Office").wait_for()
+    page.get_by_role("heading", name="Office", exact=True).wait_for()
     row = document_row(page, "office.txt")
     expect(row.get_by_test_id("document-status")).to_have_attribute(
         "data-status", "ready", timeout=INDEXING_MS
     )
     page.get_by_role("link", name="office.txt", exact=True).click()
-    page.get_by_role("heading", name="office.txt").wait_for()
+    page.get_by_role("heading", name="office.txt", exact=True).wait_for()
     slices = page.get_by_test_id("slice")
     expect(slices).to_have_count(3)
     expect(slices.nth(1)).to_contain_text(EDITED)

@@ -75,7 +75,7 @@ def test_chat_stream_reload_resume_branches_stop_and_clear(
 ) -> None:
     sign_up(page, person)
     page.goto(make_agent(page))
-    page.get_by_role("heading", name="Playground").wait_for()
+    page.get_by_role("heading", name="Playground", exact=True).wait_for()
 
     # A streamed answer, then the token count its chat reported (builtin-echo: 2 words out).
     send(page, "hello playground")
@@ -155,7 +155,7 @@ def test_a_broken_stream_keeps_the_partial_answer_and_resumes(page: Page, person
     which reads the rest from /chat/resume."""
     sign_up(page, person)
     page.goto(make_agent(page))
-    page.get_by_role("heading", name="Playground").wait_for()
+    page.get_by_role("heading", name="Playground", exact=True).wait_for()
 
     def cut(route: Route) -> None:
         real = route.fetch()
@@ -208,7 +208,7 @@ def test_a_server_tool_call_and_its_result_show_above_the_answer(page: Page, per
     page.get_by_test_id("save").click()
     page.get_by_test_id("save-status").filter(has_text="All changes saved").wait_for()
     page.goto(chat)
-    page.get_by_role("heading", name="Playground").wait_for()
+    page.get_by_role("heading", name="Playground", exact=True).wait_for()
 
     send(page, '/tool calculate {"expression": "6 * 7"}')
     answer = page.get_by_test_id("answer").filter(has_text="42")

@@ -21,9 +21,9 @@ PLUGIN_URL = re.compile(r"/spaces/([0-9]+)/plugins/([0-9]+)$")
 def test_convert_register_debug_toggle_publish(page: Page, person: Person) -> None:
     sign_up(page, person)
     page.get_by_role("link", name="Plugins").first.click()
-    page.get_by_role("heading", name="Plugins").wait_for()
+    page.get_by_role("heading", name="Plugins", exact=True).wait_for()
     page.get_by_role("link", name="Register plugin").first.click()
-    page.get_by_role("heading", name="Register a plugin").wait_for()
+    page.get_by_role("heading", name="Register a plugin", exact=True).wait_for()
 
     page.get_by_label("curl command, Postman collection or Swagger 2 document").fill(CURL)
     page.get_by_role("button", name="Convert").click()
