@@ -18,6 +18,7 @@ from domain.plugin.errors import (
     ToolNotFound,
     VersionNotIncreasing,
 )
+from domain.plugin.grants import ConsentRefused, ConsentStateInvalid
 from domain.plugin.invocation import ToolArgumentsInvalid, ToolCallFailed, ToolNeedsAuthorization
 from domain.plugin.tools import InvalidPluginDocument
 
@@ -34,6 +35,8 @@ ERRORS: dict[type[DomainError], ErrorSpec] = {
     DuplicateTool: ErrorSpec(409, 4090),
     VersionNotIncreasing: ErrorSpec(409, 4090),
     NothingToPublish: ErrorSpec(409, 4090),
+    ConsentStateInvalid: ErrorSpec(400, 4000),
+    ConsentRefused: ErrorSpec(400, 4000),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -52,6 +55,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "plugin.call_failed": {
         "en-US": "the tool call failed: {detail}",
         "zh-CN": "工具调用失败：{detail}",
+    },
+    "plugin.consent_state_invalid": {
+        "en-US": "this authorization link is not valid any more: ask for a new one",
+        "zh-CN": "该授权链接已失效，请重新获取",
+    },
+    "plugin.consent_refused": {
+        "en-US": "the plugin was not authorized: {detail}",
+        "zh-CN": "插件未获授权：{detail}",
     },
     "plugin.not_found": {"en-US": "plugin not found", "zh-CN": "插件不存在"},
     "plugin.tool_not_found": {"en-US": "tool not found", "zh-CN": "工具不存在"},

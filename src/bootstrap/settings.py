@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     storage_secret_key: SecretStr | None = None
     storage_link_secret: SecretStr | None = None  # signs local links; made under data_dir if unset
     storage_public_url: str | None = None  # base of local links; default http://host:port
+    # The studio's address as users' browsers reach it: OAuth providers send users back under it.
+    public_url: str | None = None  # default http://host:port
     storage_max_upload_bytes: int = Field(5 * 1024**3, ge=1)  # per upload through a local link
     # Files users upload (/v1/files/upload, /api/bot/upload_file): the limit per file, checked while
     # the body streams (those routes are exempt from max_body_bytes), and how long links last.
@@ -277,6 +279,11 @@ class Settings(BaseSettings):
         return self.vector_uri or f"flat:{self.data_dir / 'vectors'}"
 
     @property
+    def oauth_redirect_uri(self) -> str:
+        """Where plugins' OAuth providers send users back after their consent."""
+        return f"{self.resolved_public_url}/api/oauth/authorization_code"
+
+    @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'cozeplus.db'}"
 
@@ -284,6 +291,12 @@ class Settings(BaseSettings):
     def resolved_storage_public_url(self) -> str:
         if self.storage_public_url:
             return self.storage_public_url.rstrip("/")
+        return self.resolved_public_url
+
+    @property
+    def resolved_public_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
         return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 

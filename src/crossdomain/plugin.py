@@ -92,6 +92,15 @@ class ToolInvocation:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsentNeeded:
+    """The user has to authorize the plugin (it acts for each user) before its tools can run."""
+
+    plugin_id: int
+    plugin_name: str
+    url: str  # the consent link, bound to this user and plugin
+
+
+@dataclass(frozen=True, slots=True)
 class ToolResult:
     call_id: str
     name: str
@@ -100,6 +109,7 @@ class ToolResult:
     plugin_id: int = 0  # 0: the model named a tool the agent does not have
     tool_id: int = 0
     duration_ms: float = 0.0
+    consent: ConsentNeeded | None = None  # set when the call could not run without the user's consent
 
 
 class ServerToolset(Protocol):
@@ -112,7 +122,8 @@ class ServerToolset(Protocol):
 
     async def run(self, calls: Sequence[ToolInvocation], *, user_id: int) -> list[ToolResult]:
         """Every call at once, each within its time limit, results in the order of `calls`. A
-        failing call, or one of a tool the set does not have, is an error result, not an error."""
+        failing call, or one of a tool the set does not have, is an error result, not an error; a
+        call that needs the user's consent first says so in `consent`."""
         ...
 
 

@@ -32,6 +32,7 @@ from tests.support.cozepy_tools import (
     wait_chat,
     wait_chat_async,
 )
+from tests.support.plugin_world import SEARCH_API, manifest
 from tests.support.served import Account
 
 ASK = '/tool get_weather {"city": "x"}'
@@ -214,3 +215,64 @@ def test_a_server_tool_streams_its_call_and_response_then_the_answer(coze: Coze,
         MessageType.TOOL_RESPONSE,
         MessageType.ANSWER,
     ]
+
+
+@pytest.fixture(scope="module")
+def consent_bot(coze: Coze, owner: Account, echo_model_id: str) -> str:
+    """A published echo agent bound to a plugin that acts for each user (OAuth authorization
+    code). Its provider is never reached: without the user's consent no call is made."""
+    payload = {
+        "client_id": "cid",
+        "client_secret": "client-secret-value",
+        "client_url": "https://id.example.com/authorize",
+        "authorization_url": "https://id.example.com/token",
+    }
+    auth = {"type": "oauth", "sub_type": "authorization_code", "payload": json.dumps(payload)}
+    plugin = owner.spa(
+        "/api/plugin_api/register",
+        {"space_id": owner.space_id, "ai_plugin": manifest("Mail", auth=auth), "openapi": SEARCH_API},
+    )
+    plugin_id = str(plugin["plugin_id"])
+    owner.spa("/api/plugin_api/publish_plugin", {"plugin_id": plugin_id, "version_name": "v1.0.0"})
+    apis = owner.web.post(
+        "/api/plugin_api/get_plugin_apis", json={"plugin_id": plugin_id, "page": 1, "size": 5}
+    ).json()["api_info"]
+    search = next(str(a["api_id"]) for a in apis if a["name"] == "search")
+    bot = coze.bots.create(
+        space_id=owner.space_id,
+        name="mail",
+        model_info_config=BotModelInfo(model_id=echo_model_id, sp_current_time=False),
+        plugin_id_list=PluginIDList(id_list=[PluginIDList.PluginIDInfo(plugin_id=plugin_id, api_id=search)]),
+    )
+    coze.bots.publish(bot_id=bot.bot_id, connector_ids=["1024"])
+    return bot.bot_id
+
+
+def test_a_tool_the_user_has_not_authorized_asks_for_consent(coze: Coze, consent_bot: str) -> None:
+    events = read_stream(
+        coze.chat.stream(bot_id=consent_bot, user_id=USER, additional_messages=question("/tool search {}"))
+    )
+    seen = kinds(events)
+    assert seen[-1] == "conversation.chat.requires_action", seen
+    chat = chat_of(events, ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION)
+    assert chat.status == ChatStatus.REQUIRES_ACTION
+    assert chat.required_action is not None and chat.required_action.type == "authorize_plugin"
+    link = answer_text(events)[0]
+    assert "https://id.example.com/authorize?" in link and "client-secret-value" not in link
+    # The chat is over: the user consents, then sends again; there are no outputs to submit.
+    with pytest.raises(CozeAPIError) as refused:
+        coze.chat.submit_tool_outputs(
+            conversation_id=chat.conversation_id,
+            chat_id=chat.id,
+            tool_outputs=[ToolOutput(tool_call_id="x", output="y")],
+            stream=False,
+        )
+    assert refused.value.code == 4001 and "authorize" in str(refused.value)
+    polled = coze.chat.create_and_poll(
+        bot_id=consent_bot,
+        user_id=USER,
+        conversation_id=chat.conversation_id,
+        additional_messages=question("/tool search {}"),
+    )
+    assert polled.chat.status == ChatStatus.REQUIRES_ACTION
+    assert [m.type for m in polled.messages or []] == [MessageType.ANSWER]

@@ -1,7 +1,7 @@
 """The tool calls of one model step, run on the server: several at once when the model asks for
 several, each within its own time limit. A failing call becomes an error result the model reads
-(and may correct), never a failed chat; only a missing end-user authorization stops the step, so
-the chat can ask the user to consent."""
+(and may correct), never a failed chat; a call that needs the end user's authorization says so,
+so the chat can ask the user to consent."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ class ToolOutcome:
     ok: bool
     status: int = 0  # the API's HTTP status, 0 when no answer came
     duration_ms: float = 0.0
+    needs_consent: bool = False  # the plugin acts for each user, and this one has not authorized it
 
 
 def _error(message: str) -> str:
@@ -50,19 +51,8 @@ async def run_calls(
     user_id: int,
     timeout_s: float = DEFAULT_CALL_TIMEOUT_S,
 ) -> list[ToolOutcome]:
-    """The outcomes in the order of `requests`. Raises ToolNeedsAuthorization when a call needs the
-    user's consent (after the other calls have finished)."""
-    outcomes = await asyncio.gather(
-        *(_one(runner, r, user_id, timeout_s) for r in requests), return_exceptions=True
-    )
-    done: list[ToolOutcome] = []
-    for outcome in outcomes:
-        if isinstance(outcome, ToolNeedsAuthorization):
-            raise outcome
-        if isinstance(outcome, BaseException):
-            raise outcome  # a bug, not a tool failure
-        done.append(outcome)
-    return done
+    """The outcomes in the order of `requests`."""
+    return list(await asyncio.gather(*(_one(runner, r, user_id, timeout_s) for r in requests)))
 
 
 async def _one(runner: ToolRunner, request: ToolRequest, user_id: int, timeout_s: float) -> ToolOutcome:
@@ -76,6 +66,9 @@ async def _one(runner: ToolRunner, request: ToolRequest, user_id: int, timeout_s
             answer = await runner.call(request.target, request.arguments, user_id=user_id)
     except TimeoutError:
         text = _error(f"the tool did not answer within {timeout_s:g} s")
+    except ToolNeedsAuthorization:
+        text = _error("the user has not authorized this plugin yet")
+        return ToolOutcome(request.call_id, request.name, text, False, needs_consent=True)
     except (ToolArgumentsInvalid, ToolCallFailed) as failed:
         text = _error(str(failed.params.get("detail") or failed.message_key))
     else:

@@ -15,9 +15,10 @@ from typing import Any, Protocol
 
 from application.plugin.calls import DEFAULT_CALL_TIMEOUT_S, ToolOutcome, ToolRequest, run_calls
 from crossdomain.agent import AgentPluginTool
-from crossdomain.plugin import OfferedTool, ToolInvocation, ToolRef, ToolResult
+from crossdomain.plugin import ConsentNeeded, OfferedTool, ToolInvocation, ToolRef, ToolResult
+from domain.plugin.auth import OAuthClient
 from domain.plugin.entities import PluginVersion
-from domain.plugin.invocation import ToolNeedsAuthorization, ToolTarget
+from domain.plugin.invocation import ToolTarget
 from domain.plugin.ports import ToolRunner
 
 MAX_TOOL_NAME = 64  # what model APIs accept
@@ -31,9 +32,16 @@ class ToolTargets(Protocol):
     ) -> list[tuple[PluginVersion, ToolTarget]]: ...
 
 
+class ConsentLinks(Protocol):
+    """application.plugin.authorizations.UserAuthorizations, as the toolbox uses it."""
+
+    async def consent_link(self, plugin_id: int, client: OAuthClient, user_id: int) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     target: ToolTarget
+    plugin_name: str
     defaults: Mapping[str, Any]
     hidden: frozenset[str]
 
@@ -88,9 +96,11 @@ class PluginToolset:
         entries: Mapping[str, _Entry],
         offered: Sequence[OfferedTool],
         runner: ToolRunner,
+        consents: ConsentLinks | None,
         timeout_s: float,
     ) -> None:
         self._entries, self._offered, self._runner, self._timeout = entries, offered, runner, timeout_s
+        self._consents = consents
 
     @property
     def offered(self) -> Sequence[OfferedTool]:
@@ -101,13 +111,26 @@ class PluginToolset:
 
     async def run(self, calls: Sequence[ToolInvocation], *, user_id: int) -> list[ToolResult]:
         requests = [self._request(call) for call in calls]
-        try:
-            outcomes = await run_calls(self._runner, requests, user_id=user_id, timeout_s=self._timeout)
-        except ToolNeedsAuthorization:
-            # The end-user consent flow is not built yet (#15): the model hears why, the chat goes on.
-            message = json.dumps({"error": "this tool needs the user's authorization, which is not given"})
-            outcomes = [ToolOutcome(r.call_id, r.name, message, False) for r in requests]
-        return [self._result(outcome) for outcome in outcomes]
+        outcomes = await run_calls(self._runner, requests, user_id=user_id, timeout_s=self._timeout)
+        links: dict[int, ConsentNeeded | None] = {}  # one consent link a plugin, however many calls
+        results = []
+        for outcome in outcomes:
+            entry = self._entries.get(outcome.name)
+            consent = None
+            if outcome.needs_consent and entry is not None:
+                plugin_id = entry.target.plugin_id
+                if plugin_id not in links:
+                    links[plugin_id] = await self._consent(entry, user_id)
+                consent = links[plugin_id]
+            results.append(self._result(outcome, entry, consent))
+        return results
+
+    async def _consent(self, entry: _Entry, user_id: int) -> ConsentNeeded | None:
+        client = entry.target.auth.oauth
+        if self._consents is None or client is None or not user_id:
+            return None  # the model reads the error result: nobody here can consent
+        url = await self._consents.consent_link(entry.target.plugin_id, client, user_id)
+        return ConsentNeeded(entry.target.plugin_id, entry.plugin_name, url)
 
     def _request(self, call: ToolInvocation) -> ToolRequest:
         entry = self._entries.get(call.name)
@@ -122,8 +145,8 @@ class PluginToolset:
         }
         return ToolRequest(call.call_id, entry.target, call.name, {**given, **filled})
 
-    def _result(self, outcome: ToolOutcome) -> ToolResult:
-        entry = self._entries.get(outcome.name)
+    @staticmethod
+    def _result(outcome: ToolOutcome, entry: _Entry | None, consent: ConsentNeeded | None) -> ToolResult:
         return ToolResult(
             outcome.call_id,
             outcome.name,
@@ -132,14 +155,21 @@ class PluginToolset:
             plugin_id=entry.target.plugin_id if entry else 0,
             tool_id=entry.target.tool_id if entry else 0,
             duration_ms=outcome.duration_ms,
+            consent=consent,
         )
 
 
 class AgentToolbox:
     def __init__(
-        self, published: ToolTargets, runner: ToolRunner, *, timeout_s: float = DEFAULT_CALL_TIMEOUT_S
+        self,
+        published: ToolTargets,
+        runner: ToolRunner,
+        consents: ConsentLinks | None = None,
+        *,
+        timeout_s: float = DEFAULT_CALL_TIMEOUT_S,
     ) -> None:
         self._published, self._runner, self._timeout = published, runner, timeout_s
+        self._consents = consents
 
     async def toolset(
         self, space_id: int, tools: Sequence[AgentPluginTool], *, taken: Collection[str] = ()
@@ -149,11 +179,11 @@ class AgentToolbox:
         names = set(taken)
         entries: dict[str, _Entry] = {}
         offered: list[OfferedTool] = []
-        for _, target in found:
+        for version, target in found:
             binding = bindings[(target.plugin_id, target.tool_id)]
-            entry = _Entry(target, dict(binding.defaults), frozenset(binding.hidden))
+            entry = _Entry(target, version.meta.name, dict(binding.defaults), frozenset(binding.hidden))
             op = target.operation
             name = _unique_name(op.name, names)
             entries[name] = entry
             offered.append(OfferedTool(name, op.description, _offered_schema(op.arguments, entry)))
-        return PluginToolset(entries, offered, self._runner, self._timeout)
+        return PluginToolset(entries, offered, self._runner, self._consents, self._timeout)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from application.plugin.access import PluginAccess
+from application.plugin.authorizations import UserAuthorizations
 from application.plugin.conversion import ConversionService
 from application.plugin.debugging import ToolDebugger
 from application.plugin.drafting import DraftWriter
@@ -19,13 +20,20 @@ from crossdomain.user import UserDirectory
 from domain.common.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.common.secrets import SecretCipher
 from infra.outbound.client import GuardedHttpClient
-from infra.persistence.plugin import SqlPluginRepository, SqlToolRepository, SqlVersionRepository
+from infra.persistence.plugin import (
+    SqlConsentRepository,
+    SqlPluginRepository,
+    SqlToolRepository,
+    SqlUserGrantRepository,
+    SqlVersionRepository,
+)
 from infra.plugin.builtin_tools import BuiltinToolRunner
 from infra.plugin.convert import ApiConverter
 from infra.plugin.http_tool import HttpToolRunner
 from infra.plugin.mcp_tools import McpToolRunner
 from infra.plugin.openapi import OpenApiReader
 from infra.plugin.runner import PluginToolRunner
+from infra.plugin.token_endpoint import OAuthTokenEndpoint
 
 
 class PluginContainer(containers.DeclarativeContainer):
@@ -41,6 +49,7 @@ class PluginContainer(containers.DeclarativeContainer):
     cipher: providers.Dependency[SecretCipher] = providers.Dependency()
     # The guarded client (MCP's SDK takes its httpx transport, hence the infra type).
     outbound: providers.Dependency[GuardedHttpClient] = providers.Dependency()
+    oauth_redirect_uri: providers.Dependency[str] = providers.Dependency()
 
     plugins = providers.Singleton(SqlPluginRepository)
     tools = providers.Singleton(SqlToolRepository)
@@ -82,14 +91,37 @@ class PluginContainer(containers.DeclarativeContainer):
     )
     published_tools = providers.Singleton(PublishedTools, uow=uow, versions=versions)
 
+    # End users' OAuth authorizations: consent links, the callback, their tokens for the runtime.
+    token_endpoint = providers.Singleton(OAuthTokenEndpoint, outbound=outbound, cipher=cipher)
+    authorizations = providers.Singleton(
+        UserAuthorizations,
+        uow=uow,
+        grants=providers.Singleton(SqlUserGrantRepository),
+        consents=providers.Singleton(SqlConsentRepository),
+        access=access,
+        endpoint=token_endpoint,
+        cipher=cipher,
+        clock=clock,
+        audit=audit,
+        redirect_uri=oauth_redirect_uri,
+    )
+
     # The runtime: every call of a plugin tool, by the agents' tool loop or the debug view.
     tool_runner = providers.Singleton(
         PluginToolRunner,
-        http=providers.Singleton(HttpToolRunner, outbound=outbound, cipher=cipher),
+        http=providers.Singleton(
+            HttpToolRunner,
+            outbound=outbound,
+            cipher=cipher,
+            user_tokens=authorizations,
+            token_endpoint=token_endpoint,
+        ),
         builtin=providers.Singleton(BuiltinToolRunner, outbound=outbound),
         mcp=providers.Singleton(McpToolRunner, guarded=outbound),
     )
-    toolbox = providers.Singleton(AgentToolbox, published=published_tools, runner=tool_runner)
+    toolbox = providers.Singleton(
+        AgentToolbox, published=published_tools, runner=tool_runner, consents=authorizations
+    )
     debugger = providers.Singleton(
         ToolDebugger, uow=uow, tools=tools, access=access, runner=tool_runner, audit=audit
     )

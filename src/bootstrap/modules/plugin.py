@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 from dependency_injector import providers
 
 from api import plugin_errors
-from api.web import plugin_playground, plugin_runtime, plugin_tools, plugin_versions, plugins
+from api.web import (
+    plugin_authorizations,
+    plugin_playground,
+    plugin_runtime,
+    plugin_tools,
+    plugin_versions,
+    plugins,
+)
 from bootstrap.containers.plugin import PluginContainer
 from bootstrap.modules.base import ContextModule, Kernel, Routes, wire
 from crossdomain.plugin import AgentToolbox, PublishedPluginTools
@@ -25,6 +32,7 @@ def _containers(c: Container, kernel: Kernel) -> dict[str, providers.Container[A
         users=c.identity.user_directory,
         cipher=c.models.cipher,  # one cipher for every secret at rest (model keys, plugin secrets)
         outbound=c.outbound,
+        oauth_redirect_uri=c.settings.provided.oauth_redirect_uri,
     )
     return {"plugin": plugin}
 
@@ -38,6 +46,7 @@ MODULE = ContextModule(
             *plugin_versions.ROUTES,
             *plugin_runtime.ROUTES,
             *plugin_playground.ROUTES,
+            *plugin_authorizations.ROUTES,
         ]
     ),
     errors=plugin_errors.ERRORS,
@@ -49,6 +58,7 @@ MODULE = ContextModule(
         "plugin_debugger": c.plugin.debugger,
         "plugin_conversion_service": c.plugin.conversion_service,
         "plugin_playground": c.plugin.playground,
+        "plugin_authorizations": c.plugin.authorizations,
     },
     crossdomain=lambda c: {PublishedPluginTools: c.plugin.published_tools, AgentToolbox: c.plugin.toolbox},
     containers=_containers,

@@ -26,6 +26,7 @@ from domain.conversation.values import (
     MAX_META_KEY,
     MAX_META_PAIRS,
     MAX_META_VALUE,
+    AuthorizationRequest,
     ChatError,
     ChatStatus,
     ContentType,
@@ -229,6 +230,7 @@ class ChatRun:
     usage: Usage = field(default_factory=Usage)
     last_error: ChatError = field(default_factory=ChatError)
     required_action: tuple[ToolCallRequest, ...] = ()  # set while status is requires_action
+    authorization: tuple[AuthorizationRequest, ...] = ()  # set when it ended awaiting authorization
     stream: bool = True
     auto_save_history: bool = True
     created_at: datetime | None = None
@@ -240,6 +242,8 @@ class ChatRun:
 
     def check_awaiting_tools(self) -> None:
         """Only a run that asked for client tools takes their outputs (Coze 4000 otherwise)."""
+        if self.status is ChatStatus.AWAITING_AUTHORIZATION:
+            raise ChatNotAwaitingTools(reason="it asked to authorize a plugin; after that, ask again")
         if self.status is not ChatStatus.REQUIRES_ACTION:
             raise ChatNotAwaitingTools(reason=f"its status is {self.status.value}")
 
@@ -264,3 +268,9 @@ class ChatRun:
 
     def await_tools(self, calls: tuple[ToolCallRequest, ...], usage: Usage) -> None:
         self.status, self.required_action, self.usage = ChatStatus.REQUIRES_ACTION, calls, usage
+
+    def await_authorization(
+        self, at: datetime, requests: tuple[AuthorizationRequest, ...], usage: Usage
+    ) -> None:
+        self.status, self.completed_at, self.usage = ChatStatus.AWAITING_AUTHORIZATION, at, usage
+        self.required_action, self.authorization = (), requests

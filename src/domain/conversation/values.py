@@ -42,6 +42,9 @@ class ChatStatus(StrEnum):
     FAILED = "failed"
     REQUIRES_ACTION = "requires_action"
     CANCELED = "canceled"
+    # Ended asking the user to authorize a plugin: shown as requires_action (with the consent links),
+    # but over, so the user can send their message again once they have consented.
+    AWAITING_AUTHORIZATION = "awaiting_authorization"
 
     @property
     def terminal(self) -> bool:
@@ -53,7 +56,9 @@ class ChatStatus(StrEnum):
         return self in (ChatStatus.CREATED, ChatStatus.IN_PROGRESS)
 
 
-_TERMINAL = frozenset({ChatStatus.COMPLETED, ChatStatus.FAILED, ChatStatus.CANCELED})
+_TERMINAL = frozenset(
+    {ChatStatus.COMPLETED, ChatStatus.FAILED, ChatStatus.CANCELED, ChatStatus.AWAITING_AUTHORIZATION}
+)
 
 
 class ListOrder(StrEnum):
@@ -87,6 +92,15 @@ class ToolCallRequest:
     id: str
     name: str
     arguments: str  # the JSON text of the arguments, as Coze sends it
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationRequest:
+    """A plugin the user has to authorize before the agent can use its tools for them."""
+
+    plugin_id: int
+    plugin_name: str
+    url: str  # the consent link, bound to this user and plugin
 
 
 # Coze's documented limits on what a caller may attach.

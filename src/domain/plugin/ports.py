@@ -3,11 +3,14 @@ runtime that calls a tool."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
+from domain.plugin.auth import OAuthClient
 from domain.plugin.entities import Plugin, PluginVersion, Tool
+from domain.plugin.grants import ConsentRequest, IssuedToken, UserGrant
 from domain.plugin.invocation import ToolAnswer, ToolTarget
 
 
@@ -69,4 +72,36 @@ class VersionRepository(Protocol):
 
     async def page(self, plugin_id: int, page: int, size: int) -> tuple[list[PluginVersion], int]:
         """Newest first."""
+        ...
+
+
+class TokenEndpoint(Protocol):
+    async def request(self, client: OAuthClient, grant: Mapping[str, str]) -> IssuedToken:
+        """POST `grant` (grant_type and its fields) to the client's token URL, the client
+        authenticating with its id and secret. Raises domain.plugin.grants.TokenRequestFailed."""
+        ...
+
+
+class UserGrantRepository(Protocol):
+    async def get(self, plugin_id: int, user_id: int, *, for_update: bool = False) -> UserGrant | None: ...
+
+    async def put(self, grant: UserGrant) -> None:
+        """Insert or replace the user's grant for the plugin."""
+        ...
+
+    async def delete(self, plugin_id: int, user_id: int) -> bool: ...
+
+    async def of_user(self, user_id: int, plugin_ids: Sequence[int]) -> set[int]:
+        """The plugins among `plugin_ids` the user has a grant for."""
+        ...
+
+
+class ConsentRepository(Protocol):
+    async def add(self, consent: ConsentRequest, *, keep: int, now: datetime) -> None:
+        """Keep it, dropping the user's expired requests and the oldest beyond `keep` open ones."""
+        ...
+
+    async def take(self, state_digest: str, now: datetime) -> ConsentRequest | None:
+        """The open request with this digest, removed so it cannot be taken twice; None when there
+        is none or it has expired."""
         ...

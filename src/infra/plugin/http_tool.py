@@ -6,7 +6,6 @@ arguments' values or any secret."""
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import time
@@ -20,6 +19,7 @@ from jsonschema import Draft202012Validator
 from domain.common.outbound import OutboundClient, OutboundFailed, OutboundRefused, OutboundRequest
 from domain.common.secrets import SecretCipher
 from domain.plugin.auth import AuthKind, OAuthClient, OAuthFlow, PluginAuth, TokenLocation
+from domain.plugin.grants import TokenRequestFailed
 from domain.plugin.invocation import (
     Credentials,
     ToolAnswer,
@@ -32,6 +32,8 @@ from domain.plugin.invocation import (
     trimmed,
     unknown_arguments,
 )
+from domain.plugin.ports import TokenEndpoint
+from infra.plugin.token_endpoint import OAuthTokenEndpoint
 
 log = logging.getLogger("cozeplus.plugin")
 
@@ -41,8 +43,9 @@ TOKEN_LEEWAY_S = 30.0  # a cached OAuth token is renewed this long before it exp
 
 
 class UserTokens(Protocol):
-    async def access_token(self, plugin_id: int, user_id: int) -> str | None:
-        """The user's current access token for the plugin (refreshed when due), or None."""
+    async def access_token(self, plugin_id: int, client: OAuthClient, user_id: int) -> str | None:
+        """The user's current access token for the plugin (renewed when due), or None when they
+        have not authorized it (or its grant can no longer be renewed)."""
         ...
 
 
@@ -77,11 +80,13 @@ class HttpToolRunner:
         outbound: OutboundClient,
         cipher: SecretCipher,
         user_tokens: UserTokens | None = None,
+        token_endpoint: TokenEndpoint | None = None,
         *,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self._outbound, self._cipher, self._user_tokens = outbound, cipher, user_tokens
+        self._tokens = token_endpoint or OAuthTokenEndpoint(outbound, cipher, timeout_s=timeout_s)
         self._timeout_s, self._max_bytes = timeout_s, max_bytes
         self._plugin_tokens: dict[tuple[int, str], _Token] = {}
 
@@ -132,9 +137,9 @@ class HttpToolRunner:
             return Credentials(headers={auth.service.name: token})
         if auth.oauth is not None and auth.oauth.flow is OAuthFlow.CLIENT_CREDENTIALS:
             return Credentials(headers={"Authorization": f"Bearer {await self._plugin_token(target, auth)}"})
-        if auth.per_user:
+        if auth.per_user and auth.oauth is not None:
             users = self._user_tokens
-            given = None if users is None else await users.access_token(target.plugin_id, user_id)
+            given = None if users is None else await users.access_token(target.plugin_id, auth.oauth, user_id)
             if given is None:
                 raise ToolNeedsAuthorization(plugin_id=str(target.plugin_id))
             return Credentials(headers={"Authorization": f"Bearer {given}"})
@@ -148,44 +153,14 @@ class HttpToolRunner:
         cached = self._plugin_tokens.get(key)
         if cached is not None and cached.expires_at - TOKEN_LEEWAY_S > time.monotonic():
             return cached.value
-        token = await client_credentials_token(self._outbound, self._cipher, client, self._timeout_s)
-        self._plugin_tokens[key] = token
-        return token.value
-
-
-async def client_credentials_token(
-    outbound: OutboundClient, cipher: SecretCipher, client: OAuthClient, timeout_s: float
-) -> _Token:
-    secret = cipher.open(client.sealed_client_secret)
-    basic = base64.b64encode(f"{client.client_id}:{secret}".encode()).decode()
-    form = "grant_type=client_credentials" + (f"&scope={client.scope}" if client.scope else "")
-    try:
-        response = await outbound.send(
-            OutboundRequest(
-                client.token_url,
-                "POST",
-                {
-                    "authorization": f"Basic {basic}",
-                    "content-type": "application/x-www-form-urlencoded",
-                    "accept": "application/json",
-                },
-                form.encode(),
-                timeout_s=timeout_s,
-                max_bytes=64 * 1024,
-            )
-        )
-    except (OutboundRefused, OutboundFailed) as exc:
-        raise ToolCallFailed(detail=f"the token endpoint could not be reached: {exc}") from None
-    answer = _decoded(response.body, response.content_type)
-    if (
-        response.status >= 400
-        or not isinstance(answer, dict)
-        or not isinstance(answer.get("access_token"), str)
-    ):
-        raise ToolCallFailed(detail=f"the token endpoint refused the client (HTTP {response.status})")
-    expires_in = answer.get("expires_in")
-    lifetime = float(expires_in) if isinstance(expires_in, int | float) and expires_in > 0 else 3600.0
-    return _Token(answer["access_token"], time.monotonic() + lifetime)
+        grant = {"grant_type": "client_credentials", **({"scope": client.scope} if client.scope else {})}
+        try:
+            issued = await self._tokens.request(client, grant)
+        except TokenRequestFailed as failed:
+            raise ToolCallFailed(detail=failed.reason) from None
+        lifetime = issued.expires_in or 3600.0
+        self._plugin_tokens[key] = _Token(issued.access_token, time.monotonic() + lifetime)
+        return issued.access_token
 
 
 def _decoded(body: bytes, content_type: str) -> Any:

@@ -6,8 +6,6 @@ import asyncio
 import json
 from typing import Any
 
-import pytest
-
 from application.plugin.calls import ToolRequest, run_calls
 from domain.plugin.invocation import (
     ToolAnswer,
@@ -70,9 +68,11 @@ async def test_calls_run_together_and_failures_become_results_in_order() -> None
     ]
 
 
-async def test_a_call_that_needs_the_users_consent_stops_the_step_after_the_others() -> None:
+async def test_a_call_that_needs_the_users_consent_says_so_and_the_others_still_run() -> None:
     runner = Runner(expected=2)
     requests = [ToolRequest("a", target("consent"), "consent", {}), ToolRequest("b", target("ok"), "ok", {})]
-    with pytest.raises(ToolNeedsAuthorization):
-        await run_calls(runner, requests, user_id=3)
+    asked, done = await run_calls(runner, requests, user_id=3)
+    assert (asked.needs_consent, asked.ok) == (True, False)
+    assert json.loads(asked.text) == {"error": "the user has not authorized this plugin yet"}
+    assert (done.needs_consent, done.ok) == (False, True)
     assert sorted(runner.finished) == ["consent", "ok"]

@@ -186,7 +186,7 @@ async def test_client_credentials_fetch_one_token_and_reuse_it(
     )
     with pytest.raises(ToolCallFailed) as refused:
         await runner.call(other, {})
-    assert "refused the client (HTTP 401)" in str(refused.value.params["detail"])
+    assert str(refused.value.params["detail"]) == "the token endpoint refused (HTTP 401: invalid_client)"
 
 
 async def test_a_per_user_plugin_without_the_users_consent_asks_for_it(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from application.plugin.toolbox import AgentToolbox
 from crossdomain.agent import AgentPluginTool
-from crossdomain.plugin import ToolInvocation, ToolRef
+from crossdomain.plugin import ConsentNeeded, ToolInvocation, ToolRef
+from domain.plugin.auth import AuthKind, OAuthClient, OAuthFlow, PluginAuth
 from domain.plugin.invocation import ToolAnswer, ToolNeedsAuthorization, ToolTarget
 from domain.plugin.tools import Method, ToolOperation
 
@@ -38,7 +40,8 @@ class Published:
     async def targets(self, space_id: int, refs: Sequence[ToolRef]) -> list[tuple[Any, ToolTarget]]:
         wanted = {(r.plugin_id, r.tool_id) for r in refs}
         found = [t for t in self._targets if (t.plugin_id, t.tool_id) in wanted]
-        return [(None, t) for t in found] if space_id == 1 else []
+        version = SimpleNamespace(meta=SimpleNamespace(name="Weather"))
+        return [(version, t) for t in found] if space_id == 1 else []
 
 
 class Runner:
@@ -103,9 +106,43 @@ async def test_tools_of_another_space_or_not_bound_are_not_offered() -> None:
     assert not result.ok and "no tool named" in result.output and result.plugin_id == 0
 
 
-async def test_a_missing_user_authorization_is_an_error_result_for_now() -> None:
-    tools = await AgentToolbox(Published(target(7, 71, "consent")), Runner()).toolset(
+CLIENT = OAuthClient(
+    OAuthFlow.AUTHORIZATION_CODE, "cid", "sealed", "https://id.test/token", "https://id.test/a"
+)
+
+
+class Consents:
+    def __init__(self) -> None:
+        self.asked: list[tuple[int, str, int]] = []
+
+    async def consent_link(self, plugin_id: int, client: OAuthClient, user_id: int) -> str:
+        self.asked.append((plugin_id, client.client_id, user_id))
+        return f"https://id.test/a?state=s{len(self.asked)}"
+
+
+def per_user(tool_id: int, name: str) -> ToolTarget:
+    plain = target(7, tool_id, name)
+    auth = PluginAuth(AuthKind.OAUTH, oauth=CLIENT)
+    return ToolTarget(plain.plugin_id, plain.tool_id, plain.operation, plain.server_url, auth)
+
+
+async def test_a_missing_user_authorization_asks_for_consent_once_per_plugin() -> None:
+    consents = Consents()
+    published = Published(per_user(71, "consent"), per_user(72, "consent"), target(8, 80, "forecast"))
+    bound = [AgentPluginTool(7, 71), AgentPluginTool(7, 72), AgentPluginTool(8, 80)]
+    tools = await AgentToolbox(published, Runner(), consents).toolset(1, bound)
+    calls = [ToolInvocation("a", "consent", {}), ToolInvocation("b", "consent_2", {})]
+    calls.append(ToolInvocation("c", "forecast", {"city": "x"}))
+    first, second, third = await tools.run(calls, user_id=5)
+    link = ConsentNeeded(7, "Weather", "https://id.test/a?state=s1")
+    assert (first.consent, second.consent, third.consent) == (link, link, None)
+    assert not first.ok and "not authorized" in first.output and third.ok
+    assert consents.asked == [(7, "cid", 5)]
+
+
+async def test_without_a_consent_flow_a_missing_authorization_is_an_error_result() -> None:
+    tools = await AgentToolbox(Published(per_user(71, "consent")), Runner()).toolset(
         1, [AgentPluginTool(7, 71)]
     )
     (result,) = await tools.run([ToolInvocation("c", "consent", {})], user_id=1)
-    assert not result.ok and "authorization" in result.output
+    assert not result.ok and result.consent is None and "not authorized" in result.output

@@ -28,7 +28,13 @@ from application.conversation.chat.prompt import (
 )
 from application.conversation.chat.runner import ChatRunner, LiveRun
 from application.conversation.chat.titles import TitleWriter
-from application.conversation.chat.tools import MAX_TOOL_STEPS, NO_SERVER_TOOLS, no_such_tool
+from application.conversation.chat.tools import (
+    MAX_TOOL_STEPS,
+    NO_SERVER_TOOLS,
+    consent_note,
+    consent_requests,
+    no_such_tool,
+)
 from application.conversation.chat.views import (
     DONE,
     MESSAGE_COMPLETED,
@@ -62,6 +68,7 @@ from domain.conversation.errors import ChatStreamInterrupted
 from domain.conversation.messages import function_call_messages, next_answer, tool_response_messages
 from domain.conversation.ports import ChatRunRepository, ConversationRepository, MessageRepository
 from domain.conversation.values import (
+    AuthorizationRequest,
     ChatError,
     ChatStatus,
     MessageStatus,
@@ -99,6 +106,7 @@ class _Output:
     text: list[str] = field(default_factory=list)  # of the current step
     reasoning: list[str] = field(default_factory=list)
     calls: list[ToolCall] = field(default_factory=list)
+    consents: tuple[AuthorizationRequest, ...] = ()  # plugins the user has to authorize first
     usage: ModelUsage | None = None  # of every model step together
     prompt: list[ChatMessage] = field(default_factory=list)
     parameters: Mapping[str, Any] = field(default_factory=dict)
@@ -210,6 +218,12 @@ class ChatEngine:
             mine = [c for c in calls if c.name not in client_names]
             if mine:
                 await self._run_tools(segment, out, mine, server)
+            if out.consents:  # the user authorizes, then sends their message again
+                note = ("\n\n" if out.text else "") + consent_note(out.consents)
+                await self._streams.append(
+                    run_id, MESSAGE_DELTA, _delta(delta_base(out.answer), ChatChunk(note), out)
+                )
+                return
             if theirs or not mine:
                 out.calls = theirs
                 return
@@ -249,6 +263,9 @@ class ChatEngine:
         if known:
             invocations = [ToolInvocation(c.id, c.name, c.arguments) for c in known]
             ran = await server.run(invocations, user_id=segment.run.creator_id)
+            out.consents = consent_requests(ran)
+            if out.consents:
+                return  # nothing of this step is kept: the calls are made again after consent
             results = {r.call_id: r.output for r in ran}
         for call in calls:
             results.setdefault(call.id, no_such_tool(call.name))
@@ -284,6 +301,9 @@ class ChatEngine:
         elif out.canceled:
             answer.status = MessageStatus.INTERRUPTED
             run.cancel(now, total)
+        elif out.consents:
+            answer.status = MessageStatus.AVAILABLE
+            run.await_authorization(now, out.consents, total)
         elif out.calls:
             calls = function_call_messages(answer, out.calls, self._ids, now)
             run.await_tools(tuple(_request(c) for c in out.calls), total)

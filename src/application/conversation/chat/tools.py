@@ -1,4 +1,5 @@
-"""The server tools of a chat when the agent has none, and the result of a call of a tool it lacks."""
+"""The server tools of a chat when the agent has none, the result of a call of a tool it lacks, and
+what the user reads when a tool needs their authorization first."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from collections.abc import Sequence
 
 from crossdomain.plugin import OfferedTool, ToolInvocation, ToolResult
+from domain.conversation.values import AuthorizationRequest
 
 MAX_TOOL_STEPS = 8  # model steps that may call server tools; the one after them has to answer
 
@@ -30,3 +32,19 @@ NO_SERVER_TOOLS = NoServerTools()
 def no_such_tool(name: str) -> str:
     """What the model reads when it called a tool the agent does not have: it may try another."""
     return json.dumps({"error": f"there is no tool named {name!r}"}, ensure_ascii=False)
+
+
+def consent_requests(results: Sequence[ToolResult]) -> tuple[AuthorizationRequest, ...]:
+    """The plugins the user has to authorize, once each, in the order their calls came."""
+    found: dict[int, AuthorizationRequest] = {}
+    for result in results:
+        asked = result.consent
+        if asked is not None and asked.plugin_id not in found:
+            found[asked.plugin_id] = AuthorizationRequest(asked.plugin_id, asked.plugin_name, asked.url)
+    return tuple(found.values())
+
+
+def consent_note(requests: Sequence[AuthorizationRequest]) -> str:
+    """What the user reads when the chat stops for their consent."""
+    lines = [f"To go on, authorize {r.plugin_name}: {r.url}" for r in requests]
+    return "\n".join([*lines, "Then send your message again."])

@@ -19,7 +19,14 @@ from typing import Any
 from application.conversation.dto import MessageDTO
 from crossdomain.knowledge import Recall
 from domain.conversation.entities import ChatRun, Message
-from domain.conversation.values import ChatError, ChatStatus, MessageType, ToolCallRequest, Usage
+from domain.conversation.values import (
+    AuthorizationRequest,
+    ChatError,
+    ChatStatus,
+    MessageType,
+    ToolCallRequest,
+    Usage,
+)
 
 # Event kinds on a chat's run stream, named as Coze names its SSE events.
 CHAT_CREATED = "conversation.chat.created"
@@ -41,7 +48,9 @@ STATUS_EVENT = {
     ChatStatus.FAILED: CHAT_FAILED,
     ChatStatus.REQUIRES_ACTION: CHAT_REQUIRES_ACTION,
     ChatStatus.CANCELED: CHAT_CANCELED,
+    ChatStatus.AWAITING_AUTHORIZATION: CHAT_REQUIRES_ACTION,
 }
+AUTHORIZE_PLUGIN = "authorize_plugin"  # the required action of a chat that ended asking for consent
 
 
 def unix(at: datetime | None) -> int:
@@ -61,6 +70,7 @@ class ChatRunView:
     last_error: ChatError
     usage: Usage
     required_action: tuple[ToolCallRequest, ...]  # only while the chat requires action
+    authorization: tuple[AuthorizationRequest, ...]  # the plugins to authorize, when it asks
     inserted_message_ids: tuple[int, ...]
     created_at: datetime | None
     completed_at: datetime | None
@@ -70,16 +80,18 @@ class ChatRunView:
     def of(cls, run: ChatRun, status: ChatStatus | None = None) -> ChatRunView:
         """`status` overrides the run's (the created event of a started run)."""
         shown = status or run.status
+        asks = shown is ChatStatus.AWAITING_AUTHORIZATION
         return cls(
             run.id,
             run.conversation_id,
             run.section_id,
             run.agent_id,
-            shown,
+            ChatStatus.REQUIRES_ACTION if asks else shown,  # Coze's clients know no other status
             dict(run.meta_data),
             run.last_error,
             run.usage,
             run.required_action if shown is ChatStatus.REQUIRES_ACTION else (),
+            run.authorization if asks else (),
             run.inserted_message_ids,
             run.created_at,
             run.completed_at,
@@ -119,6 +131,16 @@ def chat_payload(view: ChatRunView) -> dict[str, Any]:
                 "tool_calls": [
                     {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
                     for c in view.required_action
+                ]
+            },
+        }
+    if view.authorization:
+        payload["required_action"] = {
+            "type": AUTHORIZE_PLUGIN,
+            AUTHORIZE_PLUGIN: {
+                "plugins": [
+                    {"plugin_id": str(a.plugin_id), "name": a.plugin_name, "authorize_url": a.url}
+                    for a in view.authorization
                 ]
             },
         }

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, select, update
 from domain.conversation.entities import ChatRun, Message
 from domain.conversation.ports import MessageSlice
 from domain.conversation.values import (
+    AuthorizationRequest,
     ChatError,
     ChatStatus,
     ContentType,
@@ -233,9 +234,16 @@ def _run(row: ChatRunRow) -> ChatRun:
         meta_data=dict(row.meta_data or {}),
         usage=_usage(row.usage),
         last_error=ChatError(int(error.get("code", 0)), str(error.get("msg", ""))),
+        # One column for both kinds of required action: tool calls, or plugins to authorize.
         required_action=tuple(
             ToolCallRequest(str(c["id"]), str(c["name"]), str(c["arguments"]))
             for c in row.required_action or ()
+            if "plugin_id" not in c
+        ),
+        authorization=tuple(
+            AuthorizationRequest(int(c["plugin_id"]), str(c["plugin_name"]), str(c["url"]))
+            for c in row.required_action or ()
+            if "plugin_id" in c
         ),
         stream=row.stream,
         auto_save_history=row.auto_save_history,
@@ -265,7 +273,11 @@ def _run_values(r: ChatRun) -> dict[str, Any]:
         "usage": _usage_json(r.usage),
         "last_error": {"code": r.last_error.code, "msg": r.last_error.msg},
         "required_action": [
-            {"id": c.id, "name": c.name, "arguments": c.arguments} for c in r.required_action
+            *({"id": c.id, "name": c.name, "arguments": c.arguments} for c in r.required_action),
+            *(
+                {"plugin_id": str(a.plugin_id), "plugin_name": a.plugin_name, "url": a.url}
+                for a in r.authorization
+            ),
         ],
         "stream": r.stream,
         "auto_save_history": r.auto_save_history,

@@ -1,5 +1,11 @@
 """Tables and repositories of the plugin context."""
 
+from infra.persistence.plugin.grants import (
+    ConsentRow,
+    SqlConsentRepository,
+    SqlUserGrantRepository,
+    UserGrantRow,
+)
 from infra.persistence.plugin.repositories import (
     SqlPluginRepository,
     SqlToolRepository,
@@ -8,10 +14,14 @@ from infra.persistence.plugin.repositories import (
 from infra.persistence.plugin.rows import PluginRow, ToolRow, VersionRow
 
 __all__ = [
+    "ConsentRow",
     "PluginRow",
+    "SqlConsentRepository",
     "SqlPluginRepository",
     "SqlToolRepository",
+    "SqlUserGrantRepository",
     "SqlVersionRepository",
     "ToolRow",
+    "UserGrantRow",
     "VersionRow",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, select, update
 from domain.plugin.entities import Plugin, PluginStatus, PluginVersion, Tool
 from domain.plugin.ports import PluginQuery
 from infra.persistence.paging import counted_page
+from infra.persistence.plugin.grants import ConsentRow, UserGrantRow
 from infra.persistence.plugin.rows import (
     PluginRow,
     ToolRow,
@@ -47,6 +48,8 @@ class SqlPluginRepository:
         # Explicit, not only ON DELETE CASCADE: SQLite enforces foreign keys per connection setting.
         await session.execute(delete(ToolRow).where(ToolRow.plugin_id == plugin_id))
         await session.execute(delete(VersionRow).where(VersionRow.plugin_id == plugin_id))
+        await session.execute(delete(UserGrantRow).where(UserGrantRow.plugin_id == plugin_id))
+        await session.execute(delete(ConsentRow).where(ConsentRow.plugin_id == plugin_id))
         await session.execute(delete(PluginRow).where(PluginRow.id == plugin_id))
 
     async def page(self, query: PluginQuery) -> tuple[list[Plugin], int]:
