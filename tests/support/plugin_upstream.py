@@ -5,7 +5,6 @@ token endpoint and a bearer-protected route, and misbehaving routes (500, bad JS
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,6 @@ from bootstrap.settings import Settings
 from tests.support.fake_llm import Receive, ScriptedServer, Send
 
 API_KEY = "k-upstream-secret"
-CLIENT_ID, CLIENT_SECRET = "plugin-client", "s-client-secret"
 
 
 @dataclass
@@ -32,7 +30,6 @@ class PluginUpstream(ScriptedServer):
     def __init__(self) -> None:
         super().__init__()
         self.seen: list[Seen] = []
-        self.tokens_issued: list[str] = []
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         raw = b""
@@ -68,11 +65,6 @@ class PluginUpstream(ScriptedServer):
         elif path == "/v1/secure":
             ok = headers.get("x-api-key") == API_KEY or ("api_key", API_KEY) in seen.query
             await self.json_response(send, 200 if ok else 401, {"ok": ok})
-        elif path == "/oauth/token":
-            await self._token(seen, send)
-        elif path == "/v1/oauth-data":
-            ok = headers.get("authorization", "").removeprefix("Bearer ") in self.tokens_issued
-            await self.json_response(send, 200 if ok else 401, {"ok": ok})
         elif path == "/v1/broken":
             await self._raw(send, 500, b"upstream exploded", "text/plain")
         elif path == "/v1/notjson":
@@ -84,21 +76,6 @@ class PluginUpstream(ScriptedServer):
             await self.json_response(send, 200, {"late": True})
         else:
             await self.json_response(send, 404, {"error": f"no route {path}"})
-
-    async def _token(self, seen: Seen, send: Send) -> None:
-        expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-        form = dict(parse_qsl(seen.body.decode()))
-        if (
-            seen.headers.get("authorization") != f"Basic {expected}"
-            or form.get("grant_type") != "client_credentials"
-        ):
-            await self.json_response(send, 401, {"error": "invalid_client"})
-            return
-        token = f"t-{len(self.tokens_issued) + 1}"
-        self.tokens_issued.append(token)
-        await self.json_response(
-            send, 200, {"access_token": token, "token_type": "bearer", "expires_in": 3600}
-        )
 
     @staticmethod
     async def _raw(send: Send, status: int, body: bytes, content_type: str) -> None:

@@ -25,8 +25,18 @@ from infra.plugin.http_tool import HttpToolRunner
 from infra.plugin.openapi import OpenApiReader
 from infra.security.cipher import AesGcmCipher
 from tests.support.fake_llm import serving
-from tests.support.plugin_upstream import API_KEY, CLIENT_ID, CLIENT_SECRET, PluginUpstream
+from tests.support.oauth_server import CLIENT_ID as OAUTH_CLIENT_ID
+from tests.support.oauth_server import CLIENT_SECRET as OAUTH_CLIENT_SECRET
+from tests.support.oauth_server import oauth_provider
+from tests.support.plugin_upstream import API_KEY, PluginUpstream
 
+ME_DOCUMENT = """
+openapi: 3.0.1
+info: {title: Me, version: '1'}
+servers: [{url: "URL/api"}]
+paths:
+  /me: {get: {operationId: who_am_i, responses: {'200': {description: ok}}}}
+"""
 DOCUMENT = """
 openapi: 3.0.1
 info: {title: Upstream, version: '1'}
@@ -164,36 +174,41 @@ async def test_a_service_token_in_a_header_or_the_query_is_sent_and_masked_every
     assert failed.status == 401 and "HTTP 401" in failed.text  # an error result for the model
 
 
-async def test_client_credentials_fetch_one_token_and_reuse_it(
-    runner: HttpToolRunner, plugin: PluginDocument, upstream: PluginUpstream
-) -> None:
-    client = OAuthClient(
-        OAuthFlow.CLIENT_CREDENTIALS, CLIENT_ID, cipher.seal(CLIENT_SECRET), f"{upstream.url}/oauth/token"
-    )
-    auth = PluginAuth(AuthKind.OAUTH, oauth=client)
-    issued = len(upstream.tokens_issued)
-    for _ in range(2):
-        answer = await runner.call(tool(plugin, "oauth_data", auth), {})
-        assert (answer.status, answer.body) == (200, {"ok": True})
-    assert len(upstream.tokens_issued) == issued + 1
-    wrong = OAuthClient(OAuthFlow.CLIENT_CREDENTIALS, CLIENT_ID, cipher.seal("wrong"), client.token_url)
-    other = ToolTarget(
-        8,
-        80,
-        tool(plugin, "oauth_data").operation,
-        plugin.server_url,
-        PluginAuth(AuthKind.OAUTH, oauth=wrong),
-    )
-    with pytest.raises(ToolCallFailed) as refused:
-        await runner.call(other, {})
-    assert str(refused.value.params["detail"]) == "the token endpoint refused (HTTP 401: invalid_client)"
+async def test_client_credentials_fetch_one_token_from_a_real_server_and_reuse_it() -> None:
+    with oauth_provider("https://studio.test/cb") as provider:
+        port = int(provider.url.rsplit(":", 1)[1])
+        client = GuardedHttpClient(AddressPolicy.from_settings(["127.0.0.1/32"], [port]))
+        runner = HttpToolRunner(client, cipher, timeout_s=5.0)
+        me = OpenApiReader().read(ME_DOCUMENT.replace("URL", provider.url))
+        machine = OAuthClient(
+            OAuthFlow.CLIENT_CREDENTIALS,
+            OAUTH_CLIENT_ID,
+            cipher.seal(OAUTH_CLIENT_SECRET),
+            f"{provider.url}/token",
+            scope="read",
+        )
+        who_am_i = tool(me, "who_am_i", PluginAuth(AuthKind.OAUTH, oauth=machine))
+        for _ in range(2):
+            answer = await runner.call(who_am_i, {})
+            assert (answer.status, answer.body["scope"]) == (200, "read"), answer
+        assert provider.grants_seen == ["client_credentials"]  # one token, reused
+        assert answer.request["headers"]["authorization"] == MASK
+
+        wrong = OAuthClient(
+            OAuthFlow.CLIENT_CREDENTIALS, OAUTH_CLIENT_ID, cipher.seal("wrong"), machine.token_url
+        )
+        other = ToolTarget(8, 80, who_am_i.operation, me.server_url, PluginAuth(AuthKind.OAUTH, oauth=wrong))
+        with pytest.raises(ToolCallFailed) as refused:
+            await runner.call(other, {})
+        assert refused.value.params["detail"] == "the token endpoint refused (HTTP 401: invalid_client)"
+        await client.aclose()
 
 
 async def test_a_per_user_plugin_without_the_users_consent_asks_for_it(
     runner: HttpToolRunner, plugin: PluginDocument, upstream: PluginUpstream
 ) -> None:
     client = OAuthClient(
-        OAuthFlow.AUTHORIZATION_CODE, CLIENT_ID, cipher.seal(CLIENT_SECRET), f"{upstream.url}/t"
+        OAuthFlow.AUTHORIZATION_CODE, OAUTH_CLIENT_ID, cipher.seal(OAUTH_CLIENT_SECRET), f"{upstream.url}/t"
     )
     before = len(upstream.seen)
     with pytest.raises(ToolNeedsAuthorization):
