@@ -27,6 +27,7 @@ from application.conversation.chat.commands import NewMessage, StartChat
 from application.conversation.chat.service import ChatService
 from application.conversation.chat.starting import ChatHandle
 from application.conversation.chat.views import (
+    AUTHORIZE_PLUGIN,
     CHAT_CANCELED,
     CHAT_COMPLETED,
     CHAT_CREATED,
@@ -113,6 +114,7 @@ class SpaEncoder:
         self.status = ""
         self.usage: dict[str, int] = {}
         self.error: dict[str, Any] | None = None
+        self.consents: list[dict[str, Any]] = []  # plugins to authorize when the chat asks for it
         self.index = 0
 
     def _message(self, seq: int, message: dict[str, Any], is_finish: bool) -> bytes:
@@ -165,6 +167,8 @@ class SpaEncoder:
             return chunk
         if item.kind in _STATUS_EVENTS:
             self.status, self.usage = data["status"], dict(data.get("usage") or {})
+            asked = (data.get("required_action") or {}).get(AUTHORIZE_PLUGIN) or {}
+            self.consents = list(asked.get("plugins") or [])
             if item.kind == CHAT_FAILED:
                 error = data.get("last_error") or {}
                 return event(
@@ -186,6 +190,7 @@ class SpaEncoder:
                     "chat_id": str(self.handle.chat_id),
                     "status": self.status,
                     "usage": self.usage,
+                    **({"authorize_plugins": self.consents} if self.consents else {}),
                 }
             ),
         )

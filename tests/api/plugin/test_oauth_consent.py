@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from bootstrap.settings import Settings
-from tests.support.chat_world import ChatUser, Client, chat_user
+from tests.support.chat_world import ChatUser, Client, chat_user, parse_sse
 from tests.support.identity import sign_in
 from tests.support.oauth_server import CLIENT_ID, CLIENT_SECRET, OAuthProvider, oauth_provider
 from tests.support.plugin_world import manifest
@@ -242,3 +242,18 @@ async def test_status_and_revoke(alice: ChatUser, provider: OAuthProvider) -> No
     assert kinds == {"client_credentials", "authorization_code"}
     missing = await alice.client.post("/api/plugin_api/get_oauth_status", json={"plugin_id": "123"})
     assert missing.status_code == 404 and missing.json()["code"] == 4200
+
+
+async def test_the_studio_chat_ends_with_the_plugins_to_authorize(
+    alice: ChatUser, provider: OAuthProvider
+) -> None:
+    await sign_in(alice.client, alice.email)
+    r = await alice.client.post(
+        "/api/conversation/chat", json={"bot_id": alice.bot, "draft_mode": True, "query": "/tool who_am_i {}"}
+    )
+    events = parse_sse(r.content)
+    done = events[-1]
+    assert done["event"] == "done" and done["data"]["status"] == "requires_action", done
+    (asked,) = done["data"]["authorize_plugins"]
+    assert asked["name"] == "Accounts" and asked["authorize_url"].startswith(f"{provider.url}/authorize?")
+    assert asked["plugin_id"] == alice.plugin["plugin_id"]  # type: ignore[attr-defined]

@@ -159,6 +159,21 @@ describe("knowledge_recall in the stream", () => {
     expect([after.answer, after.answerId]).toEqual(["42", "15"]);
   });
 
+  it("keeps the plugins a chat asks to authorize, with http(s) consent links only", () => {
+    const done = JSON.stringify({
+      status: "requires_action",
+      chat_id: "7",
+      authorize_plugins: [
+        { plugin_id: "1", name: "Mail", authorize_url: "https://id.example.com/authorize?state=s" },
+        { plugin_id: "2", name: "Evil", authorize_url: "javascript:alert(1)" },
+      ],
+    });
+    const after = applyEvent(turn, "done", done);
+    expect(after.status).toBe("completed");
+    expect(after.consents?.map((c) => c.name)).toEqual(["Mail"]);
+    expect(applyEvent(turn, "done", JSON.stringify({ status: "completed" })).consents).toBeUndefined();
+  });
+
   it("gives null for content that is not a knowledge_recall note", () => {
     expect(recallSources(FINISH)).toBeNull();
     expect(recallSources("not json")).toBeNull();

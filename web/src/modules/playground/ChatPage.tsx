@@ -36,6 +36,7 @@ import {
   runStream,
   saveLive,
   toolCallOf,
+  type Consent,
   type LiveTurn,
   type Source,
 } from "./stream";
@@ -89,6 +90,25 @@ function ToolSteps({ steps }: { steps: readonly { id: string; type: string; cont
         );
       })}
     </Stack>
+  );
+}
+
+/** The plugins the chat stopped for: a link each to consent at the provider, opened in a new tab. */
+function Consents({ items }: { items: readonly Consent[] }) {
+  const { t } = useTranslation();
+  return (
+    <Alert color="blue" mt="xs" data-testid="consents" title={t("playground.consent.title")}>
+      <Stack gap={4}>
+        {items.map((c) => (
+          <Anchor key={c.plugin_id} href={c.authorize_url} target="_blank" rel="noreferrer noopener" size="sm">
+            {t("playground.consent.authorize", { name: c.name })}
+          </Anchor>
+        ))}
+        <Text size="xs" c="dimmed">
+          {t("playground.consent.then")}
+        </Text>
+      </Stack>
+    </Alert>
   );
 }
 
@@ -191,6 +211,8 @@ export function ChatPage() {
   const [failure, setFailure] = useState<string | null>(null);
   const [usage, setUsage] = useState(() => loadUsage(agentId));
   const [sources, setSources] = useState(() => loadSources(agentId));
+  // The consent links of answers that asked for them, while this page is open (their text keeps them).
+  const [consents, setConsents] = useState<Record<string, Consent[]>>({});
   const showSource = useQuery({
     queryKey: ["playground", "show-source", agentId],
     queryFn: () => fetchShowSource(spaceId, agentId),
@@ -214,6 +236,8 @@ export function ChatPage() {
       if (turn.status === "interrupted") return; // keep the partial answer, offer resume
       setUsage(rememberUsage(turn));
       setSources(rememberSources(turn));
+      const asked = turn.consents;
+      if (asked?.length && turn.answerId) setConsents((all) => ({ ...all, [turn.answerId]: asked }));
       await client.invalidateQueries({ queryKey: historyKey(agentId) });
       setChosen({});
       if (turn.status === "failed") setLiveState({ ...turn, cutAfter: turn.cutAfter });
@@ -426,6 +450,7 @@ export function ChatPage() {
                       {m.content}
                     </Text>
                     {showSource && sources[m.message_id]?.length ? <Sources items={sources[m.message_id]!} /> : null}
+                    {consents[m.message_id]?.length ? <Consents items={consents[m.message_id]!} /> : null}
                     {m.status === "broken" && (
                       <Badge color="gray" size="xs">
                         {t("playground.stopped")}
@@ -472,6 +497,7 @@ export function ChatPage() {
                   {live.answer}
                 </Text>
                 {showSource && live.sources?.length ? <Sources items={live.sources} /> : null}
+                {live.consents?.length ? <Consents items={live.consents} /> : null}
                 {streaming && <Loader size="xs" type="dots" aria-label={t("playground.streaming")} />}
                 {live.status === "failed" && (
                   <Alert color="red" role="alert" mt="xs">

@@ -21,8 +21,17 @@ export interface LiveTurn {
   /** The server's tool calls of this turn and their results, in the order they came. */
   tools?: ToolStep[];
   status: "streaming" | "completed" | "canceled" | "failed" | "interrupted";
+  /** Plugins the user has to authorize before the agent can go on (the chat ended asking). */
+  consents?: Consent[];
   usage?: { input_count?: number; output_count?: number; token_count?: number };
   error?: string;
+}
+
+/** A plugin to authorize: where the user consents, after which they send their message again. */
+export interface Consent {
+  plugin_id: string;
+  name: string;
+  authorize_url: string;
 }
 
 /** A function_call or tool_response message of the turn. */
@@ -138,9 +147,15 @@ export function applyEvent(turn: LiveTurn, kind: string, data: string): LiveTurn
     return { ...turn, status: "failed", error: e.msg || `error ${e.code}` };
   }
   if (kind === "done") {
-    const e = JSON.parse(data) as { status: string; usage?: LiveTurn["usage"]; chat_id?: string };
+    const e = JSON.parse(data) as {
+      status: string;
+      usage?: LiveTurn["usage"];
+      chat_id?: string;
+      authorize_plugins?: Consent[];
+    };
     const status = e.status === "canceled" ? "canceled" : e.status === "failed" || turn.status === "failed" ? "failed" : "completed";
-    return { ...turn, status, usage: e.usage, chatId: e.chat_id || turn.chatId };
+    const consents = e.authorize_plugins?.filter((c) => /^https?:\/\//i.test(c.authorize_url));
+    return { ...turn, status, usage: e.usage, chatId: e.chat_id || turn.chatId, ...(consents?.length ? { consents } : {}) };
   }
   return turn;
 }
