@@ -132,10 +132,10 @@ function EditModal({ dataset, onClose }: { dataset: Dataset; onClose: () => void
           <FailureAlert error={save.error} />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
-              {t("knowledge.common.cancel")}
+              {t("common.cancel")}
             </Button>
             <Button type="submit" loading={save.isPending}>
-              {t("knowledge.common.save")}
+              {t("common.save")}
             </Button>
           </Group>
         </Stack>

@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 import { ApiError } from "../../app/api";
+import { ConfirmModal } from "../../app/confirm";
 import { ErrorPanel, FailureAlert } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
 import {
@@ -26,7 +27,7 @@ import {
 import { problemsOf, settingsOf, strategyOf } from "./chunking";
 import { ChunkingForm } from "./ChunkingForm";
 import { addDocumentsPath, documentPath } from "./paths";
-import { ConfirmModal, DocumentStatus } from "./shared";
+import { DocumentStatus } from "./shared";
 import { DOC_PROCESSING, type Dataset, type DocumentInfo } from "./types";
 
 export function DocumentsPanel({ spaceId, dataset }: { spaceId: string; dataset: Dataset }) {
@@ -153,7 +154,7 @@ export function DocumentsPanel({ spaceId, dataset }: { spaceId: string; dataset:
                             </Button>
                           ) : null}
                           <Button size="compact-xs" variant="subtle" color="red" aria-label={t("knowledge.documents.deleteNamed", { name: d.name })} onClick={() => setDeleting(d)}>
-                            {t("knowledge.common.delete")}
+                            {t("common.delete")}
                           </Button>
                         </Group>
                       ) : null}
@@ -213,10 +214,10 @@ function RenameModal({ doc, onClose }: { doc: DocumentInfo; onClose: () => void 
           <FailureAlert error={rename.error} />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
-              {t("knowledge.common.cancel")}
+              {t("common.cancel")}
             </Button>
             <Button type="submit" loading={rename.isPending}>
-              {t("knowledge.common.save")}
+              {t("common.save")}
             </Button>
           </Group>
         </Stack>
@@ -247,7 +248,7 @@ function ResegmentModal({ doc, onClose }: { doc: DocumentInfo; onClose: () => vo
         <FailureAlert error={resegment.error} />
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onClose}>
-            {t("knowledge.common.cancel")}
+            {t("common.cancel")}
           </Button>
           <Button
             loading={resegment.isPending}
@@ -280,7 +281,7 @@ function DeleteDocument({ doc, onClose }: { doc: DocumentInfo | null; onClose: (
     <ConfirmModal
       opened={doc !== null}
       title={t("knowledge.documents.deleteTitle")}
-      confirmLabel={t("knowledge.common.delete")}
+      confirmLabel={t("common.delete")}
       loading={remove.isPending}
       error={remove.error}
       onConfirm={() => doc && remove.mutate(doc)}
