@@ -10,6 +10,7 @@ import { Link } from "react-router";
 import { ApiError } from "../../app/api";
 import { ConfirmModal } from "../../app/confirm";
 import { ErrorPanel, FailureAlert } from "../../app/errors";
+import { FormButtons } from "../../app/forms";
 import { PageLoader } from "../../app/loading";
 import {
   LIMITS,
@@ -211,15 +212,7 @@ function RenameModal({ doc, onClose }: { doc: DocumentInfo; onClose: () => void 
             error={!name.trim() ? t("knowledge.add.nameRequired") : null}
             onChange={(e) => setName(e.currentTarget.value)}
           />
-          <FailureAlert error={rename.error} />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              {t("common.cancel")}
-            </Button>
-            <Button type="submit" loading={rename.isPending}>
-              {t("common.save")}
-            </Button>
-          </Group>
+          <FormButtons error={rename.error} loading={rename.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>
