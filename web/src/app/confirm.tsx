@@ -22,7 +22,8 @@ interface ConfirmProps {
   onClose: () => void;
 }
 
-export function ConfirmModal({ opened, title, children, confirmLabel, loading, error, errorTestId, onConfirm, onClose }: ConfirmProps) {
+export function ConfirmModal(props: ConfirmProps) {
+  const { opened, title, children, confirmLabel, loading, error, errorTestId, onConfirm, onClose } = props;
   const { t } = useTranslation();
   return (
     <Modal opened={opened} onClose={onClose} title={title} centered>
