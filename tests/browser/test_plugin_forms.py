@@ -14,7 +14,12 @@ from tests.browser.conftest import Person, sign_up
 from tests.browser.test_playground import _post
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from playwright.sync_api import Locator, Page
+
+    Shot = Callable[[Page, str], Path]
 
 PLUGIN_URL = re.compile(r"/spaces/([0-9]+)/plugins/([0-9]+)$")
 KEPT = "Stored — leave empty to keep it"
@@ -56,7 +61,9 @@ def choose(page: Page, field: Locator, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def test_register_from_the_form_then_edit_meta_and_add_tools(page: Page, person: Person) -> None:
+def test_register_from_the_form_then_edit_meta_and_add_tools(
+    page: Page, person: Person, screenshot: Shot
+) -> None:
     sign_up(page, person)
     name = f"Notes {uuid.uuid4().hex[:6]}"
     register_from_form(page, name)
@@ -75,6 +82,7 @@ def test_register_from_the_form_then_edit_meta_and_add_tools(page: Page, person:
     dialog.get_by_role("textbox", name="Consent URL").fill("https://auth.example.com/authorize")
     dialog.get_by_role("textbox", name="Token URL").fill("https://auth.example.com/token")
     dialog.get_by_role("textbox", name="Scope").fill("notes.read")
+    screenshot(page, "plugin-edit-oauth")
     dialog.get_by_role("button", name="Save").click()
     dialog.wait_for(state="detached")
     page.get_by_test_id("plugin-auth").filter(has_text="OAuth authorization code").wait_for()
@@ -105,9 +113,12 @@ def test_register_from_the_form_then_edit_meta_and_add_tools(page: Page, person:
     rows = page.get_by_test_id("tool-row")
     assert rows.count() == 2
     assert "GET" in rows.first.inner_text() and "/notes" in rows.first.inner_text()
+    screenshot(page, "plugin-page-tools")
 
 
-def test_edit_a_tools_parameters_and_list_the_published_versions(page: Page, person: Person) -> None:
+def test_edit_a_tools_parameters_and_list_the_published_versions(
+    page: Page, person: Person, screenshot: Shot
+) -> None:
     sign_up(page, person)
     register_from_form(page, f"Tasks {uuid.uuid4().hex[:6]}")
     page.get_by_test_id("versions-empty").wait_for()
@@ -132,6 +143,7 @@ def test_edit_a_tools_parameters_and_list_the_published_versions(page: Page, per
     choose(page, dialog.get_by_label("Type of parameter 2", exact=True).first, "Integer")
     dialog.get_by_role("checkbox", name="Parameter 2 is required").check()
     dialog.get_by_role("textbox", name="Description of parameter 2").fill("Which task")
+    screenshot(page, "plugin-tool-editor")
     dialog.get_by_role("button", name="Save").click()
     dialog.wait_for(state="detached")
     row = page.get_by_test_id("tool-row").filter(has_text="get_task")
@@ -197,7 +209,9 @@ def make_plugin_and_agent(page: Page) -> tuple[str, str, str]:
     return str(space), str(plugin), str(bot)
 
 
-def test_bound_tool_defaults_and_hidden_parameters_in_the_agent_editor(page: Page, person: Person) -> None:
+def test_bound_tool_defaults_and_hidden_parameters_in_the_agent_editor(
+    page: Page, person: Person, screenshot: Shot
+) -> None:
     sign_up(page, person)
     space, _, bot = make_plugin_and_agent(page)
     page.goto(f"/spaces/{space}/agents/{bot}")
@@ -214,6 +228,7 @@ def test_bound_tool_defaults_and_hidden_parameters_in_the_agent_editor(page: Pag
     dialog.get_by_role("textbox", name="Default value of units").fill("metric")
     dialog.get_by_role("switch", name="Hide units from the model").check(force=True)
     dialog.get_by_role("textbox", name="Default value of city").fill("Paris")
+    screenshot(page, "agent-tool-parameters")
     dialog.get_by_role("button", name="Save").click()
     dialog.wait_for(state="detached")
 

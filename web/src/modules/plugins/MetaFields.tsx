@@ -1,7 +1,7 @@
 // The plugin's form fields: name, description, server URL and auth (none, a service token in a
 // header or query parameter, OAuth client credentials, OAuth authorization code). Secrets start
 // empty; on an edit, a placeholder says one is stored and an empty field keeps it.
-import { PasswordInput, SegmentedControl, Select, Stack, TextInput, Textarea } from "@mantine/core";
+import { Group, PasswordInput, Radio, Select, Stack, TextInput, Textarea } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 
 import { NAME_LIMIT } from "./api";
@@ -47,18 +47,13 @@ export function MetaFields({ form: f, onChange, touched, stored }: Props) {
         onChange={(e) => onChange({ desc: e.currentTarget.value })}
       />
       {text("url", t("plugins.meta.url"), { required: true, description: t("plugins.meta.urlHint") })}
-      <Stack gap={4}>
-        <span id="plugin-auth-label" style={{ fontSize: "var(--mantine-font-size-sm)", fontWeight: 500 }}>
-          {t("plugins.meta.auth")}
-        </span>
-        <SegmentedControl
-          aria-labelledby="plugin-auth-label"
-          value={f.auth}
-          onChange={(v) => onChange({ auth: v as AuthChoice })}
-          data={AUTH_CHOICES.map((c) => ({ value: c, label: t(`plugins.auth.${c}`) }))}
-          fullWidth
-        />
-      </Stack>
+      <Radio.Group label={t("plugins.meta.auth")} value={f.auth} onChange={(v) => onChange({ auth: v as AuthChoice })}>
+        <Group gap="md" mt={6}>
+          {AUTH_CHOICES.map((c) => (
+            <Radio key={c} value={c} label={t(`plugins.auth.${c}`)} />
+          ))}
+        </Group>
+      </Radio.Group>
       {f.auth === "service" ? (
         <>
           <Select
