@@ -57,7 +57,9 @@ def test_convert_register_debug_toggle_publish(page: Page, person: Person) -> No
 
     page.get_by_role("button", name="Publish").first.click()
     dialog = page.get_by_role("dialog")
-    assert dialog.get_by_label("Version").input_value() == "v1.0.0"
+    from playwright.sync_api import expect
+
+    expect(dialog.get_by_label("Version")).to_have_value("v1.0.0")  # once the next version came
     dialog.get_by_role("button", name="Publish").click()
     page.get_by_text("Published v1.0.0").first.wait_for()
 

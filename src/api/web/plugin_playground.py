@@ -3,29 +3,24 @@ space with their activated tools, and the built-in plugin."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import msgspec
 from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.envelope import Envelope
-from api.schemas import BodyPage, BodySize100, Int64Str, parse_id
+from api.schemas import Int64Str, parse_id
 from api.security.identity import CurrentActor
+from api.web.plugin_requests import SearchName, SpacePage
 from api.web.plugin_schemas import PluginInfoForPlayground
 from application.plugin.playground import PlaygroundPlugins
-from domain.plugin.entities import MAX_NAME
 
 Playground = NamedDependency[PlaygroundPlugins]
 
 
-class PlaygroundListRequest(msgspec.Struct, forbid_unknown_fields=True):
+class PlaygroundListRequest(SpacePage, forbid_unknown_fields=True):
     space_id: Int64Str
-    page: BodyPage = 1
-    size: BodySize100 = 20
-    name: Annotated[str, msgspec.Meta(max_length=MAX_NAME)] = ""
-    plugin_ids: Annotated[list[Int64Str], msgspec.Meta(max_length=100)] | None = None
+    name: SearchName = ""
     plugin_types: list[int] | None = None  # Coze's PluginType filter: plugins are type 1
     channel_id: int | None = None
     self_created: bool | None = None

@@ -3,8 +3,6 @@ delete_api, batch_create_api): each edit changes the draft document's operation.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import msgspec
 from litestar import post
 from litestar.di import NamedDependency
@@ -13,10 +11,9 @@ from litestar.params import JSONBody
 from api.envelope import Envelope
 from api.schemas import BodyPage, BodySize100, Int64Str, id_str, parse_id
 from api.security.identity import CurrentActor
+from api.web.plugin_requests import IdList, ToolFields, ToolName
 from api.web.plugin_schemas import (
     METHODS,
-    APIExtend,
-    APIParameter,
     Document,
     EditVersionResponse,
     ManifestText,
@@ -30,11 +27,6 @@ from domain.plugin.errors import PluginNotFound
 
 Plugins = NamedDependency[PluginService]
 Tools = NamedDependency[ToolService]
-ToolName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the operationId")]
-IdList = Annotated[list[Int64Str], msgspec.Meta(max_length=100)]
-Params = Annotated[list[APIParameter], msgspec.Meta(max_length=100)]
-Method = Annotated[int, msgspec.Meta(ge=1, le=5, description="1 GET, 2 POST, 3 PUT, 4 DELETE, 5 PATCH")]
-Path = Annotated[str, msgspec.Meta(max_length=1024, pattern=r"^/", description="relative to the server URL")]
 
 
 class ApisRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -52,18 +44,10 @@ class ApisResponse(Envelope, kw_only=True):
     edit_version: int
 
 
-class CreateApiRequest(msgspec.Struct, forbid_unknown_fields=True):
+class CreateApiRequest(ToolFields, forbid_unknown_fields=True):
     plugin_id: Int64Str
     name: ToolName
     desc: Text = ""
-    path: Path | None = None
-    method: Method | None = None
-    api_extend: APIExtend | None = None
-    request_params: Params | None = None
-    response_params: Params | None = None
-    disabled: bool | None = None
-    edit_version: int | None = None
-    function_name: str | None = None
 
 
 class CreateApiResponse(Envelope, kw_only=True):
@@ -71,21 +55,13 @@ class CreateApiResponse(Envelope, kw_only=True):
     edit_version: int
 
 
-class UpdateApiRequest(msgspec.Struct, forbid_unknown_fields=True):
+class UpdateApiRequest(ToolFields, forbid_unknown_fields=True):
     plugin_id: Int64Str
     api_id: Int64Str
     name: ToolName | None = None
     desc: Text | None = None
-    path: Path | None = None
-    method: Method | None = None
-    request_params: Params | None = None
-    response_params: Params | None = None
-    disabled: bool | None = None
-    api_extend: APIExtend | None = None
-    edit_version: int | None = None
     save_example: bool | None = None
     debug_example: dict[str, str] | None = None
-    function_name: str | None = None
 
 
 class DeleteApiRequest(msgspec.Struct, forbid_unknown_fields=True):

@@ -13,10 +13,10 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.envelope import Envelope
-from api.schemas import BodyPage, BodySize100, Int64Str, id_str, parse_id
+from api.schemas import Int64Str, id_str, parse_id
 from api.security.identity import CurrentActor
+from api.web.plugin_requests import CodeSecrets, MetaFields, Name, SearchName, SpacePage
 from api.web.plugin_schemas import (
-    APIParameter,
     CodeInfo,
     Document,
     EditVersionResponse,
@@ -25,40 +25,18 @@ from api.web.plugin_schemas import (
     PluginIcon,
     PluginInfoForPlayground,
     PluginMetaInfo,
-    Secret,
     Text,
-    form_auth,
 )
-from application.plugin.publishing import PublishService
 from application.plugin.registry import MetaChanges, PluginService
-from application.plugin.tool_editing import ToolService
-from domain.plugin.entities import MAX_NAME
 from domain.plugin.ports import PluginQuery
 
 Plugins = NamedDependency[PluginService]
-Tools = NamedDependency[ToolService]
-Publishing = NamedDependency[PublishService]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME, pattern=r"\S")]
-SearchName = Annotated[str, msgspec.Meta(max_length=MAX_NAME)]
-ToolName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the operationId")]
-IdList = Annotated[list[Int64Str], msgspec.Meta(max_length=100)]
-Params = Annotated[list[APIParameter], msgspec.Meta(max_length=100)]
-Method = Annotated[int, msgspec.Meta(ge=1, le=5, description="1 GET, 2 POST, 3 PUT, 4 DELETE, 5 PATCH")]
-AuthType = Annotated[int, msgspec.Meta(ge=0, le=4, description="0 none, 1 service token, 3 OAuth")]
-Location = Annotated[int, msgspec.Meta(ge=1, le=2, description="1 header, 2 query")]
-Path = Annotated[str, msgspec.Meta(max_length=1024, pattern=r"^/", description="relative to the server URL")]
-Url = Annotated[str, msgspec.Meta(max_length=2048)]
-OAuthInfo = Annotated[str, msgspec.Meta(max_length=10_000)]
-Version = Annotated[str, msgspec.Meta(max_length=32)]
 
 
-class PluginRegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
+class PluginRegisterRequest(CodeSecrets, forbid_unknown_fields=True):
     space_id: Int64Str
     ai_plugin: ManifestText
     openapi: Document
-    client_id: str | None = None  # Coze Studio sends these beside the manifest; the manifest decides
-    client_secret: str | None = None
-    service_token: str | None = None
     plugin_type: int | None = None
     import_from_file: bool | None = None
     project_id: str | None = None
@@ -73,38 +51,22 @@ class RegisterResponse(Envelope, kw_only=True):
     data: RegisterData
 
 
-class RegisterMetaRequest(msgspec.Struct, forbid_unknown_fields=True):
+class RegisterMetaRequest(MetaFields, forbid_unknown_fields=True):
     space_id: Int64Str
     name: Name
     desc: Text = ""
-    url: Url | None = None
-    icon: PluginIcon | None = None
-    auth_type: AuthType | None = None
-    sub_auth_type: int | None = None
-    location: Location | None = None
-    key: Annotated[str, msgspec.Meta(max_length=100)] | None = None
-    service_token: Secret | None = None
-    oauth_info: OAuthInfo | None = None
-    common_params: dict[str, list[dict[str, str]]] | None = None
-    creation_method: int | None = None
     ide_code_runtime: str | None = None
-    plugin_type: int | None = None
     project_id: str | None = None
-    auth_payload: str | None = None
-    fixed_export_ip: bool | None = None
 
 
 class PluginIdResponse(Envelope, kw_only=True):
     plugin_id: str
 
 
-class PluginUpdateRequest(msgspec.Struct, forbid_unknown_fields=True):
+class PluginUpdateRequest(CodeSecrets, forbid_unknown_fields=True):
     plugin_id: Int64Str
     openapi: Document
     ai_plugin: ManifestText = ""
-    client_id: str | None = None
-    client_secret: str | None = None
-    service_token: str | None = None
     source_code: str | None = None
     edit_version: int | None = None
 
@@ -118,24 +80,11 @@ class PluginUpdateResponse(Envelope, kw_only=True):
     data: PluginUpdateData
 
 
-class UpdateMetaRequest(msgspec.Struct, forbid_unknown_fields=True):
+class UpdateMetaRequest(MetaFields, forbid_unknown_fields=True):
     plugin_id: Int64Str
     name: Name | None = None
     desc: Text | None = None
-    url: Url | None = None
-    icon: PluginIcon | None = None
-    auth_type: AuthType | None = None
-    sub_auth_type: int | None = None
-    location: Location | None = None
-    key: Annotated[str, msgspec.Meta(max_length=100)] | None = None
-    service_token: Secret | None = None
-    oauth_info: OAuthInfo | None = None
-    common_params: dict[str, list[dict[str, str]]] | None = None
-    creation_method: int | None = None
     edit_version: int | None = None
-    plugin_type: int | None = None
-    auth_payload: str | None = None
-    fixed_export_ip: bool | None = None
 
 
 class PluginIdRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -159,11 +108,9 @@ class PluginInfoResponse(Envelope, kw_only=True):
     plugin_type: int = 1
 
 
-class DevListRequest(msgspec.Struct, forbid_unknown_fields=True):
+class DevListRequest(SpacePage, forbid_unknown_fields=True):
     space_id: Int64Str
     dev_id: Int64Str | None = None  # Coze Studio sends the caller's id; the session decides
-    page: BodyPage = 1
-    size: BodySize100 = 20
     name: SearchName | None = None
     publish_status: bool | None = None
     scope_type: Annotated[int, msgspec.Meta(ge=0, le=1)] | None = None  # 1: only the caller's
@@ -171,7 +118,6 @@ class DevListRequest(msgspec.Struct, forbid_unknown_fields=True):
     order_by: int | None = None
     plugin_type_for_filter: int | None = None
     project_id: str | None = None
-    plugin_ids: IdList | None = None
 
 
 class DevListResponse(Envelope, kw_only=True):
@@ -195,9 +141,6 @@ async def register(
 async def register_plugin_meta(
     actor: CurrentActor, plugin_service: Plugins, data: JSONBody[RegisterMetaRequest]
 ) -> PluginIdResponse:
-    auth = form_auth(
-        data.auth_type, data.sub_auth_type, data.location, data.key, data.service_token, data.oauth_info
-    )
     plugin = await plugin_service.register_meta(
         actor,
         parse_id(data.space_id),
@@ -205,7 +148,7 @@ async def register_plugin_meta(
         data.desc,
         (data.icon or PluginIcon()).uri,
         data.url or "",
-        auth,
+        data.auth(),
     )
     return PluginIdResponse(plugin_id=id_str(plugin.id))
 
@@ -222,17 +165,12 @@ async def update_plugin(
 async def update_plugin_meta(
     actor: CurrentActor, plugin_service: Plugins, data: JSONBody[UpdateMetaRequest]
 ) -> EditVersionResponse:
-    auth = None
-    if data.auth_type is not None:
-        auth = form_auth(
-            data.auth_type, data.sub_auth_type, data.location, data.key, data.service_token, data.oauth_info
-        )
     changes = MetaChanges(
         name=data.name,
         description=data.desc,
         icon_uri=None if data.icon is None else data.icon.uri,
         server_url=data.url,
-        auth=auth,
+        auth=None if data.auth_type is None else data.auth(),
     )
     plugin = await plugin_service.update_meta(actor, parse_id(data.plugin_id), changes)
     return EditVersionResponse(edit_version=plugin.edit_version)

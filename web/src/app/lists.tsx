@@ -1,8 +1,12 @@
-// What a space's paged list pages (agents, knowledge bases) share: the search box, and the list's
-// states: loading, failed, empty or no match, then the rows with their count, "more" and a failure
+// What a space's paged list pages (agents, knowledge bases, plugins) share: the search box, the
+// numbered pages' query, the list's states: loading, failed, empty or no match, then the rows (a
+// named link with badges, a description, a delete button) with their count, "more" and a failure
 // of a later page under the rows already shown.
 import { Button, Card, Group, Loader, Stack, Text, TextInput, Title, type TextInputProps } from "@mantine/core";
+import { useInfiniteQuery, type QueryKey } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 
 import { ErrorPanel } from "./errors";
 import { PageLoader } from "./loading";
@@ -91,6 +95,68 @@ export function EmptyList(props: { testId: string; title: string; body: string; 
         </Text>
         <Button onClick={props.onAction}>{props.action}</Button>
       </Stack>
+    </Card>
+  );
+}
+
+/** A list read in numbered pages of `size` (from 1) whose answers say the `total`. */
+export function useNumberedPages<P extends { total: number | string }, T>(
+  queryKey: QueryKey,
+  fetchPage: (page: number) => Promise<P>,
+  size: number,
+  rowsOf: (page: P) => T[],
+) {
+  const query = useInfiniteQuery({
+    queryKey,
+    queryFn: ({ pageParam }) => fetchPage(pageParam),
+    initialPageParam: 1,
+    getNextPageParam: (last, pages) => (pages.length * size < Number(last.total) ? pages.length + 1 : undefined),
+    placeholderData: (previous) => previous,
+  });
+  const pages = query.data?.pages ?? [];
+  return { query, rows: pages.flatMap(rowsOf), total: Number(pages[pages.length - 1]?.total ?? 0) };
+}
+
+interface ListRowProps {
+  /** The row's test id and data attributes. */
+  attributes: Record<string, string>;
+  name: string;
+  to: string;
+  /** Beside the name. */
+  badges?: ReactNode;
+  description: string;
+  /** Under the description (counts, times). */
+  footer?: ReactNode;
+  /** The delete button's accessible name ("Delete …") and what it does; none: no button. */
+  deleteLabel?: string;
+  onDelete?: () => void;
+}
+
+export function ListRow({ attributes, name, to, badges, description, footer, deleteLabel, onDelete }: ListRowProps) {
+  const { t } = useTranslation();
+  return (
+    <Card component="li" withBorder padding="sm" {...attributes}>
+      <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
+        <Stack gap={2} style={{ minWidth: 0, flex: 1 }}>
+          <Group gap="xs" wrap="wrap">
+            <Text component={Link} to={to} fw={600} style={{ overflowWrap: "anywhere" }}>
+              {name}
+            </Text>
+            {badges}
+          </Group>
+          {description ? (
+            <Text size="sm" c="dimmed" lineClamp={2} style={{ overflowWrap: "anywhere" }}>
+              {description}
+            </Text>
+          ) : null}
+          {footer}
+        </Stack>
+        {onDelete ? (
+          <Button size="compact-sm" variant="subtle" color="red" aria-label={deleteLabel} onClick={onDelete}>
+            {t("common.delete")}
+          </Button>
+        ) : null}
+      </Group>
     </Card>
   );
 }

@@ -27,6 +27,9 @@ export const shellMessages = {
     "error.home": "Go to the start page",
     "error.logId": "Log id",
     "common.loading": "Loading…",
+    "common.cancel": "Cancel",
+    "common.delete": "Delete",
+    "common.save": "Save",
   },
   "zh-CN": {
     "app.name": "cozeplus",
@@ -55,5 +58,8 @@ export const shellMessages = {
     "error.home": "返回首页",
     "error.logId": "日志 ID",
     "common.loading": "加载中…",
+    "common.cancel": "取消",
+    "common.delete": "删除",
+    "common.save": "保存",
   },
 } satisfies Record<"en-US" | "zh-CN", Record<string, string>>;

@@ -177,7 +177,7 @@ function ModelForm({ model, onClose }: { model?: AdminModel; onClose: () => void
           <Checkbox label={t("admin.models.makeDefault")} checked={v.isDefault} onChange={(e) => set("isDefault", e.currentTarget.checked)} />
         )}
         <ActionError error={save.error} />
-        <ConfirmButtons onCancel={onClose} confirmLabel={t(editing ? "admin.common.save" : "admin.models.create")} loading={save.isPending} />
+        <ConfirmButtons onCancel={onClose} confirmLabel={t(editing ? "common.save" : "admin.models.create")} loading={save.isPending} />
       </Stack>
     </form>
   );
@@ -280,7 +280,7 @@ function ModelRow({ model, onEdit }: { model: AdminModel; onEdit: () => void }) 
             )}
             {model.builtin ? null : (
               <Button size="xs" variant="subtle" color="red" onClick={() => setConfirmDelete(true)} aria-label={t("admin.models.deleteModel", { name })}>
-                {t("admin.common.delete")}
+                {t("common.delete")}
               </Button>
             )}
           </Group>
@@ -301,7 +301,7 @@ function ModelRow({ model, onEdit }: { model: AdminModel; onEdit: () => void }) 
             type="button"
             color="red"
             onCancel={() => setConfirmDelete(false)}
-            confirmLabel={t("admin.common.delete")}
+            confirmLabel={t("common.delete")}
             loading={remove.isPending}
             onConfirm={() => remove.mutate(undefined, { onSuccess: () => setConfirmDelete(false) })}
           />

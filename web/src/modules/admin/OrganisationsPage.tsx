@@ -120,7 +120,7 @@ function DialogBody({ dialog, tree, onClose }: { dialog: Dialog; tree: OrgNode[]
         ) : null}
         <NameForm
           initial={dialog.kind === "rename" ? dialog.node.name : ""}
-          label={dialog.kind === "rename" ? t("admin.common.save") : t("admin.common.create")}
+          label={dialog.kind === "rename" ? t("common.save") : t("admin.common.create")}
           onSubmit={(name) => run.mutate(name)}
           pending={run.isPending}
           error={run.error}
@@ -162,7 +162,7 @@ function DialogBody({ dialog, tree, onClose }: { dialog: Dialog; tree: OrgNode[]
     <Stack gap="sm">
       <Text size="sm">{t("admin.org.deleteConfirm", { name: dialog.node.name })}</Text>
       <ActionError error={run.error} />
-      <ConfirmButtons type="button" color="red" onCancel={onClose} confirmLabel={t("admin.common.delete")} loading={run.isPending} onConfirm={() => run.mutate("")} />
+      <ConfirmButtons type="button" color="red" onCancel={onClose} confirmLabel={t("common.delete")} loading={run.isPending} onConfirm={() => run.mutate("")} />
     </Stack>
   );
 }
@@ -195,7 +195,7 @@ function Node({ node, open }: { node: OrgNode; open: (d: Dialog) => void }) {
             <Menu.Item onClick={() => open({ kind: "rename", node })}>{t("admin.org.rename")}</Menu.Item>
             <Menu.Item onClick={() => open({ kind: "move", node })}>{t("admin.org.move")}</Menu.Item>
             <Menu.Item color="red" onClick={() => open({ kind: "delete", node })}>
-              {t("admin.common.delete")}
+              {t("common.delete")}
             </Menu.Item>
           </Menu.Dropdown>
         </Menu>

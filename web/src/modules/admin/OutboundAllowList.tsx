@@ -57,7 +57,7 @@ export function OutboundAllowList() {
         <ActionError error={save.error} />
         <Group justify="flex-end">
           <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="outbound-allow-list-save">
-            {t("admin.common.save")}
+            {t("common.save")}
           </Button>
         </Group>
       </Stack>

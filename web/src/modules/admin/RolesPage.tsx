@@ -143,7 +143,7 @@ function RoleForm({ role, onClose }: { role?: Role; onClose: () => void }) {
           </Table.ScrollContainer>
         )}
         <ActionError error={save.error} />
-        <ConfirmButtons onCancel={onClose} confirmLabel={t(role ? "admin.common.save" : "admin.common.create")} loading={save.isPending} />
+        <ConfirmButtons onCancel={onClose} confirmLabel={t(role ? "common.save" : "admin.common.create")} loading={save.isPending} />
       </Stack>
     </form>
   );
@@ -247,7 +247,7 @@ function RolesTab() {
                             onClick={() => remove.mutate(r.id)}
                             aria-label={t("admin.roles.deleteRole", { name: r.role_name })}
                           >
-                            {t("admin.common.delete")}
+                            {t("common.delete")}
                           </Button>
                         </Group>
                       )}

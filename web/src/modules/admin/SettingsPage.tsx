@@ -160,7 +160,7 @@ function Editor({ setting }: { setting: Setting }) {
         <ActionError error={save.error} />
         <Group gap="xs">
           <Button type="submit" loading={save.isPending}>
-            {t("admin.common.save")}
+            {t("common.save")}
           </Button>
           <Button variant="default" onClick={() => setText(JSON.stringify(setting.value, null, 2))}>
             {t("admin.settings.revert")}

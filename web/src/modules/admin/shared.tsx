@@ -99,7 +99,7 @@ export function ConfirmButtons({
   return (
     <Group justify="flex-end" gap="xs">
       <Button variant="default" onClick={onCancel}>
-        {t("admin.common.cancel")}
+        {t("common.cancel")}
       </Button>
       <Button type={type} loading={loading} color={color} onClick={onConfirm}>
         {confirmLabel}

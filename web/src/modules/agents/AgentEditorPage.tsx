@@ -210,7 +210,9 @@ function Editor({ spaceId, agentId, draft }: { spaceId: string; agentId: string;
           </Section>
           <Section title={t("agents.editor.pluginsSection")} testId="plugins-section">
             <PluginsSection
+              agentId={agentId}
               form={form}
+              savedTools={baseline.pluginTools}
               plugins={plugins.data}
               pluginsError={plugins.isError ? message(plugins.error) : null}
               onChange={patch}

@@ -220,7 +220,7 @@ function CreateAgentModal({ spaceId, opened, onClose }: { spaceId: string; opene
           ) : null}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={close}>
-              {t("agents.common.cancel")}
+              {t("common.cancel")}
             </Button>
             <Button type="submit" loading={create.isPending} data-testid="agent-create-submit">
               {t("agents.create.submit")}
@@ -269,7 +269,7 @@ function DeleteAgentModal({
         ) : null}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={close} data-autofocus>
-            {t("agents.common.cancel")}
+            {t("common.cancel")}
           </Button>
           <Button
             color="red"

@@ -1,5 +1,5 @@
 // The agent routes these pages call, and their react-query keys.
-import { apiData } from "../../app/api";
+import { api, apiData } from "../../app/api";
 import type {
   BotInfoForUpdate,
   ChatModel,
@@ -10,6 +10,7 @@ import type {
   PlaygroundPlugin,
   PublishConnector,
   PublishResult,
+  ToolParam,
 } from "./types";
 
 export const PAGE_SIZE = 20;
@@ -25,6 +26,8 @@ export const keys = {
   histories: (agentId: string) => ["agents", "history", agentId] as const,
   knowledge: (spaceId: string) => ["agents", "knowledge", spaceId] as const,
   plugins: (spaceId: string) => ["agents", "plugins", spaceId] as const,
+  toolParams: (agentId: string, pluginId: string, apiName: string) =>
+    ["agents", "tool-params", agentId, pluginId, apiName] as const,
 };
 
 /** One page of a space's agents; `name` searches on the server (a substring, any case). */
@@ -124,4 +127,16 @@ export function formatTime(seconds: string, locale: string): string {
   const n = Number(seconds);
   if (!Number.isFinite(n) || n <= 0) return "";
   return new Date(n * 1000).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** A bound tool's request parameters with the agent's defaults and hidden ones. */
+export async function getToolParams(agentId: string, pluginId: string, apiName: string): Promise<ToolParam[]> {
+  const body = { bot_id: agentId, plugin_id: pluginId, api_name: apiName };
+  return (await api<{ request_params: ToolParam[] }>("/api/plugin_api/get_bot_default_params", body)).request_params;
+}
+
+/** Saves the agent's defaults and hidden parameters for the tool (the whole set: others are cleared). */
+export function setToolParams(agentId: string, pluginId: string, apiName: string, params: ToolParam[]) {
+  const body = { bot_id: agentId, plugin_id: pluginId, api_name: apiName, request_params: params };
+  return api("/api/plugin_api/update_bot_default_params", body);
 }

@@ -198,3 +198,16 @@ export interface PlaygroundPlugin {
   desc_for_human: string;
   plugin_apis: { api_id: string; name: string; desc: string }[];
 }
+
+/** A bound tool's request parameter with the agent's own value (get_bot_default_params). */
+export interface ToolParam {
+  name: string;
+  desc: string;
+  type: number;
+  is_required: boolean;
+  /** The agent's value, used when the model gives none; null: none. */
+  local_default: string | null;
+  /** Hidden from the model: it always takes the default. */
+  local_disable: boolean;
+  [field: string]: unknown;
+}

@@ -199,7 +199,7 @@ function AddDocuments({ spaceId, dataset }: { spaceId: string; dataset: Dataset 
           <FailureAlert error={commit.error} testId="add-error" />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" component={Link} to={datasetPath(spaceId, dataset.dataset_id)}>
-              {t("knowledge.common.cancel")}
+              {t("common.cancel")}
             </Button>
             <Button disabled={!ready || (text && !previewed)} loading={commit.isPending} onClick={() => commit.mutate()}>
               {t("knowledge.add.submit", { count: bases.length })}

@@ -5,7 +5,8 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 
-import { ErrorPanel, FailureAlert } from "../../app/errors";
+import { ErrorPanel } from "../../app/errors";
+import { FormButtons } from "../../app/forms";
 import { PageLoader } from "../../app/loading";
 import { LIMITS, getDataset, keys, updateDataset } from "./api";
 import { DocumentsPanel } from "./DocumentsPanel";
@@ -129,15 +130,7 @@ function EditModal({ dataset, onClose }: { dataset: Dataset; onClose: () => void
             maxRows={6}
             onChange={(e) => setDescription(e.currentTarget.value)}
           />
-          <FailureAlert error={save.error} />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              {t("knowledge.common.cancel")}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {t("knowledge.common.save")}
-            </Button>
-          </Group>
+          <FormButtons error={save.error} loading={save.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

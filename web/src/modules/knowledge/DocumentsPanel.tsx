@@ -8,7 +8,9 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 import { ApiError } from "../../app/api";
+import { ConfirmModal } from "../../app/confirm";
 import { ErrorPanel, FailureAlert } from "../../app/errors";
+import { FormButtons } from "../../app/forms";
 import { PageLoader } from "../../app/loading";
 import {
   LIMITS,
@@ -26,7 +28,7 @@ import {
 import { problemsOf, settingsOf, strategyOf } from "./chunking";
 import { ChunkingForm } from "./ChunkingForm";
 import { addDocumentsPath, documentPath } from "./paths";
-import { ConfirmModal, DocumentStatus } from "./shared";
+import { DocumentStatus } from "./shared";
 import { DOC_PROCESSING, type Dataset, type DocumentInfo } from "./types";
 
 export function DocumentsPanel({ spaceId, dataset }: { spaceId: string; dataset: Dataset }) {
@@ -153,7 +155,7 @@ export function DocumentsPanel({ spaceId, dataset }: { spaceId: string; dataset:
                             </Button>
                           ) : null}
                           <Button size="compact-xs" variant="subtle" color="red" aria-label={t("knowledge.documents.deleteNamed", { name: d.name })} onClick={() => setDeleting(d)}>
-                            {t("knowledge.common.delete")}
+                            {t("common.delete")}
                           </Button>
                         </Group>
                       ) : null}
@@ -210,15 +212,7 @@ function RenameModal({ doc, onClose }: { doc: DocumentInfo; onClose: () => void 
             error={!name.trim() ? t("knowledge.add.nameRequired") : null}
             onChange={(e) => setName(e.currentTarget.value)}
           />
-          <FailureAlert error={rename.error} />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              {t("knowledge.common.cancel")}
-            </Button>
-            <Button type="submit" loading={rename.isPending}>
-              {t("knowledge.common.save")}
-            </Button>
-          </Group>
+          <FormButtons error={rename.error} loading={rename.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>
@@ -247,7 +241,7 @@ function ResegmentModal({ doc, onClose }: { doc: DocumentInfo; onClose: () => vo
         <FailureAlert error={resegment.error} />
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onClose}>
-            {t("knowledge.common.cancel")}
+            {t("common.cancel")}
           </Button>
           <Button
             loading={resegment.isPending}
@@ -280,7 +274,7 @@ function DeleteDocument({ doc, onClose }: { doc: DocumentInfo | null; onClose: (
     <ConfirmModal
       opened={doc !== null}
       title={t("knowledge.documents.deleteTitle")}
-      confirmLabel={t("knowledge.common.delete")}
+      confirmLabel={t("common.delete")}
       loading={remove.isPending}
       error={remove.error}
       onConfirm={() => doc && remove.mutate(doc)}

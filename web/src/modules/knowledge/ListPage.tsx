@@ -1,17 +1,17 @@
 // A space's knowledge bases: search by name and filter by format (on the server), create, delete.
-import { Badge, Button, Card, Group, Modal, Radio, Select, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Badge, Button, Group, Modal, Radio, Select, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { notifications } from "@mantine/notifications";
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate, useParams } from "react-router";
+import { useNavigate, useParams } from "react-router";
 
+import { DeleteConfirm } from "../../app/confirm";
 import { FailureAlert } from "../../app/errors";
-import { EmptyList, NoMatch, PagedList, SearchBox } from "../../app/lists";
+import { EmptyList, ListRow, NoMatch, PagedList, SearchBox, useNumberedPages } from "../../app/lists";
 import { LIMITS, PAGE_SIZE, createDataset, deleteDataset, formatTime, keys, listDatasets } from "./api";
 import { datasetPath, useFollowSpace } from "./paths";
-import { ConfirmModal, FORMATS, FORMAT_KEYS, FormatBadge } from "./shared";
+import { FORMATS, FORMAT_KEYS, FormatBadge } from "./shared";
 import type { Dataset, FormatType } from "./types";
 
 export function KnowledgeListPage() {
@@ -24,15 +24,12 @@ export function KnowledgeListPage() {
   const [deleting, setDeleting] = useState<Dataset | null>(null);
   useFollowSpace(spaceId);
 
-  const query = useInfiniteQuery({
-    queryKey: keys.list(spaceId, name, format),
-    queryFn: ({ pageParam }) => listDatasets(spaceId, name, format, pageParam),
-    initialPageParam: 1,
-    getNextPageParam: (last, pages) => (pages.length * PAGE_SIZE < last.total ? pages.length + 1 : undefined),
-    placeholderData: (previous) => previous,
-  });
-  const datasets = query.data?.pages.flatMap((p) => p.dataset_list) ?? [];
-  const total = query.data?.pages[query.data.pages.length - 1]?.total ?? 0;
+  const { query, rows: datasets, total } = useNumberedPages(
+    keys.list(spaceId, name, format),
+    (page) => listDatasets(spaceId, name, format, page),
+    PAGE_SIZE,
+    (p) => p.dataset_list,
+  );
   const filtered = name !== "" || format !== null;
 
   return (
@@ -90,7 +87,15 @@ export function KnowledgeListPage() {
         ))}
       </PagedList>
       <CreateModal spaceId={spaceId} opened={creating} onClose={() => setCreating(false)} />
-      <DeleteModal spaceId={spaceId} dataset={deleting} onClose={() => setDeleting(null)} />
+      <DeleteConfirm
+        target={deleting}
+        title={t("knowledge.delete.title")}
+        body={(d) => t("knowledge.delete.body", { name: d.name })}
+        done={(d) => t("knowledge.delete.done", { name: d.name })}
+        remove={(d) => deleteDataset(d.dataset_id)}
+        invalidate={keys.all(spaceId)}
+        onClose={() => setDeleting(null)}
+      />
     </Stack>
   );
 }
@@ -99,48 +104,35 @@ function DatasetRow({ spaceId, dataset: d, onDelete }: { spaceId: string; datase
   const { t, i18n } = useTranslation();
   const updated = formatTime(d.update_time, i18n.language);
   return (
-    <Card component="li" withBorder padding="sm" data-testid="knowledge-row" data-dataset-id={d.dataset_id}>
-      <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
-        <Stack gap={2} style={{ minWidth: 0, flex: 1 }}>
-          <Group gap="xs" wrap="wrap">
-            <Text component={Link} to={datasetPath(spaceId, d.dataset_id)} fw={600} style={{ overflowWrap: "anywhere" }}>
-              {d.name}
-            </Text>
-            <FormatBadge format={d.format_type} />
-            {d.processing_file_id_list.length > 0 ? (
-              <Badge size="sm" variant="light" color="yellow">
-                {t("knowledge.list.processing", { count: d.processing_file_id_list.length })}
-              </Badge>
-            ) : null}
-            {d.failed_file_list.length > 0 ? (
-              <Badge size="sm" variant="light" color="red">
-                {t("knowledge.list.failed", { count: d.failed_file_list.length })}
-              </Badge>
-            ) : null}
-          </Group>
-          {d.description ? (
-            <Text size="sm" c="dimmed" lineClamp={2} style={{ overflowWrap: "anywhere" }}>
-              {d.description}
-            </Text>
+    <ListRow
+      attributes={{ "data-testid": "knowledge-row", "data-dataset-id": d.dataset_id }}
+      name={d.name}
+      to={datasetPath(spaceId, d.dataset_id)}
+      description={d.description}
+      deleteLabel={t("knowledge.list.deleteNamed", { name: d.name })}
+      onDelete={d.can_edit ? onDelete : undefined}
+      badges={
+        <>
+          <FormatBadge format={d.format_type} />
+          {d.processing_file_id_list.length > 0 ? (
+            <Badge size="sm" variant="light" color="yellow">
+              {t("knowledge.list.processing", { count: d.processing_file_id_list.length })}
+            </Badge>
           ) : null}
-          <Text size="xs" c="dimmed">
-            {t("knowledge.list.counts", { documents: d.doc_count, slices: d.slice_count })}
-            {updated ? ` · ${t("knowledge.list.updated", { time: updated })}` : ""}
-          </Text>
-        </Stack>
-        {d.can_edit ? (
-          <Button
-            size="compact-sm"
-            variant="subtle"
-            color="red"
-            aria-label={t("knowledge.list.deleteNamed", { name: d.name })}
-            onClick={onDelete}
-          >
-            {t("knowledge.common.delete")}
-          </Button>
-        ) : null}
-      </Group>
-    </Card>
+          {d.failed_file_list.length > 0 ? (
+            <Badge size="sm" variant="light" color="red">
+              {t("knowledge.list.failed", { count: d.failed_file_list.length })}
+            </Badge>
+          ) : null}
+        </>
+      }
+      footer={
+        <Text size="xs" c="dimmed">
+          {t("knowledge.list.counts", { documents: d.doc_count, slices: d.slice_count })}
+          {updated ? ` · ${t("knowledge.list.updated", { time: updated })}` : ""}
+        </Text>
+      }
+    />
   );
 }
 
@@ -214,7 +206,7 @@ function CreateModal({ spaceId, opened, onClose }: { spaceId: string; opened: bo
           <FailureAlert error={create.error} />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={close}>
-              {t("knowledge.common.cancel")}
+              {t("common.cancel")}
             </Button>
             <Button type="submit" loading={create.isPending}>
               {t("knowledge.create.submit")}
@@ -223,35 +215,5 @@ function CreateModal({ spaceId, opened, onClose }: { spaceId: string; opened: bo
         </Stack>
       </form>
     </Modal>
-  );
-}
-
-function DeleteModal({ spaceId, dataset, onClose }: { spaceId: string; dataset: Dataset | null; onClose: () => void }) {
-  const { t } = useTranslation();
-  const client = useQueryClient();
-  const remove = useMutation({
-    mutationFn: (id: string) => deleteDataset(id),
-    onSuccess: () => {
-      notifications.show({ color: "green", message: t("knowledge.delete.done", { name: dataset?.name }) });
-      void client.invalidateQueries({ queryKey: keys.all(spaceId) });
-      close();
-    },
-  });
-  function close() {
-    remove.reset();
-    onClose();
-  }
-  return (
-    <ConfirmModal
-      opened={dataset !== null}
-      title={t("knowledge.delete.title")}
-      confirmLabel={t("knowledge.common.delete")}
-      loading={remove.isPending}
-      error={remove.error}
-      onConfirm={() => dataset && remove.mutate(dataset.dataset_id)}
-      onClose={close}
-    >
-      {t("knowledge.delete.body", { name: dataset?.name ?? "" })}
-    </ConfirmModal>
   );
 }

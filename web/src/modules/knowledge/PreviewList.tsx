@@ -77,7 +77,7 @@ export function PreviewList({ preview, edited, saving, saveError, onSave }: Prop
                   />
                   <Group gap="xs" justify="flex-end">
                     <Button size="xs" variant="default" onClick={() => setEditing(null)}>
-                      {t("knowledge.common.cancel")}
+                      {t("common.cancel")}
                     </Button>
                     <Button
                       size="xs"

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 
+import { ConfirmModal } from "../../app/confirm";
 import { ErrorPanel, FailureAlert } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
 import {
@@ -21,7 +22,7 @@ import {
   updateSlice,
 } from "./api";
 import { datasetPath, knowledgeListPath, useFollowSpace } from "./paths";
-import { ConfirmModal, DocumentStatus } from "./shared";
+import { DocumentStatus } from "./shared";
 import { DOC_PROCESSING, type Slice } from "./types";
 
 export function SlicesPage() {
@@ -190,7 +191,7 @@ function SliceCard({ slice, editable, onDelete }: { slice: Slice; editable: bool
                 {t("knowledge.slices.edit")}
               </Button>
               <Button size="compact-xs" variant="subtle" color="red" aria-label={t("knowledge.slices.deleteN", { n })} onClick={onDelete}>
-                {t("knowledge.common.delete")}
+                {t("common.delete")}
               </Button>
             </Group>
           ) : null}
@@ -246,10 +247,10 @@ function SliceEditor(props: {
       <FailureAlert error={props.error} />
       <Group justify="flex-end" gap="xs">
         <Button size="xs" variant="default" onClick={props.onCancel}>
-          {t("knowledge.common.cancel")}
+          {t("common.cancel")}
         </Button>
         <Button size="xs" disabled={empty} loading={props.saving} onClick={props.onSave}>
-          {t("knowledge.common.save")}
+          {t("common.save")}
         </Button>
       </Group>
     </Stack>
@@ -300,7 +301,7 @@ function DeleteSlice({ documentId, slice, onClose }: { documentId: string; slice
     <ConfirmModal
       opened={slice !== null}
       title={t("knowledge.slices.deleteTitle")}
-      confirmLabel={t("knowledge.common.delete")}
+      confirmLabel={t("common.delete")}
       loading={remove.isPending}
       error={remove.error}
       onConfirm={() => slice && remove.mutate(slice)}

@@ -2,9 +2,6 @@
 export const messages = {
   "en-US": {
     "knowledge.nav": "Knowledge",
-    "knowledge.common.cancel": "Cancel",
-    "knowledge.common.delete": "Delete",
-    "knowledge.common.save": "Save",
     "knowledge.common.chars": "{{used}} / {{limit}} characters",
     "knowledge.format.text": "Text",
     "knowledge.format.textHint": "Documents (PDF, Word, Markdown, HTML, text) and web pages, cut into slices.",
@@ -191,9 +188,6 @@ export const messages = {
   },
   "zh-CN": {
     "knowledge.nav": "知识库",
-    "knowledge.common.cancel": "取消",
-    "knowledge.common.delete": "删除",
-    "knowledge.common.save": "保存",
     "knowledge.common.chars": "{{used}} / {{limit}} 字符",
     "knowledge.format.text": "文本",
     "knowledge.format.textHint": "文档（PDF、Word、Markdown、HTML、文本）和网页，切分为分段。",

@@ -1,9 +1,7 @@
-// Pieces the knowledge pages share: the format's name, a document's status, a confirmation dialog.
-import { Badge, Button, Group, Modal, Progress, Stack, Text } from "@mantine/core";
-import type { ReactNode } from "react";
+// Pieces the knowledge pages share: the format's name, a document's status.
+import { Badge, Progress, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 
-import { FailureAlert } from "../../app/errors";
 import { DOC_DISABLED, DOC_FAILED, DOC_PROCESSING, DOC_READY, type FormatType } from "./types";
 
 export const FORMATS: FormatType[] = [0, 1, 2];
@@ -86,43 +84,5 @@ export function DocumentStatus({ doc }: { doc: StatusLike }) {
     >
       {t(ready ? "knowledge.status.ready" : "knowledge.status.disabled")}
     </Badge>
-  );
-}
-
-export function ConfirmModal({
-  opened,
-  title,
-  children,
-  confirmLabel,
-  loading,
-  error,
-  onConfirm,
-  onClose,
-}: {
-  opened: boolean;
-  title: string;
-  children: ReactNode;
-  confirmLabel: string;
-  loading: boolean;
-  error: unknown;
-  onConfirm: () => void;
-  onClose: () => void;
-}) {
-  const { t } = useTranslation();
-  return (
-    <Modal opened={opened} onClose={onClose} title={title}>
-      <Stack gap="sm">
-        <Text style={{ overflowWrap: "anywhere" }}>{children}</Text>
-        <FailureAlert error={error} />
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose} data-autofocus>
-            {t("knowledge.common.cancel")}
-          </Button>
-          <Button color="red" loading={loading} onClick={onConfirm} data-testid="confirm">
-            {confirmLabel}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
   );
 }

@@ -1,14 +1,16 @@
 // Register a plugin from its OpenAPI document and manifest, pasted, loaded from a file, or
-// converted from a curl command, a Postman collection or a Swagger 2 document.
+// converted from a curl command, a Postman collection or a Swagger 2 document (or: from the form).
 import { Alert, Button, Card, FileButton, Group, Stack, Text, Textarea, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 
+import { CodeArea } from "../../app/code";
 import { FailureAlert } from "../../app/errors";
 import { convertToOpenapi, keys, registerPlugin } from "./api";
-import { pluginPath, useFollowSpace } from "./paths";
+import { pluginPath, registerFormPath, useFollowSpace } from "./paths";
+import { RegisterButton, RegisterHeading } from "./RegisterParts";
 
 export function RegisterPage() {
   const { spaceId = "" } = useParams();
@@ -49,7 +51,12 @@ export function RegisterPage() {
 
   return (
     <Stack gap="md" maw={960}>
-      <Title order={2}>{t("plugins.register.title")}</Title>
+      <RegisterHeading
+        title={t("plugins.register.title")}
+        intro={t("plugins.register.intro")}
+        other={t("plugins.register.fromForm")}
+        to={registerFormPath(spaceId)}
+      />
       <Card withBorder padding="sm" component="section" aria-label={t("plugins.import.title")}>
         <Stack gap="sm">
           <Title order={3} size="h5">
@@ -78,13 +85,11 @@ export function RegisterPage() {
       </Card>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <Textarea
+          <CodeArea
             label={t("plugins.register.openapi")}
             value={openapi}
-            autosize
             minRows={8}
             maxRows={24}
-            styles={{ input: { fontFamily: "monospace" } }}
             onChange={(e) => setOpenapi(e.currentTarget.value)}
           />
           <Group>
@@ -96,13 +101,10 @@ export function RegisterPage() {
               )}
             </FileButton>
           </Group>
-          <Textarea
+          <CodeArea
             label={t("plugins.register.manifest")}
             value={manifest}
-            autosize
             minRows={6}
-            maxRows={20}
-            styles={{ input: { fontFamily: "monospace" } }}
             onChange={(e) => setManifest(e.currentTarget.value)}
           />
           {missing ? (
@@ -110,12 +112,7 @@ export function RegisterPage() {
               {t("plugins.register.required")}
             </Alert>
           ) : null}
-          <FailureAlert error={register.error} />
-          <Group justify="flex-end">
-            <Button type="submit" loading={register.isPending}>
-              {t("plugins.register.submit")}
-            </Button>
-          </Group>
+          <RegisterButton error={register.error} loading={register.isPending} />
         </Stack>
       </form>
     </Stack>

@@ -1,6 +1,6 @@
 // The plugin routes these pages call, and their react-query keys.
 import { api } from "../../app/api";
-import type { Converted, DebugResult, PluginInfo, PluginList, Registered, ToolList } from "./types";
+import type { APIParameter, Converted, DebugResult, PluginInfo, PluginList, Registered, ToolList, VersionList } from "./types";
 
 export const PAGE_SIZE = 20;
 export const NAME_LIMIT = 100;
@@ -11,7 +11,9 @@ export const keys = {
   plugin: (pluginId: string) => ["plugins", "plugin", pluginId] as const,
   tools: (pluginId: string) => ["plugins", "tools", pluginId] as const,
   nextVersion: (pluginId: string) => ["plugins", "next-version", pluginId] as const,
+  versions: (pluginId: string) => ["plugins", "versions", pluginId] as const,
 };
+export const VERSION_PAGE_SIZE = 20;
 
 export function listPlugins(spaceId: string, name: string, page: number) {
   const body: Record<string, unknown> = { space_id: spaceId, page, size: PAGE_SIZE };
@@ -30,6 +32,15 @@ export async function registerPlugin(spaceId: string, manifest: string, openapi:
     openapi,
   });
   return answer.data;
+}
+
+/** A plugin from the form (its tools come one by one after); `meta` is metaBody's fields. */
+export async function registerMeta(spaceId: string, meta: Record<string, unknown>): Promise<string> {
+  return (await api<{ plugin_id: string }>("/api/plugin_api/register_plugin_meta", { space_id: spaceId, ...meta })).plugin_id;
+}
+
+export function updateMeta(pluginId: string, meta: Record<string, unknown>) {
+  return api("/api/plugin_api/update_plugin_meta", { plugin_id: pluginId, ...meta });
 }
 
 export function convertToOpenapi(spaceId: string, data: string) {
@@ -53,6 +64,28 @@ export function listTools(pluginId: string) {
 
 export function setToolDisabled(pluginId: string, apiId: string, disabled: boolean) {
   return api("/api/plugin_api/update_api", { plugin_id: pluginId, api_id: apiId, disabled });
+}
+
+/** What the tool editor sends: the operation and its request parameters. */
+export interface ToolEdit {
+  name: string;
+  desc: string;
+  path: string;
+  method: number;
+  request_params: APIParameter[];
+}
+
+export async function createTool(pluginId: string, tool: ToolEdit): Promise<string> {
+  return (await api<{ api_id: string }>("/api/plugin_api/create_api", { plugin_id: pluginId, ...tool })).api_id;
+}
+
+export function updateTool(pluginId: string, apiId: string, tool: ToolEdit) {
+  return api("/api/plugin_api/update_api", { plugin_id: pluginId, api_id: apiId, ...tool });
+}
+
+/** The published versions, the newest first, one page of them. */
+export function listVersions(pluginId: string, page: number) {
+  return api<VersionList>("/api/plugin_api/get_plugin_publish_history", { plugin_id: pluginId, page, size: VERSION_PAGE_SIZE });
 }
 
 export function debugTool(pluginId: string, apiId: string, parameters: string) {

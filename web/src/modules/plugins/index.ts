@@ -16,6 +16,10 @@ export const module: StudioModule = {
       lazy: () => import("./RegisterPage").then((m) => ({ Component: m.RegisterPage })),
     },
     {
+      path: "/spaces/:spaceId/plugins/new/form",
+      lazy: () => import("./RegisterFormPage").then((m) => ({ Component: m.RegisterFormPage })),
+    },
+    {
       path: "/spaces/:spaceId/plugins/:pluginId",
       lazy: () => import("./PluginPage").then((m) => ({ Component: m.PluginPage })),
     },

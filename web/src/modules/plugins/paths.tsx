@@ -7,6 +7,7 @@ import { useFollowSpace as useSpaceFollowing, useSpace } from "../../app/space";
 
 export const pluginListPath = (spaceId: string) => `/spaces/${spaceId}/plugins`;
 export const registerPath = (spaceId: string) => `/spaces/${spaceId}/plugins/new`;
+export const registerFormPath = (spaceId: string) => `/spaces/${spaceId}/plugins/new/form`;
 export const pluginPath = (spaceId: string, pluginId: string) => `/spaces/${spaceId}/plugins/${pluginId}`;
 
 /** The switcher follows the URL's space; choosing another space goes to that space's plugins. */

@@ -5,7 +5,7 @@ import { vi } from "vitest";
 
 import { ACCOUNT, fail, ok, setUpPageTests, spaceList } from "../../test/fixtures";
 import { fakeBackend } from "../../test/render";
-import type { PluginSummary, PluginTool } from "./types";
+import type { PluginMeta, PluginSummary, PluginTool, PublishedVersion } from "./types";
 
 export { fail, ok };
 
@@ -53,6 +53,10 @@ export interface World {
   plugins: PluginSummary[];
   /** The tools of every plugin, by plugin id. */
   tools: Record<string, PluginTool[]>;
+  /** The meta fields get_plugin_info answers, by plugin id (a plain one when not given). */
+  metas: Record<string, Partial<PluginMeta>>;
+  /** The published versions, newest first, by plugin id. */
+  versions: Record<string, PublishedVersion[]>;
 }
 
 type Routes = Parameters<typeof fakeBackend>[0];
@@ -60,7 +64,7 @@ type Body = Record<string, unknown>;
 
 /** A backend over `world` (mutated by the write routes); `extra` replaces or adds routes. */
 export function pluginBackend(world: Partial<World> = {}, extra: Routes = {}) {
-  const w: World = { plugins: [], tools: {}, ...world };
+  const w: World = { plugins: [], tools: {}, metas: {}, versions: {}, ...world };
   let nextId = 500;
   const b = fakeBackend({
     "/api/passport/account/info/v2/": () => ok(ACCOUNT),
@@ -91,7 +95,7 @@ export function pluginBackend(world: Partial<World> = {}, extra: Routes = {}) {
       const p = w.plugins.find((x) => x.id === (body as Body).plugin_id);
       if (!p) return fail(404, 4200, "plugin not found");
       return top({
-        meta_info: { name: p.name, desc: p.desc_for_human, url: "https://api.example.com", auth_type: [0] },
+        meta_info: { name: p.name, desc: p.desc_for_human, url: "https://api.example.com", auth_type: [0], ...w.metas[p.id] },
         code_info: { openapi_desc: "openapi: 3.0.1\n", plugin_desc: "{}" },
         published: p.version_ts !== "",
         status: false,
@@ -103,11 +107,39 @@ export function pluginBackend(world: Partial<World> = {}, extra: Routes = {}) {
       const list = w.tools[String((body as Body).plugin_id)] ?? [];
       return top({ api_info: list, total: list.length, edit_version: 1 });
     },
+    "/api/plugin_api/register_plugin_meta": (body) => {
+      const { space_id, name, desc } = body as Body;
+      const made = plugin(String(nextId++), String(name), { space_id: String(space_id), desc_for_human: String(desc ?? "") });
+      w.plugins.unshift(made);
+      return top({ plugin_id: made.id });
+    },
+    "/api/plugin_api/update_plugin_meta": (body) => {
+      const { plugin_id, name, desc } = body as Body;
+      const p = w.plugins.find((x) => x.id === plugin_id)!;
+      Object.assign(p, { name: String(name), desc_for_human: String(desc ?? "") });
+      return top({ edit_version: 2 });
+    },
+    "/api/plugin_api/create_api": (body) => {
+      const { plugin_id, name, desc, path, method, request_params } = body as Body;
+      const made = tool(String(nextId++), String(name), {
+        desc: String(desc),
+        path: String(path),
+        method: Number(method),
+        request_params: request_params as PluginTool["request_params"],
+      });
+      (w.tools[String(plugin_id)] ??= []).push(made);
+      return top({ api_id: made.api_id, edit_version: 2 });
+    },
     "/api/plugin_api/update_api": (body) => {
-      const { plugin_id, api_id, disabled } = body as Body;
+      const { plugin_id, api_id, disabled, ...rest } = body as Body;
       const t = (w.tools[String(plugin_id)] ?? []).find((x) => x.api_id === api_id)!;
       if (typeof disabled === "boolean") t.disabled = disabled;
+      Object.assign(t, rest);
       return top({ edit_version: 2 });
+    },
+    "/api/plugin_api/get_plugin_publish_history": (body) => {
+      const list = w.versions[String((body as Body).plugin_id)] ?? [];
+      return top({ plugin_publish_info_list: list, total: list.length });
     },
     "/api/plugin_api/debug_api": (body) => {
       const { plugin_id, api_id } = body as Body;
@@ -126,6 +158,8 @@ export function pluginBackend(world: Partial<World> = {}, extra: Routes = {}) {
     "/api/plugin_api/publish_plugin": (body) => {
       const { plugin_id, version_name } = body as Body;
       Object.assign(w.plugins.find((x) => x.id === plugin_id)!, { version_ts: "1765000000000", version_name });
+      const published = { publisher_id: "42", version_ts: 1765000000000, version_name: String(version_name), version_desc: "" };
+      (w.versions[String(plugin_id)] ??= []).unshift(published);
       return top({ version_ts: "1765000000000", version_name });
     },
     ...extra,

@@ -34,9 +34,27 @@ export interface Converted {
   plugin_data_format: number;
 }
 
+/** The plugin's form fields as get_plugin_info answers them: secrets never, only whether one is set. */
+export interface PluginMeta {
+  name: string;
+  desc: string;
+  url: string;
+  /** [0] none, [1] service token, [3] OAuth. */
+  auth_type: number[];
+  /** Service token: 1 header, 2 query, and the header's or parameter's name. */
+  location?: number | null;
+  key?: string | null;
+  /** 0 service token; OAuth 4 authorization code, 10 client credentials. */
+  sub_auth_type?: number | null;
+  /** OAuth settings without the secret, a JSON object in a string. */
+  oauth_info?: string | null;
+  service_token_set?: boolean;
+  client_secret_set?: boolean;
+}
+
 /** get_plugin_info's answer (fields at the top level). */
 export interface PluginInfo {
-  meta_info: { name: string; desc: string; url: string; auth_type: number[] };
+  meta_info: PluginMeta;
   code_info: { openapi_desc: string; plugin_desc: string };
   published: boolean;
   /** Whether the draft changed since the last publication. */
@@ -83,4 +101,17 @@ export interface DebugResult {
   reason: string;
   raw_req: string;
   raw_resp: string;
+}
+
+/** One published version (get_plugin_publish_history). */
+export interface PublishedVersion {
+  publisher_id: string;
+  version_ts: number; // milliseconds
+  version_name: string;
+  version_desc: string;
+}
+
+export interface VersionList {
+  plugin_publish_info_list: PublishedVersion[];
+  total: number;
 }

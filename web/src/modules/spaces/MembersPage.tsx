@@ -23,8 +23,10 @@ import { Link, useParams } from "react-router";
 
 import { ApiError, CODE_NOT_FOUND, api } from "../../app/api";
 import { useCurrentAccount } from "../../app/auth";
+import { ConfirmModal } from "../../app/confirm";
 import { ErrorPanel, FailureAlert, useErrorMessage } from "../../app/errors";
 import { SPACES_KEY, useSpace, type Space } from "../../app/space";
+import { DataTable } from "../../app/tables";
 import {
   EMAIL,
   INVITATION_DAYS,
@@ -38,7 +40,6 @@ import {
   type Member,
   type SpaceRole,
 } from "./api";
-import { Confirm } from "./Confirm";
 import { RoleBadge, Roles } from "./Roles";
 
 const ID = /^[1-9][0-9]{0,18}$/;
@@ -206,17 +207,11 @@ function Pending({ space }: { space: Space }) {
           {t("spaces.pending.none")}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={480}>
-          <Table data-testid="pending-invitations">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("spaces.col.person")}</Table.Th>
-                <Table.Th>{t("spaces.col.role")}</Table.Th>
-                <Table.Th>{t("spaces.col.expires")}</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
+        <DataTable
+          minWidth={480}
+          data-testid="pending-invitations"
+          columns={[t("spaces.col.person"), t("spaces.col.role"), t("spaces.col.expires"), ""]}
+        >
               {query.data.map((i) => (
                 <Table.Tr key={i.invitation_id}>
                   <Table.Td>{i.user_nickname || i.user_unique_name}</Table.Td>
@@ -231,20 +226,20 @@ function Pending({ space }: { space: Space }) {
                   </Table.Td>
                 </Table.Tr>
               ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        </DataTable>
       )}
-      <Confirm
+      <ConfirmModal
         opened={target !== null}
         title={t("spaces.pending.revokeTitle")}
-        body={t("spaces.pending.revokeBody", { name: invitation?.user_nickname ?? "" })}
         confirmLabel={t("spaces.pending.revoke")}
-        pending={revoke.isPending}
+        loading={revoke.isPending}
         error={revoke.error}
+        errorTestId="confirm-error"
         onConfirm={() => target && revoke.mutate(target)}
         onClose={() => setTarget(null)}
-      />
+      >
+        {t("spaces.pending.revokeBody", { name: invitation?.user_nickname ?? "" })}
+      </ConfirmModal>
     </Stack>
   );
 }
@@ -297,17 +292,12 @@ function MemberTable({ space, me, myId }: { space: Space; me: SpaceRole; myId: s
   };
   return (
     <>
-      <Table.ScrollContainer minWidth={560}>
-        <Table verticalSpacing="sm" data-testid="member-list">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t("spaces.col.person")}</Table.Th>
-              <Table.Th>{t("spaces.col.role")}</Table.Th>
-              <Table.Th>{t("spaces.col.joined")}</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+      <DataTable
+        minWidth={560}
+        verticalSpacing="sm"
+        data-testid="member-list"
+        columns={[t("spaces.col.person"), t("spaces.col.role"), t("spaces.col.joined"), ""]}
+      >
             {query.data.members.map((m) => (
               <Table.Tr key={m.user_id} data-testid={`member-${m.user_id}`}>
                 <Table.Td>
@@ -346,23 +336,21 @@ function MemberTable({ space, me, myId }: { space: Space; me: SpaceRole; myId: s
                 </Table.Td>
               </Table.Tr>
             ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <Confirm
+      </DataTable>
+      <ConfirmModal
         opened={action !== null}
         title={action?.kind === "transfer" ? t("spaces.transfer.title") : t("spaces.remove.title")}
-        body={
-          action?.kind === "transfer"
-            ? t("spaces.transfer.body", { name: action.member.user_nickname, space: space.name })
-            : t("spaces.remove.body", { name: action?.member.user_nickname ?? "", space: space.name })
-        }
         confirmLabel={action?.kind === "transfer" ? t("spaces.transfer.action") : t("spaces.remove.action")}
-        pending={change.isPending}
+        loading={change.isPending}
         error={change.error}
+        errorTestId="confirm-error"
         onConfirm={() => action && change.mutate(action)}
         onClose={() => setAction(null)}
-      />
+      >
+        {action?.kind === "transfer"
+          ? t("spaces.transfer.body", { name: action.member.user_nickname, space: space.name })
+          : t("spaces.remove.body", { name: action?.member.user_nickname ?? "", space: space.name })}
+      </ConfirmModal>
     </>
   );
 }

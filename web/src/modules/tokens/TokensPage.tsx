@@ -25,8 +25,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
+import { ConfirmModal } from "../../app/confirm";
 import { ErrorPanel, FailureAlert } from "../../app/errors";
 import { useSpace } from "../../app/space";
+import { DataTable } from "../../app/tables";
 import { TOKENS_KEY, createToken, listTokens, revokeToken, type CreatedToken, type Token } from "./api";
 import { DURATIONS, MAX_DAYS, MAX_NAME, SCOPES } from "./scopes";
 
@@ -212,19 +214,12 @@ function TokenList() {
   const spaceName = (id: string) => (id ? (spaces.find((s) => s.id === id)?.name ?? id) : t("tokens.field.anySpace"));
   return (
     <>
-      <Table.ScrollContainer minWidth={720}>
-        <Table verticalSpacing="sm" data-testid="token-list">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t("tokens.col.name")}</Table.Th>
-              <Table.Th>{t("tokens.col.scopes")}</Table.Th>
-              <Table.Th>{t("tokens.col.space")}</Table.Th>
-              <Table.Th>{t("tokens.col.lastUsed")}</Table.Th>
-              <Table.Th>{t("tokens.col.expires")}</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+      <DataTable
+        minWidth={720}
+        verticalSpacing="sm"
+        data-testid="token-list"
+        columns={["name", "scopes", "space", "lastUsed", "expires"].map((c) => t(`tokens.col.${c}`)).concat("")}
+      >
             {query.data.map((tok) => (
               <Table.Tr key={tok.id} data-testid={`token-${tok.id}`}>
                 <Table.Td>
@@ -267,23 +262,19 @@ function TokenList() {
                 </Table.Td>
               </Table.Tr>
             ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <Modal opened={target !== null} onClose={() => setTarget(null)} title={t("tokens.revoke.title")} centered>
-        <Stack gap="md">
-          <Text size="sm">{t("tokens.revoke.body", { name: target?.name ?? "" })}</Text>
-          <FailureAlert error={revoke.error} testId="revoke-error" />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={() => setTarget(null)}>
-              {t("tokens.cancel")}
-            </Button>
-            <Button color="red" loading={revoke.isPending} onClick={() => target && revoke.mutate(target.id)}>
-              {t("tokens.revoke.action")}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      </DataTable>
+      <ConfirmModal
+        opened={target !== null}
+        title={t("tokens.revoke.title")}
+        confirmLabel={t("tokens.revoke.action")}
+        loading={revoke.isPending}
+        error={revoke.error}
+        errorTestId="revoke-error"
+        onConfirm={() => target && revoke.mutate(target.id)}
+        onClose={() => setTarget(null)}
+      >
+        {t("tokens.revoke.body", { name: target?.name ?? "" })}
+      </ConfirmModal>
     </>
   );
 }
