@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
+import random
 import struct
 import zipfile
 import zlib
+
+# Seeded, so that every pytest-xdist worker collects the same parametrisations (ids show the bytes).
+_RANDOM = random.Random(2026)
+
+
+def _noise(size: int) -> bytes:
+    return _RANDOM.randbytes(size)
 
 
 def png(width: int = 2, height: int = 2) -> bytes:
@@ -25,11 +32,7 @@ def png(width: int = 2, height: int = 2) -> bytes:
 
 
 def jpeg() -> bytes:
-    return (
-        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-        + os.urandom(200)
-        + b"\xff\xd9"
-    )
+    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + _noise(200) + b"\xff\xd9"
 
 
 def gif() -> bytes:
@@ -39,7 +42,7 @@ def gif() -> bytes:
 
 
 def webp() -> bytes:
-    body = b"WEBPVP8 " + struct.pack("<I", 10) + os.urandom(10)
+    body = b"WEBPVP8 " + struct.pack("<I", 10) + _noise(10)
     return b"RIFF" + struct.pack("<I", len(body)) + body
 
 
@@ -60,11 +63,11 @@ def wav() -> bytes:
 
 
 def mp3() -> bytes:
-    return b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" + os.urandom(400)
+    return b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" + _noise(400)
 
 
 def mp4(brand: bytes = b"isom") -> bytes:
-    return struct.pack(">I", 24) + b"ftyp" + brand + b"\x00\x00\x02\x00" + brand + b"mp41" + os.urandom(64)
+    return struct.pack(">I", 24) + b"ftyp" + brand + b"\x00\x00\x02\x00" + brand + b"mp41" + _noise(64)
 
 
 def docx() -> bytes:
@@ -95,7 +98,7 @@ def gzip_archive() -> bytes:
 
 
 def elf() -> bytes:
-    return b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + os.urandom(200)
+    return b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + _noise(200)
 
 
 def windows_exe() -> bytes:
@@ -103,7 +106,7 @@ def windows_exe() -> bytes:
 
 
 def random_binary(size: int = 4096) -> bytes:
-    data = bytearray(os.urandom(size))
+    data = bytearray(_noise(size))
     data[0:4] = b"\x00\x01\x02\x03"  # no signature by accident
     return bytes(data)
 

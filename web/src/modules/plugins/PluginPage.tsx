@@ -10,6 +10,7 @@ import { ErrorPanel } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
 import { getPlugin, keys } from "./api";
 import { metaFormOf } from "./auth";
+import { Authorization } from "./Authorization";
 import { MetaModal } from "./MetaModal";
 import { pluginListPath, useFollowSpace } from "./paths";
 import { PublishModal } from "./PublishModal";
@@ -53,6 +54,7 @@ export function PluginPage() {
         </Group>
       </Group>
       <About plugin={p} />
+      <Authorization pluginId={pluginId} />
       <ToolsSection pluginId={pluginId} />
       <VersionsSection pluginId={pluginId} />
       {editing ? <MetaModal spaceId={spaceId} pluginId={pluginId} meta={p.meta_info} onClose={() => setEditing(false)} /> : null}

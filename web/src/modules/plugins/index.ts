@@ -24,6 +24,13 @@ export const module: StudioModule = {
       lazy: () => import("./PluginPage").then((m) => ({ Component: m.PluginPage })),
     },
   ],
+  // Where a plugin's OAuth provider sends a user after their consent (Coze's path): signed in or not.
+  publicRoutes: [
+    {
+      path: "/information/auth/success",
+      lazy: () => import("./AuthorizedPage").then((m) => ({ Component: m.AuthorizedPage })),
+    },
+  ],
   nav: [{ path: "/plugins", labelKey: "plugins.nav", activeFor: /^\/(spaces\/[^/]+\/)?plugins(\/|$)/ }],
   messages,
 };
