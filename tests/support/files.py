@@ -17,6 +17,11 @@ def _noise(size: int) -> bytes:
     return _RANDOM.randbytes(size)
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date (writestr with a name stamps the current time)."""
+    return zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+
+
 def png(width: int = 2, height: int = 2) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -73,28 +78,28 @@ def mp4(brand: bytes = b"isom") -> bytes:
 def docx() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr(_entry("[Content_Types].xml"), '<?xml version="1.0"?><Types/>')
+        z.writestr(_entry("word/document.xml"), "<w:document/>")
     return out.getvalue()
 
 
 def odt() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
-        z.writestr("content.xml", "<office:document-content/>")
+        z.writestr(_entry("mimetype"), "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        z.writestr(_entry("content.xml"), "<office:document-content/>")
     return out.getvalue()
 
 
 def zip_archive() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
-        z.writestr("notes.txt", "hello")
+        z.writestr(_entry("notes.txt"), "hello")
     return out.getvalue()
 
 
 def gzip_archive() -> bytes:
-    return gzip.compress(b"hello " * 100)
+    return gzip.compress(b"hello " * 100, mtime=0)
 
 
 def elf() -> bytes:
