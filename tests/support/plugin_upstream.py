@@ -89,17 +89,20 @@ class PluginUpstream(ScriptedServer):
         await send({"type": "http.response.body", "body": body})
 
 
-def upstream_settings(database_url: str, tmp_path: Path, upstream: PluginUpstream) -> Settings:
-    """An app's settings that let it reach `upstream`: loopback on the upstream's port only (tests
-    only; the guard denies loopback otherwise)."""
-    port = int(upstream.url.rsplit(":", 1)[1])
+def upstream_settings(
+    database_url: str, tmp_path: Path, *servers: ScriptedServer | str, **more: Any
+) -> Settings:
+    """An app's settings that let it reach `servers` (their base URLs): loopback on their ports only
+    (tests only; the guard denies loopback otherwise). `more`: other settings."""
+    urls = [s if isinstance(s, str) else s.url for s in servers]
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         data_dir=tmp_path / "data",
         database_url=database_url,
         access_log=False,
         outbound_allow_networks=["127.0.0.1/32"],
-        outbound_ports=[port],
+        outbound_ports=[int(url.rsplit(":", 1)[1].split("/")[0]) for url in urls],
+        **more,
     )
 
 

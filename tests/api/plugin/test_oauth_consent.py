@@ -19,6 +19,7 @@ from bootstrap.settings import Settings
 from tests.support.chat_world import ChatUser, Client, chat_user, parse_sse
 from tests.support.identity import sign_in
 from tests.support.oauth_server import CLIENT_ID, CLIENT_SECRET, OAuthProvider, oauth_provider
+from tests.support.plugin_upstream import upstream_settings
 from tests.support.plugin_world import manifest
 
 STUDIO = "http://testserver.local"  # the test client's base: where the provider sends users back
@@ -33,15 +34,7 @@ def provider() -> Iterator[OAuthProvider]:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, provider: OAuthProvider) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        access_log=False,
-        public_url=STUDIO,
-        outbound_allow_networks=["127.0.0.1/32"],  # the provider on loopback: tests only
-        outbound_ports=[int(provider.url.rsplit(":", 1)[1])],
-    )
+    return upstream_settings(database_url, tmp_path, provider.url, public_url=STUDIO)
 
 
 def who_am_i_api(base_url: str) -> str:
