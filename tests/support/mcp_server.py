@@ -12,7 +12,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
-from mcp.server.fastmcp import FastMCP
+from mcp.server.fastmcp import Context, FastMCP
+
+TOKEN_HEADER = "X-Mcp-Token"  # what `token_seen` answers: the header a plugin's service token is in
 
 
 def _server() -> FastMCP:
@@ -28,6 +30,12 @@ def _server() -> FastMCP:
         if city not in known:
             raise ValueError(f"no figures for {city}")
         return {"city": city, "population": known[city]}
+
+    @server.tool(description="The service token the request carried.")
+    def token_seen(ctx: Context) -> str:  # type: ignore[type-arg]
+        request = ctx.request_context.request
+        headers = getattr(request, "headers", None) or {}
+        return str(headers.get(TOKEN_HEADER, ""))
 
     @server.tool(description="Answer after a while.")
     async def slow(seconds: float) -> str:
