@@ -26,7 +26,7 @@ class PlaygroundListRequest(msgspec.Struct, forbid_unknown_fields=True):
     size: BodySize100 = 20
     name: Annotated[str, msgspec.Meta(max_length=MAX_NAME)] = ""
     plugin_ids: Annotated[list[Int64Str], msgspec.Meta(max_length=100)] | None = None
-    plugin_types: list[int] | None = None  # Coze's PluginType filter: plugins are type 1
+    plugin_types: list[int] | None = None  # Coze's PluginType filter (HTTP 1, MCP 7): all are listed
     channel_id: int | None = None
     self_created: bool | None = None
     order_by: int | None = None

@@ -5,7 +5,7 @@ api/web/plugin_schemas.py."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from litestar import post
@@ -16,6 +16,7 @@ from api.envelope import Envelope
 from api.schemas import BodyPage, BodySize100, Int64Str, id_str, parse_id
 from api.security.identity import CurrentActor
 from api.web.plugin_schemas import (
+    PLUGIN_TYPE_MCP,
     APIParameter,
     CodeInfo,
     Document,
@@ -28,14 +29,19 @@ from api.web.plugin_schemas import (
     Secret,
     Text,
     form_auth,
+    plugin_type,
 )
+from application.plugin.mcp_servers import McpChanges, McpForm, McpPlugins
 from application.plugin.publishing import PublishService
 from application.plugin.registry import MetaChanges, PluginService
 from application.plugin.tool_editing import ToolService
-from domain.plugin.entities import MAX_NAME
+from domain.plugin.entities import MAX_NAME, PluginKind
+from domain.plugin.errors import InvalidPluginRequest
+from domain.plugin.mcp import McpTransport
 from domain.plugin.ports import PluginQuery
 
 Plugins = NamedDependency[PluginService]
+Mcp = NamedDependency[McpPlugins]
 Tools = NamedDependency[ToolService]
 Publishing = NamedDependency[PublishService]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME, pattern=r"\S")]
@@ -50,6 +56,10 @@ Path = Annotated[str, msgspec.Meta(max_length=1024, pattern=r"^/", description="
 Url = Annotated[str, msgspec.Meta(max_length=2048)]
 OAuthInfo = Annotated[str, msgspec.Meta(max_length=10_000)]
 Version = Annotated[str, msgspec.Meta(max_length=32)]
+PluginType = Annotated[int, msgspec.Meta(description="Coze's PluginType (1 HTTP); cozeplus: 7 an MCP server")]
+Transport = Annotated[
+    Literal["streamable_http", "sse"], msgspec.Meta(description="an MCP plugin's transport (cozeplus)")
+]
 
 
 class PluginRegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -88,10 +98,11 @@ class RegisterMetaRequest(msgspec.Struct, forbid_unknown_fields=True):
     common_params: dict[str, list[dict[str, str]]] | None = None
     creation_method: int | None = None
     ide_code_runtime: str | None = None
-    plugin_type: int | None = None
+    plugin_type: PluginType | None = None
     project_id: str | None = None
     auth_payload: str | None = None
     fixed_export_ip: bool | None = None
+    mcp_transport: Transport | None = None  # with plugin_type 7; streamable_http when left out
 
 
 class PluginIdResponse(Envelope, kw_only=True):
@@ -133,9 +144,10 @@ class UpdateMetaRequest(msgspec.Struct, forbid_unknown_fields=True):
     common_params: dict[str, list[dict[str, str]]] | None = None
     creation_method: int | None = None
     edit_version: int | None = None
-    plugin_type: int | None = None
+    plugin_type: PluginType | None = None
     auth_payload: str | None = None
     fixed_export_ip: bool | None = None
+    mcp_transport: Transport | None = None  # an MCP plugin's only
 
 
 class PluginIdRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -193,11 +205,27 @@ async def register(
 
 @post("/api/plugin_api/register_plugin_meta", status_code=200, tags=["plugin"])
 async def register_plugin_meta(
-    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[RegisterMetaRequest]
+    actor: CurrentActor,
+    plugin_service: Plugins,
+    plugin_mcp_plugins: Mcp,
+    data: JSONBody[RegisterMetaRequest],
 ) -> PluginIdResponse:
     auth = form_auth(
         data.auth_type, data.sub_auth_type, data.location, data.key, data.service_token, data.oauth_info
     )
+    if data.plugin_type == PLUGIN_TYPE_MCP:
+        form = McpForm(
+            data.name,
+            data.desc,
+            (data.icon or PluginIcon()).uri,
+            data.url or "",
+            McpTransport(data.mcp_transport or McpTransport.STREAMABLE_HTTP),
+            auth,
+        )
+        made = await plugin_mcp_plugins.register(actor, parse_id(data.space_id), form)
+        return PluginIdResponse(plugin_id=id_str(made.id))
+    if data.mcp_transport is not None:
+        raise InvalidPluginRequest(detail="mcp_transport is for an MCP plugin (plugin_type 7)")
     plugin = await plugin_service.register_meta(
         actor,
         parse_id(data.space_id),
@@ -220,13 +248,33 @@ async def update_plugin(
 
 @post("/api/plugin_api/update_plugin_meta", status_code=200, tags=["plugin"])
 async def update_plugin_meta(
-    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[UpdateMetaRequest]
+    actor: CurrentActor,
+    plugin_service: Plugins,
+    plugin_mcp_plugins: Mcp,
+    data: JSONBody[UpdateMetaRequest],
 ) -> EditVersionResponse:
+    plugin_id = parse_id(data.plugin_id)
     auth = None
     if data.auth_type is not None:
         auth = form_auth(
             data.auth_type, data.sub_auth_type, data.location, data.key, data.service_token, data.oauth_info
         )
+    current = (await plugin_service.get(actor, plugin_id)).plugin
+    if data.plugin_type is not None and data.plugin_type != plugin_type(current):
+        raise InvalidPluginRequest(detail="a plugin's type does not change")
+    if current.kind is PluginKind.MCP:
+        mcp = McpChanges(
+            name=data.name,
+            description=data.desc,
+            icon_uri=None if data.icon is None else data.icon.uri,
+            url=data.url,
+            transport=None if data.mcp_transport is None else McpTransport(data.mcp_transport),
+            auth=auth,
+        )
+        updated = await plugin_mcp_plugins.update(actor, plugin_id, mcp)
+        return EditVersionResponse(edit_version=updated.edit_version)
+    if data.mcp_transport is not None:
+        raise InvalidPluginRequest(detail="mcp_transport is for an MCP plugin (plugin_type 7)")
     changes = MetaChanges(
         name=data.name,
         description=data.desc,
@@ -234,7 +282,7 @@ async def update_plugin_meta(
         server_url=data.url,
         auth=auth,
     )
-    plugin = await plugin_service.update_meta(actor, parse_id(data.plugin_id), changes)
+    plugin = await plugin_service.update_meta(actor, plugin_id, changes)
     return EditVersionResponse(edit_version=plugin.edit_version)
 
 
@@ -259,6 +307,7 @@ async def get_plugin_info(
         published=p.published_at is not None,
         creator=PluginCreator.of(p.creator_id, view.creator, actor.user_id),
         edit_version=p.edit_version,
+        plugin_type=plugin_type(p),
     )
 
 
