@@ -121,8 +121,10 @@ class McpPlugins:
         relist = server_url != plugin.server_url or auth != plugin.auth
         listed = await self._lister.list_tools(server_url, auth) if relist else None
         async with self._uow() as uow:
-            plugin = await self._mcp_plugin(actor, plugin_id, for_update=True)
-            operations = listed
+            current = await self._mcp_plugin(actor, plugin_id, for_update=True)
+            if (current.server_url, current.auth) != (plugin.server_url, plugin.auth):
+                raise InvalidPluginRequest(detail="the plugin's server changed meanwhile: edit it again")
+            plugin, operations = current, listed
             if operations is None:
                 operations = tuple(t.operation for t in await self._tools.of_plugin(plugin.id))
             updated, _ = await self._drafts.write_mcp(
