@@ -195,6 +195,11 @@ class PluginDeleteResponse(Envelope, kw_only=True):
     pass
 
 
+def _mcp_auth_type(auth_type: int | None) -> None:
+    if auth_type not in (None, 0, 1):
+        raise InvalidPluginRequest(detail="an MCP plugin's auth is none (0) or a service token (1)")
+
+
 @post("/api/plugin_api/register", status_code=200, tags=["plugin"])
 async def register(
     actor: CurrentActor, plugin_service: Plugins, data: JSONBody[PluginRegisterRequest]
@@ -210,6 +215,8 @@ async def register_plugin_meta(
     plugin_mcp_plugins: Mcp,
     data: JSONBody[RegisterMetaRequest],
 ) -> PluginIdResponse:
+    if data.plugin_type == PLUGIN_TYPE_MCP:
+        _mcp_auth_type(data.auth_type)
     auth = form_auth(
         data.auth_type, data.sub_auth_type, data.location, data.key, data.service_token, data.oauth_info
     )
@@ -254,14 +261,16 @@ async def update_plugin_meta(
     data: JSONBody[UpdateMetaRequest],
 ) -> EditVersionResponse:
     plugin_id = parse_id(data.plugin_id)
+    current = (await plugin_service.get(actor, plugin_id)).plugin  # another space's: not found
+    if data.plugin_type is not None and data.plugin_type != plugin_type(current):
+        raise InvalidPluginRequest(detail="a plugin's type does not change")
+    if current.kind is PluginKind.MCP:
+        _mcp_auth_type(data.auth_type)
     auth = None
     if data.auth_type is not None:
         auth = form_auth(
             data.auth_type, data.sub_auth_type, data.location, data.key, data.service_token, data.oauth_info
         )
-    current = (await plugin_service.get(actor, plugin_id)).plugin
-    if data.plugin_type is not None and data.plugin_type != plugin_type(current):
-        raise InvalidPluginRequest(detail="a plugin's type does not change")
     if current.kind is PluginKind.MCP:
         mcp = McpChanges(
             name=data.name,

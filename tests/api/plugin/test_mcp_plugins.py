@@ -173,7 +173,12 @@ async def test_a_service_token_reaches_the_server_in_its_header_and_never_comes_
     query = await w.call("update_plugin_meta", {"plugin_id": plugin_id, **token, "location": 2}, expect=4000)
     assert "header" in query["msg"]
     oauth = {"auth_type": 3, "sub_auth_type": 10, "oauth_info": "{}"}
-    await w.call("register_plugin_meta", form(w, mcp_base + "/mcp", **oauth), expect=4000)
+    for refused in (
+        await w.call("register_plugin_meta", form(w, mcp_base + "/mcp", **oauth), expect=4000),
+        await w.call("update_plugin_meta", {"plugin_id": plugin_id, **oauth}, expect=4000),
+    ):
+        assert "none (0) or a service token (1)" in refused["msg"]
+    assert (await w.call("get_plugin_info", {"plugin_id": plugin_id}))["meta_info"]["auth_type"] == [1]
 
 
 async def test_changing_the_server_lists_the_tools_again_keeping_their_ids(
