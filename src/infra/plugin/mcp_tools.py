@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+import anyio
 import httpx
 from mcp import ClientSession
 from mcp.client.sse import sse_client
@@ -70,11 +71,15 @@ class McpToolRunner:
 
     async def list_tools(self, server_url: str, auth: PluginAuth | None = None) -> tuple[ToolOperation, ...]:
         """Raises OutboundRefused (a denied address) or McpServerUnusable."""
-        async with self._session(server_url, self._headers(auth)) as session:
-            try:
-                listed = await session.list_tools()
-            except Exception as exc:  # the server answered the initialization, then not this
-                raise McpServerUnusable(detail=f"listing its tools failed: {_reason(exc)}") from None
+        try:
+            with anyio.fail_after(self._timeout_s):  # a server that never answers (or not as MCP)
+                async with self._session(server_url, self._headers(auth)) as session:
+                    try:
+                        listed = await session.list_tools()
+                    except Exception as exc:  # the server answered the initialization, then not this
+                        raise McpServerUnusable(detail=f"listing its tools failed: {_reason(exc)}") from None
+        except TimeoutError:
+            raise McpServerUnusable(detail=self._silent()) from None
         if len(listed.tools) > MAX_OPERATIONS:
             raise McpServerUnusable(detail=f"the MCP server offers more than {MAX_OPERATIONS} tools")
         names = [t.name for t in listed.tools]
@@ -91,13 +96,16 @@ class McpToolRunner:
         started = time.perf_counter()
         status = 0
         try:
-            async with self._session(target.server_url, headers) as session:
-                result = await session.call_tool(
-                    target.operation.name,
-                    dict(checked),
-                    read_timeout_seconds=timedelta(seconds=self._timeout_s),
-                )
+            with anyio.fail_after(self._timeout_s):
+                async with self._session(target.server_url, headers) as session:
+                    result = await session.call_tool(
+                        target.operation.name,
+                        dict(checked),
+                        read_timeout_seconds=timedelta(seconds=self._timeout_s),
+                    )
             status = 500 if result.isError else 200
+        except TimeoutError:
+            raise ToolCallFailed(detail=self._silent()) from None
         except OutboundRefused as refused:
             raise ToolCallFailed(detail=f"the URL is not allowed: {refused}") from None
         except McpServerUnusable as unusable:
@@ -122,6 +130,9 @@ class McpToolRunner:
         }
         return ToolAnswer(status, body, text, shown, took)
 
+    def _silent(self) -> str:
+        return f"the MCP server did not answer within {self._timeout_s:g} s"
+
     def _headers(self, auth: PluginAuth | None) -> dict[str, str] | None:
         """The plugin's service token, in its header (the only auth an MCP plugin takes)."""
         if auth is None or auth.kind is AuthKind.NONE:
@@ -143,6 +154,7 @@ class McpToolRunner:
                     url,
                     headers=headers,
                     timeout=self._timeout_s,
+                    sse_read_timeout=self._timeout_s,
                     httpx_client_factory=self._guarded.httpx_client,
                 )
                 async with transport as streams, ClientSession(streams[0], streams[1]) as session:
@@ -194,4 +206,5 @@ def _refusal(exc: BaseException) -> OutboundRefused | None:
 
 def _reason(exc: BaseException) -> str:
     leaf = _leaves(exc)[0]
-    return f"{type(leaf).__name__}: {leaf}"[:300]
+    first_line = str(leaf).strip().splitlines()[0] if str(leaf).strip() else ""
+    return f"{type(leaf).__name__}: {first_line}"[:300]

@@ -112,3 +112,27 @@ async def test_a_server_that_is_gone_cannot_be_used(path: str) -> None:
             await runner.call(ToolTarget(9, 1, first, server_url), {"a": 1, "b": 2})
     finally:
         await guarded.aclose()
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("mcp:{base}/nothing", "could not be used"),  # 404
+        ("mcp:{base}/sse", "405 Method Not Allowed"),  # the SSE endpoint, spoken to as streamable HTTP
+        ("mcp+sse:{base}/nothing", "404 Not Found"),
+        ("mcp+sse:{base}/mcp", "did not answer within 0.3 s"),  # never sends an SSE endpoint event
+    ],
+)
+async def test_a_server_that_refuses_or_never_answers_as_mcp_is_a_clear_error(
+    base: str, path: str, expected: str
+) -> None:
+    port = int(base.rsplit(":", 1)[1])
+    guarded = GuardedHttpClient(AddressPolicy.from_settings(["127.0.0.1/32"], [port]))
+    runner = McpToolRunner(guarded, AesGcmCipher(b"k" * 32), timeout_s=0.3)
+    try:
+        with pytest.raises(McpServerUnusable) as unusable:
+            await runner.list_tools(path.format(base=base))
+        assert expected in str(unusable.value.params["detail"])
+        assert "\n" not in str(unusable.value.params["detail"])
+    finally:
+        await guarded.aclose()
