@@ -21,7 +21,7 @@ import httpx
 from mcp import ClientSession
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
-from mcp.types import CallToolResult, TextContent
+from mcp.types import CallToolResult, PaginatedRequestParams, TextContent, Tool
 
 from domain.common.outbound import OutboundRefused
 from domain.common.secrets import SecretCipher
@@ -74,20 +74,15 @@ class McpToolRunner:
         try:
             with anyio.fail_after(self._timeout_s):  # a server that never answers (or not as MCP)
                 async with self._session(server_url, self._headers(auth)) as session:
-                    try:
-                        listed = await session.list_tools()
-                    except Exception as exc:  # the server answered the initialization, then not this
-                        raise McpServerUnusable(detail=f"listing its tools failed: {_reason(exc)}") from None
+                    listed = await _all_tools(session)
         except TimeoutError:
             raise McpServerUnusable(detail=self._silent()) from None
-        if len(listed.tools) > MAX_OPERATIONS:
-            raise McpServerUnusable(detail=f"the MCP server offers more than {MAX_OPERATIONS} tools")
-        names = [t.name for t in listed.tools]
+        names = [t.name for t in listed]
         if len(set(names)) != len(names):
             raise McpServerUnusable(detail="the MCP server offers two tools of one name")
         return tuple(
             operation_of(t.name, t.description or "", dict(t.inputSchema or {}), dict(t.outputSchema or {}))
-            for t in listed.tools
+            for t in listed
         )
 
     async def call(self, target: ToolTarget, arguments: Any, *, user_id: int = 0) -> ToolAnswer:
@@ -179,6 +174,23 @@ class McpToolRunner:
             if denied is not None:
                 raise denied from None
             raise McpServerUnusable(detail=f"the MCP server could not be used: {_reason(exc)}") from None
+
+
+async def _all_tools(session: ClientSession) -> list[Tool]:
+    """Every page of the server's tools (at most MAX_OPERATIONS tools)."""
+    tools: list[Tool] = []
+    cursor: str | None = None
+    while True:
+        try:
+            page = await session.list_tools(params=PaginatedRequestParams(cursor=cursor) if cursor else None)
+        except Exception as exc:  # the server answered the initialization, then not this
+            raise McpServerUnusable(detail=f"listing its tools failed: {_reason(exc)}") from None
+        tools += page.tools
+        if len(tools) > MAX_OPERATIONS:
+            raise McpServerUnusable(detail=f"the MCP server offers more than {MAX_OPERATIONS} tools")
+        if not page.nextCursor or page.nextCursor == cursor:
+            return tools
+        cursor = page.nextCursor
 
 
 def _body(result: CallToolResult) -> Any:
