@@ -2,7 +2,8 @@
 every Coze route: a broken OpenAPI document or manifest (the message names the JSON pointer),
 arguments that do not fit a tool. A duplicate tool, a version name that does not grow and publishing
 without an activated tool are conflicts (4090); a tool whose API cannot be reached answers 5040
-like the guarded client; a per-user plugin the user has not authorized yet is 4101."""
+like the guarded client, and so does an MCP server whose tools cannot be listed; a per-user plugin
+the user has not authorized yet is 4101."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from domain.plugin.errors import (
     DuplicateTool,
     InvalidManifest,
     InvalidPluginRequest,
+    McpServerUnusable,
+    McpToolsNotEditable,
     NothingToPublish,
     PluginActionDenied,
     PluginNotFound,
@@ -37,6 +40,8 @@ ERRORS: dict[type[DomainError], ErrorSpec] = {
     NothingToPublish: ErrorSpec(409, 4090),
     ConsentStateInvalid: ErrorSpec(400, 4000),
     ConsentRefused: ErrorSpec(400, 4000),
+    McpServerUnusable: ErrorSpec(502, 5040),
+    McpToolsNotEditable: ErrorSpec(400, 4000),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -79,6 +84,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "plugin.version_not_increasing": {
         "en-US": "version {version} is not after the latest, {latest}",
         "zh-CN": "版本 {version} 必须高于最新版本 {latest}",
+    },
+    "plugin.mcp_unusable": {
+        "en-US": "the MCP server's tools could not be listed: {detail}",
+        "zh-CN": "无法列出 MCP 服务的工具：{detail}",
+    },
+    "plugin.mcp_tools_not_editable": {
+        "en-US": "an MCP plugin's tools come from its server: switch them on or off, or refresh them",
+        "zh-CN": "MCP 插件的工具来自其服务：只能启用、停用或刷新",
     },
     "plugin.nothing_to_publish": {
         "en-US": "activate at least one tool before publishing",

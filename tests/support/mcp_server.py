@@ -1,5 +1,6 @@
 """An MCP server built with the official `mcp` SDK (FastMCP), for plugin tests: `serving_mcp()` runs
-it on a free loopback port over streamable HTTP (`/mcp`) and SSE (`/sse`)."""
+it on a free loopback port over streamable HTTP (`/mcp`) and SSE (`/sse`); it lists its tools two a
+page, so clients must follow the cursor."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
-from mcp.server.fastmcp import FastMCP
+from mcp import types
+from mcp.server.fastmcp import Context, FastMCP
+
+TOOLS_PER_PAGE = 2
+TOKEN_HEADER = "X-Mcp-Token"  # what `token_seen` answers: the header a plugin's service token is in
 
 
 def _server() -> FastMCP:
@@ -29,12 +34,34 @@ def _server() -> FastMCP:
             raise ValueError(f"no figures for {city}")
         return {"city": city, "population": known[city]}
 
+    @server.tool(description="The service token the request carried.")
+    def token_seen(ctx: Context) -> str:  # type: ignore[type-arg]
+        request = ctx.request_context.request
+        headers = getattr(request, "headers", None) or {}
+        return str(headers.get(TOKEN_HEADER, ""))
+
     @server.tool(description="Answer after a while.")
     async def slow(seconds: float) -> str:
         await asyncio.sleep(seconds)
         return "done"
 
+    _paged(server)
     return server
+
+
+def _paged(server: FastMCP) -> None:
+    """tools/list answered two tools a page (FastMCP answers all at once), so clients page through."""
+    everything = server.list_tools
+
+    @server._mcp_server.list_tools()
+    async def paged(request: types.ListToolsRequest) -> types.ListToolsResult:
+        tools = await everything()
+        cursor = request.params.cursor if request.params else None
+        start = int(cursor or 0)
+        end = start + TOOLS_PER_PAGE
+        return types.ListToolsResult(
+            tools=tools[start:end], nextCursor=str(end) if end < len(tools) else None
+        )
 
 
 class _Both:

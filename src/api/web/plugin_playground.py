@@ -21,7 +21,7 @@ Playground = NamedDependency[PlaygroundPlugins]
 class PlaygroundListRequest(SpacePage, forbid_unknown_fields=True):
     space_id: Int64Str
     name: SearchName = ""
-    plugin_types: list[int] | None = None  # Coze's PluginType filter: plugins are type 1
+    plugin_types: list[int] | None = None  # Coze's PluginType filter (HTTP 1, MCP 7): all are listed
     channel_id: int | None = None
     self_created: bool | None = None
     order_by: int | None = None

@@ -4,7 +4,7 @@ keyword-only, so a route's own required fields stay first and the wire shapes st
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -25,6 +25,10 @@ Path = Annotated[str, msgspec.Meta(max_length=1024, pattern=r"^/", description="
 Url = Annotated[str, msgspec.Meta(max_length=2048)]
 OAuthInfo = Annotated[str, msgspec.Meta(max_length=10_000)]
 TokenKey = Annotated[str, msgspec.Meta(max_length=100)]
+PluginType = Annotated[int, msgspec.Meta(description="Coze's PluginType (1 HTTP); cozeplus: 7 an MCP server")]
+Transport = Annotated[
+    Literal["streamable_http", "sse"], msgspec.Meta(description="an MCP plugin's transport (cozeplus)")
+]
 
 
 class CodeSecrets(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -48,9 +52,10 @@ class MetaFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     oauth_info: OAuthInfo | None = None
     common_params: dict[str, list[dict[str, str]]] | None = None
     creation_method: int | None = None
-    plugin_type: int | None = None
+    plugin_type: PluginType | None = None
     auth_payload: str | None = None
     fixed_export_ip: bool | None = None
+    mcp_transport: Transport | None = None  # cozeplus: with plugin_type 7 (streamable_http by default)
 
     def auth(self) -> AuthInput:
         return form_auth(

@@ -16,9 +16,10 @@ from api.schemas import id_str, seconds_text
 from application.plugin.registry import PluginView
 from crossdomain.user import UserCard
 from domain.plugin.auth import AuthKind, OAuthFlow, PluginAuth, TokenLocation
-from domain.plugin.entities import DebugStatus, Plugin, PluginStatus, PluginVersion, Tool
+from domain.plugin.entities import DebugStatus, Plugin, PluginKind, PluginStatus, PluginVersion, Tool
 from domain.plugin.errors import InvalidPluginRequest
 from domain.plugin.manifest import SERVICE_SUB_TYPE, AuthInput, oauth_input
+from domain.plugin.mcp import mcp_endpoint
 from domain.plugin.parameters import Parameter, ParamType, request_parameters, response_parameters
 from domain.plugin.tools import Location, Method, ToolOperation
 
@@ -34,6 +35,7 @@ METHOD_NUMBERS = {m: n for n, m in METHODS.items()}
 # Coze's sub_auth_type: 0 a service token; OAuth 4 authorization code, 10 client credentials.
 SUB_AUTH_CODE, SUB_AUTH_CLIENT = 4, 10
 PLUGIN_TYPE_PLUGIN = 1  # Coze's PluginType: an HTTP (OpenAPI) plugin
+PLUGIN_TYPE_MCP = 7  # cozeplus: a remote MCP server (Coze's PluginType ends at 6 LOCAL; ADR 0064)
 STATUS_NUMBERS = {PluginStatus.DRAFT: 0, PluginStatus.PUBLISHED: 4}  # Coze's PluginStatus
 
 
@@ -161,13 +163,16 @@ class PluginMetaInfo(msgspec.Struct):
     fixed_export_ip: bool = False
     service_token_set: bool = False  # cozeplus
     client_secret_set: bool = False  # cozeplus
+    mcp_transport: str | None = None  # cozeplus, MCP plugins: "streamable_http" or "sse"
 
     @classmethod
     def of(cls, plugin: Plugin) -> PluginMetaInfo:
         auth = plugin.auth
-        meta = cls(
-            plugin.name, plugin.description, plugin.server_url, icon(plugin.icon_uri), [int(auth.kind)]
-        )
+        endpoint = mcp_endpoint(plugin.server_url) if plugin.kind is PluginKind.MCP else None
+        url = endpoint[1] if endpoint else plugin.server_url
+        meta = cls(plugin.name, plugin.description, url, icon(plugin.icon_uri), [int(auth.kind)])
+        if endpoint is not None:
+            meta.mcp_transport = endpoint[0].value
         if auth.service is not None:
             meta.location, meta.key = int(auth.service.location), auth.service.name
             meta.service_token, meta.service_token_set, meta.sub_auth_type = "", True, 0
@@ -259,7 +264,7 @@ def manifest_of(plugin: Plugin) -> dict[str, Any]:
         description_for_model=base.get("description_for_model") or plugin.description,
         description_for_human=plugin.description,
         logo_url=plugin.icon_uri,
-        api={"type": "openapi"},
+        api={"type": "mcp" if plugin.kind is PluginKind.MCP else "openapi"},
         auth={"type": kind, "sub_type": sub_type, "payload": json.dumps(payload) if payload else ""},
     )
     return base
@@ -355,7 +360,7 @@ class PluginInfoForPlayground(msgspec.Struct):
             name=p.name,
             desc_for_human=p.description,
             plugin_icon=icon(p.icon_uri).url,
-            plugin_type=PLUGIN_TYPE_PLUGIN,
+            plugin_type=plugin_type(p),
             status=STATUS_NUMBERS[p.status],
             auth=int(p.auth.kind),
             plugin_apis=apis,
@@ -368,6 +373,10 @@ class PluginInfoForPlayground(msgspec.Struct):
             client_id=p.auth.oauth.client_id if p.auth.oauth else "",
             can_edit=view.can_edit,
         )
+
+
+def plugin_type(plugin: Plugin) -> int:
+    return PLUGIN_TYPE_MCP if plugin.kind is PluginKind.MCP else PLUGIN_TYPE_PLUGIN
 
 
 def version_ts(at: Any) -> str:

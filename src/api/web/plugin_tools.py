@@ -1,5 +1,6 @@
 """A plugin's tools for the SPA (Coze Studio's get_plugin_apis, create_api, update_api,
-delete_api, batch_create_api): each edit changes the draft document's operation."""
+delete_api, batch_create_api): each edit changes the draft document's operation. An MCP plugin's
+tools are listed again from its server by refresh_mcp_tools (cozeplus, ADR 0064)."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ from api.web.plugin_schemas import (
     Text,
     parameters,
 )
+from application.plugin.mcp_servers import McpPlugins
 from application.plugin.registry import PluginService
 from application.plugin.tool_editing import ToolChanges, ToolService
 from domain.plugin.errors import PluginNotFound
 
 Plugins = NamedDependency[PluginService]
 Tools = NamedDependency[ToolService]
+Mcp = NamedDependency[McpPlugins]
 
 
 class ApisRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -164,4 +167,22 @@ async def batch_create_api(
     )
 
 
-ROUTES = [get_plugin_apis, create_api, batch_create_api, update_api, delete_api]
+class RefreshRequest(msgspec.Struct, forbid_unknown_fields=True):
+    plugin_id: Int64Str
+
+
+class RefreshResponse(Envelope, kw_only=True):
+    total: int  # the draft's tools now (get_plugin_apis lists them)
+    edit_version: int
+
+
+@post("/api/plugin_api/refresh_mcp_tools", status_code=200, tags=["plugin"])
+async def refresh_mcp_tools(
+    actor: CurrentActor, plugin_mcp_plugins: Mcp, data: JSONBody[RefreshRequest]
+) -> RefreshResponse:
+    """cozeplus: an MCP plugin's draft tools listed again from its server."""
+    plugin, tools = await plugin_mcp_plugins.refresh(actor, parse_id(data.plugin_id))
+    return RefreshResponse(total=len(tools), edit_version=plugin.edit_version)
+
+
+ROUTES = [get_plugin_apis, create_api, batch_create_api, update_api, delete_api, refresh_mcp_tools]

@@ -17,6 +17,7 @@ from api.schemas import Int64Str, id_str, parse_id
 from api.security.identity import CurrentActor
 from api.web.plugin_requests import CodeSecrets, MetaFields, Name, SearchName, SpacePage
 from api.web.plugin_schemas import (
+    PLUGIN_TYPE_MCP,
     CodeInfo,
     Document,
     EditVersionResponse,
@@ -26,11 +27,17 @@ from api.web.plugin_schemas import (
     PluginInfoForPlayground,
     PluginMetaInfo,
     Text,
+    plugin_type,
 )
+from application.plugin.mcp_servers import McpChanges, McpForm, McpPlugins
 from application.plugin.registry import MetaChanges, PluginService
+from domain.plugin.entities import PluginKind
+from domain.plugin.errors import InvalidPluginRequest
+from domain.plugin.mcp import McpTransport
 from domain.plugin.ports import PluginQuery
 
 Plugins = NamedDependency[PluginService]
+Mcp = NamedDependency[McpPlugins]
 
 
 class PluginRegisterRequest(CodeSecrets, forbid_unknown_fields=True):
@@ -129,6 +136,11 @@ class PluginDeleteResponse(Envelope, kw_only=True):
     pass
 
 
+def _mcp_auth_type(auth_type: int | None) -> None:
+    if auth_type not in (None, 0, 1):
+        raise InvalidPluginRequest(detail="an MCP plugin's auth is none (0) or a service token (1)")
+
+
 @post("/api/plugin_api/register", status_code=200, tags=["plugin"])
 async def register(
     actor: CurrentActor, plugin_service: Plugins, data: JSONBody[PluginRegisterRequest]
@@ -139,8 +151,25 @@ async def register(
 
 @post("/api/plugin_api/register_plugin_meta", status_code=200, tags=["plugin"])
 async def register_plugin_meta(
-    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[RegisterMetaRequest]
+    actor: CurrentActor,
+    plugin_service: Plugins,
+    plugin_mcp_plugins: Mcp,
+    data: JSONBody[RegisterMetaRequest],
 ) -> PluginIdResponse:
+    if data.plugin_type == PLUGIN_TYPE_MCP:
+        _mcp_auth_type(data.auth_type)
+        form = McpForm(
+            data.name,
+            data.desc,
+            (data.icon or PluginIcon()).uri,
+            data.url or "",
+            McpTransport(data.mcp_transport or McpTransport.STREAMABLE_HTTP),
+            data.auth(),
+        )
+        made = await plugin_mcp_plugins.register(actor, parse_id(data.space_id), form)
+        return PluginIdResponse(plugin_id=id_str(made.id))
+    if data.mcp_transport is not None:
+        raise InvalidPluginRequest(detail="mcp_transport is for an MCP plugin (plugin_type 7)")
     plugin = await plugin_service.register_meta(
         actor,
         parse_id(data.space_id),
@@ -163,16 +192,39 @@ async def update_plugin(
 
 @post("/api/plugin_api/update_plugin_meta", status_code=200, tags=["plugin"])
 async def update_plugin_meta(
-    actor: CurrentActor, plugin_service: Plugins, data: JSONBody[UpdateMetaRequest]
+    actor: CurrentActor,
+    plugin_service: Plugins,
+    plugin_mcp_plugins: Mcp,
+    data: JSONBody[UpdateMetaRequest],
 ) -> EditVersionResponse:
+    plugin_id = parse_id(data.plugin_id)
+    current = (await plugin_service.get(actor, plugin_id)).plugin  # another space's: not found
+    if data.plugin_type is not None and data.plugin_type != plugin_type(current):
+        raise InvalidPluginRequest(detail="a plugin's type does not change")
+    if current.kind is PluginKind.MCP:
+        _mcp_auth_type(data.auth_type)
+    auth = None if data.auth_type is None else data.auth()
+    if current.kind is PluginKind.MCP:
+        mcp = McpChanges(
+            name=data.name,
+            description=data.desc,
+            icon_uri=None if data.icon is None else data.icon.uri,
+            url=data.url,
+            transport=None if data.mcp_transport is None else McpTransport(data.mcp_transport),
+            auth=auth,
+        )
+        updated = await plugin_mcp_plugins.update(actor, plugin_id, mcp)
+        return EditVersionResponse(edit_version=updated.edit_version)
+    if data.mcp_transport is not None:
+        raise InvalidPluginRequest(detail="mcp_transport is for an MCP plugin (plugin_type 7)")
     changes = MetaChanges(
         name=data.name,
         description=data.desc,
         icon_uri=None if data.icon is None else data.icon.uri,
         server_url=data.url,
-        auth=None if data.auth_type is None else data.auth(),
+        auth=auth,
     )
-    plugin = await plugin_service.update_meta(actor, parse_id(data.plugin_id), changes)
+    plugin = await plugin_service.update_meta(actor, plugin_id, changes)
     return EditVersionResponse(edit_version=plugin.edit_version)
 
 
@@ -197,6 +249,7 @@ async def get_plugin_info(
         published=p.published_at is not None,
         creator=PluginCreator.of(p.creator_id, view.creator, actor.user_id),
         edit_version=p.edit_version,
+        plugin_type=plugin_type(p),
     )
 
 

@@ -1,16 +1,18 @@
 """Writing a plugin's draft: the document is read again (validated, operations derived) on every
-edit, and the tools follow it (ids kept where the operation stays, domain/plugin/drafts.py)."""
+edit, and the tools follow it (ids kept where the operation stays, domain/plugin/drafts.py). An MCP
+plugin's tools follow what its server listed instead (`write_mcp`)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from domain.common.ports import Clock, IdGenerator
 from domain.plugin.drafts import derived_tools, has_operations
 from domain.plugin.entities import Plugin, Tool
+from domain.plugin.mcp import mcp_document
 from domain.plugin.ports import PluginRepository, ToolRepository
 from domain.plugin.tools import PluginDocument, PluginDocumentReader, ToolOperation
 
@@ -77,3 +79,37 @@ class DraftWriter:
         await self._plugins.save(updated)
         await self._tools.replace(plugin.id, tools)
         return updated, tools
+
+    async def write_mcp(
+        self, plugin: Plugin, server_url: str, operations: Sequence[ToolOperation], **changes: Any
+    ) -> tuple[Plugin, list[Tool]]:
+        """Save the tools an MCP server listed as the draft's (a tool keeps its id, activation and,
+        while its schema stays, debug state by its name) with `changes` to the plugin."""
+        previous = await self._tools.of_plugin(plugin.id)
+        now = self._clock.now()
+        tools = derived_tools(
+            previous,
+            operations,
+            plugin_id=plugin.id,
+            space_id=plugin.space_id,
+            new_id=self._ids.next_id,
+            now=now,
+            by_route_too=False,  # every MCP tool has the same (empty) route
+        )
+        updated = replace(
+            plugin,
+            document=mcp_document(server_url, operations),
+            server_url=server_url,
+            updated_at=now,
+            edit_version=plugin.edit_version + 1,
+            **changes,
+        )
+        await self._plugins.save(updated)
+        await self._tools.replace(plugin.id, tools)
+        return updated, tools
+
+    async def touched(self, plugin: Plugin) -> Plugin:
+        """The plugin saved as edited now (its tools changed without its document)."""
+        updated = replace(plugin, updated_at=self._clock.now(), edit_version=plugin.edit_version + 1)
+        await self._plugins.save(updated)
+        return updated

@@ -20,7 +20,7 @@ from domain.common.secrets import SecretCipher
 from domain.plugin.auth import PluginAuth
 from domain.plugin.drafts import checked_url, derived_tools, skeleton, with_meta
 from domain.plugin.entities import MAX_DESCRIPTION, MAX_NAME, Plugin, PluginKind, Tool
-from domain.plugin.errors import InvalidPluginRequest
+from domain.plugin.errors import InvalidPluginRequest, McpToolsNotEditable
 from domain.plugin.manifest import AuthInput, parse_manifest
 from domain.plugin.ports import PluginQuery, PluginRepository, ToolRepository
 
@@ -159,11 +159,15 @@ class PluginService:
     async def update(self, actor: Actor, plugin_id: int, manifest_text: str, openapi_text: str) -> Plugin:
         """Coze's `update`: the manifest and the whole document replaced; tools follow the new one."""
         async with self._uow():  # another space's plugin is not found before the input is judged
-            await self._access.plugin(actor, plugin_id, PluginAction.UPDATE)
+            found = await self._access.plugin(actor, plugin_id, PluginAction.UPDATE)
+        if found.kind is PluginKind.MCP:
+            raise McpToolsNotEditable()
         manifest = parse_manifest(manifest_text) if manifest_text.strip() else None
         read = self._drafts.read(openapi_text)
         async with self._uow() as uow:
             plugin = await self._access.plugin(actor, plugin_id, PluginAction.UPDATE, for_update=True)
+            if plugin.kind is PluginKind.MCP:
+                raise McpToolsNotEditable()
             changes: dict[str, Any] = {}
             if manifest is not None:
                 changes = {
@@ -179,8 +183,11 @@ class PluginService:
         return updated
 
     async def update_meta(self, actor: Actor, plugin_id: int, changes: MetaChanges) -> Plugin:
+        """An HTTP plugin's meta (an MCP plugin's is McpPlugins.update)."""
         async with self._uow() as uow:
             plugin = await self._access.plugin(actor, plugin_id, PluginAction.UPDATE, for_update=True)
+            if plugin.kind is PluginKind.MCP:
+                raise InvalidPluginRequest(detail="this is an MCP plugin: edit it with its server's fields")
             name = plugin.name if changes.name is None else checked_name(changes.name)
             description = (
                 plugin.description

@@ -13,8 +13,8 @@ from application.plugin.drafting import DraftWriter
 from crossdomain.audit import AuditRecorder, AuditResult
 from domain.common.ports import UnitOfWorkFactory
 from domain.plugin.drafts import operation_at, with_operation, without_operation
-from domain.plugin.entities import Plugin, Tool
-from domain.plugin.errors import InvalidPluginRequest, ToolNotFound
+from domain.plugin.entities import Plugin, PluginKind, Tool
+from domain.plugin.errors import InvalidPluginRequest, McpToolsNotEditable, ToolNotFound
 from domain.plugin.parameters import (
     Parameter,
     checked_tool_name,
@@ -112,7 +112,9 @@ class ToolService:
         name = checked_tool_name(name)
         operation = operation_object(name, _description(description), request, response)
         async with self._uow() as uow:
-            plugin = await self._access.plugin(actor, plugin_id, PluginAction.UPDATE, for_update=True)
+            plugin = _editable(
+                await self._access.plugin(actor, plugin_id, PluginAction.UPDATE, for_update=True)
+            )
             document = with_operation(plugin.document, path or f"/{name}", method or Method.GET, operation)
             updated, tools = await self._drafts.write(plugin, document)
             tool = next(t for t in tools if t.name == name)
@@ -129,10 +131,12 @@ class ToolService:
         """Add the operations of another document; one at a method and path the draft has is
         replaced with `replace_same`, else nothing is written and the duplicates are answered."""
         async with self._uow():  # another space's plugin is not found before the input is judged
-            await self._access.plugin(actor, plugin_id, PluginAction.UPDATE)
+            _editable(await self._access.plugin(actor, plugin_id, PluginAction.UPDATE))
         read = self._drafts.read(openapi_text)
         async with self._uow() as uow:
-            plugin = await self._access.plugin(actor, plugin_id, PluginAction.UPDATE, for_update=True)
+            plugin = _editable(
+                await self._access.plugin(actor, plugin_id, PluginAction.UPDATE, for_update=True)
+            )
             current = await self._tools.of_plugin(plugin.id)
             routes = {(t.method, t.path): t for t in current}
             duplicated = [op for op in read.operations if (op.method.value, op.path) in routes]
@@ -158,6 +162,11 @@ class ToolService:
         async with self._uow() as uow:
             plugin = await self._access.plugin(actor, plugin_id, PluginAction.UPDATE, for_update=True)
             tool = await self._tool(plugin.id, tool_id)
+            if plugin.kind is PluginKind.MCP:
+                updated, tool = await self._activate(plugin, tool, changes)
+                await uow.commit()
+                await self._record(actor, "plugin.tool.update", plugin_id, tool_id)
+                return updated, tool
             name = tool.name if changes.name is None else checked_tool_name(changes.name)
             method, path = Method(tool.method), tool.path
             operation = operation_at(plugin.document, path, method)
@@ -193,13 +202,33 @@ class ToolService:
 
     async def delete(self, actor: Actor, plugin_id: int, tool_id: int) -> Plugin:
         async with self._uow() as uow:
-            plugin = await self._access.plugin(actor, plugin_id, PluginAction.UPDATE, for_update=True)
+            plugin = _editable(
+                await self._access.plugin(actor, plugin_id, PluginAction.UPDATE, for_update=True)
+            )
             tool = await self._tool(plugin.id, tool_id)
             document = without_operation(plugin.document, tool.path, Method(tool.method))
             updated, _ = await self._drafts.write(plugin, document)
             await uow.commit()
         await self._record(actor, "plugin.tool.delete", plugin_id, tool_id)
         return updated
+
+    async def _activate(self, plugin: Plugin, tool: Tool, changes: ToolChanges) -> tuple[Plugin, Tool]:
+        """An MCP plugin's tool is switched on or off; the rest is what its server says."""
+        given = (changes.name, changes.description, changes.path, changes.method)
+        current = (tool.name, tool.description, tool.path, Method(tool.method))
+        if (
+            changes.request is not None
+            or changes.response is not None
+            or any(g is not None and g != c for g, c in zip(given, current, strict=True))
+        ):
+            raise McpToolsNotEditable()
+        if changes.activated is None or changes.activated == tool.activated:
+            return plugin, tool
+        switched = replace(tool, activated=changes.activated)
+        tools = await self._tools.of_plugin(plugin.id)
+        await self._tools.replace(plugin.id, [switched if t.id == tool.id else t for t in tools])
+        updated = await self._drafts.touched(plugin)
+        return updated, switched
 
     async def _tool(self, plugin_id: int, tool_id: int) -> Tool:
         found = next((t for t in await self._tools.of_plugin(plugin_id) if t.id == tool_id), None)
@@ -214,6 +243,12 @@ class ToolService:
         await self._audit.record(
             action, AuditResult.OK, actor, target_type="plugin", target_id=plugin_id, detail=detail
         )
+
+
+def _editable(plugin: Plugin) -> Plugin:
+    if plugin.kind is PluginKind.MCP:
+        raise McpToolsNotEditable()
+    return plugin
 
 
 def _current(given: Sequence[Parameter] | None, tool: Tool, *, request: bool) -> Sequence[Parameter]:

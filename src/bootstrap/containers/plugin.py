@@ -7,6 +7,7 @@ from application.plugin.authorizations import UserAuthorizations
 from application.plugin.conversion import ConversionService
 from application.plugin.debugging import ToolDebugger
 from application.plugin.drafting import DraftWriter
+from application.plugin.mcp_servers import McpPlugins
 from application.plugin.playground import PlaygroundPlugins
 from application.plugin.published import PublishedTools
 from application.plugin.publishing import PublishService
@@ -62,6 +63,9 @@ class PluginContainer(containers.DeclarativeContainer):
         DraftWriter, plugins=plugins, tools=tools, reader=reader, ids=ids, clock=clock
     )
 
+    # The MCP client: lists a server's tools for the registry and calls them for the runtime.
+    mcp_runner = providers.Singleton(McpToolRunner, guarded=outbound, cipher=cipher)
+
     plugin_service = providers.Singleton(
         PluginService,
         uow=uow,
@@ -71,6 +75,19 @@ class PluginContainer(containers.DeclarativeContainer):
         drafts=drafts,
         cipher=cipher,
         users=users,
+        audit=audit,
+        ids=ids,
+        clock=clock,
+    )
+    mcp_plugins = providers.Singleton(
+        McpPlugins,
+        uow=uow,
+        plugins=plugins,
+        tools=tools,
+        access=access,
+        drafts=drafts,
+        cipher=cipher,
+        lister=mcp_runner,
         audit=audit,
         ids=ids,
         clock=clock,
@@ -117,7 +134,7 @@ class PluginContainer(containers.DeclarativeContainer):
             token_endpoint=token_endpoint,
         ),
         builtin=providers.Singleton(BuiltinToolRunner, outbound=outbound),
-        mcp=providers.Singleton(McpToolRunner, guarded=outbound),
+        mcp=mcp_runner,
     )
     toolbox = providers.Singleton(
         AgentToolbox, published=published_tools, runner=tool_runner, consents=authorizations

@@ -53,6 +53,7 @@ MODULE = ContextModule(
     messages=plugin_errors.MESSAGES,
     dependencies=lambda c: {
         "plugin_service": c.plugin.plugin_service,
+        "plugin_mcp_plugins": c.plugin.mcp_plugins,
         "plugin_tool_service": c.plugin.tool_service,
         "plugin_publish_service": c.plugin.publish_service,
         "plugin_debugger": c.plugin.debugger,

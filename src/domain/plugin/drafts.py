@@ -101,12 +101,14 @@ def derived_tools(
     new_id: Callable[[], int],
     now: datetime,
     keep: Mapping[str, int] | None = None,
+    by_route_too: bool = True,
 ) -> list[Tool]:
-    """The draft's tools for `operations`: a tool whose operationId (else method and path) stays
-    keeps its id and activation, and its debug state while its operation is unchanged."""
+    """The draft's tools for `operations`: a tool whose operationId (else method and path, unless
+    not `by_route_too`) stays keeps its id and activation, and its debug state while its operation
+    is unchanged."""
     by_id = {t.id: t for t in previous}
     by_name = {t.name: t for t in previous}
-    by_route = {(t.method, t.path): t for t in previous}
+    by_route = {(t.method, t.path): t for t in previous} if by_route_too else {}
     taken: set[int] = set()
     tools = []
     for operation in operations:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from domain.common.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 
 
 class PluginNotFound(NotFound):
@@ -47,3 +47,16 @@ class NothingToPublish(Conflict):
     """A plugin is published with at least one activated tool."""
 
     message_key = "plugin.nothing_to_publish"
+
+
+class McpServerUnusable(DomainError):
+    """The MCP server could not be reached, broke off, or did not answer as an MCP server should
+    (its tools could not be listed); `detail` says how."""
+
+    message_key = "plugin.mcp_unusable"
+
+
+class McpToolsNotEditable(InvalidInput):
+    """An MCP plugin's tools come from its server: they are refreshed, not edited one by one."""
+
+    message_key = "plugin.mcp_tools_not_editable"

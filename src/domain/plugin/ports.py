@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from domain.plugin.auth import OAuthClient
+from domain.plugin.auth import OAuthClient, PluginAuth
 from domain.plugin.entities import Plugin, PluginVersion, Tool
 from domain.plugin.grants import ConsentRequest, IssuedToken, UserGrant
 from domain.plugin.invocation import ToolAnswer, ToolTarget
+from domain.plugin.tools import ToolOperation
 
 
 class ToolRunner(Protocol):
@@ -19,6 +20,14 @@ class ToolRunner(Protocol):
         """Check the arguments, authorize (for `user_id` when the plugin acts per user) and call.
 
         Raises ToolArgumentsInvalid, ToolNeedsAuthorization or ToolCallFailed."""
+        ...
+
+
+class McpToolLister(Protocol):
+    async def list_tools(self, server_url: str, auth: PluginAuth) -> tuple[ToolOperation, ...]:
+        """The tools an MCP server (`mcp:<url>` or `mcp+sse:<url>`) offers, as operations.
+
+        Raises OutboundRefused (the guard refused the address) or McpServerUnusable."""
         ...
 
 

@@ -44,7 +44,7 @@ async def tools(pages: ScriptedServer) -> AsyncIterator[PluginToolRunner]:
     port = int(pages.url.rsplit(":", 1)[1])
     client = GuardedHttpClient(AddressPolicy.from_settings(["127.0.0.1/32"], [80, 443, port]))
     http = HttpToolRunner(client, AesGcmCipher(b"k" * 32))
-    yield PluginToolRunner(http, BuiltinToolRunner(client), McpToolRunner(client))
+    yield PluginToolRunner(http, BuiltinToolRunner(client), McpToolRunner(client, AesGcmCipher(b"k" * 32)))
     await client.aclose()
 
 
