@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,14 +73,33 @@ def studio(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         assert served.process.poll() is None, f"serve exited early:\n{served.log_tail()}"
 
 
-@pytest.fixture
-def context(browser: Browser, studio: Served) -> Iterator[BrowserContext]:
+@contextmanager
+def loopback_studio(tmp: Path, *urls: str) -> Iterator[Served]:
+    """A studio of its own that may reach these loopback test servers (the guard denies loopback
+    otherwise; only tests allow it)."""
+    ports = ",".join(url.rsplit(":", 1)[1].split("/")[0] for url in urls)
+    allowed = {
+        "COZEPLUS_OUTBOUND_ALLOW_NETWORKS": '["127.0.0.1/32"]',
+        "COZEPLUS_OUTBOUND_PORTS": f"[{ports}]",
+    }
+    with served_app("embedded", tmp, settings=allowed) as served:
+        yield served
+
+
+@contextmanager
+def browser_context(browser: Browser, served: Served) -> Iterator[BrowserContext]:
     ctx = browser.new_context(
-        base_url=studio.base_url, viewport={"width": 1280, "height": 800}, locale="en-US"
+        base_url=served.base_url, viewport={"width": 1280, "height": 800}, locale="en-US"
     )
     ctx.set_default_timeout(TIMEOUT_MS)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def context(browser: Browser, studio: Served) -> Iterator[BrowserContext]:
+    with browser_context(browser, studio) as ctx:
+        yield ctx
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, TIMEOUT_MS, Person, sign_up
+from tests.browser.conftest import Person, browser_context, loopback_studio, sign_up
 from tests.browser.test_playground import _post, make_agent, send
 from tests.support.oauth_server import CLIENT_ID, CLIENT_SECRET, OAuthProvider, oauth_provider
 from tests.support.plugin_world import manifest
-from tests.support.served import Served, served_app
+from tests.support.served import Served
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -31,21 +31,15 @@ def provider() -> Iterator[OAuthProvider]:
 def consent_studio(
     browser: Browser, provider: OAuthProvider, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
-    """A studio that may reach the provider (on loopback: allowed for this test only)."""
-    port = provider.url.rsplit(":", 1)[1]
-    allowed = {"COZEPLUS_OUTBOUND_ALLOW_NETWORKS": '["127.0.0.1/32"]', "COZEPLUS_OUTBOUND_PORTS": f"[{port}]"}
-    with served_app("embedded", tmp_path_factory.mktemp("consent-served"), settings=allowed) as served:
+    with loopback_studio(tmp_path_factory.mktemp("consent-served"), provider.url) as served:
         provider.client.redirect_uris[:] = [f"{served.base_url}/api/oauth/authorization_code"]
         yield served
 
 
 @pytest.fixture
 def page(browser: Browser, consent_studio: Served) -> Iterator[Page]:
-    assert CHROMIUM.exists()
-    ctx = browser.new_context(base_url=consent_studio.base_url, viewport={"width": 1280, "height": 800})
-    ctx.set_default_timeout(TIMEOUT_MS)
-    yield ctx.new_page()
-    ctx.close()
+    with browser_context(browser, consent_studio) as ctx:
+        yield ctx.new_page()
 
 
 def accounts_plugin(page: Page, provider: OAuthProvider, space_id: str) -> tuple[str, str]:

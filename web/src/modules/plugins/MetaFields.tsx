@@ -5,7 +5,7 @@ import { Group, PasswordInput, Radio, Select, Stack, TextInput, Textarea } from 
 import { useTranslation } from "react-i18next";
 
 import { NAME_LIMIT } from "./api";
-import { AUTH_CHOICES, type AuthChoice, type MetaForm } from "./auth";
+import { AUTH_CHOICES, MCP_AUTH_CHOICES, type AuthChoice, type MetaForm, type PluginKindChoice } from "./auth";
 
 interface Props {
   form: MetaForm;
@@ -14,9 +14,11 @@ interface Props {
   touched: boolean;
   /** On an edit: which secrets are stored (their fields may stay empty). */
   stored?: { serviceToken: boolean; clientSecret: boolean };
+  /** On register only: an HTTP API or an MCP server (a plugin's kind does not change). */
+  chooseKind?: boolean;
 }
 
-export function MetaFields({ form: f, onChange, touched, stored }: Props) {
+export function MetaFields({ form: f, onChange, touched, stored, chooseKind }: Props) {
   const { t } = useTranslation();
   const keep = t("plugins.meta.secretKept");
   const text = (field: keyof MetaForm, label: string, extra: { required?: boolean; description?: string } = {}) => (
@@ -28,8 +30,23 @@ export function MetaFields({ form: f, onChange, touched, stored }: Props) {
       onChange={(e) => onChange({ [field]: e.currentTarget.value })}
     />
   );
+  const mcp = f.kind === "mcp";
+  const choices = mcp ? MCP_AUTH_CHOICES : AUTH_CHOICES;
+  const pickKind = (v: string) => {
+    const kind = v as PluginKindChoice;
+    // An MCP server's token goes in a header; OAuth is for HTTP APIs.
+    onChange(kind === "mcp" ? { kind, location: "1", auth: MCP_AUTH_CHOICES.includes(f.auth) ? f.auth : "none" } : { kind });
+  };
   return (
     <Stack gap="sm">
+      {chooseKind ? (
+        <Radio.Group label={t("plugins.meta.kind")} value={f.kind} onChange={pickKind}>
+          <Group gap="md" mt={6}>
+            <Radio value="http" label={t("plugins.meta.kindHttp")} />
+            <Radio value="mcp" label={t("plugins.meta.kindMcp")} />
+          </Group>
+        </Radio.Group>
+      ) : null}
       <TextInput
         label={t("plugins.meta.name")}
         required
@@ -46,17 +63,33 @@ export function MetaFields({ form: f, onChange, touched, stored }: Props) {
         maxRows={6}
         onChange={(e) => onChange({ desc: e.currentTarget.value })}
       />
-      {text("url", t("plugins.meta.url"), { required: true, description: t("plugins.meta.urlHint") })}
+      {text("url", mcp ? t("plugins.meta.mcpUrl") : t("plugins.meta.url"), {
+        required: true,
+        description: mcp ? t("plugins.meta.mcpUrlHint") : t("plugins.meta.urlHint"),
+      })}
+      {mcp ? (
+        <Select
+          label={t("plugins.meta.transport")}
+          allowDeselect={false}
+          value={f.transport}
+          onChange={(v) => v && onChange({ transport: v as MetaForm["transport"] })}
+          data={[
+            { value: "streamable_http", label: t("plugins.meta.streamableHttp") },
+            { value: "sse", label: t("plugins.meta.sse") },
+          ]}
+          comboboxProps={{ withinPortal: true }}
+        />
+      ) : null}
       <Radio.Group label={t("plugins.meta.auth")} value={f.auth} onChange={(v) => onChange({ auth: v as AuthChoice })}>
         <Group gap="md" mt={6}>
-          {AUTH_CHOICES.map((c) => (
+          {choices.map((c) => (
             <Radio key={c} value={c} label={t(`plugins.auth.${c}`)} />
           ))}
         </Group>
       </Radio.Group>
       {f.auth === "service" ? (
         <>
-          <Select
+          {mcp ? null : <Select
             label={t("plugins.meta.location")}
             allowDeselect={false}
             value={f.location}
@@ -66,8 +99,8 @@ export function MetaFields({ form: f, onChange, touched, stored }: Props) {
               { value: "2", label: t("plugins.meta.query") },
             ]}
             comboboxProps={{ withinPortal: true }}
-          />
-          {text("key", t("plugins.meta.key"), { required: true })}
+          />}
+          {text("key", mcp ? t("plugins.meta.headerName") : t("plugins.meta.key"), { required: true })}
           <PasswordInput
             label={t("plugins.meta.serviceToken")}
             value={f.serviceToken}

@@ -55,7 +55,7 @@ export function PluginPage() {
       </Group>
       <About plugin={p} />
       <Authorization pluginId={pluginId} />
-      <ToolsSection pluginId={pluginId} />
+      <ToolsSection pluginId={pluginId} mcp={Boolean(p.meta_info.mcp_transport)} />
       <VersionsSection pluginId={pluginId} />
       {editing ? <MetaModal spaceId={spaceId} pluginId={pluginId} meta={p.meta_info} onClose={() => setEditing(false)} /> : null}
       <PublishModal spaceId={spaceId} pluginId={pluginId} opened={publishing} onClose={() => setPublishing(false)} />

@@ -43,7 +43,7 @@ export function RegisterFormPage() {
       />
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <MetaFields form={form} onChange={(p) => setForm((f) => ({ ...f, ...p }))} touched={touched} />
+          <MetaFields form={form} onChange={(p) => setForm((f) => ({ ...f, ...p }))} touched={touched} chooseKind />
           <RegisterButton error={register.error} loading={register.isPending} />
         </Stack>
       </form>

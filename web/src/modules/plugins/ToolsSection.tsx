@@ -1,4 +1,5 @@
-// The plugin's tools: each enabled or disabled, debugged, edited; a new one added.
+// The plugin's tools: each enabled or disabled, debugged, edited; a new one added. An MCP server's
+// tools are the server's: listed again from it ("Refresh from the server"), never edited here.
 import { Badge, Button, Code, Group, Stack, Switch, Table, Text, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -7,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { ErrorPanel, FailureAlert } from "../../app/errors";
 import { PageLoader } from "../../app/loading";
 import { DataTable } from "../../app/tables";
-import { METHODS, keys, listTools, setToolDisabled } from "./api";
+import { METHODS, keys, listTools, refreshMcpTools, setToolDisabled } from "./api";
 import { DebugPanel } from "./DebugPanel";
 import { ToolEditor } from "./ToolEditor";
 import type { PluginTool } from "./types";
@@ -15,21 +16,36 @@ import type { PluginTool } from "./types";
 /** Which editor is open: none, a new tool, or one tool. */
 type Editing = { tool: PluginTool | null } | null;
 
-export function ToolsSection({ pluginId }: { pluginId: string }) {
+export function ToolsSection({ pluginId, mcp = false }: { pluginId: string; mcp?: boolean }) {
   const { t } = useTranslation();
+  const client = useQueryClient();
   const tools = useQuery({ queryKey: keys.tools(pluginId), queryFn: () => listTools(pluginId) });
   const [debugging, setDebugging] = useState<PluginTool | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
+  const refresh = useMutation({
+    mutationFn: () => refreshMcpTools(pluginId),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: keys.tools(pluginId) });
+      void client.invalidateQueries({ queryKey: keys.plugin(pluginId) });
+    },
+  });
   return (
     <Stack gap="sm" component="section" aria-labelledby="plugin-tools-title">
       <Group justify="space-between">
         <Title order={3} size="h4" id="plugin-tools-title">
           {t("plugins.tools.title")}
         </Title>
-        <Button variant="light" size="compact-sm" onClick={() => setEditing({ tool: null })}>
-          {t("plugins.tools.add")}
-        </Button>
+        {mcp ? (
+          <Button variant="light" size="compact-sm" loading={refresh.isPending} onClick={() => refresh.mutate()}>
+            {t("plugins.tools.refresh")}
+          </Button>
+        ) : (
+          <Button variant="light" size="compact-sm" onClick={() => setEditing({ tool: null })}>
+            {t("plugins.tools.add")}
+          </Button>
+        )}
       </Group>
+      <FailureAlert error={refresh.error} />
       {tools.error ? (
         <ErrorPanel error={tools.error} onRetry={() => void tools.refetch()} />
       ) : tools.isPending ? (
@@ -39,7 +55,7 @@ export function ToolsSection({ pluginId }: { pluginId: string }) {
           pluginId={pluginId}
           tools={tools.data.api_info}
           onDebug={setDebugging}
-          onEdit={(tool) => setEditing({ tool })}
+          onEdit={mcp ? undefined : (tool) => setEditing({ tool })}
         />
       )}
       {debugging ? (
@@ -56,7 +72,8 @@ interface TableProps {
   pluginId: string;
   tools: PluginTool[];
   onDebug: (t: PluginTool) => void;
-  onEdit: (t: PluginTool) => void;
+  /** Absent for an MCP server's tools, which are not edited here. */
+  onEdit?: (t: PluginTool) => void;
 }
 
 function ToolsTable({ pluginId, tools, onDebug, onEdit }: TableProps) {
@@ -101,14 +118,16 @@ function ToolsTable({ pluginId, tools, onDebug, onEdit }: TableProps) {
             </Table.Td>
             <Table.Td>
               <Group gap="xs" wrap="nowrap">
-                <Button
-                  size="compact-sm"
-                  variant="default"
-                  aria-label={t("plugins.tools.editNamed", { name: tool.name })}
-                  onClick={() => onEdit(tool)}
-                >
-                  {t("plugins.tools.edit")}
-                </Button>
+                {onEdit ? (
+                  <Button
+                    size="compact-sm"
+                    variant="default"
+                    aria-label={t("plugins.tools.editNamed", { name: tool.name })}
+                    onClick={() => onEdit(tool)}
+                  >
+                    {t("plugins.tools.edit")}
+                  </Button>
+                ) : null}
                 <Button
                   size="compact-sm"
                   variant="light"

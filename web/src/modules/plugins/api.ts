@@ -119,3 +119,8 @@ export function pretty(text: string): string {
     return text;
   }
 }
+
+/** An MCP plugin's tools listed again from its server into the draft. */
+export function refreshMcpTools(pluginId: string) {
+  return api<{ total: number; edit_version: number }>("/api/plugin_api/refresh_mcp_tools", { plugin_id: pluginId });
+}

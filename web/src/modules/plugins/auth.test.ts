@@ -70,4 +70,22 @@ describe("the plugin form's auth", () => {
       expect(metaBody(back)).toEqual(body);
     }
   });
+
+  it("sends an MCP server as plugin_type 7 with its transport, a token only in a header", () => {
+    const mcp = { ...emptyMeta, ...base, kind: "mcp" as const, transport: "sse" as const };
+    expect(metaBody(mcp)).toEqual({ ...base, plugin_type: 7, mcp_transport: "sse", auth_type: 0 });
+    const token = { ...mcp, auth: "service" as const, location: "2" as const, key: " X-Token ", serviceToken: "t" };
+    expect(metaBody(token)).toEqual({
+      ...base,
+      plugin_type: 7,
+      mcp_transport: "sse",
+      auth_type: 1,
+      sub_auth_type: 0,
+      location: 1,
+      key: "X-Token",
+      service_token: "t",
+    });
+    const back = metaFormOf({ ...base, auth_type: [0], mcp_transport: "streamable_http" });
+    expect(back).toMatchObject({ kind: "mcp", transport: "streamable_http" });
+  });
 });

@@ -50,7 +50,11 @@ export interface PluginMeta {
   oauth_info?: string | null;
   service_token_set?: boolean;
   client_secret_set?: boolean;
+  /** An MCP plugin's transport (cozeplus): "streamable_http" or "sse"; absent for an HTTP plugin. */
+  mcp_transport?: McpTransport | null;
 }
+
+export type McpTransport = "streamable_http" | "sse";
 
 /** get_plugin_info's answer (fields at the top level). */
 export interface PluginInfo {
