@@ -224,3 +224,25 @@ async def test_the_draft_recalls_in_the_playground_stream(me: ChatUser) -> None:
     assert any("180 euros" in c["slice"] for c in chunks)
     # The published version (bound to nothing) is unchanged by the draft's binding.
     assert recalls(await ask(me, "hotel rooms reimbursed")) == []
+
+
+async def test_on_demand_the_model_searches_when_it_calls_recall_knowledge(me: ChatUser) -> None:
+    policies = await knowledge_base(me.client, me.space, "Policies", POLICY)
+    await bind(me, dataset_ids=[policies], search_strategy=20, auto_call=False)
+    plain = await ask(me, "hotel rooms reimbursed night")
+    assert recalls(plain) == []  # on demand: nothing is searched before the answer
+
+    events = await ask(me, '/tool recallKnowledge {"query": "hotel rooms reimbursed night"}')
+    done = [
+        e.message for e in events if e.event == ChatEventType.CONVERSATION_MESSAGE_COMPLETED and e.message
+    ]
+    types = [m.type for m in done]
+    assert types[:2] == [MessageType.FUNCTION_CALL, MessageType.TOOL_RESPONSE], types
+    assert "180 euros" in done[1].content and "----- Start of knowledge -----" in done[1].content
+    assert completed_chat(events).status == "completed"
+
+    # Only the agent's own knowledge bases: another id is refused, the chat goes on.
+    wrong = await ask(me, '/tool recallKnowledge {"knowledge_ids": ["12345"]}')
+    response = next(e.message for e in wrong if e.message and e.message.type == MessageType.TOOL_RESPONSE)
+    assert json.loads(response.content) == {"error": "knowledge_ids are among the listed ones"}
+    assert completed_chat(wrong).status == "completed"

@@ -26,11 +26,13 @@ from application.conversation.chat.prompt import (
     tool_specs,
     window,
 )
+from application.conversation.chat.recall_tool import RECALL_TOOL, RecallTool
 from application.conversation.chat.runner import ChatRunner, LiveRun
 from application.conversation.chat.titles import TitleWriter
 from application.conversation.chat.tools import (
     MAX_TOOL_STEPS,
     NO_SERVER_TOOLS,
+    ToolSets,
     consent_note,
     consent_requests,
     no_such_tool,
@@ -204,7 +206,7 @@ class ChatEngine:
         # Client tools pause the run until the caller submits outputs, which needs the history saved.
         client = tool_specs(snapshot) if segment.save_history else ()
         client_names = {t.name for t in client}
-        server = await self._server_tools(snapshot, client_names)
+        server = await self._server_tools(segment, client_names)
         offered = [*client, *(ToolSpec(t.name, t.description, t.parameters) for t in server.offered)]
         model = await self._models.chat_model(snapshot.model.model_id)
         for step in range(MAX_TOOL_STEPS + 1):
@@ -247,10 +249,17 @@ class ChatEngine:
             await _close(stream)
         return calls
 
-    async def _server_tools(self, snapshot: AgentSnapshot, taken: set[str]) -> ServerToolset:
-        if self._toolbox is None or not snapshot.plugin_tools:
-            return NO_SERVER_TOOLS
-        return await self._toolbox.toolset(snapshot.space_id, snapshot.plugin_tools, taken=taken)
+    async def _server_tools(self, segment: Segment, taken: set[str]) -> ServerToolset:
+        """The agent's published plugin tools, and its knowledge when the model searches on demand."""
+        snapshot, sets = segment.snapshot, list[ServerToolset]()
+        knowledge = snapshot.knowledge
+        if knowledge.dataset_ids and not knowledge.auto_call and RECALL_TOOL not in taken:
+            recall = RecallTool(self._knowledge, segment.run.id, snapshot, segment.history, segment.files)
+            sets.append(recall)
+            taken = {*taken, RECALL_TOOL}
+        if self._toolbox is not None and snapshot.plugin_tools:
+            sets.append(await self._toolbox.toolset(snapshot.space_id, snapshot.plugin_tools, taken=taken))
+        return ToolSets(*sets) if sets else NO_SERVER_TOOLS
 
     async def _run_tools(
         self, segment: Segment, out: _Output, calls: list[ToolCall], server: ServerToolset

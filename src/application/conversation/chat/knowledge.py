@@ -1,6 +1,10 @@
 """Knowledge before the answer (Coze's "auto" mode): the agent's knowledge bases are searched with the
 user's question, and what is found goes into the system prompt as one delimited block with its
 sources. A failed search never fails the chat: the answer is given without knowledge (ADR 0055).
+
+On demand (auto_call off), the model searches itself when it decides to: the server tool
+`recallKnowledge` (Coze's name) takes a query and, optionally, which of the agent's knowledge bases;
+its result is the same delimited block.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from application.conversation.chat.prompt import model_text
-from crossdomain.agent import AgentSnapshot
+from crossdomain.agent import AgentKnowledge, AgentSnapshot
 from crossdomain.knowledge import (
     MAX_QUERY_CHARS,
     KnowledgeRetriever,
@@ -69,24 +73,49 @@ class KnowledgeStep:
         query = model_text(history[at], files).strip()[:MAX_QUERY_CHARS]
         if not query:
             return None
-        strategy = RetrievalStrategy(
-            mode=SEARCH_MODES.get(settings.search_strategy, SearchMode.SEMANTIC),
-            top_k=settings.top_k,
-            min_score=settings.min_score,
-            rewrite_query=settings.rewrite_query,
-            rerank=settings.rerank,
-            nl2sql=settings.nl2sql,
-        )
         earlier = _turns(history[:at], files) if settings.rewrite_query else ()
+        found = await self.search(chat_id, snapshot, settings.dataset_ids, query, earlier)
+        return None if found is None else Recalled(found, at == len(history) - 1)
+
+    async def search(
+        self,
+        chat_id: int,
+        snapshot: AgentSnapshot,
+        dataset_ids: Sequence[int],
+        query: str,
+        earlier: Sequence[str] = (),
+    ) -> Recall | None:
+        """The agent's knowledge bases among `dataset_ids` searched as its settings say; None when
+        the search failed (logged)."""
+        if self._retriever is None:
+            return None
         try:
             async with asyncio.timeout(self._timeout_s):
+                strategy = strategy_of(snapshot.knowledge)
                 found = await self._retriever.retrieve(
-                    snapshot.space_id, settings.dataset_ids, query, strategy, earlier
+                    snapshot.space_id, tuple(dataset_ids), query, strategy, tuple(earlier)
                 )
         except Exception as exc:  # the answer goes on without knowledge
             log.warning("chat_knowledge_failed chat=%s agent=%s", chat_id, snapshot.agent_id, exc_info=exc)
             return None
-        return Recalled(Recall(found.query, _within_budget(found.slices)), at == len(history) - 1)
+        return Recall(found.query, _within_budget(found.slices))
+
+
+def strategy_of(settings: AgentKnowledge) -> RetrievalStrategy:
+    return RetrievalStrategy(
+        mode=SEARCH_MODES.get(settings.search_strategy, SearchMode.SEMANTIC),
+        top_k=settings.top_k,
+        min_score=settings.min_score,
+        rewrite_query=settings.rewrite_query,
+        rerank=settings.rerank,
+        nl2sql=settings.nl2sql,
+    )
+
+
+def question_text(history: Sequence[Message], files: Mapping[int, UploadedFile]) -> str:
+    """The current round's question as a search query ("" when there is none)."""
+    at = _question_index(history)
+    return "" if at is None else model_text(history[at], files).strip()[:MAX_QUERY_CHARS]
 
 
 def knowledge_block(recall: Recall) -> str:

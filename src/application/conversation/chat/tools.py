@@ -3,10 +3,11 @@ what the user reads when a tool needs their authorization first."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 
-from crossdomain.plugin import OfferedTool, ToolInvocation, ToolResult
+from crossdomain.plugin import OfferedTool, ServerToolset, ToolInvocation, ToolResult
 from domain.conversation.values import AuthorizationRequest
 
 MAX_TOOL_STEPS = 8  # model steps that may call server tools; the one after them has to answer
@@ -48,3 +49,27 @@ def consent_note(requests: Sequence[AuthorizationRequest]) -> str:
     """What the user reads when the chat stops for their consent."""
     lines = [f"To go on, authorize {r.plugin_name}: {r.url}" for r in requests]
     return "\n".join([*lines, "Then send your message again."])
+
+
+class ToolSets:
+    """Several server toolsets as one (an agent's plugin tools and its knowledge on demand): each
+    call goes to the set that has its tool; the sets run at the same time."""
+
+    def __init__(self, *sets: ServerToolset) -> None:
+        self._sets = sets
+
+    @property
+    def offered(self) -> Sequence[OfferedTool]:
+        return [tool for s in self._sets for tool in s.offered]
+
+    def has(self, name: str) -> bool:
+        return any(s.has(name) for s in self._sets)
+
+    async def run(self, calls: Sequence[ToolInvocation], *, user_id: int) -> list[ToolResult]:
+        mine = [(s, [c for c in calls if s.has(c.name)]) for s in self._sets]
+        ran = await asyncio.gather(*(s.run(group, user_id=user_id) for s, group in mine if group))
+        results = {r.call_id: r for group in ran for r in group}
+        return [
+            results.get(c.call_id) or ToolResult(c.call_id, c.name, no_such_tool(c.name), False)
+            for c in calls
+        ]
