@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
+# pytest-xdist workers (`auto`: one per CPU); each runs whole files, so module and session fixtures
+# are shared within a file as when serial. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 # The studio web app (web/, docs/adr/0050): npm ci when the lock file is newer than the install,
 # a build when any of its sources is newer than the last build.
 NPM ?= npm
@@ -60,7 +63,7 @@ run: $(RUN_STAMP) web
 	exec $(BIN)/cozeplus serve
 
 test: $(DEV_STAMP) web browser web-test
-	COZEPLUS_TEST_REQUIRE_SERVERS=1 $(BIN)/python scripts/services.py run -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+	COZEPLUS_TEST_REQUIRE_SERVERS=1 $(BIN)/python scripts/services.py run -- $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP) $(WEB_DEPS)
 	$(BIN)/ruff check src tests migrations scripts

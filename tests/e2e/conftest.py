@@ -2,12 +2,15 @@
 defaults, then the real servers), an owner with an all-scopes token, and a published echo agent.
 
 Starting a server is slow, so every cozepy module shares these; tests create their own
-conversations and agents and never rely on another test's leftovers.
+conversations and agents and never rely on another test's leftovers. The servers are kept in a
+session pool: pytest-xdist runs a file's tests together, so the parametrisation switches at every
+file, and a switch must not restart a server.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,12 +34,27 @@ def coze_for(served: Served, token: str) -> Coze:
     return Coze(auth=TokenAuth(token), base_url=served.base_url, http_client=http)
 
 
+@pytest.fixture(scope="session")
+def served_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Served]]:
+    """Each kind's server, started when first asked for and kept until the session ends."""
+    started: dict[str, Served] = {}
+    with ExitStack() as stack:
+
+        def get(kind: str) -> Served:
+            if kind not in started:
+                folder = tmp_path_factory.mktemp(f"served-{kind}")
+                started[kind] = stack.enter_context(served_app(kind, folder))
+            return started[kind]
+
+        yield get
+        for app in started.values():
+            # A crash of the server would show up as connection errors; say so plainly.
+            assert app.process.poll() is None, f"serve exited early:\n{app.log_tail()}"
+
+
 @pytest.fixture(scope="session", params=SERVED_PARAMS)
-def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with served_app(str(request.param), tmp_path_factory.mktemp(f"served-{request.param}")) as app:
-        yield app
-        # A crash of the server would show up as connection errors; say so plainly.
-        assert app.process.poll() is None, f"serve exited early:\n{app.log_tail()}"
+def served(request: pytest.FixtureRequest, served_pool: Callable[[str], Served]) -> Served:
+    return served_pool(str(request.param))
 
 
 @pytest.fixture(scope="session")
