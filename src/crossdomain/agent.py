@@ -49,12 +49,14 @@ class ClientTool:
 class AgentPluginTool:
     """A published plugin tool the agent calls on the server (Coze's bot plugin API), with the
     agent's own parameter values (Coze's bot default params): `defaults` fill what the model leaves
-    out; the `hidden` parameters are not offered to the model and always take their default."""
+    out, `variables` fill a parameter with an agent variable's value in the chat; the `hidden`
+    parameters are not offered to the model and always take their default or variable."""
 
     plugin_id: int
     tool_id: int
     defaults: tuple[tuple[str, str], ...] = ()  # parameter name -> value as text
     hidden: tuple[str, ...] = ()
+    variables: tuple[tuple[str, str], ...] = ()  # parameter name -> the agent variable's keyword
 
 
 @dataclass(frozen=True, slots=True)

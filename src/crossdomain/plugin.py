@@ -129,8 +129,14 @@ class ServerToolset(Protocol):
 
 class AgentToolbox(Protocol):
     async def toolset(
-        self, space_id: int, tools: Sequence[AgentPluginTool], *, taken: Collection[str] = ()
+        self,
+        space_id: int,
+        tools: Sequence[AgentPluginTool],
+        *,
+        taken: Collection[str] = (),
+        variables: Mapping[str, str] | None = None,
     ) -> ServerToolset:
         """The agent's tools that are published and activated in its space; the rest are left out.
-        A tool named like one in `taken` (the client's tools) or an earlier one is offered renamed."""
+        A tool named like one in `taken` (the client's tools) or an earlier one is offered renamed.
+        `variables`: the chat's values of the agent's variables, for parameters bound to them."""
         ...

@@ -1,6 +1,7 @@
 """An agent's own values for a bound plugin tool's parameters (Coze Studio's bot default params,
-under /api/plugin_api/): `local_default` fills what the model leaves out, `local_disable` hides the
-parameter from the model (it always takes its default)."""
+under /api/plugin_api/): `local_default` fills what the model leaves out, `default_param_source` 1
+with `variable_ref` takes an agent variable's value in the chat instead, `local_disable` hides the
+parameter from the model (it always takes its default or variable)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from domain.plugin.parameters import request_parameters, response_parameters
 from domain.plugin.tools import Argument, Location, Method, ToolOperation
 
 Agents = NamedDependency[AgentService]
+FROM_VARIABLE = 1  # Coze's DefaultParamSource: 0 the value given, 1 an agent variable (variable_ref)
 ToolName = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
 
@@ -71,11 +73,13 @@ def _operation(tool: PublishedTool) -> ToolOperation:
 
 
 def _shown(tool: PublishedTool, bound: PluginBinding) -> BotDefaultParamsResponse:
-    operation, defaults = _operation(tool), dict(bound.defaults)
+    operation, defaults, variables = _operation(tool), dict(bound.defaults), dict(bound.variables)
     requested = [APIParameter.of(p) for p in request_parameters(operation)]
     for parameter in requested:
         parameter.local_default = defaults.get(parameter.name)
         parameter.local_disable = parameter.name in bound.hidden
+        if parameter.name in variables:
+            parameter.default_param_source, parameter.variable_ref = FROM_VARIABLE, variables[parameter.name]
     return BotDefaultParamsResponse(
         request_params=requested, response_params=[APIParameter.of(p) for p in response_parameters(operation)]
     )
@@ -95,14 +99,20 @@ async def get_bot_default_params(
 async def update_bot_default_params(
     actor: CurrentActor, agent_service: Agents, data: JSONBody[UpdateBotDefaultParamsRequest]
 ) -> UpdateBotDefaultParamsResponse:
+    bound = {
+        p.name: p.variable_ref
+        for p in data.request_params
+        if p.default_param_source == FROM_VARIABLE and p.variable_ref
+    }
     given = [p for p in data.request_params if p.local_default is not None or p.local_disable]
     await agent_service.set_tool_values(
         actor,
         parse_id(data.bot_id),
         parse_id(data.plugin_id),
         data.api_name,
-        {p.name: p.local_default or "" for p in given},
+        {p.name: p.local_default or "" for p in given if p.local_default is not None or p.name not in bound},
         [p.name for p in given if p.local_disable],
+        bound,
     )
     return UpdateBotDefaultParamsResponse()
 

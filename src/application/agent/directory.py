@@ -81,7 +81,7 @@ def snapshot_of(
         ),
         client_tools=tuple(ClientTool(t.name, t.description, t.parameters) for t in config.client_tools),
         plugin_tools=tuple(
-            AgentPluginTool(p.plugin_id, p.api_id, p.defaults, p.hidden) for p in config.plugins
+            AgentPluginTool(p.plugin_id, p.api_id, p.defaults, p.hidden, p.variables) for p in config.plugins
         ),
         workflow_ids=config.workflow_ids,
         knowledge=knowledge_of(config.knowledge),

@@ -119,17 +119,29 @@ class AgentService:
         tool_name: str,
         defaults: Mapping[str, str],
         hidden: Sequence[str],
+        variables: Mapping[str, str] | None = None,
     ) -> None:
-        """Replace the agent's values for a tool's parameters (an empty set clears them)."""
+        """Replace the agent's values for a tool's parameters (an empty set clears them);
+        `variables` binds parameters to the agent's variables by keyword."""
         require_scope(actor, Scope.BOT_WRITE)
         async with self._uow() as uow:
             draft = await self._access.agent(actor, agent_id, AgentAction.UPDATE, for_update=True)
             tool, bound = await self._bound(draft, plugin_id, tool_name)
             properties = tool.arguments.get("properties") or {}
-            unknown = sorted({*defaults, *hidden} - set(properties))
+            bound_to = dict(variables or {})
+            unknown = sorted({*defaults, *hidden, *bound_to} - set(properties))
             if unknown:
                 raise InvalidAgentConfig(reason=f"tool {tool.name} has no parameter {unknown[0]!r}")
-            values = replace(bound, defaults=tuple(defaults.items()), hidden=tuple(hidden)).checked()
+            keywords = {v.keyword for v in draft.config.variables}
+            missing = sorted(set(bound_to.values()) - keywords)
+            if missing:
+                raise InvalidAgentConfig(reason=f"the agent has no variable {missing[0]!r}")
+            values = replace(
+                bound,
+                defaults=tuple(defaults.items()),
+                hidden=tuple(hidden),
+                variables=tuple(bound_to.items()),
+            ).checked()
             plugins = tuple(values if p == bound else p for p in draft.config.plugins)
             # Replaced as given (empty clears them), not merged like the editor's tool list.
             draft.config, draft.updated_at = (

@@ -42,7 +42,7 @@ class ConsentLinks(Protocol):
 class _Entry:
     target: ToolTarget
     plugin_name: str
-    defaults: Mapping[str, Any]
+    defaults: Mapping[str, str]  # the agent's values, with its variables' values in the chat first
     hidden: frozenset[str]
 
 
@@ -61,6 +61,15 @@ def _typed(value: str, schema: Any) -> Any:
     except ValueError:
         pass  # the tool's own argument check names what is wrong
     return value
+
+
+def _values(binding: AgentPluginTool, variables: Mapping[str, str]) -> dict[str, str]:
+    """A parameter bound to a variable takes the variable's value when it has one, else its default."""
+    values = dict(binding.defaults)
+    for name, keyword in binding.variables:
+        if variables.get(keyword):
+            values[name] = variables[keyword]
+    return values
 
 
 def _offered_schema(arguments: Mapping[str, Any], entry: _Entry) -> dict[str, Any]:
@@ -172,7 +181,12 @@ class AgentToolbox:
         self._consents = consents
 
     async def toolset(
-        self, space_id: int, tools: Sequence[AgentPluginTool], *, taken: Collection[str] = ()
+        self,
+        space_id: int,
+        tools: Sequence[AgentPluginTool],
+        *,
+        taken: Collection[str] = (),
+        variables: Mapping[str, str] | None = None,
     ) -> PluginToolset:
         bindings = {(t.plugin_id, t.tool_id): t for t in tools}
         found = await self._published.targets(space_id, [ToolRef(p, t) for p, t in bindings])
@@ -181,7 +195,9 @@ class AgentToolbox:
         offered: list[OfferedTool] = []
         for version, target in found:
             binding = bindings[(target.plugin_id, target.tool_id)]
-            entry = _Entry(target, version.meta.name, dict(binding.defaults), frozenset(binding.hidden))
+            entry = _Entry(
+                target, version.meta.name, _values(binding, variables or {}), frozenset(binding.hidden)
+            )
             op = target.operation
             name = _unique_name(op.name, names)
             entries[name] = entry

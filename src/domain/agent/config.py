@@ -111,6 +111,7 @@ class AgentConfig:
                     "api_id": p.api_id,
                     "defaults": dict(p.defaults),
                     "hidden": list(p.hidden),
+                    "variables": dict(p.variables),
                 }
                 for p in self.plugins
             ],
@@ -180,6 +181,7 @@ class AgentConfig:
                     p["api_id"],
                     tuple(p.get("defaults", {}).items()),
                     tuple(p.get("hidden", ())),
+                    tuple(p.get("variables", {}).items()),
                 )
                 for p in data.get("plugins", ())
             ),

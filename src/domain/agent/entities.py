@@ -107,8 +107,12 @@ def _keeping_tool_values(
     kept = []
     for p in given:
         before = known.get((p.plugin_id, p.api_id))
-        keep = before is not None and not p.defaults and not p.hidden
-        kept.append(replace(p, defaults=before.defaults, hidden=before.hidden) if before and keep else p)
+        keep = before is not None and not p.defaults and not p.hidden and not p.variables
+        kept.append(
+            replace(p, defaults=before.defaults, hidden=before.hidden, variables=before.variables)
+            if before and keep
+            else p
+        )
     return tuple(kept)
 
 

@@ -208,12 +208,14 @@ class SuggestReply:
 @dataclass(frozen=True, slots=True)
 class PluginBinding:
     """A plugin tool the agent calls, with its own parameter values (Coze's bot default params):
-    `defaults` fill what the model leaves out, `hidden` parameters always take their default."""
+    `defaults` fill what the model leaves out, `variables` fill a parameter from one of the agent's
+    variables (its value in the chat), `hidden` parameters always take their default or variable."""
 
     plugin_id: int
     api_id: int
     defaults: tuple[tuple[str, str], ...] = ()
     hidden: tuple[str, ...] = ()
+    variables: tuple[tuple[str, str], ...] = ()  # parameter name -> the agent variable's keyword
 
     def checked(self) -> PluginBinding:
         defaults = tuple(
@@ -223,17 +225,25 @@ class PluginBinding:
             )
             for name, value in self.defaults
         )
-        if len(defaults) > MAX_TOOL_DEFAULTS or len(self.hidden) > MAX_TOOL_DEFAULTS:
+        variables = tuple(
+            (
+                checked_text(name, "parameter name", MAX_PARAMETER_NAME, required=True),
+                checked_text(keyword, "variable", MAX_PARAMETER_NAME, required=True),
+            )
+            for name, keyword in self.variables
+        )
+        if max(len(defaults), len(self.hidden), len(variables)) > MAX_TOOL_DEFAULTS:
             raise refuse(f"at most {MAX_TOOL_DEFAULTS} default parameter values per tool")
-        names = {name for name, _ in defaults}
+        names = {name for name, _ in defaults} | {name for name, _ in variables}
         for name in self.hidden:
             if name not in names:
-                raise refuse(f"hidden parameter {name!r} needs a default value")
+                raise refuse(f"hidden parameter {name!r} needs a default value or a variable")
         return PluginBinding(
             checked_id(self.plugin_id, "plugin_id"),
             checked_id(self.api_id, "api_id"),
             tuple(dict(defaults).items()),
             tuple(dict.fromkeys(self.hidden)),
+            tuple(dict(variables).items()),
         )
 
 

@@ -172,3 +172,41 @@ async def test_the_agents_own_values_fill_and_fix_parameters(me: ChatUser, upstr
     assert refused["code"] != 0 and "nope" in refused["msg"]
     unbound = await _default_params(me, "get_bot_default_params", {**tool, "api_name": "no_such"})
     assert unbound["code"] != 0
+
+
+async def test_a_parameter_bound_to_an_agent_variable_takes_its_value_in_the_chat(
+    me: ChatUser, upstream: PluginUpstream
+) -> None:
+    variable = {"key": "home", "default_value": "Oslo", "description": "the user's city"}
+    info = {"bot_id": me.bot, "variable_list": [variable]}
+    saved = await me.client.post(
+        "/api/playground_api/draftbot/update_draft_bot_info", json={"bot_info": info}
+    )
+    assert saved.json()["code"] == 0, saved.text
+    bot = (
+        await me.client.get(f"/v1/bots/{me.bot}", params={"is_published": "false"}, headers=me.bearer)
+    ).json()
+    plugin_id = bot["data"]["plugin_info_list"][0]["plugin_id"]
+    tool = {"bot_id": me.bot, "plugin_id": plugin_id, "api_name": "get_forecast", "space_id": me.space}
+    params = {
+        p["name"]: p for p in (await _default_params(me, "get_bot_default_params", tool))["request_params"]
+    }
+    params["city"].update(default_param_source=1, variable_ref="home", local_disable=True)
+    body = {**tool, "request_params": list(params.values())}
+    assert (await _default_params(me, "update_bot_default_params", body))["code"] == 0
+    shown = {
+        p["name"]: p for p in (await _default_params(me, "get_bot_default_params", tool))["request_params"]
+    }
+    assert (shown["city"]["default_param_source"], shown["city"]["variable_ref"]) == (1, "home")
+    await me.post("/v1/bot/publish", {"bot_id": me.bot, "connector_ids": ["1024"]})
+
+    before = len(upstream.seen)
+    await me.stream('/tool get_forecast {"city": "Paris", "days": 1}')  # hidden: the model's is ignored
+    await me.stream('/tool get_forecast {"days": 1}', custom_variables={"home": "Bergen"})
+    assert [s.path for s in upstream.seen[before:]] == ["/v1/forecast/Oslo", "/v1/forecast/Bergen"]
+
+    params["city"].update(variable_ref="nowhere")
+    refused = await _default_params(
+        me, "update_bot_default_params", {**tool, "request_params": list(params.values())}
+    )
+    assert refused["code"] == 4000 and "no variable 'nowhere'" in refused["msg"]

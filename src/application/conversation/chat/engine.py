@@ -24,6 +24,7 @@ from application.conversation.chat.prompt import (
     prompt_variables,
     system_prompt,
     tool_specs,
+    tool_variables,
     window,
 )
 from application.conversation.chat.recall_tool import RECALL_TOOL, RecallTool
@@ -258,7 +259,11 @@ class ChatEngine:
             sets.append(recall)
             taken = {*taken, RECALL_TOOL}
         if self._toolbox is not None and snapshot.plugin_tools:
-            sets.append(await self._toolbox.toolset(snapshot.space_id, snapshot.plugin_tools, taken=taken))
+            values = tool_variables(snapshot, segment.variables)
+            tools = await self._toolbox.toolset(
+                snapshot.space_id, snapshot.plugin_tools, taken=taken, variables=values
+            )
+            sets.append(tools)
         return ToolSets(*sets) if sets else NO_SERVER_TOOLS
 
     async def _run_tools(

@@ -27,6 +27,13 @@ def prompt_variables(snapshot: AgentSnapshot, custom: Mapping[str, str]) -> dict
     return values
 
 
+def tool_variables(snapshot: AgentSnapshot, custom: Mapping[str, str]) -> dict[str, str]:
+    """What parameters bound to the agent's variables take: every enabled variable's value (the
+    caller's, else its default), shown in the prompt or not."""
+    enabled = {v.keyword: v.default_value for v in snapshot.variables if v.enabled}
+    return {k: custom.get(k, default) for k, default in enabled.items()}
+
+
 def system_prompt(
     snapshot: AgentSnapshot,
     renderer: PersonaRenderer,

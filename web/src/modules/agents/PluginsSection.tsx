@@ -61,7 +61,14 @@ export function PluginsSection({ agentId, form, savedTools, plugins, pluginsErro
         </Text>
       ) : null}
       <BoundTools tools={boundTools(plugins ?? [], savedTools.filter((k) => form.pluginTools.includes(k)))} onOpen={setEditing} />
-      {editing ? <ToolParamsModal agentId={agentId} tool={editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <ToolParamsModal
+          agentId={agentId}
+          tool={editing}
+          variables={form.variables.map((v) => v.key.trim()).filter(Boolean)}
+          onClose={() => setEditing(null)}
+        />
+      ) : null}
     </Stack>
   );
 }

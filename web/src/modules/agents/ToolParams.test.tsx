@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { fakeBackend, renderApp } from "../../test/render";
 import { boundTools } from "./PluginsSection";
+import { paramBody } from "./ToolParams";
 import { ACCOUNT, SPACES, botInfo, chatModel, fail, ok, polyfillFonts } from "./testing";
 import type { ToolParam } from "./types";
 
@@ -78,6 +79,13 @@ describe("a bound tool's parameters in the agent editor", { timeout: 30_000 }, (
     expect(await within(dialog).findByRole("textbox", { name: "Default value of units" })).toHaveValue("metric");
     expect(within(dialog).getByRole("switch", { name: "Hide units from the model" })).toBeChecked();
     expect(within(dialog).getByRole("switch", { name: "Hide city from the model" })).not.toBeChecked();
+  });
+
+  it("takes a parameter from one of the agent's variables", () => {
+    const fromVariable = paramBody(param("city", { local_default: "Paris", default_param_source: 1, variable_ref: "home" }));
+    expect(fromVariable).toMatchObject({ local_default: null, default_param_source: 1, variable_ref: "home" });
+    const typed = paramBody(param("city", { local_default: "Paris", default_param_source: 0, variable_ref: null }));
+    expect(typed).toEqual(param("city", { local_default: "Paris" }));
   });
 
   it("shows the server's refusal", async () => {

@@ -1,6 +1,7 @@
 // A bound tool's parameters as this agent gives them: a default value for each (used when the
-// model leaves it out) and whether the model sees it at all (hidden: it always takes the default).
-import { Badge, Group, Modal, Stack, Switch, Table, Text, TextInput } from "@mantine/core";
+// model leaves it out) or one of the agent's variables (its value in the chat), and whether the
+// model sees it at all (hidden: it always takes the default or the variable).
+import { Badge, Group, Modal, Select, Stack, Switch, Table, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -19,7 +20,18 @@ export interface BoundTool {
   label: string;
 }
 
-export function ToolParamsModal({ agentId, tool, onClose }: { agentId: string; tool: BoundTool; onClose: () => void }) {
+/** Coze's DefaultParamSource of a value taken from an agent variable. */
+export const FROM_VARIABLE = 1;
+
+interface ModalProps {
+  agentId: string;
+  tool: BoundTool;
+  /** The agent's variable keywords a parameter may take its value from. */
+  variables: string[];
+  onClose: () => void;
+}
+
+export function ToolParamsModal({ agentId, tool, variables, onClose }: ModalProps) {
   const { t } = useTranslation();
   const query = useQuery({
     queryKey: keys.toolParams(agentId, tool.pluginId, tool.apiName),
@@ -32,20 +44,26 @@ export function ToolParamsModal({ agentId, tool, onClose }: { agentId: string; t
       ) : query.isError ? (
         <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />
       ) : (
-        <ParamsForm agentId={agentId} tool={tool} params={query.data} onClose={onClose} />
+        <ParamsForm agentId={agentId} tool={tool} params={query.data} variables={variables} onClose={onClose} />
       )}
     </Modal>
   );
 }
 
-interface FormProps {
-  agentId: string;
-  tool: BoundTool;
+interface FormProps extends ModalProps {
   params: ToolParam[];
-  onClose: () => void;
 }
 
-function ParamsForm({ agentId, tool, params, onClose }: FormProps) {
+/** What update_bot_default_params is sent for a parameter: its value or its variable. */
+export function paramBody(p: ToolParam): ToolParam {
+  const { default_param_source: source, variable_ref: variable, ...rest } = p;
+  if (source === FROM_VARIABLE && variable) {
+    return { ...rest, local_default: null, default_param_source: FROM_VARIABLE, variable_ref: variable };
+  }
+  return { ...rest, local_default: p.local_default || null };
+}
+
+function ParamsForm({ agentId, tool, params, variables, onClose }: FormProps) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [values, setValues] = useState<ToolParam[]>(() => params.map((p) => ({ ...p, local_default: p.local_default ?? "" })));
@@ -53,14 +71,15 @@ function ParamsForm({ agentId, tool, params, onClose }: FormProps) {
     setValues((vs) => vs.map((v) => (v.name === name ? { ...v, ...patch } : v)));
   const save = useMutation({
     mutationFn: () =>
-      setToolParams(agentId, tool.pluginId, tool.apiName, values.map((v) => ({ ...v, local_default: v.local_default || null }))),
+      setToolParams(agentId, tool.pluginId, tool.apiName, values.map(paramBody)),
     onSuccess: () => {
       notifications.show({ color: "green", message: t("agents.toolParams.saved", { name: tool.label }) });
       void client.invalidateQueries({ queryKey: keys.toolParams(agentId, tool.pluginId, tool.apiName) });
       onClose();
     },
   });
-  const cols = ["name", "default", "hidden"].map((c) => t(`agents.toolParams.${c}`));
+  const cols = ["name", "default", "variable", "hidden"].map((c) => t(`agents.toolParams.${c}`));
+  const choices = [{ value: "", label: t("agents.toolParams.noVariable") }, ...variables.map((v) => ({ value: v, label: v }))];
   return (
     <Stack gap="sm">
       <Text size="sm" c="dimmed">
@@ -69,7 +88,7 @@ function ParamsForm({ agentId, tool, params, onClose }: FormProps) {
       {values.length === 0 ? (
         <Text c="dimmed">{t("agents.toolParams.none")}</Text>
       ) : (
-        <DataTable minWidth={560} columns={cols} aria-label={t("agents.toolParams.table")}>
+        <DataTable minWidth={720} columns={cols} aria-label={t("agents.toolParams.table")}>
           {values.map((p) => (
             <Table.Tr key={p.name} data-testid="tool-param">
               <Table.Td>
@@ -91,7 +110,18 @@ function ParamsForm({ agentId, tool, params, onClose }: FormProps) {
                 <TextInput
                   aria-label={t("agents.toolParams.defaultOf", { name: p.name })}
                   value={p.local_default ?? ""}
+                  disabled={p.default_param_source === FROM_VARIABLE && Boolean(p.variable_ref)}
                   onChange={(e) => set(p.name, { local_default: e.currentTarget.value })}
+                />
+              </Table.Td>
+              <Table.Td>
+                <Select
+                  aria-label={t("agents.toolParams.variableOf", { name: p.name })}
+                  data={choices}
+                  allowDeselect={false}
+                  value={p.default_param_source === FROM_VARIABLE ? (p.variable_ref ?? "") : ""}
+                  onChange={(v) => set(p.name, v ? { default_param_source: FROM_VARIABLE, variable_ref: v } : { default_param_source: 0, variable_ref: null })}
+                  comboboxProps={{ withinPortal: true }}
                 />
               </Table.Td>
               <Table.Td>

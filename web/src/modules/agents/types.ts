@@ -209,5 +209,8 @@ export interface ToolParam {
   local_default: string | null;
   /** Hidden from the model: it always takes the default. */
   local_disable: boolean;
+  /** 1: the value comes from the agent variable `variable_ref` (its value in the chat). */
+  default_param_source?: number | null;
+  variable_ref?: string | null;
   [field: string]: unknown;
 }
