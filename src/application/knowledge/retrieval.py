@@ -31,8 +31,10 @@ from crossdomain.knowledge import (
 )
 from crossdomain.modelmgr import EmbeddingModelCatalog
 from domain.common.access import Scope
+from domain.common.fulltext import FullTextIndexNotFound
 from domain.common.llm import ChatMessage, ChatRequest, ModelRuntime, NoDefaultModel, Role, collect
 from domain.common.ports import UnitOfWorkFactory
+from domain.common.vectors import VectorCollectionNotFound
 from domain.knowledge.entities import Dataset, DatasetStatus, DocumentStatus
 from domain.knowledge.errors import InvalidKnowledgeRequest
 from domain.knowledge.fusion import reciprocal_rank_fusion
@@ -160,6 +162,18 @@ class RetrievalService:
         return Recall(query, kept)
 
     async def _ranked(self, dataset: Dataset, query: str, mode: SearchMode) -> dict[str, float]:
+        try:
+            return await self._ranked_in(dataset, query, mode)
+        except (VectorCollectionNotFound, FullTextIndexNotFound):
+            # The dataset moved to another embedding model since it was read: the switch drops the
+            # old collection right away (reembedding.py), so search the current one instead.
+            async with self._uow():
+                current = await self._datasets.get(dataset.id)
+            if current is None or current.collection == dataset.collection:
+                raise
+            return await self._ranked_in(current, query, mode)
+
+    async def _ranked_in(self, dataset: Dataset, query: str, mode: SearchMode) -> dict[str, float]:
         semantic: list[IndexHit] = []
         full_text: list[IndexHit] = []
         if mode in (SearchMode.SEMANTIC, SearchMode.HYBRID):
