@@ -5,7 +5,7 @@ runs the server's and then waits for the client's."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from typing import Any
 
 from application.conversation.chat.tools import MAX_TOOL_STEPS
@@ -42,7 +42,12 @@ class Toolbox:
         self.asked: list[tuple[int, tuple[str, ...]]] = []
 
     async def toolset(
-        self, space_id: int, tools: Sequence[AgentPluginTool], *, taken: Collection[str] = ()
+        self,
+        space_id: int,
+        tools: Sequence[AgentPluginTool],
+        *,
+        taken: Collection[str] = (),
+        variables: Mapping[str, str] | None = None,
     ) -> Toolset:
         self.asked.append((space_id, tuple(taken)))
         return Toolset(self)
