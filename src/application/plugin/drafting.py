@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from domain.common.ports import Clock, IdGenerator
@@ -68,17 +69,8 @@ class DraftWriter:
         )
         if activated:
             tools = [replace(t, activated=activated.get(t.id, t.activated)) for t in tools]
-        updated = replace(
-            plugin,
-            document=dict(document),
-            server_url=server_url or plugin.server_url,
-            updated_at=now,
-            edit_version=plugin.edit_version + 1,
-            **changes,
-        )
-        await self._plugins.save(updated)
-        await self._tools.replace(plugin.id, tools)
-        return updated, tools
+        changes = {"document": dict(document), "server_url": server_url or plugin.server_url, **changes}
+        return await self._saved(plugin, tools, now, changes)
 
     async def write_mcp(
         self, plugin: Plugin, server_url: str, operations: Sequence[ToolOperation], **changes: Any
@@ -96,14 +88,14 @@ class DraftWriter:
             now=now,
             by_route_too=False,  # every MCP tool has the same (empty) route
         )
-        updated = replace(
-            plugin,
-            document=mcp_document(server_url, operations),
-            server_url=server_url,
-            updated_at=now,
-            edit_version=plugin.edit_version + 1,
-            **changes,
-        )
+        changes = {"document": mcp_document(server_url, operations), "server_url": server_url, **changes}
+        return await self._saved(plugin, tools, now, changes)
+
+    async def _saved(
+        self, plugin: Plugin, tools: list[Tool], now: datetime, changes: Mapping[str, Any]
+    ) -> tuple[Plugin, list[Tool]]:
+        """The plugin with `changes` as a new edit, and `tools` as its draft's tools."""
+        updated = replace(plugin, updated_at=now, edit_version=plugin.edit_version + 1, **changes)
         await self._plugins.save(updated)
         await self._tools.replace(plugin.id, tools)
         return updated, tools
